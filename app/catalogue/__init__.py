@@ -1,0 +1,1 @@
+"""Qualification catalogue: specification packs and the checks they must pass."""
