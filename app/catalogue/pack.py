@@ -194,9 +194,9 @@ GUIDANCE_STARTS = re.compile(
 PAGE_FURNITURE = [
     (re.compile(r"\f"), "a form feed (page break)"),
     (re.compile(r"\bPage\s+\d+(?:\s+of\s+\d+)?\b", re.IGNORECASE), "a page number"),
-    (re.compile(r"©|\(c\)\s*(?:19|20)\d\d|\bCopyright\b|\ball rights reserved\b", re.IGNORECASE),
-     "a copyright line"),
-    (re.compile(r"\bVersion\s+\d+(?:\.\d+)*\b|\bv\d+\.\d+\b", re.IGNORECASE), "a version line"),
+    (re.compile(r"©|\(c\)\s*(?:19|20)\d\d|\bCopyright\s+(?:©\s*)?(?:19|20)\d\d|\ball rights reserved\b",
+                re.IGNORECASE), "a copyright line"),
+    (re.compile(r"\bVersion\s+\d+\.\d+(?:\.\d+)*\b|\bv\d+\.\d+\b", re.IGNORECASE), "a version line"),
     (re.compile(r"\bQualification\s+Handbook\b|\bSupport\s+Pack\b|\bAssessment\s+Guidance\s+v", re.IGNORECASE),
      "a document title (page header)"),
     (re.compile(r"\bCity\s*&\s*Guilds\s+Level\s+\d\b"), "a running page header"),
