@@ -160,6 +160,10 @@ class Flow:
                 return
             self.items.append(["para", s, lineno])
             return
+        if prev and prev[0] == "para" and blank_before and s[:1].islower() and s not in ("eg", "eg:") \
+                and not re.search(r"[.:;!?]$", prev[1]):
+            prev[1] = _join(prev[1], s)          # a paragraph wrapped over a layout gap
+            return
         if prev and prev[0] == "para" and not blank_before:
             short_heading = (len(prev[1].split()) <= 4 and prev[1][:1].isupper()
                              and not re.search(r"[.,;:!?]$", prev[1]) and s[:1].isupper())
