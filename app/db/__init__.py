@@ -1,0 +1,1 @@
+"""Local storage: one SQLite file per data folder, opened through `Store`."""

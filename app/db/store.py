@@ -1,0 +1,190 @@
+"""The one way into a data folder: opens, upgrades and serves the local database.
+
+Threading rules (the reason this class exists):
+- Exactly one thread writes: `write()` queues a function onto the writer thread, which
+  runs it inside one BEGIN IMMEDIATE transaction and hands back a Future. Callers on the
+  GUI thread never wait on SQLite locks, and no two writes interleave.
+- Any thread may read with `reading()` (its own session, a WAL snapshot) or `read_async()`
+  (a small reader pool, for queries too slow for the GUI thread).
+- Functions given to `write` receive a Session and must return plain values (ids, dicts,
+  dataclasses), not ORM objects tied to that session.
+"""
+from __future__ import annotations
+
+import platform
+import queue
+import sqlite3
+import threading
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import DatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+import app.models  # noqa: F401
+from app import paths
+from app.db import migrate, outbox
+from app.db.engine import SQLITE_MAGIC, sqlite_engine
+from app.db.errors import DataDirNotWritable, NotADatabase, StorageError
+from app.models.local import Device
+
+T = TypeVar("T")
+
+
+class FieldfolioSession(Session):
+    """Session class carrying the outbox hooks (installed once, below)."""
+
+
+outbox.install(FieldfolioSession)
+
+
+def check_data_dir(data_dir: Path) -> None:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / f".write-test-{uuid.uuid4().hex}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise DataDirNotWritable(
+            f"Fieldfolio cannot write to its data folder {data_dir} ({exc.strerror or exc}). "
+            f"Choose another folder with --data-dir or ask IT to fix its permissions. "
+            f"Nothing in it has been changed.") from None
+
+
+def check_is_sqlite(db_path: Path) -> None:
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return
+    with open(db_path, "rb") as fh:
+        header = fh.read(len(SQLITE_MAGIC))
+    if header != SQLITE_MAGIC:
+        raise NotADatabase(
+            f"{db_path} is not a Fieldfolio database (it is not an SQLite file; it may be "
+            f"damaged or something else was saved under that name). It has been left "
+            f"untouched. Move it aside or open another data folder with --data-dir.")
+    try:
+        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            con.execute("PRAGMA schema_version").fetchone()
+            con.execute("SELECT name FROM sqlite_master LIMIT 1").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise NotADatabase(
+            f"{db_path} cannot be read as a database ({exc}). It has been left untouched. "
+            f"Restore it from the backups folder or open another data folder.") from None
+
+
+class Store:
+    def __init__(self, data_dir: Path | str | None = None):
+        self.data_dir = paths.resolve_data_dir(data_dir)
+        self.db_path = self.data_dir / paths.DATABASE_NAME
+        self.backups_dir = self.data_dir / "backups"
+        self.attachments_dir = self.data_dir / "attachments"
+        self.last_backup: Path | None = None
+        self.device_id: str = ""
+        self._queue: queue.Queue = queue.Queue()
+        self._writer_thread: threading.Thread | None = None
+        self._readers: ThreadPoolExecutor | None = None
+        self._closed = False
+
+    # -- opening ------------------------------------------------------------------------
+    def open(self) -> "Store":
+        """Check, back up, upgrade, then start the writer. Raises StorageError subclasses
+        whose message is meant for the user."""
+        check_data_dir(self.data_dir)
+        check_is_sqlite(self.db_path)
+        try:
+            self.write_engine = sqlite_engine(self.db_path, writer=True)
+            self.read_engine = sqlite_engine(self.db_path, writer=False)
+            self.last_backup = migrate.upgrade(self.write_engine, self.db_path, self.backups_dir)
+        except StorageError:
+            raise
+        except DatabaseError as exc:
+            raise NotADatabase(
+                f"{self.db_path} cannot be opened ({exc.orig}). It has been left as it is.") from None
+        self._write_sessions = sessionmaker(self.write_engine, class_=FieldfolioSession,
+                                            expire_on_commit=False)
+        self._read_sessions = sessionmaker(self.read_engine, class_=FieldfolioSession,
+                                           expire_on_commit=False)
+        self.device_id = self._ensure_device()
+        self._writer_thread = threading.Thread(target=self._writer_loop, name="fieldfolio-writer",
+                                               daemon=True)
+        self._writer_thread.start()
+        self._readers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fieldfolio-reader")
+        return self
+
+    def _ensure_device(self) -> str:
+        with self._write_sessions.begin() as session:
+            device = session.scalars(select(Device)).first()
+            if device is None:
+                device = Device(name=platform.node())
+                session.add(device)
+                session.flush()
+            return device.id
+
+    # -- writing ------------------------------------------------------------------------
+    def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> "Future[T]":
+        if self._closed:
+            raise RuntimeError("store is closed")
+        future: Future = Future()
+        self._queue.put((fn, args, kwargs, future))
+        return future
+
+    def write_now(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Queue a write and wait for it (CLI, tests, start-up)."""
+        return self.write(fn, *args, **kwargs).result()
+
+    def _writer_loop(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            fn, args, kwargs, future = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                with self._write_sessions() as session:
+                    session.info["device_id"] = self.device_id
+                    with session.begin():
+                        result = fn(session, *args, **kwargs)
+                future.set_result(result)
+            except BaseException as exc:  # the caller decides; the writer keeps running
+                future.set_exception(exc)
+
+    # -- reading ------------------------------------------------------------------------
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self._read_sessions() as session:
+            with session.begin():
+                yield session
+
+    def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        with self.reading() as session:
+            return fn(session, *args, **kwargs)
+
+    def read_async(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> "Future[T]":
+        return self._readers.submit(self.read, fn, *args, **kwargs)
+
+    # -- closing ------------------------------------------------------------------------
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._writer_thread is not None:
+            self._queue.put(None)
+            self._writer_thread.join(timeout=30)
+        if self._readers is not None:
+            self._readers.shutdown(wait=True)
+        for engine in (getattr(self, "write_engine", None), getattr(self, "read_engine", None)):
+            if engine is not None:
+                engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self.open()
+
+    def __exit__(self, *exc) -> None:
+        self.close()

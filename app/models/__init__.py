@@ -1,0 +1,9 @@
+"""ORM models. Importing this package registers every table on `Base.metadata`."""
+from app.models.local import Device, OutboxEntry, FormDraft, LocalSetting  # noqa: F401
+from app.models.catalogue import (  # noqa: F401
+    SpecPack, Qualification, QualificationUnit, Unit, LearningOutcome,
+    AssessmentCriterion, AssessmentRule,
+)
+from app.models.caseload import (  # noqa: F401
+    Centre, StaffMember, Employer, Learner, Enrolment, EnrolmentUnit,
+)

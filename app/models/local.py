@@ -1,0 +1,59 @@
+"""Tables that belong to this laptop only and never travel by sync."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base, UtcDateTime, new_id, utcnow
+
+
+class Device(Base):
+    """This installation. Its id is stamped on every change it makes."""
+
+    __tablename__ = "device"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class OutboxEntry(Base):
+    """A record changed here that the centre has not yet acknowledged.
+
+    One row per record: a second change before sync updates the row (latest version),
+    because the server only needs the record's current state, not every keystroke.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("table_name", "record_id", name="uq_outbox_record"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    table_name: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[str] = mapped_column(String(36))
+    version: Mapped[int] = mapped_column(Integer)
+    operation: Mapped[str] = mapped_column(String(16))  # "upsert" | "tombstone"
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class FormDraft(Base):
+    """What the user typed into a form, saved on every edit, valid or not.
+
+    The record itself only takes values that pass validation; the draft keeps everything
+    else, so a killed app (or a wrong ULN typed just before) reopens with the words intact.
+    """
+
+    __tablename__ = "form_draft"
+    __table_args__ = (UniqueConstraint("form", "record_id", name="uq_form_draft_record"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    form: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[str] = mapped_column(String(36))
+    fields_json: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class LocalSetting(Base):
+    """Small settings of this installation (who is using it, window state)."""
+
+    __tablename__ = "local_setting"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

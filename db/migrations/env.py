@@ -1,0 +1,37 @@
+"""Alembic environment for Fieldfolio's local SQLite database.
+
+Runs in batch mode (SQLite cannot ALTER most things) with foreign keys switched off
+outside the transaction, then checks them before committing: a table rebuild must not
+cascade-delete children, and must not leave orphans either.
+"""
+from alembic import context
+from sqlalchemy import text
+
+import app.models  # noqa: F401  (registers every table)
+from app.db.base import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    engine = config.attributes.get("engine")
+    if engine is None:  # alembic CLI use: `alembic -x url=sqlite:///path upgrade head`
+        from sqlalchemy import create_engine
+        engine = create_engine(context.get_x_argument(as_dictionary=True)["url"])
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        conn.commit()
+        with conn.begin():
+            context.configure(connection=conn, target_metadata=target_metadata,
+                              render_as_batch=True, compare_type=True)
+            context.run_migrations()
+            problems = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
+            if problems:
+                raise RuntimeError(f"migration left broken references: {problems[:5]}")
+        conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+
+
+if context.is_offline_mode():
+    raise SystemExit("Fieldfolio migrations run online only")
+run_migrations_online()
