@@ -1,0 +1,66 @@
+"""Caseload subcommands: setup, demo, learners, learner add."""
+from __future__ import annotations
+
+import argparse
+
+from app.caseload.demo import load_demo_caseload
+from app.caseload.learners import LEARNER_FIELDS, save_learner
+from app.caseload.profile import set_up
+from app.caseload.queries import caseload_rows
+from app.catalogue.loader import load_bundled_packs
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("setup", help="set the assessor's name, role and centre")
+    p.add_argument("--name", required=True)
+    p.add_argument("--role", required=True, choices=["assessor", "trainee_assessor", "iqa"])
+    p.add_argument("--centre", required=True)
+    p.add_argument("--centre-number", default="")
+    p.set_defaults(run=_setup)
+
+    p = sub.add_parser("demo", help="load the demo caseload (learners, employers, enrolments)")
+    p.set_defaults(run=_demo)
+
+    p = sub.add_parser("learners", help="list the caseload")
+    p.add_argument("--search", default="")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_learners)
+
+    p = sub.add_parser("learner-add", help="add a learner (dates as DD/MM/YYYY)")
+    for key, label in LEARNER_FIELDS.items():
+        if key != "employer_id":
+            p.add_argument("--" + key.replace("_", "-"), default="", help=label)
+    p.set_defaults(run=_learner_add)
+
+
+def _setup(store, args) -> int:
+    profile = store.write_now(set_up, args.name, args.role, args.centre, args.centre_number)
+    print(f"Set up for {profile.name} ({profile.role}) at {profile.centre_name}.")
+    return 0
+
+
+def _demo(store, args) -> int:
+    store.write_now(load_bundled_packs)
+    result = store.write_now(load_demo_caseload)
+    print(f"Demo caseload loaded: {result['learners']} learners, {result['employers']} employers, "
+          f"{result['qualifications']} qualifications to enrol on.")
+    return 0
+
+
+def _learners(store, args) -> int:
+    rows = store.read(caseload_rows, args.search)
+    if args.json:
+        from app.cli import print_json
+        print_json([{"id": r.learner_id, "name": r.name, "uln": r.uln, "employer": r.employer,
+                     "qualifications": r.qualifications, "status": r.status} for r in rows])
+    else:
+        for r in rows:
+            print(f"{r.uln or '-':10}  {r.name:30}  {r.employer:32}  {r.status}")
+    return 0
+
+
+def _learner_add(store, args) -> int:
+    fields = {key: getattr(args, key) for key in LEARNER_FIELDS if key != "employer_id"}
+    learner_id = store.write_now(save_learner, None, fields)
+    print(learner_id)
+    return 0

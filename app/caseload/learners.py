@@ -1,0 +1,144 @@
+"""Creating, changing, deleting (tombstoning) and restoring learners."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.caseload.validation import (
+    InvalidInput, email_problem, format_date, limited, parse_date, required_name, uln_problem,
+)
+from app.caseload.drafts import clear_draft, save_draft
+from app.db.base import utcnow
+from app.models import Employer, Learner
+
+# Form field name -> (label). The order is the form's order.
+LEARNER_FIELDS = {
+    "given_names": "Given names",
+    "family_name": "Family name",
+    "date_of_birth": "Date of birth",
+    "uln": "ULN",
+    "registration_number": "Registration number",
+    "email": "Email",
+    "phone": "Phone",
+    "employer_id": "Employer",
+    "workplace_address": "Workplace address",
+    "start_date": "Start date",
+    "planned_end_date": "Planned end date",
+    "notes": "Notes",
+}
+DATE_FIELDS = ("date_of_birth", "start_date", "planned_end_date")
+DRAFT_FORM = "learner"
+
+
+def check_learner(session: Session, fields: dict[str, str],
+                  learner_id: str | None) -> tuple[dict, dict[str, str]]:
+    """Validate raw form text. Returns (clean values of the fields that passed, problems
+    by field), every problem at once: an assessor fixes them in one pass."""
+    problems: dict[str, str] = {}
+    clean: dict = {}
+    for key in ("given_names", "family_name"):
+        text = fields.get(key, "")
+        problem = required_name(text, LEARNER_FIELDS[key])
+        if problem:
+            problems[key] = problem
+        clean[key] = text.strip()
+    for key in DATE_FIELDS:
+        try:
+            clean[key] = parse_date(fields.get(key, ""))
+        except ValueError as exc:
+            problems[key] = str(exc)
+    dob = clean.get("date_of_birth")
+    if dob and dob > datetime.now().date():
+        problems["date_of_birth"] = "The date of birth is in the future."
+    start, end = clean.get("start_date"), clean.get("planned_end_date")
+    if start and end and end < start:
+        problems["planned_end_date"] = "The planned end date is before the start date."
+    uln = fields.get("uln", "").replace(" ", "")
+    if uln:
+        problem = uln_problem(uln)
+        if problem:
+            problems["uln"] = problem
+        else:
+            clash = session.scalars(select(Learner).where(
+                Learner.uln == uln, Learner.deleted_at.is_(None),
+                Learner.id != (learner_id or ""))).first()
+            if clash:
+                problems["uln"] = f"ULN {uln} already belongs to {clash.full_name}."
+    clean["uln"] = uln or None
+    problem = email_problem(fields.get("email", ""))
+    if problem:
+        problems["email"] = problem
+    clean["email"] = fields.get("email", "").strip()
+    for key, limit in (("registration_number", 50), ("phone", 50),
+                       ("workplace_address", 2000), ("notes", 100_000)):
+        problem = limited(fields.get(key, ""), LEARNER_FIELDS[key], limit)
+        if problem:
+            problems[key] = problem
+        clean[key] = fields.get(key, "").strip() if key != "notes" else fields.get(key, "")
+    employer_id = fields.get("employer_id") or None
+    if employer_id and session.get(Employer, employer_id) is None:
+        problems["employer_id"] = "That employer no longer exists."
+    clean["employer_id"] = employer_id
+    return {k: v for k, v in clean.items() if k not in problems}, problems
+
+
+def save_learner(session: Session, learner_id: str | None, fields: dict[str, str]) -> str:
+    """Create (learner_id None, or an id not yet saved) or update a learner; all or nothing."""
+    clean, problems = check_learner(session, fields, learner_id)
+    if problems:
+        raise InvalidInput(problems)
+    return _apply(session, learner_id, clean)
+
+
+def autosave_learner(session: Session, learner_id: str, fields: dict[str, str]) -> dict[str, str]:
+    """What the form calls as the assessor types. The raw text always goes to a draft;
+    every field that passes is saved to the learner at once (a wrong ULN must not hold
+    back the notes typed after it). Returns the problems still open, by field."""
+    save_draft(session, DRAFT_FORM, learner_id, fields)
+    clean, problems = check_learner(session, fields, learner_id)
+    exists = session.get(Learner, learner_id) is not None
+    if exists or not ({"given_names", "family_name"} & problems.keys()):
+        _apply(session, learner_id, clean)
+    if not problems:
+        clear_draft(session, DRAFT_FORM, learner_id)
+    return problems
+
+
+def _apply(session: Session, learner_id: str | None, clean: dict) -> str:
+    learner = session.get(Learner, learner_id) if learner_id else None
+    if learner is None:
+        learner = Learner(**({"id": learner_id} if learner_id else {}))
+        session.add(learner)
+    for key, value in clean.items():
+        if getattr(learner, key) != value:
+            setattr(learner, key, value)
+    session.flush()
+    return learner.id
+
+
+def learner_form_values(learner: Learner) -> dict[str, str]:
+    """A learner as the text a form shows."""
+    values = {}
+    for key in LEARNER_FIELDS:
+        value = getattr(learner, key)
+        values[key] = format_date(value) if key in DATE_FIELDS else (value or "")
+    return values
+
+
+def delete_learner(session: Session, learner_id: str) -> None:
+    learner = session.get(Learner, learner_id)
+    if learner is not None and learner.deleted_at is None:
+        learner.deleted_at = utcnow()
+
+
+def restore_learner(session: Session, learner_id: str) -> None:
+    learner = session.get(Learner, learner_id)
+    if learner is None or learner.deleted_at is None:
+        return
+    if learner.uln and session.scalars(select(Learner).where(
+            Learner.uln == learner.uln, Learner.deleted_at.is_(None))).first():
+        raise InvalidInput({"uln": f"Cannot restore {learner.full_name}: ULN {learner.uln} "
+                                   f"now belongs to another learner."})
+    learner.deleted_at = None
