@@ -1,0 +1,58 @@
+"""Starting the window: open the data folder, load the shipped catalogue, first-start set-up."""
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from app import paths
+from app.caseload.profile import current_profile
+from app.catalogue.loader import load_bundled_packs
+from app.db.errors import StorageError
+from app.db.store import Store
+
+
+def make_app() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Fieldfolio")
+    app.setOrganizationName("Fieldfolio")
+    style = paths.resources_dir() / "style.qss"
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    return app
+
+
+def open_store(data_dir) -> Store:
+    store = Store(data_dir).open()
+    store.write_now(load_bundled_packs)
+    return store
+
+
+def start_window(data_dir=None):
+    """Open the store and the main window (or the set-up first). Returns (store, window),
+    or (None, None) after telling the user why the data could not be opened."""
+    from ui.main_window import MainWindow
+    from ui.setup_dialog import SetupDialog
+    try:
+        store = open_store(data_dir)
+    except StorageError as exc:
+        QMessageBox.critical(None, "Fieldfolio cannot open its data", str(exc))
+        return None, None
+    if store.read(current_profile) is None:
+        if SetupDialog(store).exec() != QDialog.Accepted:
+            store.close()
+            return None, None
+    window = MainWindow(store)
+    return store, window
+
+
+def run_window(data_dir=None) -> int:
+    app = make_app()
+    store, window = start_window(data_dir)
+    if window is None:
+        return 1
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        store.close()

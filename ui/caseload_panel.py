@@ -1,0 +1,180 @@
+"""The caseload list: every learner, with search and filters, always one click from a page."""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
+    QStackedWidget, QTableView, QVBoxLayout, QWidget,
+)
+
+from app.caseload.employers import live_employers
+from app.caseload.queries import CaseloadRow, caseload_rows, qualifications
+from ui.bridge import Bridge
+from ui.widgets import label
+
+STATUS_LABELS = {"active": "Active", "on_break": "On a break", "completed": "Completed",
+                 "withdrawn": "Withdrawn", "not enrolled": "Not enrolled"}
+
+
+class CaseloadModel(QAbstractTableModel):
+    HEADERS = ["Learner", "ULN", "Employer", "Qualification", "Status"]
+
+    def __init__(self):
+        super().__init__()
+        self.rows: list[CaseloadRow] = []
+
+    def set_rows(self, rows: list[CaseloadRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        row = self.rows[index.row()]
+        if role == Qt.DisplayRole:
+            return [row.name, row.uln, row.employer, "; ".join(row.qualifications) or "—",
+                    STATUS_LABELS.get(row.status, row.status)][index.column()]
+        if role == Qt.ToolTipRole and index.column() == 3:
+            return "\n".join(row.qualifications)
+        if role == Qt.UserRole:
+            return row.learner_id
+        return None
+
+    def row_of(self, learner_id: str) -> int:
+        for i, row in enumerate(self.rows):
+            if row.learner_id == learner_id:
+                return i
+        return -1
+
+
+class CaseloadPanel(QWidget):
+    learner_chosen = Signal(str)
+    demo_requested = Signal()
+    new_learner_requested = Signal()
+
+    def __init__(self, bridge: Bridge, parent=None):
+        super().__init__(parent)
+        self.bridge = bridge
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(label("Caseload", "section"))
+        self.search = QLineEdit(objectName="caseload_search")
+        self.search.setPlaceholderText("Search name, ULN, registration number or employer  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        layout.addWidget(self.search)
+        filters = QHBoxLayout()
+        self.employer_filter = QComboBox(objectName="filter_employer")
+        self.qualification_filter = QComboBox(objectName="filter_qualification")
+        self.status_filter = QComboBox(objectName="filter_status")
+        for combo in (self.employer_filter, self.qualification_filter, self.status_filter):
+            combo.setMinimumContentsLength(10)
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            filters.addWidget(combo, 1)
+        self.status_filter.addItem("Any status", None)
+        for key, text in STATUS_LABELS.items():
+            self.status_filter.addItem(text, key)
+        layout.addLayout(filters)
+
+        self.stack = QStackedWidget()
+        self.model = CaseloadModel()
+        self.table = QTableView(objectName="caseload_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(34)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.stack.addWidget(self.table)
+
+        empty = QWidget()
+        empty_layout = QVBoxLayout(empty)
+        empty_layout.addStretch()
+        self.empty_text = label("No learners yet.", "subtitle")
+        empty_layout.addWidget(self.empty_text, alignment=Qt.AlignHCenter)
+        self.demo_button = QPushButton("Load demo caseload", objectName="load_demo")
+        self.demo_button.setProperty("primary", True)
+        self.demo_button.clicked.connect(self.demo_requested)
+        add_button = QPushButton("Add a learner  (Ctrl+N)")
+        add_button.clicked.connect(self.new_learner_requested)
+        empty_layout.addWidget(self.demo_button, alignment=Qt.AlignHCenter)
+        empty_layout.addWidget(add_button, alignment=Qt.AlignHCenter)
+        empty_layout.addStretch()
+        self.stack.addWidget(empty)
+        layout.addWidget(self.stack, 1)
+        self.count = label("", "hint")
+        layout.addWidget(self.count)
+
+        self._debounce = QTimer(self, singleShot=True, interval=150)
+        self._debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        for combo in (self.employer_filter, self.qualification_filter, self.status_filter):
+            combo.currentIndexChanged.connect(lambda _i: self._debounce.start())
+        self._selected: str | None = None
+
+    def refresh_filters(self) -> None:
+        def fill(result):
+            employers, quals = result
+            for combo, first, items in ((self.employer_filter, "Any employer", employers),
+                                        (self.qualification_filter, "Any qualification", quals)):
+                current = combo.currentData()
+                combo.blockSignals(True)
+                combo.clear()
+                combo.addItem(first, None)
+                for key, text in items:
+                    combo.addItem(text, key)
+                index = combo.findData(current)
+                combo.setCurrentIndex(max(index, 0))
+                combo.blockSignals(False)
+        self.bridge.read(lambda s: ([(e.id, e.name) for e in live_employers(s)], qualifications(s)),
+                         on_done=fill)
+
+    def refresh(self, select_id: str | None = None) -> None:
+        if select_id:
+            self._selected = select_id
+        self.bridge.read(caseload_rows, self.search.text(), self.employer_filter.currentData(),
+                         self.qualification_filter.currentData(), self.status_filter.currentData(),
+                         on_done=self._show_rows)
+
+    def _show_rows(self, rows: list[CaseloadRow]) -> None:
+        keep = self._selected
+        self.model.set_rows(rows)
+        filtered = bool(self.search.text() or self.employer_filter.currentData()
+                        or self.qualification_filter.currentData() or self.status_filter.currentData())
+        if rows or filtered:
+            self.stack.setCurrentIndex(0)
+        else:
+            self.stack.setCurrentIndex(1)
+        self.count.setText(f"{len(rows)} learner{'s' if len(rows) != 1 else ''}"
+                           + (" match" if filtered else ""))
+        if keep:
+            row = self.model.row_of(keep)
+            if row >= 0:
+                self.table.blockSignals(True)
+                self.table.selectRow(row)
+                self.table.blockSignals(False)
+
+    def _row_changed(self, current: QModelIndex, _previous) -> None:
+        if current.isValid():
+            learner_id = self.model.rows[current.row()].learner_id
+            if learner_id != self._selected:
+                self._selected = learner_id
+                self.learner_chosen.emit(learner_id)
+
+    def clear_selection(self) -> None:
+        self._selected = None
+        self.table.clearSelection()

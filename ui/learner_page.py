@@ -1,0 +1,91 @@
+"""One learner: details on the left, enrolments and units on the right."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+
+from app.caseload.employers import live_employers
+from app.models import Learner
+from ui.bridge import Bridge
+from ui.employer_dialog import EmployerDialog
+from ui.enrolments_panel import EnrolmentsPanel
+from ui.learner_form import LearnerForm
+from ui.widgets import card, label
+
+
+class LearnerPage(QWidget):
+    learner_saved = Signal(str)
+
+    def __init__(self, bridge: Bridge, parent=None):
+        super().__init__(parent)
+        self.bridge = bridge
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 8, 12, 8)
+        self.title = label("", "title")
+        self.title.setObjectName("learner_title")
+        self.subtitle = label("", "subtitle")
+        outer.addWidget(self.title)
+        outer.addWidget(self.subtitle)
+        columns = QHBoxLayout()
+        details_card, details_box = card()
+        details_box.addWidget(label("Details", "section"))
+        details_box.addWidget(label("Changes save as you type.", "hint"))
+        self.form = LearnerForm(bridge)
+        details_box.addWidget(self.form)
+        details_box.addStretch()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(details_card)
+        scroll.setMinimumWidth(440)
+        columns.addWidget(scroll, 4)
+        self.enrolments = EnrolmentsPanel(bridge)
+        right = QScrollArea()
+        right.setWidgetResizable(True)
+        right.setWidget(self.enrolments)
+        columns.addWidget(right, 5)
+        outer.addLayout(columns, 1)
+        self.form.saved.connect(self._saved)
+        self.form.new_employer_requested.connect(self._new_employer)
+
+    @property
+    def learner_id(self) -> str | None:
+        return self.form.learner_id
+
+    def show_learner(self, learner_id: str | None) -> None:
+        self.form.load(learner_id)
+        self.enrolments.load(learner_id)
+        self._update_title()
+
+    def show_draft(self, learner_id: str, fields: dict) -> None:
+        self.form.load_draft_only(learner_id, fields)
+        self.enrolments.load(learner_id)
+        self._update_title()
+
+    def _saved(self, learner_id: str) -> None:
+        if learner_id == self.form.learner_id:
+            self._update_title()
+            if not self.enrolments.learner_id or self.enrolments.learner_id != learner_id:
+                self.enrolments.load(learner_id)
+        self.learner_saved.emit(learner_id)
+
+    def _update_title(self) -> None:
+        learner_id = self.form.learner_id
+        learner = self.bridge.store.read(
+            lambda s: (lambda l: (l.full_name, l.uln, l.employer.name if l.employer else "")
+                       if l else None)(s.get(Learner, learner_id)))
+        if learner is None:
+            values = self.form.values()
+            name = f"{values['given_names']} {values['family_name']}".strip()
+            self.title.setText(name or "New learner")
+            self.subtitle.setText("Not saved yet: type the given and family names to save.")
+        else:
+            name, uln, employer = learner
+            self.title.setText(name)
+            self.subtitle.setText(" · ".join(x for x in (f"ULN {uln}" if uln else "No ULN yet",
+                                                        employer) if x))
+
+    def _new_employer(self) -> None:
+        dialog = EmployerDialog(self.bridge.store, self)
+        if dialog.exec() == QDialog.Accepted:
+            employers = self.bridge.store.read(lambda s: [(e.id, e.name) for e in live_employers(s)])
+            self.form.set_employers(employers, select=dialog.employer_id)

@@ -1,0 +1,211 @@
+"""The main window: caseload on the left, the current learner on the right."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget,
+)
+
+from app.caseload.demo import load_demo_caseload
+from app.caseload.drafts import drafts_for
+from app.caseload.learners import DRAFT_FORM, delete_learner, restore_learner
+from app.caseload.profile import ROLE_LABELS, current_profile
+from app.caseload.status import changes_waiting_for_sync
+from app.caseload.validation import InvalidInput
+from app.catalogue.loader import load_bundled_packs
+from app.models import Learner
+from ui.bridge import Bridge
+from ui.caseload_panel import CaseloadPanel
+from ui.learner_page import LearnerPage
+from ui.widgets import label
+
+
+class DeleteLearner(QUndoCommand):
+    """Deleting is a tombstone, so undo simply lifts it."""
+
+    def __init__(self, window: "MainWindow", learner_id: str, name: str):
+        super().__init__(f"delete {name}")
+        self.window, self.learner_id, self.name = window, learner_id, name
+
+    def redo(self) -> None:
+        self.window.store.write_now(delete_learner, self.learner_id)
+        self.window.after_delete(self.name)
+
+    def undo(self) -> None:
+        try:
+            self.window.store.write_now(restore_learner, self.learner_id)
+        except InvalidInput as exc:
+            QMessageBox.warning(self.window, "Cannot undo", " ".join(exc.problems.values()))
+            return
+        self.window.caseload.refresh(select_id=self.learner_id)
+        self.window.open_learner(self.learner_id)
+        self.window.statusBar().showMessage(f"Restored {self.name}.", 6000)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.bridge = Bridge(store, self)
+        self.undo_stack = QUndoStack(self)
+        self.setWindowTitle("Fieldfolio")
+        self.resize(1360, 860)
+
+        self.caseload = CaseloadPanel(self.bridge)
+        self.page = LearnerPage(self.bridge)
+        self.right = QStackedWidget()
+        welcome = QWidget()
+        wl = QVBoxLayout(welcome)
+        wl.addStretch()
+        self.welcome_text = label("Choose a learner from the caseload, or press Ctrl+N to add one.",
+                                  "subtitle")
+        self.welcome_text.setAlignment(Qt.AlignCenter)
+        wl.addWidget(self.welcome_text)
+        wl.addStretch()
+        self.right.addWidget(welcome)
+        self.right.addWidget(self.page)
+        splitter = QSplitter()
+        splitter.addWidget(self.caseload)
+        splitter.addWidget(self.right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([540, 820])
+        self.setCentralWidget(splitter)
+
+        self._build_actions()
+        self._build_status_bar()
+        self.caseload.learner_chosen.connect(self.open_learner)
+        self.caseload.demo_requested.connect(self.load_demo)
+        self.caseload.new_learner_requested.connect(self.new_learner)
+        self.page.learner_saved.connect(self._learner_saved)
+        self.caseload.refresh_filters()
+        self.caseload.refresh()
+        self._restore_unsaved_new_learner()
+
+    # -- actions -----------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        toolbar = QToolBar("Main", objectName="main_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        self.addToolBar(toolbar)
+
+        def action(text, shortcut, slot, name):
+            act = QAction(text, self, objectName=name)
+            if shortcut:
+                act.setShortcut(QKeySequence(shortcut))
+                act.setToolTip(f"{text} ({QKeySequence(shortcut).toString()})")
+            act.triggered.connect(slot)
+            return act
+
+        self.new_action = action("New learner", QKeySequence.New, self.new_learner, "act_new")
+        self.delete_action = action("Delete learner", "Ctrl+Delete", self.delete_current, "act_delete")
+        self.find_action = action("Find", QKeySequence.Find, self._focus_search, "act_find")
+        self.demo_action = action("Load demo caseload", None, self.load_demo, "act_demo")
+        self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
+        self.undo_action.setShortcut(QKeySequence.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "Redo")
+        self.redo_action.setShortcut(QKeySequence.Redo)
+        for act in (self.new_action, self.delete_action, self.undo_action, self.find_action):
+            toolbar.addAction(act)
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(action("Quit", QKeySequence.Quit, self.close, "act_quit"))
+        edit_menu = self.menuBar().addMenu("&Edit")
+        for act in (self.undo_action, self.redo_action, self.delete_action, self.find_action):
+            edit_menu.addAction(act)
+        self.menus = {"file": file_menu, "edit": edit_menu}
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        profile = self.store.read(current_profile)
+        who = (f"{profile.name} · {ROLE_LABELS.get(profile.role, profile.role)} · "
+               f"{profile.centre_name}") if profile else ""
+        self.offline_label = QLabel("● Working on this laptop · every change is saved here")
+        self.offline_label.setObjectName("offline_state")
+        self.sync_label = QLabel("")
+        self.sync_label.setObjectName("sync_state")
+        self.who_label = QLabel(who)
+        bar.addPermanentWidget(self.who_label)
+        bar.addPermanentWidget(self.sync_label)
+        bar.addPermanentWidget(self.offline_label)
+        self.offline_label.setToolTip(f"Data folder: {self.store.data_dir}")
+        self._status_timer = QTimer(self, interval=5000)
+        self._status_timer.timeout.connect(self.refresh_status)
+        self._status_timer.start()
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        self.bridge.read(changes_waiting_for_sync, on_done=lambda n: self.sync_label.setText(
+            f"{n} change{'s' if n != 1 else ''} waiting to go to the centre" if n else
+            "Nothing waiting to sync"))
+
+    # -- learners ----------------------------------------------------------------------
+    def open_learner(self, learner_id: str) -> None:
+        self.page.show_learner(learner_id)
+        self.right.setCurrentWidget(self.page)
+
+    def new_learner(self) -> None:
+        self.caseload.clear_selection()
+        self.page.show_learner(None)
+        self.right.setCurrentWidget(self.page)
+        self.page.form.editors["given_names"].setFocus()
+
+    def _restore_unsaved_new_learner(self) -> None:
+        def orphan_drafts(session):
+            return [(rid, fields) for rid, fields in drafts_for(session, DRAFT_FORM)
+                    if session.get(Learner, rid) is None]
+        drafts = self.store.read(orphan_drafts)
+        if drafts:
+            learner_id, fields = drafts[0]
+            self.page.show_draft(learner_id, fields)
+            self.right.setCurrentWidget(self.page)
+            self.statusBar().showMessage(
+                "Restored a new learner you were typing when Fieldfolio last closed.", 10000)
+
+    def _learner_saved(self, learner_id: str) -> None:
+        self.caseload.refresh(select_id=learner_id)
+        self.refresh_status()
+
+    def delete_current(self) -> None:
+        learner_id = self.page.learner_id if self.right.currentWidget() is self.page else None
+        if not learner_id:
+            return
+        name = self.store.read(lambda s: (lambda l: l.full_name if l else None)(s.get(Learner, learner_id)))
+        if name is None:
+            return
+        self.undo_stack.push(DeleteLearner(self, learner_id, name))
+
+    def after_delete(self, name: str) -> None:
+        self.caseload.clear_selection()
+        self.caseload.refresh()
+        self.right.setCurrentIndex(0)
+        self.statusBar().showMessage(f"Deleted {name}. Press Ctrl+Z to undo.", 10000)
+
+    def load_demo(self) -> None:
+        self.statusBar().showMessage("Loading the demo caseload…")
+
+        def both(session):
+            load_bundled_packs(session)
+            return load_demo_caseload(session)
+
+        def done(result):
+            self.statusBar().showMessage(
+                f"Demo caseload loaded: {result['learners']} learners at "
+                f"{result['employers']} employers.", 8000)
+            self.caseload.refresh_filters()
+            self.caseload.refresh()
+            self.refresh_status()
+
+        self.bridge.write(both, on_done=done, on_error=lambda e: QMessageBox.critical(
+            self, "Demo caseload", f"The demo caseload could not be loaded: {e}"))
+
+    def _focus_search(self) -> None:
+        self.caseload.search.setFocus()
+        self.caseload.search.selectAll()
+
+    def closeEvent(self, event) -> None:
+        self.page.form.flush()
+        super().closeEvent(event)

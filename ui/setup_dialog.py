@@ -1,0 +1,59 @@
+"""First start: who is using this laptop, and for which centre."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout,
+)
+
+from app.caseload.profile import ROLE_LABELS, set_up
+from app.caseload.validation import InvalidInput
+from app.db.store import Store
+from ui.widgets import ProblemLabel, label, set_invalid
+
+
+class SetupDialog(QDialog):
+    def __init__(self, store: Store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.profile = None
+        self.setWindowTitle("Welcome to Fieldfolio")
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label("Welcome to Fieldfolio", "title"))
+        layout.addWidget(label("Fieldfolio keeps everything on this laptop and works without a "
+                               "connection. Tell it who you are; this goes on every record "
+                               "and form you sign.", "subtitle"))
+        form = QFormLayout()
+        self.name = QLineEdit(objectName="setup_name")
+        self.role = QComboBox(objectName="setup_role")
+        for key, text in ROLE_LABELS.items():
+            self.role.addItem(text, key)
+        self.centre = QLineEdit(objectName="setup_centre")
+        self.centre_number = QLineEdit(objectName="setup_centre_number")
+        self.problems = {k: ProblemLabel() for k in ("name", "role", "centre_name", "centre_number")}
+        form.addRow("Your name", self.name)
+        form.addRow("", self.problems["name"])
+        form.addRow("Your role", self.role)
+        form.addRow("Centre name", self.centre)
+        form.addRow("", self.problems["centre_name"])
+        form.addRow("Centre number", self.centre_number)
+        form.addRow("", self.problems["centre_number"])
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok)
+        buttons.button(QDialogButtonBox.Ok).setText("Start using Fieldfolio")
+        buttons.button(QDialogButtonBox.Ok).setProperty("primary", True)
+        buttons.accepted.connect(self._save)
+        layout.addWidget(buttons)
+
+    def _save(self) -> None:
+        try:
+            self.profile = self.store.write_now(
+                set_up, self.name.text(), self.role.currentData(), self.centre.text(),
+                self.centre_number.text())
+        except InvalidInput as exc:
+            for key, widget in self.problems.items():
+                widget.show_problem(exc.problems.get(key))
+            set_invalid(self.name, "name" in exc.problems)
+            set_invalid(self.centre, "centre_name" in exc.problems)
+            return
+        self.accept()

@@ -1,0 +1,47 @@
+"""Small building blocks the screens share: labelled fields with a problem line, cards."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+
+def label(text: str, role: str | None = None, wrap: bool = True) -> QLabel:
+    lab = QLabel(text)
+    if role:
+        lab.setProperty("role", role)
+    lab.setWordWrap(wrap)
+    return lab
+
+
+def card() -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame()
+    frame.setProperty("card", True)
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(16, 12, 16, 12)
+    return frame, layout
+
+
+def set_invalid(widget: QWidget, invalid: bool) -> None:
+    """Mark a field as wrong: the style sheet adds a red border; the problem text beside
+    it says why, so colour is never the only signal."""
+    if widget.property("invalid") != invalid:
+        widget.setProperty("invalid", invalid)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+
+class ProblemLabel(QLabel):
+    """A '⚠ message' line under a field, hidden when there is nothing to say."""
+
+    def __init__(self):
+        super().__init__()
+        self.setProperty("role", "problem")
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_problem(self, message: str | None) -> None:
+        if message:
+            self.setText("⚠ " + message)
+            self.show()
+        else:
+            self.clear()
+            self.hide()
