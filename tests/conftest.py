@@ -1,0 +1,59 @@
+"""Shared fixtures. Qt runs offscreen; every test gets its own data folder."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import pytest  # noqa: E402
+
+from app.db.store import Store  # noqa: E402
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def store(data_dir):
+    """An opened store on an empty data folder (schema at head, no catalogue loaded)."""
+    s = Store(data_dir).open()
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def catalogue_db(tmp_path_factory) -> Path:
+    """A data folder with every shipped pack loaded, built once per run and copied by
+    `catalogue_store` (loading five packs per test would dominate the suite's time)."""
+    from app.catalogue.loader import load_bundled_packs
+    path = tmp_path_factory.mktemp("catalogue") / "data"
+    with Store(path) as s:
+        s.write_now(load_bundled_packs)
+    return path
+
+
+@pytest.fixture
+def catalogue_store(catalogue_db, tmp_path):
+    import shutil
+    target = tmp_path / "data"
+    shutil.copytree(catalogue_db, target)
+    s = Store(target).open()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def demo_store(catalogue_store):
+    """The catalogue plus the demo caseload (12 learners, 4 employers, enrolments)."""
+    from app.caseload.demo import load_demo_caseload
+    catalogue_store.write_now(load_demo_caseload)
+    return catalogue_store
