@@ -410,6 +410,8 @@ def test_other_strategies(units):
     for n in SALES_UNITS:
         assert {(r["kind"], r["method"]) for r in units[n]["assessment_rules"]} == {("allowed", "Sim")}
         assert 3050 in {r["source_line"] for r in units[n]["assessment_rules"]}
+    # unit 44 names the Sales Standards strategy but places it "in Appendix C" (it is B)
+    assert any("Appendix B (line 3033)" in m for m in units["Unit 44"]["missing"])
     for n in CONTACT_CENTRE_UNITS:
         assert _rules(units[n]) >= {(None, "barred", "Sim", 3092)}
         assert {(r["kind"], r["method"]) for r in units[n]["assessment_rules"]} == {("barred", "Sim")}

@@ -371,6 +371,14 @@ def _add_rules(pack: dict, lines: list[tuple[int, str]]) -> None:
         sim_heading, _ = _find_line(block, "Simulation", start=first, end=last, exact=True)
         own_n, own = next((n, t.strip()) for n, t in block if n > sim_heading and t.strip())
         own_first = re.match(r"^(.*?\.)(?:\s|$)", own).group(1)
+        named = re.search(r"in Appendix ([A-D]) at the end of this document",
+                          unit["assessment_requirements"] or "")
+        letter = {STRATEGY_A: "A", STRATEGY_B: "B", STRATEGY_C: "C", STRATEGY_D: "D"}.get(strategy)
+        if named and letter and named.group(1) != letter:
+            unit["missing"].append(
+                f"the unit's guidance places '{strategy}' 'in Appendix "
+                f"{named.group(1)}'; that strategy is Appendix {letter} (line {appendix[letter]}), "
+                f"and its rules are the ones applied here")
         if strategy == STRATEGY_A:
             if not own_first.startswith("Simulation is not allowed"):
                 raise SourceShapeError(f"line {own_n}: unexpected simulation rule {own_first!r}")
