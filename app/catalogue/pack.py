@@ -186,7 +186,7 @@ def _schema_problems(data: Any) -> list[PackProblem]:
 
 GUIDANCE_STARTS = re.compile(
     r"^\s*(?:e\.\s?g\.?|eg\b|i\.e\.|examples?\b|for example\b|range\b|evidence (?:may|could|might|must|should)\b|"
-    r"(?:assessment )?guidance\b|note\b|notes\b|this (?:could|may) include|learners? (?:should|could|may|must|will need)\b|"
+    r"(?:assessment )?guidance\b|notes?\s*[:\-–]|nb\b|this (?:could|may) include|learners? (?:should|could|may|must|will need)\b|"
     r"assessors? (?:should|could|may|must)\b|answers? (?:could|may|should) include|model answer|"
     r"suggested answer)",
     re.IGNORECASE)
@@ -438,6 +438,13 @@ def _semantic_problems(data: dict) -> list[PackProblem]:
             add(["listed_not_specified", i, "number"],
                 f"unit {item['number']!r} is specified in this pack, so it is not 'listed only'")
 
+    # units the source lists (e.g. in a structure table) without specifying them
+    listed_only = {item.get("number") for item in data.get("listed_not_specified") or []
+                   if isinstance(item, dict) and isinstance(item.get("number"), str)}
+
+    def exists(u: Any) -> bool:
+        return u in unit_by_number or u in listed_only
+
     # --- qualifications and rules of combination
     for qi, q in enumerate(quals):
         if not isinstance(q, dict):
@@ -445,7 +452,7 @@ def _semantic_problems(data: dict) -> list[PackProblem]:
         qp = ["qualifications", qi]
         qunits = [u for u in q.get("units") or [] if isinstance(u, str)]
         for i, u in enumerate(qunits):
-            if u not in unit_by_number:
+            if not exists(u):
                 add(qp + ["units", i], f"names unit {u!r}, which is not in this pack")
         if len(set(qunits)) != len(qunits):
             dup = sorted({u for u in qunits if qunits.count(u) > 1})
@@ -473,9 +480,9 @@ def _semantic_problems(data: dict) -> list[PackProblem]:
             gname = g.get("id") or gi
             gunits = [u for u in g.get("units") or [] if isinstance(u, str)]
             for i, u in enumerate(gunits):
-                if u not in unit_by_number:
+                if not exists(u):
                     add(gp + ["units", i], f"group {gname} names unit {u!r}, which is not in this pack")
-                elif qunits and u not in qunits:
+                elif qunits and u not in qunits and u in unit_by_number:
                     add(gp + ["units", i], f"group {gname} names unit {u!r}, which is not in the "
                                            "qualification's unit list")
             if not gunits:
@@ -525,7 +532,7 @@ def _semantic_problems(data: dict) -> list[PackProblem]:
                     f"than the overall minimum {total_min}")
         for bi, bar in enumerate(roc.get("barred") or []):
             for i, u in enumerate(bar if isinstance(bar, list) else []):
-                if u not in unit_by_number:
+                if not exists(u):
                     add(rp + ["barred", bi, i], f"barred combination names unit {u!r}, which is "
                                                 "not in this pack")
             mand = {u for g in roc.get("groups") or [] if isinstance(g, dict) and g.get("mandatory")
@@ -533,7 +540,7 @@ def _semantic_problems(data: dict) -> list[PackProblem]:
             if isinstance(bar, list) and len([u for u in bar if u in mand]) >= 2:
                 add(rp + ["barred", bi], "bars a combination of units that are all mandatory")
         for oi, o in enumerate(roc.get("order") or []):
-            if isinstance(o, dict) and o.get("unit") not in unit_by_number:
+            if isinstance(o, dict) and not exists(o.get("unit")):
                 add(rp + ["order", oi, "unit"], f"names unit {o.get('unit')!r}, which is not in "
                                                 "this pack")
     return problems

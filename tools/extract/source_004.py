@@ -114,12 +114,9 @@ def _join_guidance(old: str | None, lines: list[str]) -> str | None:
     first = lines[0]
     last_line = old.split("\n")[-1]
     if first[:1].islower() or (not first.startswith(("\u2022", "\u25cb"))
-                               and not re.search(r"[.:!?)]$", last_line)
-                               and not last_line.startswith(("\u2022", "\u25cb"))):
-        old = old + " " + first       # the sentence runs on over the page break
+                               and not re.search(r"[.:!?)]$", last_line)):
+        old = old + " " + first       # the sentence or item runs on over the page break
         lines = lines[1:]
-    elif first[:1].islower():
-        pass
     return "\n".join([old] + lines) if lines else old
 
 
