@@ -7,3 +7,4 @@ from app.models.catalogue import (  # noqa: F401
 from app.models.caseload import (  # noqa: F401
     Centre, StaffMember, Employer, Learner, Enrolment, EnrolmentUnit,
 )
+from app.models.evidence import EvidenceRecord, CriterionMapping, Attachment  # noqa: F401
