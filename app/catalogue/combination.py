@@ -55,8 +55,29 @@ def check_combination(rules: dict | None, units: dict[str, UnitFacts],
 
     for group in rules.get("groups") or []:
         members = [u for u in group.get("units", []) if u in units]
+        # A structure table may list units whose content the source never prints (the
+        # pack's listed_not_specified): nobody can choose or evidence them until a pack
+        # that specifies them is loaded, so say that rather than "choose one more".
+        unspecified = [u for u in group.get("units", []) if u not in units]
         picked = [u for u in members if u in chosen]
         title = group.get("title") or f"Group {group.get('id')}"
+        needs_some = (group.get("mandatory") or group.get("min_units")
+                      or group.get("min_credits"))
+        if unspecified and not members and needs_some:
+            result.problems.append(
+                f"{title}: none of its units ({', '.join(unspecified)}) is specified in the "
+                f"source document, so this group cannot be completed until a specification "
+                f"pack with those units is loaded.")
+            continue
+        if unspecified and group.get("mandatory"):
+            result.problems.append(
+                f"{title}: mandatory {'unit' if len(unspecified) == 1 else 'units'} "
+                f"{', '.join(unspecified)} {'is' if len(unspecified) == 1 else 'are'} not "
+                f"specified in the source document, so the award cannot be completed yet.")
+        elif unspecified:
+            result.notes.append(
+                f"{title}: {_plural(len(unspecified), 'unit')} listed by the source but not "
+                f"specified ({', '.join(unspecified)}) cannot be chosen yet.")
         if group.get("mandatory"):
             missing = [u for u in members if u not in chosen]
             if missing:
