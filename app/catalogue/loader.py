@@ -120,10 +120,17 @@ def load_bundled_packs(session: Session, directory: Path | None = None) -> list[
     """First start and every upgrade: load any shipped pack not yet in the database.
     Returns the pack ids newly loaded. A shipped pack that fails validation is a bug in
     this build; it raises rather than loading half a catalogue."""
+    from app.catalogue.search import refill_if_stale
     loaded = []
+    known = set(session.scalars(select(SpecPack.sha256)))
     for path in pack_files(directory):
+        # Validating every pack costs most of a second; a pack whose exact bytes are
+        # already loaded was validated then, so start-up skips it.
+        if hashlib.sha256(path.read_bytes()).hexdigest() in known:
+            continue
         data, sha = read_pack(path)
         _, new = load_pack_data(session, data, sha)
         if new:
             loaded.append(data["pack_id"])
+    refill_if_stale(session)
     return loaded

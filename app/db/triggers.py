@@ -15,7 +15,27 @@ TRIGGERS: dict[str, str] = {
         BEFORE UPDATE ON assessment_criterion
         BEGIN SELECT RAISE(ABORT, 'catalogue criteria are immutable once loaded'); END
     """,
+    # Catalogue search (app/catalogue/search.py): every loaded AC goes into the FTS5 index
+    # in the same transaction as the AC itself.
+    "catalogue_criterion_indexed": """
+        CREATE TRIGGER catalogue_criterion_indexed
+        AFTER INSERT ON assessment_criterion
+        BEGIN INSERT INTO fts_criterion (text, ac_id) VALUES (NEW.text, NEW.id); END
+    """,
 }
+
+# A qualification version is immutable once loaded (enrolments and evidence point at its
+# rows by id); a newer version is loaded beside it, never over it.
+for _table in ("spec_pack", "qualification", "qualification_unit", "unit", "learning_outcome",
+               "assessment_criterion", "assessment_rule"):
+    for _event in ("UPDATE", "DELETE"):
+        if (_table, _event) == ("assessment_criterion", "UPDATE"):
+            continue  # catalogue_criterion_immutable, above
+        _name = f"catalogue_{_table}_no_{_event.lower()}"
+        TRIGGERS[_name] = (
+            f"CREATE TRIGGER {_name} BEFORE {_event} ON {_table} BEGIN "
+            f"SELECT RAISE(ABORT, 'catalogue rows are immutable once loaded: load a newer "
+            f"version beside this one'); END")
 
 
 def install_triggers(engine: Engine) -> None:

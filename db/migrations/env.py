@@ -14,6 +14,12 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def include_name(name, type_, parent_names) -> bool:
+    # FTS5 virtual tables (and their shadow tables) are created by hand in revisions;
+    # without this, autogenerate would see them as stale tables and drop the search index.
+    return not (type_ == "table" and name.startswith("fts_"))
+
+
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:  # alembic CLI use: `alembic -x url=sqlite:///path upgrade head`
@@ -24,7 +30,8 @@ def run_migrations_online() -> None:
         conn.commit()
         with conn.begin():
             context.configure(connection=conn, target_metadata=target_metadata,
-                              render_as_batch=True, compare_type=True)
+                              render_as_batch=True, compare_type=True,
+                              include_name=include_name)
             context.run_migrations()
             problems = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
             if problems:
