@@ -1,0 +1,55 @@
+"""The command line, run as a support person would: a real process, real exit codes."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def fieldfolio(*args, data_dir=None):
+    cmd = [sys.executable, str(ROOT / "main.py")]
+    if data_dir is not None:
+        cmd += ["--data-dir", str(data_dir)]
+    return subprocess.run(cmd + list(args), capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+def test_help_lists_subcommands():
+    out = fieldfolio("--help")
+    assert out.returncode == 0
+    for word in ("setup", "demo", "learners", "--data-dir"):
+        assert word in out.stdout
+
+
+def test_demo_then_list_as_json(tmp_path):
+    out = fieldfolio("demo", data_dir=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "12 learners" in out.stdout
+    out = fieldfolio("learners", "--json", data_dir=tmp_path)
+    learners = json.loads(out.stdout)
+    assert len(learners) == 12
+    assert all(len(l["uln"]) == 10 for l in learners)
+    assert all(l["qualifications"] for l in learners)
+
+
+def test_a_wrong_uln_exits_non_zero_with_the_reason(tmp_path):
+    out = fieldfolio("learner-add", "--given-names", "Amelia", "--family-name", "Hughes",
+                     "--uln", "9276308687", data_dir=tmp_path)
+    assert out.returncode == 1
+    assert "check digit is wrong" in out.stderr
+
+
+def test_a_corrupt_database_exits_non_zero_and_is_untouched(tmp_path):
+    db = tmp_path / "fieldfolio.sqlite3"
+    db.write_text("not a database")
+    out = fieldfolio("learners", data_dir=tmp_path)
+    assert out.returncode == 1
+    assert "not a Fieldfolio database" in out.stderr
+    assert db.read_text() == "not a database"
+
+
+def test_no_command_and_bad_usage():
+    out = fieldfolio("no-such-command")
+    assert out.returncode == 2
