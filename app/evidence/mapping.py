@@ -1,0 +1,150 @@
+"""Mapping a record to the ACs it covers, with the catalogue's assessment rules acting.
+
+One record may cover ACs in several units of its enrolment (holistic assessment). A method
+the unit's assessment strategy bars (for example simulation for a competence unit) is
+refused with the rule's own words, so the assessor knows why and where it is written.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.caseload.validation import InvalidInput
+from app.db.base import utcnow
+from app.evidence.methods import method_name
+from app.evidence.records import RecordLocked
+from app.models import (
+    AssessmentCriterion, AssessmentRule, EnrolmentUnit, LearningOutcome, Unit,
+)
+from app.models.evidence import MAPPING_STATUSES, CriterionMapping, EvidenceRecord
+
+
+def barred_reason(session: Session, unit_id: str, method: str, lo_number: str | None = None) -> str | None:
+    """Why `method` cannot be used for this unit (or this LO of it), or None if it can."""
+    rules = session.scalars(select(AssessmentRule).where(
+        AssessmentRule.unit_id == unit_id, AssessmentRule.kind == "barred",
+        AssessmentRule.method == method)).all()
+    for rule in rules:
+        if rule.lo_number is None or lo_number is None or rule.lo_number == lo_number:
+            unit = session.get(Unit, unit_id)
+            scope = f"unit {unit.number}" + (f", LO {rule.lo_number}" if rule.lo_number else "")
+            where = f" (source line {rule.source_line})" if rule.source_line else ""
+            said = f": “{rule.source_text.strip()}”" if rule.source_text else ""
+            return (f"{method_name(method)} cannot be used as evidence for {scope}; the "
+                    f"assessment rules bar it{said}{where}.")
+    return None
+
+
+def barred_units(session: Session, enrolment_id: str, method: str) -> dict[str, str]:
+    """unit_id -> reason, for the enrolment's units where `method` is barred unit-wide."""
+    unit_ids = session.scalars(select(EnrolmentUnit.unit_id).where(
+        EnrolmentUnit.enrolment_id == enrolment_id, EnrolmentUnit.deleted_at.is_(None))).all()
+    out = {}
+    for rule in session.scalars(select(AssessmentRule).where(
+            AssessmentRule.unit_id.in_(unit_ids), AssessmentRule.kind == "barred",
+            AssessmentRule.method == method, AssessmentRule.lo_number.is_(None))):
+        out.setdefault(rule.unit_id, barred_reason(session, rule.unit_id, method))
+    return out
+
+
+@dataclass
+class MappingView:
+    id: str
+    criterion_id: str
+    unit_id: str
+    unit_number: str
+    lo_number: str
+    ac_number: str
+    ac_text: str
+    status: str
+    note: str
+
+
+def _editable(session: Session, record_id: str) -> EvidenceRecord:
+    record = session.get(EvidenceRecord, record_id)
+    if record is None or record.deleted_at is not None:
+        raise InvalidInput({"record": "This record has been deleted."})
+    if record.state == "signed":
+        raise RecordLocked({"record": f"{record.portfolio_ref} is signed; its mappings cannot change."})
+    return record
+
+
+def map_criteria(session: Session, record_id: str, criteria: dict[str, str],
+                 notes: dict[str, str] | None = None) -> list[str]:
+    """Map (or re-map) ACs: `criteria` is criterion_id -> "working_towards" | "met".
+    All or nothing: if any AC is refused, none is saved. Returns the mapping ids."""
+    record = _editable(session, record_id)
+    notes = notes or {}
+    enrolled = set(session.scalars(select(EnrolmentUnit.unit_id).where(
+        EnrolmentUnit.enrolment_id == record.enrolment_id, EnrolmentUnit.deleted_at.is_(None))))
+    acs = {c.id: c for c in session.scalars(select(AssessmentCriterion).where(
+        AssessmentCriterion.id.in_(list(criteria))))}
+    problems = {}
+    lo_numbers = dict(session.execute(select(LearningOutcome.id, LearningOutcome.number).where(
+        LearningOutcome.id.in_({c.lo_id for c in acs.values()}))).all())
+    for criterion_id, status in criteria.items():
+        ac = acs.get(criterion_id)
+        if ac is None:
+            problems[criterion_id] = "That criterion is not in the catalogue."
+        elif ac.unit_id not in enrolled:
+            problems[criterion_id] = "That unit is not among the learner's chosen units."
+        elif status not in MAPPING_STATUSES:
+            problems[criterion_id] = "A mapping is either 'working towards' or 'met'."
+        else:
+            reason = barred_reason(session, ac.unit_id, record.method, lo_numbers.get(ac.lo_id))
+            if reason:
+                problems[criterion_id] = reason
+    if problems:
+        raise InvalidInput(problems)
+    existing = {m.criterion_id: m for m in session.scalars(select(CriterionMapping).where(
+        CriterionMapping.record_id == record_id, CriterionMapping.deleted_at.is_(None),
+        CriterionMapping.criterion_id.in_(list(criteria))))}
+    ids = []
+    for criterion_id, status in criteria.items():
+        mapping = existing.get(criterion_id)
+        if mapping is None:
+            mapping = CriterionMapping(record_id=record_id, criterion_id=criterion_id,
+                                       unit_id=acs[criterion_id].unit_id, status=status,
+                                       note=notes.get(criterion_id, ""))
+            session.add(mapping)
+        else:
+            if mapping.status != status:
+                mapping.status = status
+            if criterion_id in notes and mapping.note != notes[criterion_id]:
+                mapping.note = notes[criterion_id]
+        ids.append(mapping)
+    session.flush()
+    return [m.id for m in ids]
+
+
+def unmap_criteria(session: Session, record_id: str, criterion_ids: list[str]) -> None:
+    """Remove mappings (tombstones: sync and the audit trail keep them)."""
+    _editable(session, record_id)
+    now = utcnow()
+    for mapping in session.scalars(select(CriterionMapping).where(
+            CriterionMapping.record_id == record_id, CriterionMapping.deleted_at.is_(None),
+            CriterionMapping.criterion_id.in_(criterion_ids))):
+        mapping.deleted_at = now
+
+
+def set_mapping_note(session: Session, record_id: str, criterion_id: str, note: str) -> None:
+    _editable(session, record_id)
+    mapping = session.scalars(select(CriterionMapping).where(
+        CriterionMapping.record_id == record_id, CriterionMapping.criterion_id == criterion_id,
+        CriterionMapping.deleted_at.is_(None))).first()
+    if mapping is not None and mapping.note != note:
+        mapping.note = note
+
+
+def mappings_of(session: Session, record_id: str) -> list[MappingView]:
+    rows = session.execute(
+        select(CriterionMapping, AssessmentCriterion, LearningOutcome.number, Unit.number)
+        .join(AssessmentCriterion, AssessmentCriterion.id == CriterionMapping.criterion_id)
+        .join(LearningOutcome, LearningOutcome.id == AssessmentCriterion.lo_id)
+        .join(Unit, Unit.id == CriterionMapping.unit_id)
+        .where(CriterionMapping.record_id == record_id, CriterionMapping.deleted_at.is_(None))
+        .order_by(Unit.sort_order, LearningOutcome.sort_order, AssessmentCriterion.sort_order)).all()
+    return [MappingView(m.id, m.criterion_id, m.unit_id, unit_no, lo_no, ac.number, ac.text,
+                        m.status, m.note) for m, ac, lo_no, unit_no in rows]

@@ -1,0 +1,94 @@
+"""What each assessment method records, beyond the fields every record shares.
+
+One description drives both the editor (which field set to show) and the checks, so the
+two cannot drift apart. Kinds: "line" (one line), "text" (paragraphs), "time" (HH:MM),
+"choice:a|b" (one of), "list" (rows of sub-fields, kept as a list of dicts).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.models.evidence import METHODS
+
+
+@dataclass(frozen=True)
+class DetailField:
+    key: str
+    label: str
+    kind: str = "text"
+    columns: tuple[tuple[str, str], ...] = ()  # for "list": (key, label) of each column
+
+
+OBSERVATION = (
+    DetailField("workplace", "Workplace", "line"),
+    DetailField("start_time", "Start time", "time"),
+    DetailField("end_time", "End time", "time"),
+    DetailField("activities", "Activities observed"),
+    DetailField("notes", "Notes during the observation", "list", (("at", "Time"), ("text", "Note"))),
+    DetailField("judgement", "Assessor's judgement"),
+    DetailField("feedback", "Feedback to the learner"),
+    DetailField("learner_comments", "Learner's comments"),
+)
+DISCUSSION = (
+    DetailField("duration", "Duration (minutes)", "line"),
+    DetailField("topics", "Planned topics"),
+    DetailField("summary", "Summary / record of the discussion"),
+    DetailField("bookmarks", "Bookmarks in the recording", "list",
+                (("at_ms", "At"), ("criterion", "AC"), ("attachment_id", "Recording"))),
+)
+QUESTIONING = (
+    DetailField("mode", "Oral or written", "choice:oral|written"),
+    DetailField("questions", "Questions", "list",
+                (("question", "Question"), ("answer", "Learner's answer"),
+                 ("decision", "Assessor's decision"))),
+)
+WITNESS = (
+    DetailField("witness_name", "Witness name", "line"),
+    DetailField("job_title", "Job title", "line"),
+    DetailField("relationship", "Relationship to the learner", "line"),
+    DetailField("contact", "Contact details", "line"),
+    DetailField("seen_when", "When they saw it", "line"),
+    DetailField("what_they_saw", "What they saw"),
+)
+EXPERT_WITNESS = WITNESS[:4] + (
+    DetailField("competence", "Occupational competence (qualifications, experience)"),
+) + WITNESS[4:]
+PRODUCT = (
+    DetailField("item", "The item (document, email, plan...)", "line"),
+    DetailField("held_at", "Where it is held in the workplace (if kept in situ)", "line"),
+    DetailField("shows", "What it shows"),
+)
+REFLECTIVE = (DetailField("account", "The learner's account"),)
+PRIOR_LEARNING = (
+    DetailField("certificate", "Certificate", "line"),
+    DetailField("prior_unit", "Unit achieved", "line"),
+    DetailField("awarding_body", "Awarding body", "line"),
+    DetailField("achieved_on", "Date achieved", "line"),
+    DetailField("how_it_maps", "How it maps to this qualification"),
+)
+SIMULATION = (
+    DetailField("scenario", "Scenario / realistic working environment"),
+    DetailField("why_allowed", "Why simulation is allowed here"),
+    DetailField("outcome", "What the learner did"),
+)
+OTHER = (DetailField("description", "Description"),)
+
+DETAILS: dict[str, tuple[DetailField, ...]] = {
+    "Obs": OBSERVATION, "PD": DISCUSSION, "Q": QUESTIONING, "Wt": WITNESS,
+    "EW": EXPERT_WITNESS, "P": PRODUCT, "RA": REFLECTIVE, "A": PRIOR_LEARNING,
+    "Sim": SIMULATION, "Ot": OTHER,
+}
+
+# Portfolio reference prefixes, as assessors write them on paper portfolios.
+REF_PREFIX = {"Obs": "OBS", "P": "PE", "Q": "Q", "PD": "PD", "Wt": "WT", "EW": "EW",
+              "RA": "RA", "A": "RPL", "Sim": "SIM", "Ot": "OT"}
+
+assert set(DETAILS) == set(METHODS) == set(REF_PREFIX)
+
+
+def method_name(code: str) -> str:
+    return METHODS.get(code, code)
+
+
+def empty_details(method: str) -> dict:
+    return {f.key: ([] if f.kind == "list" else "") for f in DETAILS[method]}

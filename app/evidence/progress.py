@@ -1,0 +1,235 @@
+"""Where a learner stands: per AC, LO, unit and qualification, and what is still needed.
+
+An AC is *met* when a live record maps it as met, *working towards* when live records map
+it but none as met, otherwise *not started*. Required methods ("observation required",
+"on at least three customers") count distinct live records of that method covering the
+unit or LO; they stay outstanding until enough exist. Built from four indexed queries per
+enrolment so a learner page opens fast on a full portfolio.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from app.evidence.methods import method_name
+from app.models import (
+    AssessmentCriterion, AssessmentRule, Enrolment, EnrolmentUnit, LearningOutcome,
+    Qualification, Unit,
+)
+from app.models.evidence import CriterionMapping, EvidenceRecord
+
+NOT_STARTED, WORKING, MET = "not_started", "working_towards", "met"
+STATUS_WORDS = {NOT_STARTED: "not started", WORKING: "working towards", MET: "met"}
+# Colour is never the only signal: each status also has a symbol and a word.
+STATUS_SYMBOLS = {NOT_STARTED: "○", WORKING: "◐", MET: "●"}
+COUNTED = ("occasions", "customers", "times", "occasion", "customer")
+
+
+@dataclass
+class CriterionProgress:
+    id: str
+    number: str
+    text: str
+    lo_number: str
+    status: str = NOT_STARTED
+    record_count: int = 0
+    methods: list[str] = field(default_factory=list)
+    refs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RequirementGap:
+    method: str
+    lo_number: str | None
+    needed: int
+    have: int
+    text: str
+
+    @property
+    def outstanding(self) -> bool:
+        return self.have < self.needed
+
+
+@dataclass
+class OutcomeProgress:
+    id: str
+    number: str
+    title: str
+    criteria: list[CriterionProgress]
+
+    @property
+    def percent(self) -> int:
+        return _percent(self.criteria)
+
+
+@dataclass
+class UnitProgress:
+    id: str
+    number: str
+    title: str
+    outcomes: list[OutcomeProgress]
+    requirements: list[RequirementGap]
+
+    @property
+    def criteria(self) -> list[CriterionProgress]:
+        return [c for lo in self.outcomes for c in lo.criteria]
+
+    @property
+    def percent(self) -> int:
+        return _percent(self.criteria)
+
+    @property
+    def status(self) -> str:
+        crit = self.criteria
+        if crit and all(c.status == MET for c in crit) and not self.outstanding:
+            return MET
+        return WORKING if any(c.status != NOT_STARTED for c in crit) else NOT_STARTED
+
+    @property
+    def outstanding(self) -> list[RequirementGap]:
+        return [r for r in self.requirements if r.outstanding]
+
+    def still_needed(self) -> list[str]:
+        """The visit plan for this unit, in plain words."""
+        lines = [r.text for r in self.outstanding]
+        for c in self.criteria:
+            if c.status != MET:
+                lines.append(f"AC {c.number} ({STATUS_WORDS[c.status]}): {c.text}")
+        return lines
+
+
+@dataclass
+class EnrolmentProgress:
+    enrolment_id: str
+    qualification: str
+    units: list[UnitProgress]
+
+    @property
+    def percent(self) -> int:
+        return _percent([c for u in self.units for c in u.criteria])
+
+
+def _percent(criteria: list[CriterionProgress]) -> int:
+    if not criteria:
+        return 0
+    return round(100 * sum(c.status == MET for c in criteria) / len(criteria))
+
+
+def enrolment_progress(session: Session, enrolment_id: str) -> EnrolmentProgress:
+    enrolment = session.get(Enrolment, enrolment_id)
+    qual = session.get(Qualification, enrolment.qualification_id)
+    units = session.scalars(select(Unit).join(EnrolmentUnit, EnrolmentUnit.unit_id == Unit.id)
+                            .where(EnrolmentUnit.enrolment_id == enrolment_id,
+                                   EnrolmentUnit.deleted_at.is_(None))
+                            .order_by(Unit.sort_order)).all()
+    unit_ids = [u.id for u in units]
+    los = session.execute(select(LearningOutcome.id, LearningOutcome.unit_id, LearningOutcome.number,
+                                 LearningOutcome.title)
+                          .where(LearningOutcome.unit_id.in_(unit_ids))
+                          .order_by(LearningOutcome.sort_order)).all()
+    acs = session.execute(select(AssessmentCriterion.id, AssessmentCriterion.lo_id,
+                                 AssessmentCriterion.number, AssessmentCriterion.text)
+                          .where(AssessmentCriterion.unit_id.in_(unit_ids))
+                          .order_by(AssessmentCriterion.sort_order)).all()
+    rules = session.scalars(select(AssessmentRule).where(
+        AssessmentRule.unit_id.in_(unit_ids), AssessmentRule.kind == "required")
+        .order_by(AssessmentRule.sort_order)).all()
+    covered = session.execute(
+        select(CriterionMapping.criterion_id, CriterionMapping.unit_id, CriterionMapping.status,
+               EvidenceRecord.id, EvidenceRecord.method, EvidenceRecord.portfolio_ref)
+        .join(EvidenceRecord, EvidenceRecord.id == CriterionMapping.record_id)
+        .where(EvidenceRecord.enrolment_id == enrolment_id, EvidenceRecord.deleted_at.is_(None),
+               CriterionMapping.deleted_at.is_(None))).all()
+
+    lo_number = {lo.id: lo.number for lo in los}
+    by_ac: dict[str, CriterionProgress] = {}
+    by_lo: dict[str, list[CriterionProgress]] = {lo.id: [] for lo in los}
+    for ac in acs:
+        progress = CriterionProgress(ac.id, ac.number, ac.text, lo_number.get(ac.lo_id, ""))
+        by_ac[ac.id] = progress
+        by_lo.setdefault(ac.lo_id, []).append(progress)
+    # (unit, lo, method) -> records, for required-method counts
+    records_by_scope: dict[tuple[str, str | None, str], set[str]] = {}
+    for criterion_id, unit_id, status, record_id, method, ref in covered:
+        progress = by_ac.get(criterion_id)
+        if progress is None:
+            continue
+        if ref not in progress.refs:
+            progress.refs.append(ref)
+            progress.record_count += 1
+        if method not in progress.methods:
+            progress.methods.append(method)
+        if status == MET:
+            progress.status = MET
+        elif progress.status == NOT_STARTED:
+            progress.status = WORKING
+        for lo in (progress.lo_number, None):
+            records_by_scope.setdefault((unit_id, lo, method), set()).add(record_id)
+
+    out = []
+    for unit in units:
+        outcomes = [OutcomeProgress(lo.id, lo.number, lo.title, by_lo.get(lo.id, []))
+                    for lo in los if lo.unit_id == unit.id]
+        gaps = []
+        for rule in (r for r in rules if r.unit_id == unit.id):
+            counted = bool(rule.count and rule.count_of and
+                           any(w in rule.count_of.lower() for w in COUNTED))
+            needed = rule.count if counted else 1
+            have = len(records_by_scope.get((unit.id, rule.lo_number, rule.method), ()))
+            scope = f"LO {rule.lo_number}" if rule.lo_number else f"unit {unit.number}"
+            extra = f" on at least {rule.count} {rule.count_of}" if counted else ""
+            gaps.append(RequirementGap(
+                rule.method, rule.lo_number, needed, have,
+                f"{method_name(rule.method)} required for {scope}{extra}: {have} of {needed} so far."))
+        out.append(UnitProgress(unit.id, unit.number, unit.title, outcomes, gaps))
+    label = qual.title + (f" ({qual.ab_number})" if qual.ab_number else "")
+    return EnrolmentProgress(enrolment_id, label, out)
+
+
+def learner_progress(session: Session, learner_id: str) -> list[EnrolmentProgress]:
+    ids = session.scalars(select(Enrolment.id).where(
+        Enrolment.learner_id == learner_id, Enrolment.deleted_at.is_(None))
+        .order_by(Enrolment.created_at)).all()
+    return [enrolment_progress(session, e) for e in ids]
+
+
+@dataclass
+class CaseloadProgress:
+    percent: int
+    met: int
+    total: int
+    last_evidence: date | None
+
+
+def caseload_progress(session: Session) -> dict[str, CaseloadProgress]:
+    """learner_id -> overall progress and date of last evidence, in three aggregate
+    queries (the caseload list shows every learner at once)."""
+    live_units = (select(Enrolment.learner_id, EnrolmentUnit.unit_id, Enrolment.id.label("enrolment_id"))
+                  .join(EnrolmentUnit, EnrolmentUnit.enrolment_id == Enrolment.id)
+                  .where(Enrolment.deleted_at.is_(None), EnrolmentUnit.deleted_at.is_(None))
+                  .subquery())
+    totals = dict(session.execute(
+        select(live_units.c.learner_id, func.count(AssessmentCriterion.id))
+        .join(AssessmentCriterion, AssessmentCriterion.unit_id == live_units.c.unit_id)
+        .group_by(live_units.c.learner_id)).all())
+    met = dict(session.execute(
+        select(EvidenceRecord.learner_id, func.count(func.distinct(CriterionMapping.criterion_id)))
+        .join(CriterionMapping, CriterionMapping.record_id == EvidenceRecord.id)
+        .join(live_units, and_(live_units.c.enrolment_id == EvidenceRecord.enrolment_id,
+                               live_units.c.unit_id == CriterionMapping.unit_id))
+        .where(EvidenceRecord.deleted_at.is_(None), CriterionMapping.deleted_at.is_(None),
+               CriterionMapping.status == MET)
+        .group_by(EvidenceRecord.learner_id)).all())
+    last = dict(session.execute(
+        select(EvidenceRecord.learner_id, func.max(EvidenceRecord.date))
+        .where(EvidenceRecord.deleted_at.is_(None)).group_by(EvidenceRecord.learner_id)).all())
+    out = {}
+    for learner_id in set(totals) | set(last):
+        total, done = totals.get(learner_id, 0), met.get(learner_id, 0)
+        when = last.get(learner_id)
+        out[learner_id] = CaseloadProgress(round(100 * done / total) if total else 0, done, total,
+                                           date.fromisoformat(when) if isinstance(when, str) else when)
+    return out

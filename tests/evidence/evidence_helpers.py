@@ -1,0 +1,46 @@
+"""Finding a demo enrolment with the rules a test needs, by what the catalogue says."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.models import (
+    AssessmentCriterion, AssessmentRule, Enrolment, EnrolmentUnit, LearningOutcome, Unit,
+)
+
+
+def enrolment_with_rules(session):
+    """(enrolment_id, learner_id, unit_with_barred_sim_and_required_obs, another_unit):
+    a C&G 2794 enrolment whose chosen units include one barring simulation unit-wide and
+    requiring observation for an LO."""
+    for e in session.scalars(select(Enrolment).order_by(Enrolment.created_at)):
+        units = session.scalars(select(EnrolmentUnit.unit_id).where(
+            EnrolmentUnit.enrolment_id == e.id, EnrolmentUnit.deleted_at.is_(None))).all()
+        for unit_id in units:
+            rules = session.scalars(select(AssessmentRule).where(
+                AssessmentRule.unit_id == unit_id)).all()
+            if any(r.kind == "barred" and r.method == "Sim" and r.lo_number is None for r in rules) \
+                    and any(r.kind == "required" and r.method == "Obs" for r in rules):
+                other = next(u for u in units if u != unit_id)
+                return e.id, e.learner_id, unit_id, other
+    raise AssertionError("demo caseload has no such enrolment")
+
+
+def criteria_of(session, unit_id, lo_number=None):
+    query = (select(AssessmentCriterion.id).join(LearningOutcome,
+                                                 LearningOutcome.id == AssessmentCriterion.lo_id)
+             .where(AssessmentCriterion.unit_id == unit_id)
+             .order_by(LearningOutcome.sort_order, AssessmentCriterion.sort_order))
+    if lo_number:
+        query = query.where(LearningOutcome.number == lo_number)
+    return session.scalars(query).all()
+
+
+def required_obs_lo(session, unit_id):
+    rule = session.scalars(select(AssessmentRule).where(
+        AssessmentRule.unit_id == unit_id, AssessmentRule.kind == "required",
+        AssessmentRule.method == "Obs")).first()
+    return rule.lo_number
+
+
+def unit_number(session, unit_id):
+    return session.get(Unit, unit_id).number
