@@ -96,8 +96,11 @@ class CaseloadPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(34)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        for column in (0, 1, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.Interactive)
         header.setSectionResizeMode(3, QHeaderView.Stretch)
+        header.resizeSection(2, 120)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.stack.addWidget(self.table)
 

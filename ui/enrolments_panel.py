@@ -120,7 +120,8 @@ class UnitChooser(QWidget):
             item.setCheckState(0, Qt.Checked if option.id in chosen else Qt.Unchecked)
         self.tree.blockSignals(False)
         self.tree.resizeColumnToContents(0)
-        self.tree.setColumnWidth(1, 420)
+        self.tree.setColumnWidth(1, 480)
+        self.tree.setMinimumHeight(min(34 * (len(options) + len(groups)) + 40, 560))
         self.tree.itemChanged.connect(self._ticked)
         self._show_verdict(bridge.store.read(check_units, enrolment.qualification_id, chosen))
 

@@ -53,7 +53,7 @@ class LearnerForm(QWidget):
                 form.addRow(text, row)
             elif key in ("notes", "workplace_address"):
                 editor = QPlainTextEdit(objectName=f"field_{key}")
-                editor.setMinimumHeight(60 if key == "workplace_address" else 90)
+                editor.setFixedHeight(64 if key == "workplace_address" else 110)
                 editor.setTabChangesFocus(True)
                 editor.textChanged.connect(self._edited)
                 form.addRow(text, editor)

@@ -1,8 +1,8 @@
-"""One learner: details on the left, enrolments and units on the right."""
+"""One learner: a tab for details, one for enrolments and units, more added by features."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QDialog, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from app.caseload.employers import live_employers
 from app.models import Learner
@@ -26,24 +26,26 @@ class LearnerPage(QWidget):
         self.subtitle = label("", "subtitle")
         outer.addWidget(self.title)
         outer.addWidget(self.subtitle)
-        columns = QHBoxLayout()
+        # Tabs rather than columns: at a counter on a 13-inch laptop each part needs the
+        # full width. Features add their own tab with `self.tabs.addTab(widget, title)`.
+        self.tabs = QTabWidget(objectName="learner_tabs")
         details_card, details_box = card()
-        details_box.addWidget(label("Details", "section"))
         details_box.addWidget(label("Changes save as you type.", "hint"))
         self.form = LearnerForm(bridge)
         details_box.addWidget(self.form)
         details_box.addStretch()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setWidget(details_card)
-        scroll.setMinimumWidth(440)
-        columns.addWidget(scroll, 4)
+        self.tabs.addTab(scroll, "Details")
         self.enrolments = EnrolmentsPanel(bridge)
         right = QScrollArea()
         right.setWidgetResizable(True)
+        right.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         right.setWidget(self.enrolments)
-        columns.addWidget(right, 5)
-        outer.addLayout(columns, 1)
+        self.tabs.addTab(right, "Enrolments and units")
+        outer.addWidget(self.tabs, 1)
         self.form.saved.connect(self._saved)
         self.form.new_employer_requested.connect(self._new_employer)
 

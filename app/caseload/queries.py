@@ -47,7 +47,7 @@ def caseload_rows(session: Session, search: str = "", employer_id: str | None = 
             Employer.name.ilike(like)))
     if employer_id:
         query = query.where(Learner.employer_id == employer_id)
-    titles = {q.id: q.title for q in session.scalars(select(Qualification))}
+    titles = {q.id: short_title(q) for q in session.scalars(select(Qualification))}
     rows = []
     for learner in session.scalars(query):
         live = [e for e in learner.enrolments if e.deleted_at is None]
@@ -64,6 +64,15 @@ def caseload_rows(session: Session, search: str = "", employer_id: str | None = 
             continue
         rows.append(row)
     return rows
+
+
+def short_title(q: Qualification) -> str:
+    """What fits a list column: 'City & Guilds 2794-02' rather than the full title."""
+    if q.ab_number:
+        return f"{q.awarding_body} {q.ab_number}"
+    if q.regulator_number:
+        return f"{q.awarding_body} {q.regulator_number}"
+    return q.title if len(q.title) <= 40 else q.title[:38] + "…"
 
 
 def qualifications(session: Session) -> list[tuple[str, str]]:
