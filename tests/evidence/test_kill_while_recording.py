@@ -55,4 +55,4 @@ def test_killed_mid_typing_keeps_the_observation_text(catalogue_store):
         saved = store.read(get_record, record_id).details["activities"]
     # at least what was reported saved before the kill; at most one more word
     assert saved.startswith(lines[-1].rstrip("\n"))
-    assert saved.startswith("Greeted the customer by name and ")
+    assert saved.startswith("Greeted the customer by name ")
