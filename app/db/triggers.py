@@ -37,6 +37,12 @@ for _table in ("spec_pack", "qualification", "qualification_unit", "unit", "lear
             f"SELECT RAISE(ABORT, 'catalogue rows are immutable once loaded: load a newer "
             f"version beside this one'); END")
 
+# Signed evidence, its mappings and files, signatures, device keys and the audit trail are
+# never updated or deleted (app/signing/triggers.py says why each one).
+from app.signing.triggers import signing_triggers  # noqa: E402
+
+TRIGGERS.update(signing_triggers())
+
 
 def install_triggers(engine: Engine) -> None:
     with engine.begin() as conn:

@@ -1,0 +1,64 @@
+"""The audit trail: an append-only log of who did what to which record, on which device.
+
+Operations call `record_event` inside their own write, so the event and the change commit
+together. A trigger refuses UPDATE and DELETE on audit_event; sync carries the rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.caseload.profile import current_profile
+from app.models import AuditEvent
+from app.models.signing import AUDIT_ACTIONS
+from app.db.base import utcnow
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: str
+    action: str
+    record_type: str
+    record_id: str
+    learner_id: str | None
+    actor_name: str
+    summary: str
+    related_id: str
+    occurred_at: datetime
+    device_id: str
+
+
+def record_event(session: Session, action: str, record_type: str, record_id: str, *,
+                 learner_id: str | None = None, summary: str = "", actor_name: str | None = None,
+                 related_id: str = "") -> str:
+    """Append one event. `action` is one of created, changed, signed, amended, deleted,
+    exported, printed. `actor_name` defaults to the person using this laptop."""
+    if action not in AUDIT_ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    if actor_name is None:
+        me = current_profile(session)
+        actor_name = me.name if me else ""
+    event = AuditEvent(action=action, record_type=record_type, record_id=record_id,
+                       learner_id=learner_id, actor_name=actor_name, summary=summary,
+                       related_id=related_id, occurred_at=utcnow())
+    session.add(event)
+    session.flush()
+    return event.id
+
+
+def _entries(session: Session, where) -> list[AuditEntry]:
+    rows = session.scalars(select(AuditEvent).where(where)
+                           .order_by(AuditEvent.occurred_at, AuditEvent.created_at))
+    return [AuditEntry(r.id, r.action, r.record_type, r.record_id, r.learner_id, r.actor_name,
+                       r.summary, r.related_id, r.occurred_at, r.device_id) for r in rows]
+
+
+def events_for_record(session: Session, record_id: str) -> list[AuditEntry]:
+    return _entries(session, AuditEvent.record_id == record_id)
+
+
+def events_for_learner(session: Session, learner_id: str) -> list[AuditEntry]:
+    return _entries(session, AuditEvent.learner_id == learner_id)

@@ -1,0 +1,40 @@
+"""`fieldfolio verify` (exit 1 when anything fails, naming each record) and `fieldfolio audit`."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from app.cli import print_json
+from app.signing.audit import events_for_learner, events_for_record
+from app.signing.integrity import verify_integrity
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("verify", help="check every signature, hash and device chain; exits 1 "
+                                      "if any record was altered outside Fieldfolio")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_verify)
+    p = sub.add_parser("audit", help="show the audit trail of a learner or a record")
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--learner", help="learner id")
+    group.add_argument("--record", help="record id")
+    p.set_defaults(run=_audit)
+
+
+def _verify(store, args) -> int:
+    report = store.read(verify_integrity)
+    if args.json:
+        print_json({"ok": report.ok, "records_checked": report.records_checked,
+                    "signatures_checked": report.signatures_checked,
+                    "problems": [p.__dict__ for p in report.problems]})
+    else:
+        (sys.stdout if report.ok else sys.stderr).write(report.summary() + "\n")
+    return 0 if report.ok else 1
+
+
+def _audit(store, args) -> int:
+    events = store.read(events_for_learner, args.learner) if args.learner else \
+        store.read(events_for_record, args.record)
+    for e in events:
+        print(f"{e.occurred_at:%d/%m/%Y %H:%M} UTC  {e.action:<8} {e.actor_name:<20} {e.summary}")
+    return 0
