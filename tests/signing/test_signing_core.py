@@ -130,3 +130,17 @@ def test_unsigned_records_stay_editable_under_the_triggers(demo_store):
     rid = demo_store.write_now(make_record)
     raw(demo_store.db_path, f"UPDATE evidence_record SET title = 'Renamed' WHERE id = '{rid}'")
     assert demo_store.read(get_record, rid).title == "Renamed"
+
+
+def test_device_key_lives_outside_the_database_readable_only_by_the_user(demo_store):
+    import stat
+    from app.signing.device_key import KEY_FILE
+    rid = demo_store.write_now(make_record)
+    demo_store.write_now(sign_record, EV, rid, **drawn("Amelia Hughes", "learner"))
+    key_file = demo_store.data_dir / KEY_FILE
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    pem_body = key_file.read_text().splitlines()[1]
+    assert pem_body.encode() not in demo_store.db_path.read_bytes()
+    with sqlite3.connect(demo_store.db_path) as con:
+        [(fingerprint, owner)] = con.execute("SELECT fingerprint, owner_device_id FROM device_key")
+    assert owner == demo_store.device_id and len(fingerprint) == 64
