@@ -112,6 +112,14 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
+        self.catalogue_action = action("Qualification catalogue", "Ctrl+K", self.open_catalogue,
+                                       "act_catalogue")
+        self.import_qualification_action = action("Import qualification…", None,
+                                                  self.import_qualification, "act_import_qual")
+        file_menu.addAction(self.catalogue_action)
+        file_menu.addAction(self.import_qualification_action)
+        toolbar.addAction(self.catalogue_action)
+        file_menu.addSeparator()
         file_menu.addAction(action("Quit", QKeySequence.Quit, self.close, "act_quit"))
         edit_menu = self.menuBar().addMenu("&Edit")
         for act in (self.undo_action, self.redo_action, self.delete_action, self.find_action):
@@ -202,10 +210,36 @@ class MainWindow(QMainWindow):
         self.bridge.write(both, on_done=done, on_error=lambda e: QMessageBox.critical(
             self, "Demo caseload", f"The demo caseload could not be loaded: {e}"))
 
+    # -- catalogue (ui/catalogue) -----------------------------------------------------------
+    def open_catalogue(self):
+        from ui.catalogue.browser import CatalogueBrowser
+        if getattr(self, "catalogue_browser", None) is None:
+            # its own window, owned by this one so it closes with it
+            self.catalogue_browser = CatalogueBrowser(self.bridge, self)
+            self.catalogue_browser.setWindowFlag(Qt.Window)
+        self.catalogue_browser.show()
+        self.catalogue_browser.raise_()
+        self.catalogue_browser.activateWindow()
+        return self.catalogue_browser
+
+    def import_qualification(self, path: str | None = None) -> None:
+        from ui.catalogue.import_action import ask_and_import, import_qualification_file
+
+        def imported(result):
+            if getattr(self, "catalogue_browser", None) is not None:
+                self.catalogue_browser.refresh(select_id=result.qualifications[0][0])
+
+        status = lambda text: self.statusBar().showMessage(text, 10000)  # noqa: E731
+        if path:
+            import_qualification_file(self, self.bridge, path, imported, status)
+        else:
+            ask_and_import(self, self.bridge, imported, status)
+
     def _focus_search(self) -> None:
         self.caseload.search.setFocus()
         self.caseload.search.selectAll()
 
     def closeEvent(self, event) -> None:
         self.page.form.flush()
+        self.page.evidence.editor.flush()
         super().closeEvent(event)

@@ -22,7 +22,7 @@ METHOD_NAMES = {
     "Obs": "observation", "P": "product evidence", "Q": "questioning",
     "PD": "professional discussion", "Wt": "witness testimony", "EW": "expert witness",
     "RA": "reflective account", "A": "recognition of prior learning",
-    "Sim": "simulation / realistic working environment", "Ot": "other evidence",
+    "Sim": "simulation", "Ot": "other evidence",
 }
 NO_RULES = "The source gives no rules of combination."
 

@@ -1,0 +1,1 @@
+"""The qualification catalogue in the window: browsing, searching and importing packs."""
