@@ -125,6 +125,13 @@ class MainWindow(QMainWindow):
         for act in (self.undo_action, self.redo_action, self.delete_action, self.find_action):
             edit_menu.addAction(act)
         self.menus = {"file": file_menu, "edit": edit_menu}
+        # Signing (ui/signing): check every hash, signature and device chain on demand.
+        self.verify_action = action(
+            "Verify integrity…", None,
+            lambda: __import__("ui.signing", fromlist=["open_verify"]).open_verify(self, self.bridge),
+            "act_verify")
+        self.menus["tools"] = self.menuBar().addMenu("&Tools")
+        self.menus["tools"].addAction(self.verify_action)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

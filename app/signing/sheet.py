@@ -1,0 +1,40 @@
+"""Everything the signing screen shows, read in one go: the record in full, who has
+signed, who signs next, what the policy allows, and who is using the laptop."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.caseload.profile import current_profile
+from app.models import Amendment
+from app.signing.amend import amendment_of
+from app.signing.locking import lock_reason
+from app.signing.registry import signable
+from app.signing.sign import SigningStatus, signing_status
+
+
+@dataclass(frozen=True)
+class SigningSheet:
+    status: SigningStatus
+    sections: list[tuple[str, str]]
+    assessor_name: str
+    assessor_role: str
+    lock_reason: str | None
+    amended_by_id: str | None      # the amendment that corrects this record, if any
+    amends_id: str | None          # the signed record this one corrects, if any
+
+
+def signing_sheet(session: Session, record_type: str, record_id: str) -> SigningSheet:
+    sig = signable(record_type)
+    status = signing_status(session, record_type, record_id)
+    sections = sig.present(session, record_id) if sig.present else [
+        ("Record", status.record.label())]
+    me = current_profile(session)
+    later = amendment_of(session, record_id)
+    earlier = session.scalars(select(Amendment.original_id).where(
+        Amendment.amended_id == record_id)).first()
+    return SigningSheet(status, sections, me.name if me else "", me.role if me else "",
+                        lock_reason(session, record_type, record_id),
+                        later.amended_id if later else None, earlier)

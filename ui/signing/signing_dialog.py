@@ -1,0 +1,339 @@
+"""The signing screen: the record in full (read-only), the signer's printed name, role and
+date, and the pad, with typed and paper alternatives where the centre's policy allows.
+
+Handing the laptop over: the screen goes full screen and shows only this record and the
+pad; the main window (the caseload, other learners) is hidden and every way back is
+closed (Esc, close, menus) until the assessor says they have the laptop back and confirms.
+"""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from functools import partial
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+    QSplitter, QStackedWidget, QTabWidget, QTextBrowser, QVBoxLayout, QWidget,
+)
+
+from app.caseload.validation import InvalidInput
+from app.models.signing import SIGNATURE_METHODS, SIGNER_ROLES
+from app.signing.sheet import SigningSheet, signing_sheet
+from app.signing.sign import sign_record
+from ui.signing.signature_pad import SignaturePad
+from ui.widgets import ProblemLabel, label
+
+_files = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldfolio-scan")
+STAFF_ROLES = {"assessor", "trainee_assessor", "countersigning_assessor", "iqa"}
+
+
+def _big(button: QPushButton, primary: bool = False) -> QPushButton:
+    button.setMinimumHeight(56)
+    button.setMinimumWidth(160)
+    if primary:
+        button.setProperty("primary", True)
+        button.setDefault(True)
+    return button
+
+
+def sheet_html(sheet: SigningSheet) -> str:
+    from html import escape
+    parts = []
+    for heading, text in sheet.sections:
+        body = "<br>".join(escape(line) for line in text.splitlines())
+        parts.append(f"<h3 style='margin-bottom:2px'>{escape(heading)}</h3><p>{body}</p>")
+    return "".join(parts)
+
+
+class SigningDialog(QDialog):
+    signed = Signal(str)    # record id, after each signature is stored
+
+    def __init__(self, parent, bridge, record_type: str, record_id: str):
+        super().__init__(parent)
+        self.bridge, self.record_type, self.record_id = bridge, record_type, record_id
+        self.sheet: SigningSheet | None = None
+        self.handed_over = False
+        self._covered: QWidget | None = None
+        self._scan_sha = ""
+        self.setWindowTitle("Sign")
+        self.setWindowModality(Qt.ApplicationModal)
+        self.resize(1200, 780)
+        self.pages = QStackedWidget()
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.pages)
+        self.pages.addWidget(self._build_signing_page())
+        self.pages.addWidget(self._build_hand_back_page())
+        self.pages.addWidget(self._build_confirm_page())
+        self.reload()
+
+    # -- pages ---------------------------------------------------------------------------
+    def _build_signing_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.heading = label("", "title")
+        self.progress = label("", "subtitle")
+        layout.addWidget(self.heading)
+        layout.addWidget(self.progress)
+        split = QSplitter()
+        self.record_view = QTextBrowser(objectName="signing_record")
+        self.record_view.setReadOnly(True)
+        self.record_view.setOpenLinks(False)
+        split.addWidget(self.record_view)
+        side = QWidget()
+        form = QVBoxLayout(side)
+        self.role_label = label("Who is signing", None)
+        self.role = QComboBox(objectName="signing_role")
+        self.role.setMinimumHeight(44)
+        self.role.currentIndexChanged.connect(self._role_changed)
+        self.name = QLineEdit(objectName="signing_name")
+        self.name.setMinimumHeight(44)
+        self.name.setPlaceholderText("Printed name of the person signing")
+        self.date_label = label(f"Date: {date.today().strftime('%d/%m/%Y')}", "subtitle")
+        self.methods = QTabWidget(objectName="signing_methods")
+        self.pad = SignaturePad()
+        clear = _big(QPushButton("Clear"))
+        clear.clicked.connect(self.pad.clear)
+        draw = QWidget()
+        dl = QVBoxLayout(draw)
+        dl.addWidget(self.pad, 1)
+        dl.addWidget(clear, 0, Qt.AlignLeft)
+        self.typed = QLineEdit(objectName="signing_typed")
+        self.typed.setMinimumHeight(48)
+        self.typed.setPlaceholderText("Type your full name as your signature")
+        typed = QWidget()
+        QVBoxLayout(typed).addWidget(self.typed)
+        typed.layout().addStretch()
+        paper = QWidget()
+        pl = QVBoxLayout(paper)
+        self.scan_label = label("Sign the printed record on paper, scan or photograph the page, "
+                                "then attach it here.")
+        self.scan_button = _big(QPushButton("Attach the scan…"))
+        self.scan_button.clicked.connect(self._choose_scan)
+        pl.addWidget(self.scan_label)
+        pl.addWidget(self.scan_button, 0, Qt.AlignLeft)
+        pl.addStretch()
+        self.method_pages = {"drawn": draw, "typed": typed, "paper_scan": paper}
+        self.on_behalf = QCheckBox("I am signing on their behalf (centre policy allows it)")
+        self.problem = ProblemLabel()
+        for w in (self.role_label, self.role, label("Printed name"), self.name, self.date_label):
+            form.addWidget(w)
+        form.addWidget(self.methods, 1)
+        form.addWidget(self.on_behalf)
+        form.addWidget(self.problem)
+        buttons = QHBoxLayout()
+        self.close_button = _big(QPushButton("Close"))
+        self.close_button.clicked.connect(self.reject)
+        self.hand_over_button = _big(QPushButton("Hand the laptop over"))
+        self.hand_over_button.setObjectName("hand_over")
+        self.hand_over_button.clicked.connect(self.hand_over)
+        self.decline_button = _big(QPushButton("I do not want to sign"))
+        self.decline_button.clicked.connect(self._finish_turn)
+        self.decline_button.hide()
+        self.sign_button = _big(QPushButton("Sign"), primary=True)
+        self.sign_button.setObjectName("sign_button")
+        self.sign_button.clicked.connect(self.sign)
+        for b in (self.close_button, self.decline_button, self.hand_over_button):
+            buttons.addWidget(b)
+        buttons.addStretch()
+        buttons.addWidget(self.sign_button)
+        form.addLayout(buttons)
+        split.addWidget(side)
+        split.setSizes([560, 640])
+        layout.addWidget(split, 1)
+        return page
+
+    def _build_hand_back_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch()
+        self.thanks = label("", "title")
+        self.thanks.setAlignment(Qt.AlignCenter)
+        layout.addWidget(self.thanks)
+        back = _big(QPushButton("I have the laptop back"), primary=True)
+        back.setObjectName("laptop_back")
+        back.clicked.connect(lambda: self.pages.setCurrentIndex(2))
+        layout.addWidget(back, 0, Qt.AlignCenter)
+        layout.addStretch()
+        return page
+
+    def _build_confirm_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch()
+        self.confirm_text = label("", "title")
+        self.confirm_text.setAlignment(Qt.AlignCenter)
+        layout.addWidget(self.confirm_text)
+        row = QHBoxLayout()
+        row.addStretch()
+        not_yet = _big(QPushButton("Not yet"))
+        not_yet.clicked.connect(lambda: self.pages.setCurrentIndex(1))
+        confirm = _big(QPushButton("Confirm: show the caseload again"), primary=True)
+        confirm.setObjectName("confirm_back")
+        confirm.clicked.connect(self.take_back)
+        row.addWidget(not_yet)
+        row.addWidget(confirm)
+        row.addStretch()
+        layout.addLayout(row)
+        layout.addStretch()
+        return page
+
+    # -- data ----------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.bridge.read(signing_sheet, self.record_type, self.record_id, on_done=self._show)
+
+    def _show(self, sheet: SigningSheet) -> None:
+        self.sheet = sheet
+        st = sheet.status
+        self.heading.setText(f"Sign: {st.record.label()}")
+        self.setWindowTitle(f"Sign {st.record.portfolio_ref}")
+        self.record_view.setHtml(sheet_html(sheet))
+        done = "; ".join(f"{s.role_label} {s.signer_name} ✓ {s.signed_at:%d/%m/%Y}"
+                         for s in st.signatures) or "nobody yet"
+        todo = ", ".join(SIGNER_ROLES[r] for r in st.next_roles + st.waiting_roles)
+        self.progress.setText(f"Signed by: {done}." + (f" Still to sign: {todo}." if todo else
+                                                       " All signatures collected."))
+        current = self.role.currentData()
+        self.role.blockSignals(True)
+        self.role.clear()
+        for r in st.next_roles:
+            self.role.addItem(SIGNER_ROLES[r], r)
+        self.role.blockSignals(False)
+        if current in st.next_roles:
+            self.role.setCurrentIndex(st.next_roles.index(current))
+        self.on_behalf.setVisible(st.on_behalf_allowed and not self.handed_over)
+        self.sign_button.setEnabled(bool(st.next_roles))
+        self._role_changed()
+
+    def _role_changed(self, *_args) -> None:
+        if self.sheet is None:
+            return
+        role = self.role.currentData()
+        allowed = self.sheet.status.allowed_methods.get(role, ["drawn"]) if role else []
+        self.methods.clear()
+        for method in ("drawn", "typed", "paper_scan"):
+            page = self.method_pages[method]
+            if method in allowed:
+                self.methods.addTab(page, SIGNATURE_METHODS[method])
+            else:
+                page.setParent(None)
+        if role in STAFF_ROLES and self.sheet.assessor_name and not self.name.text():
+            self.name.setText(self.sheet.assessor_name)
+        elif role == "learner" and (not self.name.text() or self.name.text() == self.sheet.assessor_name):
+            self.name.setText(self.sheet.status.record.learner_name)
+        elif role and role not in STAFF_ROLES | {"learner"} and self.name.text() in (
+                self.sheet.assessor_name, self.sheet.status.record.learner_name):
+            self.name.clear()
+        self.hand_over_button.setVisible(bool(role) and role not in STAFF_ROLES
+                                         and not self.handed_over)
+
+    def current_method(self) -> str:
+        page = self.methods.currentWidget()
+        return next((m for m, p in self.method_pages.items() if p is page), "drawn")
+
+    def _choose_scan(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "The scanned signature page", "",
+                                              "Scans (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)")
+        if path:
+            self.attach_scan(path)
+
+    def attach_scan(self, path: str) -> None:
+        from app.evidence.attachments import import_file
+        store = self.bridge.store
+        self.scan_label.setText("Storing the scan…")
+        self.bridge.when_done(_files.submit(import_file, store.attachments_dir, path),
+                              self._scan_stored, lambda e: self.problem.show_problem(str(e)))
+
+    def _scan_stored(self, stored) -> None:
+        self._scan_sha = stored.sha256
+        self.scan_label.setText(f"Scan attached: {stored.original_name} ✓")
+
+    # -- signing -------------------------------------------------------------------------
+    def sign(self) -> None:
+        method = self.current_method()
+        kwargs = dict(signer_name=self.name.text(), role=self.role.currentData() or "",
+                      method=method)
+        if method == "drawn":
+            kwargs.update(strokes=self.pad.strokes(),
+                          image_png=self.pad.to_png() if not self.pad.is_empty() else b"")
+        elif method == "typed":
+            kwargs["typed_name"] = self.typed.text()
+        else:
+            kwargs["scan_sha256"] = self._scan_sha
+        if self.on_behalf.isVisible() and self.on_behalf.isChecked() and self.sheet:
+            kwargs["on_behalf_by"] = self.sheet.assessor_name
+        self.sign_button.setEnabled(False)
+        self.bridge.write(partial(sign_record, **kwargs), self.record_type, self.record_id,
+                          on_done=self._signed, on_error=self._refused)
+
+    def _signed(self, view) -> None:
+        self.problem.show_problem(None)
+        self.pad.clear()
+        self.typed.clear()
+        self._scan_sha = ""
+        self.name.clear()
+        self.signed.emit(self.record_id)
+        if self.handed_over:
+            self._finish_turn(view.signer_name)
+        else:
+            self.reload()
+
+    def _refused(self, exc: Exception) -> None:
+        self.sign_button.setEnabled(True)
+        if isinstance(exc, InvalidInput):
+            self.problem.show_problem(" ".join(m for m in exc.problems.values() if m))
+        else:
+            self.problem.show_problem(f"The signature could not be saved: {exc}")
+
+    # -- handing the laptop over ---------------------------------------------------------
+    def hand_over(self) -> None:
+        """Only this record and the pad, full screen, until the assessor takes it back."""
+        self.handed_over = True
+        self._covered = self.parentWidget().window() if self.parentWidget() else None
+        if self._covered is not None:
+            self._covered.hide()
+        for w in (self.role, self.role_label, self.hand_over_button, self.close_button,
+                  self.on_behalf):
+            w.hide()
+        self.decline_button.show()
+        self.setWindowFlag(Qt.WindowStaysOnTopHint, True)
+        self.showFullScreen()
+        self.pad.setFocus()
+
+    def _finish_turn(self, signer_name: str | bool = "") -> None:
+        who = signer_name if isinstance(signer_name, str) and signer_name else ""
+        assessor = self.sheet.assessor_name if self.sheet else "the assessor"
+        self.thanks.setText((f"Thank you, {who}. " if who else "Thank you. ")
+                            + f"Please hand the laptop back to {assessor}.")
+        self.confirm_text.setText(f"{assessor}: confirm you have the laptop back.\n"
+                                  f"The caseload will be shown again.")
+        self.pages.setCurrentIndex(1)
+
+    def take_back(self) -> None:
+        self.handed_over = False
+        self.setWindowFlag(Qt.WindowStaysOnTopHint, False)
+        self.showNormal()
+        if self._covered is not None:
+            self._covered.show()
+            self._covered = None
+        for w in (self.role, self.role_label, self.close_button):
+            w.show()
+        self.decline_button.hide()
+        self.pages.setCurrentIndex(0)
+        self.reload()
+
+    def reject(self) -> None:
+        if not self.handed_over:
+            super().reject()
+
+    def closeEvent(self, event) -> None:
+        if self.handed_over:
+            event.ignore()
+        else:
+            super().closeEvent(event)
+
+    def keyPressEvent(self, event) -> None:
+        if self.handed_over and event.key() == Qt.Key_Escape:
+            event.accept()
+            return
+        super().keyPressEvent(event)
