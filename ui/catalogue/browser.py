@@ -25,6 +25,7 @@ class CatalogueBrowser(QWidget):
         self.detail = None            # QualificationDetail shown
         self.unit = None              # UnitDetail shown
         self._pending_unit: tuple[str, str | None] | None = None
+        self._wanted_unit: str | None = None
         self.setWindowTitle("Fieldfolio · Qualification catalogue")
         # two- and three-line entries need air between them to be read and tapped
         self.setStyleSheet("QListWidget::item { padding: 6px 4px; border-bottom: 1px solid #e3e7ed; }"
@@ -131,9 +132,7 @@ class CatalogueBrowser(QWidget):
         row = next((i for i in range(self.qualifications.count())
                     if self.qualifications.item(i).data(Qt.UserRole) == select_id), 0)
         if self.qualifications.count():
-            self.qualifications.setCurrentRow(row)
-            if self.qualifications.currentItem() and self.detail is None:
-                self._qualification_chosen(self.qualifications.currentItem(), None)
+            self.qualifications.setCurrentRow(row)  # -1 -> row: loads its detail
 
     def current_qualification_id(self) -> str | None:
         item = self.qualifications.currentItem()
@@ -158,7 +157,8 @@ class CatalogueBrowser(QWidget):
                          on_done=self._show_detail)
 
     def _show_detail(self, detail) -> None:
-        if detail is None:
+        # reads run on a pool: an answer for a qualification no longer chosen is dropped
+        if detail is None or detail.summary.id != self.current_qualification_id():
             return
         self.detail = detail
         self.qualification_title.setText(detail.summary.title)
@@ -186,6 +186,7 @@ class CatalogueBrowser(QWidget):
             self.units.setCurrentRow(-1)
             self.units.blockSignals(False)
             self.unit = None
+            self._wanted_unit = None
             self.reader.setHtml(qualification_html(self.detail))
 
     # -- units ---------------------------------------------------------------------------
@@ -228,11 +229,12 @@ class CatalogueBrowser(QWidget):
     def open_unit(self, unit_id: str, ac_id: str | None = None) -> None:
         group = next((u.group for u in (self.detail.units if self.detail else [])
                       if u.id == unit_id), None)
+        self._wanted_unit = unit_id
         self.bridge.read(unit_detail, unit_id, group,
                          on_done=lambda d: self._show_unit(d, ac_id))
 
     def _show_unit(self, detail, ac_id) -> None:
-        if detail is None:
+        if detail is None or detail.summary.id != self._wanted_unit:
             return
         self.unit = detail
         self.reader.setHtml(unit_html(detail, ac_id))
