@@ -24,11 +24,15 @@ class Bridge(QObject):
         self.pending = 0
 
     def write(self, fn: Callable, *args: Any, on_done: Callable | None = None,
-              on_error: Callable | None = None) -> Future:
+              on_error: Callable | None = None) -> Future | None:
+        if not self.store.is_open:   # a timer firing after the window closed its data
+            return None
         return self.when_done(self.store.write(fn, *args), on_done, on_error)
 
     def read(self, fn: Callable, *args: Any, on_done: Callable | None = None,
-             on_error: Callable | None = None) -> Future:
+             on_error: Callable | None = None) -> Future | None:
+        if not self.store.is_open:
+            return None
         return self.when_done(self.store.read_async(fn, *args), on_done, on_error)
 
     def when_done(self, future: Future, on_done, on_error) -> Future:

@@ -17,7 +17,9 @@ STATUS_LABELS = {"active": "Active", "on_break": "On a break", "completed": "Com
 
 
 class CaseloadModel(QAbstractTableModel):
-    HEADERS = ["Learner", "ULN", "Employer", "Qualification", "Status"]
+    # The ULN is searchable and shown on the learner page and in the tooltip; as a column
+    # it pushed the qualification out of sight on a laptop screen.
+    HEADERS = ["Learner", "Employer", "Qualification", "Status"]
 
     def __init__(self):
         super().__init__()
@@ -42,10 +44,10 @@ class CaseloadModel(QAbstractTableModel):
     def data(self, index, role=Qt.DisplayRole):
         row = self.rows[index.row()]
         if role == Qt.DisplayRole:
-            return [row.name, row.uln, row.employer, "; ".join(row.qualifications) or "—",
+            return [row.name, row.employer, "; ".join(row.qualifications) or "—",
                     STATUS_LABELS.get(row.status, row.status)][index.column()]
-        if role == Qt.ToolTipRole and index.column() == 3:
-            return "\n".join(row.qualifications)
+        if role == Qt.ToolTipRole:
+            return "\n".join([f"{row.name} · ULN {row.uln or '—'}", row.employer, *row.qualifications])
         if role == Qt.UserRole:
             return row.learner_id
         return None
@@ -96,11 +98,11 @@ class CaseloadPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(34)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         header = self.table.horizontalHeader()
-        for column in (0, 1, 4):
+        for column in (0, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.Interactive)
-        header.setSectionResizeMode(3, QHeaderView.Stretch)
-        header.resizeSection(2, 120)
+        header.setSectionResizeMode(1, QHeaderView.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.Stretch)
+        header.resizeSection(1, 150)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.stack.addWidget(self.table)
 

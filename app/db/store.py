@@ -169,6 +169,10 @@ class Store:
     def read_async(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> "Future[T]":
         return self._readers.submit(self.read, fn, *args, **kwargs)
 
+    @property
+    def is_open(self) -> bool:
+        return self._writer_thread is not None and not self._closed
+
     # -- closing ------------------------------------------------------------------------
     def close(self) -> None:
         if self._closed:
