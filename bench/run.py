@@ -1,0 +1,205 @@
+"""Fieldfolio's benchmarks: one command, one table (the README's `python3 tools/dev.py bench`).
+
+Every figure is the median of repeated runs with min, max and peak memory, beside a
+baseline measured in the same run (raw sqlite3, a bare window, a file copy, plain ReportLab
+pages), and a pass/fail against the target of the issue that owns it. Results go to
+bench/results/latest.json plus a dated copy; `--compare FILE` shows the change against an
+earlier run (the ratio to the baseline is the figure to trust across machines).
+
+    .venv/bin/python bench/run.py                  # the full run (~5 min on 2 cores, cold cache ~2 min more)
+    .venv/bin/python bench/run.py --quick          # smoke run: fewer runs, smaller files
+    .venv/bin/python bench/run.py --compare bench/results/2026-11-24T1530.json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bench import cases  # noqa: E402
+from bench.generate import DEFAULT_CACHE, Size, generate  # noqa: E402
+from bench.timing import Row  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+MB = 1024 * 1024
+
+
+def fmt_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "bytes":
+        return f"{value / MB:.0f} MB"
+    if value < 0.001:
+        return f"{value * 1e6:.0f} µs"
+    if value < 10:
+        return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+    return f"{value:.1f} s"
+
+
+def table_rows(rows: list[Row]) -> list[list[str]]:
+    out = []
+    for r in rows:
+        m, b = r.measured, r.baseline
+        peak = f"{r.peak_bytes / MB:.1f} MB {r.peak_kind}" if r.peak_bytes is not None else "—"
+        if r.unmeasurable:
+            out.append([r.name, r.target_text, "—", "—", "—", "—", "—", "—", r.unmeasurable])
+            continue
+        out.append([
+            r.name, r.target_text,
+            fmt_value(m.median if m else None, r.unit),
+            fmt_value(min(m.values) if m else None, r.unit),
+            fmt_value(max(m.values) if m else None, r.unit),
+            fmt_value(b.median if b else None, r.unit),
+            f"{r.ratio:.1f}×" if r.ratio is not None else "—",
+            peak, r.verdict])
+    return out
+
+
+HEADERS = ["benchmark", "target", "median", "min", "max", "baseline median", "ratio",
+           "peak memory", "result"]
+
+
+def print_table(rows: list[Row]) -> None:
+    body = table_rows(rows)
+    widths = [max(len(h), *(len(line[i]) for line in body)) for i, h in enumerate(HEADERS)]
+    print("  ".join(h.ljust(w) for h, w in zip(HEADERS, widths)))
+    print("  ".join("-" * w for w in widths))
+    for line in body:
+        print("  ".join(c.ljust(w) for c, w in zip(line, widths)))
+    print()
+    print("Baselines:")
+    for r in rows:
+        if r.baseline:
+            print(f"  {r.name}: {r.baseline.name}")
+    print("Notes:")
+    for r in rows:
+        if r.note:
+            print(f"  {r.name}: {r.note}")
+
+
+def markdown(rows: list[Row], meta: dict) -> str:
+    lines = [f"Taken {meta['taken']} on {meta['machine']} "
+             f"({meta['cpus']} CPUs, Python {meta['python']}), caseload of "
+             f"{meta['size']['learners']} learners × {meta['size']['records']} records × "
+             f"{meta['size']['mappings']} mappings; {meta['fast_runs']} runs per fast benchmark, "
+             f"{meta['slow_runs']} per slow one; whole run {meta['seconds']:.0f} s.", "",
+             "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+    for line in table_rows(rows):
+        lines.append("| " + " | ".join(c.replace("|", "/") for c in line) + " |")
+    lines += ["", "Baselines (same run, same machine):", ""]
+    lines += [f"- **{r.name}**: {r.baseline.name}" for r in rows if r.baseline]
+    lines += ["", "Notes:", ""]
+    lines += [f"- **{r.name}**: {r.note}" for r in rows if r.note]
+    return "\n".join(lines) + "\n"
+
+
+def compare(now: dict, earlier_path: Path) -> None:
+    earlier = json.loads(Path(earlier_path).read_text())
+    before = {r["name"]: r for r in earlier["rows"]}
+    print(f"Change against {earlier_path} (taken {earlier.get('taken', '?')}):")
+    print(f"  {'benchmark':40} {'then':>10} {'now':>10} {'change':>8}   {'ratio then':>10} {'ratio now':>10}")
+    for r in now["rows"]:
+        old = before.get(r["name"])
+        if not old or not old.get("measured") or not r.get("measured"):
+            continue
+        unit = r.get("unit", "s")
+        a, b = old["measured"]["median"], r["measured"]["median"]
+        change = (b - a) / a * 100 if a else 0.0
+        ratio_then = f"{old['ratio']:.1f}×" if old.get("ratio") else "—"
+        ratio_now = f"{r['ratio']:.1f}×" if r.get("ratio") else "—"
+        flag = "  slower" if change > 20 else ("  faster" if change < -20 else "")
+        print(f"  {r['name'][:40]:40} {fmt_value(a, unit):>10} {fmt_value(b, unit):>10} "
+              f"{change:+7.0f}%   {ratio_then:>10} {ratio_now:>10}{flag}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke run: 2-3 runs each, small files, small claim pack")
+    parser.add_argument("--runs", type=int, help="runs per benchmark (overrides the defaults)")
+    parser.add_argument("--learners", type=int, default=Size.learners)
+    parser.add_argument("--records", type=int, default=Size.records)
+    parser.add_argument("--mappings", type=int, default=Size.mappings)
+    parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--results-dir", type=Path, default=RESULTS)
+    parser.add_argument("--compare", type=Path, metavar="FILE",
+                        help="an earlier results JSON to show the change against")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    fast_runs = args.runs or (3 if args.quick else 20)
+    slow_runs = args.runs or (2 if args.quick else 5)
+
+    size = Size(args.learners, args.records, args.mappings)
+    print(f"Caseload {size.key}: generating or reusing the cached one …", flush=True)
+    cached = generate(size, args.cache_dir)
+    manifest = json.loads((cached / "manifest.json").read_text())
+
+    from app.db.store import Store
+    scratch = Path(tempfile.mkdtemp(prefix="fieldfolio-bench-"))
+    try:
+        data_dir = scratch / "data"
+        shutil.copytree(cached / "data", data_dir)
+        store = Store(data_dir).open()
+        ws = cases.Workspace(scratch, data_dir, cached / "data" / "fieldfolio.sqlite3", manifest,
+                             store, fast_runs, slow_runs, args.quick)
+        rows: list[Row] = []
+        steps = [
+            ("start-up and idle memory", lambda: cases.startup_and_memory(ws)),
+            ("open learner", lambda: [cases.open_learner(ws)]),
+            ("save record", lambda: [cases.save_record(ws)]),
+            ("caseload list", lambda: [cases.caseload_list(ws)]),
+            ("AC search", lambda: [cases.ac_search(ws)]),
+            ("claim pack", lambda: [cases.claim_pack(ws)]),
+            ("attachment import", lambda: [cases.attachment_import(ws)]),
+            ("migration from 0001", lambda: [cases.migration(ws, "0001")]),
+            ("migration from 0002", lambda: [cases.migration(ws, "0002")]),
+        ]
+        for label, step in steps:
+            t = time.perf_counter()
+            print(f"  {label} …", end="", flush=True)
+            rows += step()
+            print(f" {time.perf_counter() - t:.0f} s", flush=True)
+        store.close()
+        rows += cases.not_yet()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    seconds = time.perf_counter() - started
+    meta = {"taken": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "machine": f"{platform.system()} {platform.machine()}", "cpus": os.cpu_count(),
+            "python": platform.python_version(), "size": manifest["size"],
+            "quick": args.quick, "fast_runs": fast_runs, "slow_runs": slow_runs,
+            "seconds": seconds}
+    print()
+    print_table(rows)
+    print(f"\nWhole run: {seconds:.0f} s")
+    result = {**meta, "rows": [r.to_json() for r in rows]}
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    stem = "latest-quick" if args.quick else "latest"
+    for name in ([f"{stem}.json"] if args.quick else
+                 [f"{stem}.json", datetime.now().strftime("%Y-%m-%dT%H%M") + ".json"]):
+        tmp = args.results_dir / (name + ".tmp")
+        tmp.write_text(json.dumps(result, indent=1))
+        tmp.replace(args.results_dir / name)
+    (args.results_dir / f"{stem}.md").write_text(markdown(rows, meta))
+    print(f"Results: {args.results_dir / (stem + '.json')}")
+    if args.compare:
+        print()
+        compare(result, args.compare)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
