@@ -1,0 +1,124 @@
+"""Pieces several documents share: signature boxes, label/value tables, lists of ACs."""
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
+
+from app.documents.model import CriterionRef, SignatureBox
+from app.documents.style import (
+    FONT, LIGHT, RULE, SHADE, WIDTH, Table, styles, text, uk_date,
+)
+
+BOX_W, BOX_H = 62 * mm, 17 * mm
+
+
+@lru_cache(maxsize=256)
+def _image(png: bytes) -> ImageReader:
+    # The same learner's signature appears on dozens of pages: decode it once.
+    return ImageReader(io.BytesIO(png))
+
+
+class SignatureImage(Flowable):
+    """The signing area: the captured image fitted inside, or an empty ruled box for a pen."""
+
+    def __init__(self, box: SignatureBox, width=BOX_W, height=BOX_H):
+        super().__init__()
+        self.box, self.width, self.height = box, width, height
+
+    def wrap(self, avail_width, avail_height):
+        return self.width, self.height
+
+    def draw(self):
+        c = self.canv
+        c.setStrokeColor(RULE)
+        c.setLineWidth(0.6)
+        c.rect(0, 0, self.width, self.height)
+        if self.box.image_png:
+            image = _image(self.box.image_png)
+            iw, ih = image.getSize()
+            scale = min((self.width - 4) / iw, (self.height - 4) / ih)
+            w, h = iw * scale, ih * scale
+            c.drawImage(image, (self.width - w) / 2, (self.height - h) / 2, w, h, mask="auto")
+        elif self.box.signed:
+            c.setFont(FONT, 7)
+            c.drawString(3, self.height / 2, f"Signed ({self.box.method})")
+        else:
+            c.setFont(FONT, 6.5)
+            c.setFillColor(RULE)
+            c.drawString(3, 3, "Sign here")
+
+
+def signature_row(box: SignatureBox) -> Table:
+    s = styles()
+    name = box.printed_name or ""
+    date_cell = uk_date(box.signed_on) if box.signed_on else ""
+    how = f"Signature captured: {box.method}" if box.signed and box.method else (
+        "" if box.signed else "To be signed by hand")
+    rows = [[Paragraph(box.role + " signature", s["label"]), SignatureImage(box),
+             Paragraph("Printed name", s["label"]), Paragraph("Date", s["label"])],
+            ["", "", text(name, "cell"), text(date_cell, "cell")],
+            ["", text(how, "small"), "", ""]]
+    table = Table(rows, colWidths=[34 * mm, BOX_W + 4 * mm, WIDTH - 34 * mm - BOX_W - 4 * mm - 28 * mm,
+                                   28 * mm], rowHeights=[None, None, None])
+    table.setStyle(TableStyle([
+        ("SPAN", (0, 0), (0, 2)), ("SPAN", (1, 0), (1, 1)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        # The name and date are boxes too, so an unsigned form has room for a pen.
+        ("BOX", (2, 1), (2, 1), 0.6, RULE), ("BOX", (3, 1), (3, 1), 0.6, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 1), (-1, 1), 4), ("BOTTOMPADDING", (0, 1), (-1, 1), 6),
+    ]))
+    return table
+
+
+def signatures(*boxes: SignatureBox) -> KeepTogether:
+    parts: list = []
+    for box in boxes:
+        parts += [signature_row(box), Spacer(1, 2 * mm)]
+    return KeepTogether(parts)
+
+
+def facts(pairs: list[tuple[str, str]], columns: int = 2) -> Table:
+    """Label/value pairs in a grid, e.g. Date / Location / Start / End."""
+    s = styles()
+    cells = [[Paragraph(label, s["cell_bold"]), text(value, "cell")] for label, value in pairs]
+    rows = []
+    for i in range(0, len(cells), columns):
+        row = sum(cells[i:i + columns], [])
+        row += [""] * (2 * columns - len(row))
+        rows.append(row)
+    label_w = 30 * mm
+    value_w = WIDTH / columns - label_w
+    table = Table(rows, colWidths=[label_w, value_w] * columns)
+    commands = [("GRID", (0, 0), (-1, -1), 0.4, RULE), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    for c in range(0, 2 * columns, 2):
+        commands.append(("BACKGROUND", (c, 0), (c, -1), LIGHT))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def criteria_table(criteria: list[CriterionRef], heading: str = "Criteria covered") -> list:
+    s = styles()
+    if not criteria:
+        return [Paragraph(heading, s["heading"]), text("No criteria mapped.", "small")]
+    rows = [[Paragraph("Unit", s["cell_bold"]), Paragraph("AC", s["cell_bold"]),
+             Paragraph("Assessment criterion", s["cell_bold"])]]
+    rows += [[text(c.unit, "cell"), text(c.number, "cell"), text(c.text, "cell")]
+             for c in criteria]
+    table = Table(rows, colWidths=[20 * mm, 14 * mm, WIDTH - 34 * mm], repeatRows=1)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, RULE),
+                               ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [Paragraph(heading, s["heading"]), table]
+
+
+def heading(value: str) -> Paragraph:
+    return text(value, "heading")
+
+
+def title(value: str) -> Paragraph:
+    return text(value, "title")

@@ -1,0 +1,241 @@
+"""What goes on paper: plain data the PDF builders lay out, with no database behind it.
+
+Queries in `app/claims/paperwork.py` fill these from the database; tests and benchmarks
+build them directly. Every printed record carries its reference and the hash its signatures
+cover (`content_hash`), so a page can be checked against the system; None means the record
+is not signed yet and the page says so.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class DocumentHeader:
+    """Printed at the top of every page: whose paper this is."""
+    centre: str
+    learner_name: str
+    qualification_title: str
+    qualification_number: str = ""
+    registration_number: str = ""
+    uln: str = ""
+
+
+@dataclass(frozen=True)
+class SignatureBox:
+    """A place to sign. With `image_png` it prints the captured signature; without, an empty
+    box for a pen. `signed_on` None leaves the date blank to be written by hand."""
+    role: str                      # "Learner", "Assessor", "Internal Verifier (if sampled)"
+    printed_name: str = ""
+    signed_on: date | None = None
+    image_png: bytes | None = None
+    method: str = ""               # how it was captured ("drawn on screen", "typed"), if signed
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_on is not None and (self.image_png is not None or bool(self.method))
+
+
+@dataclass(frozen=True)
+class CriterionRef:
+    """One AC as printed: its unit and its LO.AC number, with the wording when there is room."""
+    unit: str
+    number: str
+    text: str = ""
+
+
+# ---- claim to competence (EDI Appendix E "Learner statement and assessor summative statement")
+
+@dataclass(frozen=True)
+class ClaimedUnitRow:
+    number: str
+    title: str
+    summative_date: date | None = None
+    learner_initials: str = ""
+    assessor_initials: str = ""
+    iv_date: date | None = None
+    iv_initials: str = ""
+
+
+@dataclass(frozen=True)
+class ClaimFormData:
+    reference: str
+    units: list[ClaimedUnitRow]
+    full_award: bool
+    learner_statement: str
+    assessor_statement: str
+    learner_signature: SignatureBox
+    assessor_signature: SignatureBox
+    iv_signature: SignatureBox
+    combination_note: str = ""     # why it is or is not a full award, in the rules' words
+    content_hash: str | None = None
+    learner_declaration: str = ("I confirm the evidence I have submitted to claim competence "
+                                "is authentic.")
+    assessor_declaration: str = "I confirm the evidence I have assessed is authentic."
+
+
+# ---- evidence matrix, one per unit
+
+@dataclass(frozen=True)
+class MatrixOutcome:
+    number: str                    # "1"
+    title: str
+    criteria: list[str]            # AC numbers in order: "1.1", "1.2", ...
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    portfolio_ref: str
+    description: str
+    method: str                    # a key of METHOD_KEY
+    # AC number -> "met" or "working_towards"
+    marks: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EvidenceMatrixData:
+    reference: str
+    unit_number: str
+    unit_title: str
+    outcomes: list[MatrixOutcome]
+    rows: list[MatrixRow]
+    learner_signature: SignatureBox
+    assessor_signature: SignatureBox
+    iv_signature: SignatureBox
+    content_hash: str | None = None
+    standards_title: str = ""      # the heading above the ACs, e.g. "Customer Service standards"
+
+
+# ---- records of evidence
+
+@dataclass(frozen=True)
+class ObservationRecordData:
+    reference: str
+    title: str
+    observed_on: date | None
+    location: str
+    activity: str                  # what the learner did, in the assessor's words
+    criteria: list[CriterionRef]
+    feedback: str
+    learner_comments: str
+    judgement: list[str]           # of valid/authentic/current/reliable/sufficient that hold
+    assessor_signature: SignatureBox
+    learner_signature: SignatureBox
+    start_time: str = ""
+    end_time: str = ""
+    content_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class DiscussionBookmark:
+    """A point in the discussion (a time in the recording, or a paragraph) tied to ACs."""
+    at: str                        # "00:12:30" or "para 3"
+    criteria: list[CriterionRef]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DiscussionRecordData:
+    reference: str
+    title: str
+    held_on: date | None
+    location: str
+    topics: str
+    summary: str
+    bookmarks: list[DiscussionBookmark]
+    criteria: list[CriterionRef]
+    assessor_signature: SignatureBox
+    learner_signature: SignatureBox
+    recording: str = ""            # where the recording is held, if there is one
+    content_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class QuestionAnswer:
+    question: str
+    answer: str
+    criteria: list[CriterionRef]
+    judgement: str = ""            # "satisfactory", "not yet"
+
+
+@dataclass(frozen=True)
+class QuestioningRecordData:
+    reference: str
+    title: str
+    asked_on: date | None
+    mode: str                      # "oral" or "written"
+    questions: list[QuestionAnswer]
+    assessor_signature: SignatureBox
+    learner_signature: SignatureBox
+    content_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class WitnessTestimonyData:
+    reference: str
+    title: str
+    witnessed_on: date | None
+    witness_name: str
+    witness_role: str
+    relationship: str
+    contact: str
+    testimony: str
+    criteria: list[CriterionRef]
+    witness_signature: SignatureBox
+    assessor_signature: SignatureBox
+    expert: bool = False
+    occupational_competence: str = ""
+    content_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class WitnessEntry:
+    name: str
+    role: str
+    relationship: str
+    contact: str
+    records: list[str]             # portfolio refs this witness signed
+    specimen: SignatureBox
+
+
+@dataclass(frozen=True)
+class WitnessListData:
+    reference: str
+    witnesses: list[WitnessEntry]
+    content_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class UnitAchievementRow:
+    number: str
+    title: str
+    group: str
+    credit: int | None
+    criteria_met: int
+    criteria_total: int
+    signed_off_on: date | None
+    status: str                    # "signed off", "in progress", "not started", "claimed"
+
+
+@dataclass(frozen=True)
+class UnitAchievementSummaryData:
+    reference: str
+    rows: list[UnitAchievementRow]
+    combination_summary: str
+    content_hash: str | None = None
+
+
+Record = (ObservationRecordData | DiscussionRecordData | QuestioningRecordData
+          | WitnessTestimonyData)
+
+
+@dataclass(frozen=True)
+class ClaimPackData:
+    """Everything an IQA or EQA is handed for one claim, in the order they read it."""
+    header: DocumentHeader
+    claim: ClaimFormData | None
+    summary: UnitAchievementSummaryData | None
+    matrices: list[EvidenceMatrixData]
+    records: list[Record]
+    witnesses: WitnessListData | None
