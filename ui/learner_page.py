@@ -9,6 +9,7 @@ from app.models import Learner
 from ui.bridge import Bridge
 from ui.employer_dialog import EmployerDialog
 from ui.enrolments_panel import EnrolmentsPanel
+from ui.evidence.evidence_panel import EvidencePanel
 from ui.learner_form import LearnerForm
 from ui.widgets import card, label
 
@@ -45,6 +46,9 @@ class LearnerPage(QWidget):
         right.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         right.setWidget(self.enrolments)
         self.tabs.addTab(right, "Enrolments and units")
+        self.evidence = EvidencePanel(bridge)
+        self.tabs.addTab(self.evidence, "Evidence and progress")
+        self.enrolments.changed.connect(lambda: self.evidence.load(self.form.learner_id))
         outer.addWidget(self.tabs, 1)
         self.form.saved.connect(self._saved)
         self.form.new_employer_requested.connect(self._new_employer)
@@ -56,11 +60,13 @@ class LearnerPage(QWidget):
     def show_learner(self, learner_id: str | None) -> None:
         self.form.load(learner_id)
         self.enrolments.load(learner_id)
+        self.evidence.load(self.form.learner_id)
         self._update_title()
 
     def show_draft(self, learner_id: str, fields: dict) -> None:
         self.form.load_draft_only(learner_id, fields)
         self.enrolments.load(learner_id)
+        self.evidence.load(learner_id)
         self._update_title()
 
     def _saved(self, learner_id: str) -> None:

@@ -103,6 +103,7 @@ def import_file(attachments_dir: Path, source: Path | str) -> StoredFile:
         if target.exists() and target.stat().st_size == size:
             os.unlink(tmp_name)  # the same bytes are already stored: keep the first copy
         else:
+            os.chmod(tmp_name, 0o444)  # evidence bytes never change under their name
             os.replace(tmp_name, target)
             _fsync_dir(target.parent)
     except OSError as exc:
@@ -197,6 +198,23 @@ def attachments_of(session: Session, record_id: str) -> list[AttachmentView]:
         .order_by(Attachment.created_at)).all()
     return [AttachmentView(a.id, a.sha256, a.original_name, a.media_type, a.size, a.kind, a.caption)
             for a in rows]
+
+
+def viewable_path(attachments_dir: Path, sha256: str, original_name: str) -> Path:
+    """A path with the file's own name (the system viewer picks an application by the
+    extension), hard-linked to the stored bytes so a 2 GB video is not copied; a copy where
+    links are not possible. Stored files are read-only, so a viewer cannot change them."""
+    source = blob_path(attachments_dir, sha256)
+    safe = Path(original_name).name or sha256
+    target = Path(attachments_dir) / ".view" / sha256[:16] / safe
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            import shutil
+            shutil.copyfile(source, target)
+    return target
 
 
 def verify(attachments_dir: Path, sha256: str) -> bool:

@@ -34,7 +34,7 @@ DISCUSSION = (
     DetailField("topics", "Planned topics"),
     DetailField("summary", "Summary / record of the discussion"),
     DetailField("bookmarks", "Bookmarks in the recording", "list",
-                (("at_ms", "At"), ("criterion", "AC"), ("attachment_id", "Recording"))),
+                (("at", "At (mm:ss)"), ("criterion", "AC"), ("recording", "Recording"))),
 )
 QUESTIONING = (
     DetailField("mode", "Oral or written", "choice:oral|written"),

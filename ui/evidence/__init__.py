@@ -1,0 +1,1 @@
+"""Recording evidence: the record editors, AC picker, progress grid and visit plan."""

@@ -1,0 +1,206 @@
+"""A learner's evidence on their page: the records, one open in the editor, the progress
+grid and the visit plan ("what's still needed"), side by side with the learner in view."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QSplitter, QTabWidget,
+    QVBoxLayout, QWidget,
+)
+
+from app.caseload.queries import enrolments_of
+from app.caseload.validation import format_date
+from app.evidence.methods import method_name
+from app.evidence.progress import learner_progress
+from app.evidence.records import create_record, delete_record, records_of_learner, restore_record
+from app.models.evidence import METHODS
+from ui.bridge import Bridge
+from ui.evidence.progress_grid import ProgressGrid, StillNeeded
+from ui.evidence.record_editor import RecordEditor
+from ui.widgets import ProblemLabel, label
+
+STATE_MARK = {"draft": "✎ draft", "ready": "✓ ready", "signed": "✔ signed (locked)"}
+
+
+class EvidencePanel(QWidget):
+    changed = Signal(str)   # learner id, when evidence or progress changed
+
+    def __init__(self, bridge: Bridge, parent=None):
+        super().__init__(parent)
+        self.bridge = bridge
+        self.learner_id: str | None = None
+        self.deleted: list[str] = []
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        splitter = QSplitter(Qt.Horizontal)
+        outer.addWidget(splitter)
+
+        left = QWidget()
+        box = QVBoxLayout(left)
+        box.addWidget(label("Evidence", "section"))
+        self.enrolment = QComboBox(objectName="evidence_enrolment")
+        box.addWidget(self.enrolment)
+        new_row = QHBoxLayout()
+        self.method = QComboBox(objectName="new_method")
+        for code, name in METHODS.items():
+            self.method.addItem(f"{name} ({code})", code)
+        self.new_button = QPushButton("New record", objectName="new_record")
+        self.new_button.setProperty("primary", True)
+        self.new_button.setToolTip("Ctrl+E")
+        self.new_button.clicked.connect(self.new_record)
+        new_row.addWidget(self.method, 1)
+        new_row.addWidget(self.new_button)
+        box.addLayout(new_row)
+        self.problem = ProblemLabel()
+        box.addWidget(self.problem)
+        self.list = QListWidget(objectName="record_list")
+        self.list.setSpacing(3)
+        self.list.setAlternatingRowColors(True)
+        self.list.currentItemChanged.connect(self._chosen)
+        box.addWidget(self.list, 1)
+        actions = QHBoxLayout()
+        self.delete_button = QPushButton("Delete record", objectName="delete_record")
+        self.delete_button.clicked.connect(self.delete_current)
+        self.undo_button = QPushButton("Undo delete", objectName="undo_delete_record")
+        self.undo_button.clicked.connect(self.undo_delete)
+        self.undo_button.hide()
+        actions.addWidget(self.delete_button)
+        actions.addWidget(self.undo_button)
+        actions.addStretch()
+        box.addLayout(actions)
+        splitter.addWidget(left)
+
+        self.tabs = QTabWidget(objectName="evidence_tabs")
+        self.editor = RecordEditor(bridge)
+        self.editor.saved.connect(self._record_saved)
+        self.editor.mappings_changed.connect(lambda _id: self.refresh(keep=True))
+        self.editor.files.attached.connect(lambda _id: self.refresh(keep=True))
+        self.grid = ProgressGrid()
+        self.needed = StillNeeded()
+        self.tabs.addTab(self.editor, "Record")
+        self.tabs.addTab(self.grid, "Progress grid")
+        self.tabs.addTab(self.needed, "What's still needed")
+        splitter.addWidget(self.tabs)
+        left.setMaximumWidth(380)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.new_record)
+
+    # -- loading -----------------------------------------------------------------------
+    def load(self, learner_id: str | None) -> None:
+        self.editor.flush()
+        self.learner_id = learner_id
+        self.deleted = []
+        self.undo_button.hide()
+        self.problem.show_problem(None)
+        enrolments = self.bridge.store.read(enrolments_of, learner_id) if learner_id else []
+        self.enrolment.clear()
+        for e in enrolments:
+            self.enrolment.addItem(e.qualification, e.id)
+        self.new_button.setEnabled(bool(enrolments))
+        if learner_id and not enrolments:
+            self.problem.show_problem("Enrol the learner on a qualification (Details tab) "
+                                      "before recording evidence.")
+        self.refresh()
+
+    def refresh(self, keep: bool = True) -> None:
+        current = self.current_record_id() if keep else None
+        learner_id = self.learner_id
+
+        def read(session):
+            if not learner_id:
+                return [], []
+            return records_of_learner(session, learner_id), learner_progress(session, learner_id)
+
+        records, progress = self.bridge.store.read(read)
+        self.list.blockSignals(True)
+        self.list.clear()
+        for r in records:
+            item = QListWidgetItem(
+                f"{r.portfolio_ref} · {method_name(r.method)}\n{format_date(r.date)} · {r.title}\n"
+                f"{r.mapping_count} AC(s) · {r.attachment_count} file(s) · "
+                f"{STATE_MARK.get(r.state, r.state)}")
+            item.setData(Qt.UserRole, r.id)
+            self.list.addItem(item)
+            if r.id == current:
+                self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
+        if current is None or self.current_record_id() != current:
+            if self.list.count() and self.list.currentRow() < 0:
+                self.list.setCurrentRow(0)
+                self._chosen(self.list.currentItem(), None)
+            elif not self.list.count():
+                self.editor.load(None)
+        self.grid.show_progress(progress)
+        self.needed.show_progress(progress)
+        self.delete_button.setEnabled(bool(records))
+
+    def current_record_id(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(Qt.UserRole) if item else None
+
+    def _chosen(self, item, _previous) -> None:
+        if item is not None and (self.editor.record is None
+                                 or self.editor.record.id != item.data(Qt.UserRole)):
+            self.editor.load(item.data(Qt.UserRole))
+
+    def select_record(self, record_id: str) -> None:
+        for i in range(self.list.count()):
+            if self.list.item(i).data(Qt.UserRole) == record_id:
+                self.list.setCurrentRow(i)
+                return
+
+    # -- changes -------------------------------------------------------------------------
+    def new_record(self, method: str | None = None) -> str | None:
+        enrolment_id = self.enrolment.currentData()
+        if not enrolment_id:
+            return None
+        method = method or self.method.currentData()
+        self.editor.flush()
+        record_id = self.bridge.store.write_now(create_record, enrolment_id, method)
+        self.refresh(keep=False)
+        self.select_record(record_id)
+        self.tabs.setCurrentWidget(self.editor)
+        self.editor.tabs.setCurrentIndex(0)
+        self.editor.common["title"].setFocus()
+        self.editor.common["title"].selectAll()
+        self.changed.emit(self.learner_id)
+        return record_id
+
+    def _record_saved(self, record_id: str) -> None:
+        item = self.list.currentItem()
+        if item is not None and item.data(Qt.UserRole) == record_id:
+            self.refresh(keep=True)
+        self.changed.emit(self.learner_id)
+
+    def delete_current(self) -> None:
+        record_id = self.current_record_id()
+        if not record_id:
+            return
+        self.editor.flush()
+
+        def done(_r):
+            self.deleted.append(record_id)
+            self.undo_button.show()
+            self.problem.show_problem(None)
+            self.editor.record = None
+            self.refresh(keep=False)
+            self.changed.emit(self.learner_id)
+
+        self.bridge.write(delete_record, record_id, on_done=done,
+                          on_error=lambda exc: self.problem.show_problem(
+                              " ".join(getattr(exc, "problems", {"": str(exc)}).values())))
+
+    def undo_delete(self) -> None:
+        if not self.deleted:
+            return
+        record_id = self.deleted.pop()
+
+        def done(ref):
+            self.undo_button.setVisible(bool(self.deleted))
+            self.refresh(keep=False)
+            self.select_record(record_id)
+            self.changed.emit(self.learner_id)
+
+        self.bridge.write(restore_record, record_id, on_done=done)

@@ -1,0 +1,257 @@
+"""A record's files: attach (copied into the attachment store off the GUI thread), view
+with the system viewer, and for a professional discussion play the recording, drop
+bookmarks "AC 2.3 at 12:40" and jump back to them."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPixmap
+from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
+from PySide6.QtWidgets import (
+    QComboBox, QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QSlider,
+    QVBoxLayout, QWidget,
+)
+
+from app.evidence.attachments import (
+    attach_file, attachments_of, blob_path, remove_attachment, restore_attachment, viewable_path,
+)
+from app.evidence.mapping import mappings_of
+from app.evidence.records import RecordView
+from ui.bridge import Bridge
+from ui.widgets import ProblemLabel, label
+
+# Copies run here, one at a time, so the window never waits on a 2 GB video.
+_copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldfolio-attach")
+KIND_MARK = {"photo": "▣", "audio": "♪", "video": "▶", "file": "▤"}
+
+
+def mmss(ms: int) -> str:
+    seconds = max(0, ms // 1000)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def parse_mmss(text: str) -> int | None:
+    try:
+        parts = [int(p) for p in text.strip().split(":")]
+    except ValueError:
+        return None
+    seconds = 0
+    for p in parts:
+        seconds = seconds * 60 + p
+    return seconds * 1000
+
+
+class FilesPanel(QWidget):
+    bookmark_requested = Signal(str, str, str)   # at (m:ss), AC label, recording name
+    attached = Signal(str)
+
+    def __init__(self, bridge: Bridge, parent=None):
+        super().__init__(parent)
+        self.bridge = bridge
+        self.record: RecordView | None = None
+        self.views = []
+        self.last_removed: str | None = None
+        layout = QVBoxLayout(self)
+        buttons = QHBoxLayout()
+        self.attach_button = QPushButton("Attach files…", objectName="attach_files")
+        self.attach_button.setProperty("primary", True)
+        self.attach_button.clicked.connect(self._choose_files)
+        self.open_button = QPushButton("Open with the system viewer", objectName="open_file")
+        self.open_button.clicked.connect(self.open_selected)
+        self.remove_button = QPushButton("Remove", objectName="remove_file")
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.undo_button = QPushButton("Undo remove", objectName="undo_remove_file")
+        self.undo_button.clicked.connect(self.undo_remove)
+        self.undo_button.hide()
+        for b in (self.attach_button, self.open_button, self.remove_button, self.undo_button):
+            buttons.addWidget(b)
+        buttons.addStretch()
+        layout.addLayout(buttons)
+        self.message = ProblemLabel()
+        self.message.setObjectName("files_problem")
+        layout.addWidget(self.message)
+        self.list = QListWidget(objectName="file_list")
+        self.list.setIconSize(QSize(96, 72))
+        self.list.itemDoubleClicked.connect(lambda *_: self.open_selected())
+        self.list.currentRowChanged.connect(self._selected)
+        layout.addWidget(self.list, 1)
+
+        # -- recording (professional discussion) ----------------------------------------
+        self.recording_box = QWidget()
+        rec = QVBoxLayout(self.recording_box)
+        rec.setContentsMargins(0, 0, 0, 0)
+        rec.addWidget(label("Recording", "section"))
+        self.mic_warning = label("", "problem")
+        self.mic_warning.setObjectName("mic_warning")
+        rec.addWidget(self.mic_warning)
+        controls = QHBoxLayout()
+        self.play_button = QPushButton("▶ Play", objectName="play")
+        self.play_button.clicked.connect(self.toggle_play)
+        self.slider = QSlider(Qt.Horizontal, objectName="position")
+        self.slider.sliderMoved.connect(lambda v: self.player.setPosition(v))
+        self.position_label = label("0:00 / 0:00", "hint", wrap=False)
+        self.position_label.setObjectName("position_label")
+        controls.addWidget(self.play_button)
+        controls.addWidget(self.slider, 1)
+        controls.addWidget(self.position_label)
+        rec.addLayout(controls)
+        marks = QHBoxLayout()
+        self.ac_choice = QComboBox(objectName="bookmark_ac")
+        self.ac_choice.setMinimumContentsLength(20)
+        self.bookmark_button = QPushButton("Bookmark this AC here  (Ctrl+B)", objectName="bookmark")
+        self.bookmark_button.clicked.connect(self.request_bookmark)
+        marks.addWidget(self.ac_choice, 1)
+        marks.addWidget(self.bookmark_button)
+        rec.addLayout(marks)
+        rec.addWidget(label("Bookmarks are listed on the Record tab; double-click one to jump "
+                            "to that moment.", "hint"))
+        layout.addWidget(self.recording_box)
+        self.player = QMediaPlayer(self)
+        self.audio = QAudioOutput(self)
+        self.player.setAudioOutput(self.audio)
+        self.player.positionChanged.connect(self._position)
+        self.player.durationChanged.connect(lambda d: (self.slider.setRange(0, d), self._position()))
+        self.player.playbackStateChanged.connect(
+            lambda s: self.play_button.setText("⏸ Pause" if s == QMediaPlayer.PlayingState else "▶ Play"))
+        self.loaded_sha: str | None = None
+
+    # -- loading -----------------------------------------------------------------------
+    def load(self, record: RecordView) -> None:
+        self.record = record
+        self.message.show_problem(None)
+        self.undo_button.hide()
+        self.player.stop()
+        self.loaded_sha = None
+        is_pd = record.method == "PD"
+        self.recording_box.setVisible(is_pd)
+        if is_pd:
+            self.mic_warning.setText(
+                "" if QMediaDevices.audioInputs() else
+                "⚠ No microphone found on this laptop: recording in the app is not possible. "
+                "Record on a phone or recorder and attach the file here.")
+            self.mic_warning.setVisible(not QMediaDevices.audioInputs())
+        self.refresh()
+
+    def refresh(self) -> None:
+        record = self.record
+        self.views = self.bridge.store.read(attachments_of, record.id)
+        self.list.clear()
+        for v in self.views:
+            item = QListWidgetItem(f"{KIND_MARK.get(v.kind, '▤')} {v.original_name}   "
+                                   f"({v.kind}, {_size(v.size)})")
+            item.setData(Qt.UserRole, v.id)
+            if v.kind == "photo":
+                image = QImage(str(blob_path(self.bridge.store.attachments_dir, v.sha256)))
+                if not image.isNull():
+                    item.setIcon(QIcon(QPixmap.fromImage(
+                        image.scaled(96, 72, Qt.KeepAspectRatio, Qt.SmoothTransformation))))
+            self.list.addItem(item)
+        locked = record.state == "signed"
+        self.attach_button.setEnabled(not locked)
+        self.remove_button.setEnabled(not locked)
+        if record.method == "PD":
+            mapped = self.bridge.store.read(mappings_of, record.id)
+            self.ac_choice.clear()
+            for m in mapped:
+                self.ac_choice.addItem(f"Unit {m.unit_number} AC {m.ac_number}", m.criterion_id)
+            if not mapped:
+                self.ac_choice.addItem("(map criteria first, on “Criteria covered”)", "")
+            media = [v for v in self.views if v.kind in ("audio", "video")]
+            if media and self.loaded_sha is None:
+                self._load_media(media[0])
+
+    # -- attaching -----------------------------------------------------------------------
+    def _choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Attach files to " + self.record.portfolio_ref)
+        if paths:
+            self.attach_paths(paths)
+
+    def attach_paths(self, paths: list[str]) -> None:
+        record_id = self.record.id
+        store = self.bridge.store
+        for path in paths:
+            self.message.setText(f"Copying {Path(path).name}…")
+            future = _copier.submit(attach_file, store, record_id, path)
+            self.bridge.when_done(future, lambda attachment_id: self._attached(record_id, attachment_id),
+                                  self._failed)
+
+    def _attached(self, record_id: str, attachment_id: str) -> None:
+        if self.record is not None and self.record.id == record_id:
+            self.message.show_problem(None)
+            self.refresh()
+        self.attached.emit(record_id)
+
+    def _failed(self, exc: Exception) -> None:
+        self.message.show_problem(str(exc))
+
+    # -- viewing and removing -------------------------------------------------------------
+    def _current(self):
+        row = self.list.currentRow()
+        return self.views[row] if 0 <= row < len(self.views) else None
+
+    def _selected(self, row: int) -> None:
+        view = self._current()
+        if view is not None and view.kind in ("audio", "video") and self.record.method == "PD":
+            self._load_media(view)
+
+    def open_selected(self) -> None:
+        view = self._current()
+        if view is not None:
+            path = viewable_path(self.bridge.store.attachments_dir, view.sha256, view.original_name)
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def remove_selected(self) -> None:
+        view = self._current()
+        if view is None:
+            return
+        self.last_removed = view.id
+        self.bridge.write(remove_attachment, view.id,
+                          on_done=lambda _r: (self.refresh(), self.undo_button.show()),
+                          on_error=self._failed)
+
+    def undo_remove(self) -> None:
+        if self.last_removed:
+            self.bridge.write(restore_attachment, self.last_removed,
+                              on_done=lambda _r: (self.refresh(), self.undo_button.hide()))
+
+    # -- playback and bookmarks -----------------------------------------------------------
+    def _load_media(self, view) -> None:
+        path = viewable_path(self.bridge.store.attachments_dir, view.sha256, view.original_name)
+        self.player.setSource(QUrl.fromLocalFile(str(path)))
+        self.loaded_sha = view.sha256
+        self.loaded_name = view.original_name
+
+    def toggle_play(self) -> None:
+        if self.player.playbackState() == QMediaPlayer.PlayingState:
+            self.player.pause()
+        else:
+            self.player.play()
+
+    def _position(self, *_args) -> None:
+        self.slider.setValue(self.player.position())
+        self.position_label.setText(f"{mmss(self.player.position())} / {mmss(self.player.duration())}")
+
+    def request_bookmark(self) -> None:
+        if self.record is None or self.record.method != "PD" or not self.ac_choice.currentData():
+            return
+        self.bookmark_requested.emit(mmss(self.player.position()), self.ac_choice.currentText(),
+                                     getattr(self, "loaded_name", ""))
+
+    def jump_to(self, recording: str, at_text: str) -> None:
+        target = next((v for v in self.views if v.original_name == recording), None)
+        if target is not None and target.sha256 != self.loaded_sha:
+            self._load_media(target)
+        ms = parse_mmss(at_text)
+        if ms is not None:
+            self.player.setPosition(ms)
+            self._position()
+
+
+def _size(size: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return str(size)

@@ -1,0 +1,113 @@
+"""The red/amber/green grid (units by ACs) and the "what's still needed" visit plan.
+
+Each cell carries a symbol and the AC number as well as its colour (○ not started,
+◐ working towards, ● met), so it reads for colour-blind users and in black and white.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout,
+    QWidget,
+)
+
+from app.evidence.progress import (
+    MET, NOT_STARTED, STATUS_SYMBOLS, STATUS_WORDS, WORKING, EnrolmentProgress,
+)
+from ui.widgets import label
+
+COLOURS = {NOT_STARTED: "#f6d5d2", WORKING: "#fbe3a6", MET: "#c7e8c9"}
+STATUS_ROLE = Qt.UserRole + 2
+
+
+class ProgressGrid(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.heading = label("", "section")
+        self.heading.setObjectName("progress_heading")
+        layout.addWidget(self.heading)
+        layout.addWidget(label("○ not started (red) · ◐ working towards (amber) · ● met (green) · "
+                               "⚠ n: required methods outstanding (see “What's still needed”). "
+                               "Hover a cell for the criterion and the records covering it.", "hint"))
+        self.table = QTableWidget(objectName="progress_grid")
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.horizontalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setDefaultSectionSize(52)
+        self.table.verticalHeader().setDefaultSectionSize(34)
+        layout.addWidget(self.table, 1)
+
+    def show_progress(self, progress_list: list[EnrolmentProgress]) -> None:
+        units = [u for p in progress_list for u in p.units]
+        width = max((len(u.criteria) for u in units), default=0)
+        self.table.clear()
+        self.table.setRowCount(len(units))
+        self.table.setColumnCount(width)
+        labels = []
+        for row, unit in enumerate(units):
+            gaps = f"  ⚠{len(unit.outstanding)}" if unit.outstanding else ""
+            labels.append(f"{STATUS_SYMBOLS[unit.status]} {unit.number}  {unit.percent:>3}%{gaps}")
+            for col, ac in enumerate(unit.criteria):
+                item = QTableWidgetItem(f"{STATUS_SYMBOLS[ac.status]} {ac.number}")
+                item.setBackground(QBrush(QColor(COLOURS[ac.status])))
+                item.setForeground(QBrush(QColor("#1b2430")))
+                item.setData(STATUS_ROLE, ac.status)
+                item.setTextAlignment(Qt.AlignCenter)
+                covered = (f"\n{ac.record_count} record(s): {', '.join(ac.refs)} "
+                           f"({', '.join(ac.methods)})") if ac.record_count else ""
+                item.setToolTip(f"Unit {unit.number} AC {ac.number}: {STATUS_WORDS[ac.status]}"
+                                f"{covered}\n{ac.text}")
+                self.table.setItem(row, col, item)
+        self.table.setVerticalHeaderLabels(labels)
+        for row, unit in enumerate(units):
+            header = QTableWidgetItem(labels[row])
+            header.setToolTip(f"Unit {unit.number}: {unit.title}\n{unit.percent}% of ACs met, "
+                              f"{STATUS_WORDS[unit.status]}"
+                              + "".join(f"\n⚠ {g.text}" for g in unit.outstanding))
+            self.table.setVerticalHeaderItem(row, header)
+        self.table.resizeColumnsToContents()
+        overall = " · ".join(f"{p.qualification}: {p.percent}% met" for p in progress_list)
+        self.heading.setText(overall or "Not enrolled yet: enrol the learner to see progress.")
+
+    def status_at(self, unit_row: int, ac_col: int) -> str | None:
+        item = self.table.item(unit_row, ac_col)
+        return item.data(STATUS_ROLE) if item else None
+
+
+class StillNeeded(QWidget):
+    """Per unit: missing required methods first, then ACs not yet met."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.browser = QTextBrowser(objectName="still_needed")
+        layout.addWidget(self.browser)
+
+    def show_progress(self, progress_list: list[EnrolmentProgress]) -> None:
+        parts = []
+        for p in progress_list:
+            parts.append(f"<h3>{_esc(p.qualification)} — {p.percent}% met</h3>")
+            for unit in p.units:
+                lines = unit.still_needed()
+                if not lines:
+                    parts.append(f"<p><b>Unit {_esc(unit.number)}</b> ✔ nothing more needed.</p>")
+                    continue
+                parts.append(f"<p><b>Unit {_esc(unit.number)}: {_esc(unit.title)}</b> "
+                             f"({unit.percent}% met)</p><ul>")
+                for gap in unit.outstanding:
+                    parts.append(f"<li>⚠ {_esc(gap.text)}</li>")
+                for line in lines[len(unit.outstanding):]:
+                    parts.append(f"<li>{_esc(line)}</li>")
+                parts.append("</ul>")
+        self.browser.setHtml("".join(parts) or "<p>Not enrolled yet.</p>")
+
+    def text(self) -> str:
+        return self.browser.toPlainText()
+
+
+def _esc(text: str) -> str:
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
