@@ -11,3 +11,4 @@ from app.models.evidence import EvidenceRecord, CriterionMapping, Attachment  # 
 from app.models.signing import (  # noqa: F401
     DeviceKey, Signature, Amendment, SignaturePolicy, AuditEvent,
 )
+from app.models.claims import UnitSignOff, Claim  # noqa: F401
