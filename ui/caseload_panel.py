@@ -19,7 +19,7 @@ STATUS_LABELS = {"active": "Active", "on_break": "On a break", "completed": "Com
 class CaseloadModel(QAbstractTableModel):
     # The ULN is searchable and shown on the learner page and in the tooltip; as a column
     # it pushed the qualification out of sight on a laptop screen.
-    HEADERS = ["Learner", "Employer", "Qualification", "Status"]
+    HEADERS = ["Learner", "Employer", "Qualification", "Status", "Progress"]
 
     def __init__(self):
         super().__init__()
@@ -45,7 +45,7 @@ class CaseloadModel(QAbstractTableModel):
         row = self.rows[index.row()]
         if role == Qt.DisplayRole:
             return [row.name, row.employer, "; ".join(row.qualifications) or "—",
-                    STATUS_LABELS.get(row.status, row.status)][index.column()]
+                    STATUS_LABELS.get(row.status, row.status), _progress_text(row)][index.column()]
         if role == Qt.ToolTipRole:
             return "\n".join([f"{row.name} · ULN {row.uln or '—'}", row.employer, *row.qualifications])
         if role == Qt.UserRole:
@@ -57,6 +57,11 @@ class CaseloadModel(QAbstractTableModel):
             if row.learner_id == learner_id:
                 return i
         return -1
+
+
+def _progress_text(row: CaseloadRow) -> str:
+    last = row.last_evidence.strftime("%d/%m/%y") if row.last_evidence else "no evidence"
+    return f"{row.progress_percent}% · {last}"
 
 
 class CaseloadPanel(QWidget):

@@ -49,6 +49,7 @@ class LearnerPage(QWidget):
         self.evidence = EvidencePanel(bridge)
         self.tabs.addTab(self.evidence, "Evidence and progress")
         self.enrolments.changed.connect(lambda: self.evidence.load(self.form.learner_id))
+        self.evidence.changed.connect(self.learner_saved)  # caseload progress follows
         outer.addWidget(self.tabs, 1)
         self.form.saved.connect(self._saved)
         self.form.new_employer_requested.connect(self._new_employer)

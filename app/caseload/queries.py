@@ -22,6 +22,8 @@ class CaseloadRow:
     qualification_ids: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
     planned_end_date: date | None = None
+    progress_percent: int = 0          # ACs met across live enrolments (app/evidence/progress.py)
+    last_evidence: date | None = None
 
     @property
     def status(self) -> str:
@@ -63,6 +65,12 @@ def caseload_rows(session: Session, search: str = "", employer_id: str | None = 
         if status and row.status != status:
             continue
         rows.append(row)
+    from app.evidence.progress import caseload_progress
+    progress = caseload_progress(session)
+    for row in rows:
+        summary = progress.get(row.learner_id)
+        if summary is not None:
+            row.progress_percent, row.last_evidence = summary.percent, summary.last_evidence
     return rows
 
 

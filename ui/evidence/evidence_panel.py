@@ -74,8 +74,8 @@ class EvidencePanel(QWidget):
         self.tabs = QTabWidget(objectName="evidence_tabs")
         self.editor = RecordEditor(bridge)
         self.editor.saved.connect(self._record_saved)
-        self.editor.mappings_changed.connect(lambda _id: self.refresh(keep=True))
-        self.editor.files.attached.connect(lambda _id: self.refresh(keep=True))
+        self.editor.mappings_changed.connect(self._progress_changed)
+        self.editor.files.attached.connect(self._progress_changed)
         self.grid = ProgressGrid()
         self.needed = StillNeeded()
         self.tabs.addTab(self.editor, "Record")
@@ -168,11 +168,14 @@ class EvidencePanel(QWidget):
         self.changed.emit(self.learner_id)
         return record_id
 
+    def _progress_changed(self, _record_id: str) -> None:
+        self.refresh(keep=True)
+        self.changed.emit(self.learner_id)   # the caseload's progress column follows
+
     def _record_saved(self, record_id: str) -> None:
         item = self.list.currentItem()
         if item is not None and item.data(Qt.UserRole) == record_id:
             self.refresh(keep=True)
-        self.changed.emit(self.learner_id)
 
     def delete_current(self) -> None:
         record_id = self.current_record_id()
