@@ -102,3 +102,16 @@ def test_the_migration_chain_is_a_single_line():
     script = ScriptDirectory.from_config(migrate.alembic_config())
     assert len(script.get_heads()) == 1
     assert script.get_base() == FIRST
+
+
+def test_stopping_at_the_first_schema_installs_only_its_triggers(tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    engine = sqlite_engine(data_dir / "fieldfolio.sqlite3", writer=True)
+    migrate.upgrade(engine, data_dir / "fieldfolio.sqlite3", data_dir / "backups", target=FIRST)
+    assert migrate.current_revision(engine) == FIRST
+    with engine.connect() as conn:
+        names = {r[0] for r in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type='trigger'")}
+    engine.dispose()
+    assert "catalogue_criterion_immutable" in names
