@@ -100,7 +100,7 @@ def test_locked_banner_amendment_and_comparison(qtbot, demo_store):
     banner.show()
     banner.load(EV, rid)
     qtbot.waitUntil(lambda: banner.sheet is not None)
-    assert banner.isVisible() and "Locked" in banner.text.text() and "Amelia Hughes" in banner.text.text()
+    assert banner.isVisible() and "LOCKED" in banner.text.text() and "Amelia Hughes" in banner.text.text()
     with qtbot.waitSignal(banner.amendment_made) as made:
         banner.make_amendment("Location was wrong")
     new_id = made.args[0]
@@ -110,7 +110,7 @@ def test_locked_banner_amendment_and_comparison(qtbot, demo_store):
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.table.rowCount() >= 1 and dialog.table.item(0, 0) is not None)
     rows = [[dialog.table.item(r, c).text() for c in range(3)] for r in range(dialog.table.rowCount())]
-    assert rows == [["location", "Shop floor", "Returns desk"]]
+    assert rows == [["Location", "Shop floor", "Returns desk"]]
     assert "Location was wrong" in dialog.reason.text()
 
 

@@ -20,7 +20,7 @@ def _text(value) -> str:
 def _field(name: str) -> str:
     return (name.replace("details.", "").replace("judgement.", "judgement: ")
             .replace("mappings[", "AC mapping [").replace("attachments[", "file [")
-            .replace("_", " "))
+            .replace("_", " ")).capitalize()
 
 
 class AmendmentComparisonDialog(QDialog):

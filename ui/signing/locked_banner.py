@@ -21,6 +21,9 @@ class LockedBanner(QFrame):
         self.bridge = bridge
         self.setObjectName("locked_banner")
         self.setProperty("banner", "locked")
+        # Amber bar with a thick edge; the words LOCKED / AMENDMENT carry the meaning too.
+        self.setStyleSheet("#locked_banner { background: #fff4d6; border: 1px solid #c98a00; "
+                           "border-left: 6px solid #c98a00; border-radius: 4px; }")
         self.record_type, self.record_id = "evidence_record", None
         self.sheet: SigningSheet | None = None
         row = QHBoxLayout(self)
@@ -48,9 +51,9 @@ class LockedBanner(QFrame):
         self.sheet = sheet
         parts = []
         if sheet.lock_reason:
-            parts.append("🔒 Locked. " + sheet.lock_reason)
+            parts.append("LOCKED — " + sheet.lock_reason)
         if sheet.amends_id:
-            parts.append("✎ This is an amendment of a signed record; the original stays on file.")
+            parts.append("AMENDMENT — This is an amendment of a signed record; the original stays on file.")
         self.text.setText(" ".join(parts))
         self.amend_button.setVisible(bool(sheet.lock_reason) and not sheet.amended_by_id)
         self.compare_button.setVisible(bool(sheet.amends_id))
