@@ -60,8 +60,9 @@ class CaseloadModel(QAbstractTableModel):
 
 
 def _progress_text(row: CaseloadRow) -> str:
-    last = row.last_evidence.strftime("%d/%m/%y") if row.last_evidence else "no evidence"
-    return f"{row.progress_percent}% · {last}"
+    if row.last_evidence is None:
+        return f"{row.progress_percent}%"
+    return f"{row.progress_percent}% · {row.last_evidence.strftime('%d/%m')}"
 
 
 class CaseloadPanel(QWidget):

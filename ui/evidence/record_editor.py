@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea,
@@ -91,8 +91,11 @@ class RecordEditor(QWidget):
         flags_row.addStretch()
         self.form.addRow("Judged", flags_row)
         self.form.addRow("", label("Every change saves as you type.", "hint"))
+        for form in (self.form, self.details_box):
+            form.setRowWrapPolicy(QFormLayout.WrapLongRows)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setWidget(page)
         self.tabs.addTab(scroll, "Record")
         self.details: dict[str, QWidget] = {}
@@ -284,7 +287,7 @@ class RecordEditor(QWidget):
             return
         minutes = max(0, int((end - begin).total_seconds() // 60))
         state = "running" if not end_text else "stopped"
-        self.elapsed.setText(f"⏱ {minutes // 60}h {minutes % 60:02d}m ({state})")
+        self.elapsed.setText(f"Elapsed {minutes // 60}h {minutes % 60:02d}m ({state})")
 
     def add_timestamped_note_focus(self) -> None:
         if "notes" in self.details:
