@@ -45,6 +45,11 @@ from app.signing.triggers import signing_triggers  # noqa: E402
 
 TRIGGERS.update(signing_triggers())
 
+# Signed unit sign-offs and claims keep their signed columns (app/claims/triggers.py).
+from app.claims.triggers import claims_triggers  # noqa: E402
+
+TRIGGERS.update(claims_triggers())
+
 
 _TRIGGER_TABLE = re.compile(r"\bON\s+([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
 

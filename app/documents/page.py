@@ -8,6 +8,7 @@ because "of y" is only known then.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 
@@ -32,6 +33,11 @@ def qr_payload(reference: str, content_hash: str | None) -> str:
     return f"FIELDFOLIO:{reference}:{content_hash or 'UNSIGNED'}".upper()
 
 
+def digest(data) -> str:
+    """A stable SHA-256 of generated content (a summary, a list), for its page fingerprint."""
+    return hashlib.sha256(repr(data).encode("utf-8")).hexdigest()
+
+
 @dataclass
 class Section:
     """One record in a document: its pages carry its reference and fingerprint."""
@@ -41,6 +47,7 @@ class Section:
     flowables: list
     in_contents: bool = True
     checkable: bool = True         # False for pages made only for this printout (contents)
+    signed: bool = True            # False: content_hash is a digest of generated content
 
 
 class RecordMark(Flowable):
@@ -95,22 +102,22 @@ class _FurnishedCanvas(Canvas):
     def _draw_furniture(self, number: int, total: int, section: Section | None) -> None:
         h = self.header
         width, height = PAGE
-        top = height - 12 * mm
+        top = height - 11 * mm
         self.setFillColor(RULE)
         self.setFont(FONT_BOLD, 9)
-        self.drawString(LEFT, top, h.learner_name)
+        self.drawString(LEFT, top, _clip(h.learner_name, FONT_BOLD, 9, WIDTH * 0.5))
         ids = "   ".join(x for x in (f"ULN {h.uln}" if h.uln else "",
                                      f"Registration no. {h.registration_number}"
                                      if h.registration_number else "") if x)
         self.setFont(FONT, 8)
-        self.drawRightString(width - RIGHT, top, ids)
+        self.drawRightString(width - RIGHT, top, _clip(ids, FONT, 8, WIDTH * 0.48))
         qualification = h.qualification_title + (
             f" ({h.qualification_number})" if h.qualification_number else "")
-        self.drawString(LEFT, top - 11, _clip(qualification, FONT, 8, WIDTH * 0.68))
-        self.drawRightString(width - RIGHT, top - 11, _clip(h.centre, FONT, 8, WIDTH * 0.3))
+        self.drawString(LEFT, top - 10, _clip(qualification, FONT, 8, WIDTH))
+        self.drawString(LEFT, top - 20, _clip(h.centre, FONT, 8, WIDTH))
         self.setStrokeColor(RULE)
         self.setLineWidth(0.5)
-        self.line(LEFT, top - 16, width - RIGHT, top - 16)
+        self.line(LEFT, top - 25, width - RIGHT, top - 25)
 
         base = 10 * mm
         self.line(LEFT, base + QR_SIZE + 2 * mm, width - RIGHT, base + QR_SIZE + 2 * mm)
@@ -122,9 +129,13 @@ class _FurnishedCanvas(Canvas):
         self.setFont(FONT, 8)
         if section and section.checkable:
             self.drawString(LEFT, base + QR_SIZE - 8.5 * mm, f"Reference: {reference}")
-            self.drawString(LEFT, base + QR_SIZE - 12.5 * mm,
-                            f"Fingerprint: {fingerprint(content_hash)}"
-                            + ("" if content_hash else "  (check the record before relying on this page)"))
+            if content_hash and not section.signed:
+                line = (f"Fingerprint of contents: {fingerprint(content_hash)} "
+                        "(generated from the records, not itself signed)")
+            else:
+                line = f"Fingerprint: {fingerprint(content_hash)}" + (
+                    "" if content_hash else "  (not signed yet: check the record before relying on this page)")
+            self.drawString(LEFT, base + QR_SIZE - 12.5 * mm, _clip(line, FONT, 8, WIDTH - QR_SIZE - 4 * mm))
         self.setFont(FONT_BOLD, 9)
         self.drawRightString(width - RIGHT - QR_SIZE - 4 * mm, base + QR_SIZE - 4 * mm,
                              f"Page {number} of {total}")
@@ -135,7 +146,9 @@ class _FurnishedCanvas(Canvas):
         # The contents lines drew these forms before their numbers were known; a form's
         # text sits in reading order, so copying the contents gives the numbers in line.
         for index in self.contents_refs:
-            self.beginForm(ContentsLine.form_name(index))
+            # The number is right-aligned on the form's origin: its box must reach left.
+            self.beginForm(ContentsLine.form_name(index), lowerx=-60, lowery=-4, upperx=2,
+                           uppery=14)
             self.setFont(FONT, ContentsLine.SIZE)
             self.setFillColor(INK)
             self.drawRightString(0, 0, str(self.section_pages.get(index, "")))

@@ -13,7 +13,7 @@ from app.documents.model import (
     DiscussionRecordData, DocumentHeader, ObservationRecordData, QuestioningRecordData,
     Record, UnitAchievementSummaryData, WitnessListData, WitnessTestimonyData,
 )
-from app.documents.page import Section, render
+from app.documents.page import Section, digest, render
 from app.documents.style import (
     RULE, SHADE, WIDTH, Table, paragraphs, styles, text, uk_date,
 )
@@ -115,7 +115,8 @@ def witness_list_section(r: WitnessListData) -> Section:
                  "of their signature.", "small"), Spacer(1, 3 * mm), table]
     if not r.witnesses:
         flow.append(text("No witness testimony in this portfolio.", "small"))
-    return Section("List of witnesses", r.reference, r.content_hash, flow)
+    return Section("List of witnesses", r.reference, r.content_hash or digest(r), flow,
+                   signed=bool(r.content_hash))
 
 
 def achievement_summary_section(r: UnitAchievementSummaryData) -> Section:
@@ -134,7 +135,8 @@ def achievement_summary_section(r: UnitAchievementSummaryData) -> Section:
                                ("RIGHTPADDING", (0, 0), (-1, -1), 3)]))
     flow = [title("Unit achievement summary"), table, Spacer(1, 3 * mm),
             text(r.combination_summary, "body")]
-    return Section("Unit achievement summary", r.reference, r.content_hash, flow)
+    return Section("Unit achievement summary", r.reference, r.content_hash or digest(r), flow,
+                   signed=bool(r.content_hash))
 
 
 def record_section(record: Record) -> Section:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 # Modules that call register_signable when imported. Missing optional ones are skipped.
 SIGNABLE_MODULES = ["app.signing.evidence_signable"]
-OPTIONAL_SIGNABLE_MODULES: list[str] = []
+OPTIONAL_SIGNABLE_MODULES: list[str] = ["app.claims.signable"]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,178 @@
+"""A claim to competence: signed-off units chosen for certification, whether they make a
+full award by the qualification's rules of combination, and the learner's and assessor's
+statements (EDI "Learner statement and assessor summative statement", seed 002 App. E).
+
+A claim is a draft while the statements are typed (saved as typed, nothing lost); the
+first signature locks it. Signing is refused while it claims an unsigned unit or a full
+award the rules do not support (see `claim_problems`, also called by app/claims/signable.py).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.caseload.enrolments import check_units
+from app.caseload.validation import InvalidInput
+from app.catalogue.combination import CombinationCheck
+from app.claims.sign_off import sign_offs_of
+from app.db.base import utcnow
+from app.models import Enrolment
+from app.models.claims import Claim, UnitSignOff
+from app.signing.locking import ensure_editable
+from app.documents.words import in_words
+
+RECORD_TYPE = "claim"
+LEARNER_DECLARATION = "I confirm the evidence I have submitted to claim competence is authentic."
+ASSESSOR_DECLARATION = "I confirm the evidence I have assessed is authentic."
+LEARNER_PROMPTS = (
+    "How you completed the units and what you have learnt from the experience",
+    "How long you have been in your current role and working towards this qualification",
+    "The assessment methods used to show your competence",
+    "How this has affected the way you approach your job",
+)
+ASSESSOR_PROMPTS = (
+    "Support for the learner's statement",
+    "How the learner achieved the units, drawing on their particular circumstances",
+)
+EDITABLE = ("learner_statement", "assessor_statement")
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    id: str
+    enrolment_id: str
+    reference: str
+    sign_off_ids: list[str]
+    unit_numbers: list[str]
+    full_award: bool
+    combination_summary: str
+    learner_statement: str
+    assessor_statement: str
+    locked: bool
+
+    @property
+    def units_in_words(self) -> str:
+        return in_words(len(self.sign_off_ids))
+
+
+def combination_for(session: Session, enrolment_id: str, sign_off_ids: list[str]) -> CombinationCheck:
+    enrolment = session.get(Enrolment, enrolment_id)
+    unit_ids = set(session.scalars(select(UnitSignOff.unit_id).where(
+        UnitSignOff.id.in_(sign_off_ids or [""]))))
+    return check_units(session, enrolment.qualification_id, unit_ids)
+
+
+def claim_problems(session: Session, enrolment_id: str, sign_off_ids: list[str],
+                   full_award: bool) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    views = {v.id: v for v in sign_offs_of(session, enrolment_id)}
+    if not sign_off_ids:
+        problems["units"] = "Choose at least one signed-off unit to claim."
+    unknown = [i for i in sign_off_ids if i not in views]
+    unsigned = [views[i].unit_number for i in sign_off_ids if i in views and not views[i].signed_off]
+    if unknown:
+        problems["units"] = "A chosen unit sign-off no longer exists for this enrolment."
+    elif unsigned:
+        problems["units"] = (f"Unit{'s' if len(unsigned) > 1 else ''} {', '.join(unsigned)} "
+                             f"{'are' if len(unsigned) > 1 else 'is'} not signed off by both "
+                             "learner and assessor, so cannot be claimed.")
+    if full_award and sign_off_ids:
+        check = combination_for(session, enrolment_id, sign_off_ids)
+        if not check.rules_stated:
+            problems["full_award"] = ("The specification gives no rules of combination for this "
+                                      "qualification, so a full award cannot be claimed here: "
+                                      "claim the units.")
+        elif not check.ok:
+            problems["full_award"] = ("A full award cannot be claimed: "
+                                      + " ".join(check.problems))
+    return problems
+
+
+def _next_reference(session: Session, learner_id: str) -> str:
+    count = session.scalar(select(func.count()).select_from(Claim).where(
+        Claim.learner_id == learner_id)) or 0
+    return f"CLAIM-{count + 1:03d}"
+
+
+def start_claim(session: Session, enrolment_id: str, sign_off_ids: list[str],
+                full_award: bool | None = None) -> str:
+    """A draft claim for these signed-off units. `full_award` None: a full award when the
+    rules of combination are met. Refuses an unsigned unit or an unsupported full award."""
+    enrolment = session.get(Enrolment, enrolment_id)
+    if enrolment is None:
+        raise InvalidInput({"enrolment": "That enrolment no longer exists."})
+    check = combination_for(session, enrolment_id, sign_off_ids)
+    if full_award is None:
+        full_award = check.rules_stated and check.ok
+    problems = claim_problems(session, enrolment_id, sign_off_ids, full_award)
+    if problems:
+        raise InvalidInput(problems)
+    claim = Claim(enrolment_id=enrolment_id, learner_id=enrolment.learner_id,
+                  reference=_next_reference(session, enrolment.learner_id),
+                  sign_offs_json=json.dumps(_in_print_order(session, enrolment_id, sign_off_ids)),
+                  full_award=full_award, combination_summary=check.summary(),
+                  learner_declaration=LEARNER_DECLARATION,
+                  assessor_declaration=ASSESSOR_DECLARATION, claimed_on=utcnow().date())
+    session.add(claim)
+    session.flush()
+    return claim.id
+
+
+def _in_print_order(session: Session, enrolment_id: str, ids: list[str]) -> list[str]:
+    order = [v.id for v in sign_offs_of(session, enrolment_id)]
+    return sorted(ids, key=lambda i: order.index(i) if i in order else len(order))
+
+
+def autosave_claim(session: Session, claim_id: str, fields: dict) -> None:
+    """Statements as typed. Refused once anyone has signed (the claim is locked)."""
+    claim = session.get(Claim, claim_id)
+    if claim is None or claim.deleted_at is not None:
+        raise InvalidInput({"claim": "That claim no longer exists."})
+    ensure_editable(session, RECORD_TYPE, claim_id)
+    for key in EDITABLE:
+        if key in fields and getattr(claim, key) != (fields[key] or ""):
+            setattr(claim, key, fields[key] or "")
+    session.flush()
+
+
+def claim_statement_problems(claim: Claim) -> dict[str, str]:
+    problems = {}
+    if len(claim.learner_statement.split()) < 10:
+        problems["learner_statement"] = ("Write the learner's statement first: how the units "
+                                         "were achieved, time in role, methods used, what changed.")
+    if len(claim.assessor_statement.split()) < 10:
+        problems["assessor_statement"] = ("Write the assessor's summative statement first, "
+                                          "supporting the learner's statement.")
+    return problems
+
+
+def get_claim(session: Session, claim_id: str) -> ClaimView | None:
+    from app.signing.locking import is_locked
+    claim = session.get(Claim, claim_id)
+    if claim is None or claim.deleted_at is not None:
+        return None
+    ids = json.loads(claim.sign_offs_json)
+    numbers = {v.id: v.unit_number for v in sign_offs_of(session, claim.enrolment_id)}
+    return ClaimView(claim.id, claim.enrolment_id, claim.reference, ids,
+                     [numbers.get(i, "?") for i in ids], claim.full_award,
+                     claim.combination_summary, claim.learner_statement,
+                     claim.assessor_statement, is_locked(session, RECORD_TYPE, claim.id))
+
+
+def claims_of(session: Session, enrolment_id: str) -> list[ClaimView]:
+    ids = session.scalars(select(Claim.id).where(
+        Claim.enrolment_id == enrolment_id, Claim.deleted_at.is_(None))
+        .order_by(Claim.created_at)).all()
+    return [get_claim(session, i) for i in ids]
+
+
+def withdraw_claim(session: Session, claim_id: str) -> None:
+    claim = session.get(Claim, claim_id)
+    if claim is None or claim.deleted_at is not None:
+        return
+    ensure_editable(session, RECORD_TYPE, claim_id)
+    claim.deleted_at = utcnow()
+    session.flush()

@@ -1,0 +1,335 @@
+"""Database rows to the dataclasses app/documents prints: claim form, evidence matrices,
+records of evidence, witnesses, unit achievement summary and the claim pack.
+
+Read-only: every function takes a session and returns plain data, so the window can build
+a PDF off the UI thread (store.read_async) and the command line the same way.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.claims.claim import RECORD_TYPE as CLAIM
+from app.claims.sign_off import RECORD_TYPE as SIGN_OFF, sign_offs_of
+from app.documents.model import (
+    ClaimedUnitRow, ClaimFormData, ClaimPackData, CriterionRef, DiscussionBookmark,
+    DiscussionRecordData, DocumentHeader, EvidenceMatrixData, MatrixOutcome, MatrixRow,
+    ObservationRecordData, QuestionAnswer, QuestioningRecordData, SignatureBox,
+    UnitAchievementRow, UnitAchievementSummaryData, WitnessEntry, WitnessListData,
+    WitnessTestimonyData,
+)
+from app.evidence.progress import MET, enrolment_progress
+from app.models import (
+    AssessmentCriterion, Centre, Enrolment, Learner, LearningOutcome, Qualification,
+    Signature, StaffMember, Unit,
+)
+from app.models.claims import Claim, UnitSignOff
+from app.models.evidence import JUDGEMENT_FLAGS, CriterionMapping, EvidenceRecord
+from app.models.signing import SIGNATURE_METHODS
+
+EVIDENCE = "evidence_record"
+RECORD_METHODS = ("Obs", "PD", "Q", "Wt", "EW")   # methods with a record form of their own
+IV = "Internal Verifier (if sampled)"
+
+
+def initials(name: str) -> str:
+    return "".join(part[0] for part in name.replace("-", " ").split() if part).upper()
+
+
+@dataclass
+class _Portfolio:
+    """Everything about one enrolment that the documents need, read in a few queries."""
+    header: DocumentHeader
+    enrolment: Enrolment
+    learner: Learner
+    assessor_name: str
+    iqa_name: str
+    signatures: dict[tuple[str, str], list[Signature]]
+    records: list[EvidenceRecord]
+    mappings: dict[str, list[tuple[str, str, str, str, str]]]  # record -> (unit no, AC no, text, status, unit id)
+
+    def boxes(self, record_type: str, record_id: str, roles: list[tuple[str, str, str]]) -> list[SignatureBox]:
+        """roles: (role, printed label, expected name)."""
+        sigs = {s.role: s for s in self.signatures.get((record_type, record_id), [])}
+        out = []
+        for role, label, name in roles:
+            s = sigs.get(role)
+            if s is None:
+                out.append(SignatureBox(label, name))
+            else:
+                how = SIGNATURE_METHODS.get(s.method, s.method).lower()
+                out.append(SignatureBox(label, s.signer_name, s.signed_at.date(), s.image_png,
+                                        how))
+        return out
+
+    def content_hash(self, record_type: str, record_id: str) -> str | None:
+        sigs = self.signatures.get((record_type, record_id))
+        return sigs[0].content_hash if sigs else None
+
+
+def _portfolio(session: Session, enrolment_id: str) -> _Portfolio:
+    enrolment = session.get(Enrolment, enrolment_id)
+    learner = session.get(Learner, enrolment.learner_id)
+    qual = session.get(Qualification, enrolment.qualification_id)
+    assessor = session.get(StaffMember, enrolment.assessor_id) if enrolment.assessor_id else None
+    iqa = session.get(StaffMember, enrolment.iqa_id) if enrolment.iqa_id else None
+    centre = session.get(Centre, assessor.centre_id) if assessor and assessor.centre_id else None
+    if centre is None:
+        centre = session.scalars(select(Centre).where(Centre.deleted_at.is_(None))).first()
+    number = " / ".join(x for x in (qual.ab_number, qual.regulator_number) if x)
+    header = DocumentHeader(
+        centre=(f"{centre.name}" + (f" (centre {centre.number})" if centre.number else ""))
+        if centre else "", learner_name=learner.full_name,
+        qualification_title=qual.title, qualification_number=number,
+        registration_number=enrolment.registration_number or learner.registration_number,
+        uln=learner.uln or "")
+    signatures: dict[tuple[str, str], list[Signature]] = {}
+    for s in session.scalars(select(Signature).where(Signature.learner_id == learner.id)
+                             .order_by(Signature.signed_at)):
+        signatures.setdefault((s.record_type, s.record_id), []).append(s)
+    records = list(session.scalars(select(EvidenceRecord).where(
+        EvidenceRecord.enrolment_id == enrolment_id, EvidenceRecord.deleted_at.is_(None))
+        .order_by(EvidenceRecord.date, EvidenceRecord.portfolio_ref)))
+    mappings: dict[str, list] = {}
+    for record_id, unit_no, ac_no, text, status, unit_id in session.execute(
+            select(CriterionMapping.record_id, Unit.number, AssessmentCriterion.number,
+                   AssessmentCriterion.text, CriterionMapping.status, Unit.id)
+            .join(AssessmentCriterion, AssessmentCriterion.id == CriterionMapping.criterion_id)
+            .join(Unit, Unit.id == CriterionMapping.unit_id)
+            .join(EvidenceRecord, EvidenceRecord.id == CriterionMapping.record_id)
+            .where(EvidenceRecord.enrolment_id == enrolment_id,
+                   CriterionMapping.deleted_at.is_(None))
+            .order_by(Unit.sort_order, AssessmentCriterion.sort_order)):
+        mappings.setdefault(record_id, []).append((unit_no, ac_no, text, status, unit_id))
+    return _Portfolio(header, enrolment, learner, assessor.name if assessor else "",
+                      iqa.name if iqa else "", signatures, records, mappings)
+
+
+def _criteria(p: _Portfolio, record_id: str) -> list[CriterionRef]:
+    return [CriterionRef(u, n, t + ("" if s == MET else " (working towards)"))
+            for u, n, t, s, _ in p.mappings.get(record_id, [])]
+
+
+def _describe(record: EvidenceRecord) -> str:
+    details = json.loads(record.details_json or "{}")
+    for key in ("activities", "what_they_saw", "summary", "shows", "account", "description",
+                "outcome", "how_it_maps"):
+        if details.get(key):
+            return f"{record.title}: {details[key]}"[:160]
+    return record.title
+
+
+def record_data(p: _Portfolio, record: EvidenceRecord):
+    """The printed record for an observation, discussion, questioning or testimony."""
+    d = json.loads(record.details_json or "{}")
+    h = p.content_hash(EVIDENCE, record.id)
+    crit = _criteria(p, record.id)
+    name = p.learner.full_name
+    if record.method == "Obs":
+        assessor, learner = p.boxes(EVIDENCE, record.id, [("assessor", "Assessor", p.assessor_name),
+                                                          ("learner", "Learner", name)])
+        notes = "\n".join(f"{n.get('at', '')} {n.get('text', '')}".strip()
+                          for n in d.get("notes") or [])
+        activity = d.get("activities", "") + (f"\n\nNotes during the observation:\n{notes}"
+                                              if notes else "")
+        judgement_text = d.get("judgement", "")
+        feedback = d.get("feedback", "") + (f"\n\nAssessor's judgement: {judgement_text}"
+                                            if judgement_text else "")
+        return ObservationRecordData(
+            record.portfolio_ref, record.title, record.date, d.get("workplace") or record.location,
+            activity, crit, feedback, d.get("learner_comments", ""),
+            [f for f in JUDGEMENT_FLAGS if getattr(record, f)], assessor, learner,
+            d.get("start_time", ""), d.get("end_time", ""), h)
+    if record.method == "PD":
+        assessor, learner = p.boxes(EVIDENCE, record.id, [("assessor", "Assessor", p.assessor_name),
+                                                          ("learner", "Learner", name)])
+        marks = [DiscussionBookmark(b.get("at", ""), [CriterionRef("", b.get("criterion", ""))],
+                                    b.get("recording", "")) for b in d.get("bookmarks") or []]
+        return DiscussionRecordData(
+            record.portfolio_ref, record.title, record.date, record.location, d.get("topics", ""),
+            d.get("summary", ""), marks, crit, assessor, learner,
+            f"{d.get('duration')} minutes" if d.get("duration") else "", h)
+    if record.method == "Q":
+        assessor, learner = p.boxes(EVIDENCE, record.id, [("assessor", "Assessor", p.assessor_name),
+                                                          ("learner", "Learner", name)])
+        questions = [QuestionAnswer(q.get("question", ""), q.get("answer", ""), [],
+                                    q.get("decision", "")) for q in d.get("questions") or []]
+        if questions:
+            questions[0] = QuestionAnswer(questions[0].question, questions[0].answer, crit,
+                                          questions[0].judgement)
+        return QuestioningRecordData(record.portfolio_ref, record.title, record.date,
+                                     d.get("mode", "oral"), questions, assessor, learner, h)
+    if record.method in ("Wt", "EW"):
+        role = "witness" if record.method == "Wt" else "expert_witness"
+        witness, assessor = p.boxes(EVIDENCE, record.id, [
+            (role, "Witness" if role == "witness" else "Expert witness", d.get("witness_name", "")),
+            ("assessor", "Assessor", p.assessor_name)])
+        return WitnessTestimonyData(
+            record.portfolio_ref, record.title, record.date, d.get("witness_name", ""),
+            d.get("job_title", ""), d.get("relationship", ""), d.get("contact", ""),
+            d.get("what_they_saw", ""), crit, witness, assessor, record.method == "EW",
+            d.get("competence", ""), h)
+    return None
+
+
+def witness_list(p: _Portfolio) -> WitnessListData:
+    entries: dict[str, WitnessEntry] = {}
+    for r in p.records:
+        if r.method not in ("Wt", "EW"):
+            continue
+        d = json.loads(r.details_json or "{}")
+        role = "witness" if r.method == "Wt" else "expert_witness"
+        signed = [s for s in p.signatures.get((EVIDENCE, r.id), []) if s.role == role]
+        if not signed:
+            continue
+        key = signed[0].signer_name.strip().lower()
+        if key in entries:
+            entries[key].records.append(r.portfolio_ref)
+            continue
+        specimen = p.boxes(EVIDENCE, r.id, [(role, "Witness", signed[0].signer_name)])[0]
+        entries[key] = WitnessEntry(signed[0].signer_name, d.get("job_title", ""),
+                                    d.get("relationship", ""), d.get("contact", ""),
+                                    [r.portfolio_ref], specimen)
+    return WitnessListData(f"WITNESSES-{p.learner.registration_number or 'LIST'}",
+                           list(entries.values()))
+
+
+def evidence_matrix(session: Session, p: _Portfolio, unit: Unit,
+                    sign_off: UnitSignOff | None) -> EvidenceMatrixData:
+    los = session.scalars(select(LearningOutcome).where(LearningOutcome.unit_id == unit.id)
+                          .order_by(LearningOutcome.sort_order)).all()
+    acs = session.execute(select(AssessmentCriterion.lo_id, AssessmentCriterion.number)
+                          .where(AssessmentCriterion.unit_id == unit.id)
+                          .order_by(AssessmentCriterion.sort_order)).all()
+    by_lo: dict[str, list[str]] = {}
+    for lo_id, number in acs:
+        by_lo.setdefault(lo_id, []).append(number)
+    outcomes = [MatrixOutcome(lo.number, lo.title, by_lo.get(lo.id, [])) for lo in los
+                if by_lo.get(lo.id)]
+    rows = []
+    for r in p.records:
+        marks = {n: s for _, n, _, s, uid in p.mappings.get(r.id, []) if uid == unit.id}
+        if marks:
+            rows.append(MatrixRow(r.portfolio_ref, _describe(r), r.method, marks))
+    roles = [("learner", "Learner", p.learner.full_name), ("assessor", "Assessor", p.assessor_name),
+             ("iqa", IV, p.iqa_name if sign_off and sign_off.iqa_sampled_on else "")]
+    if sign_off is not None:
+        learner, assessor, iv = p.boxes(SIGN_OFF, sign_off.id, roles)
+        reference, h = f"UNIT-{unit.number}-SIGNOFF", p.content_hash(SIGN_OFF, sign_off.id)
+    else:
+        learner, assessor, iv = (SignatureBox(label, name) for _, label, name in roles)
+        reference, h = f"UNIT-{unit.number}-MATRIX", None
+    return EvidenceMatrixData(reference, unit.number, unit.title, outcomes, rows, learner,
+                              assessor, iv, h)
+
+
+def achievement_summary(session: Session, p: _Portfolio) -> UnitAchievementSummaryData:
+    from app.caseload.enrolments import check_units, unit_options
+    progress = enrolment_progress(session, p.enrolment.id)
+    options = {o.id: o for o in unit_options(session, p.enrolment.qualification_id)}
+    done = {v.unit_id: v for v in sign_offs_of(session, p.enrolment.id)}
+    rows = []
+    for u in progress.units:
+        option = options.get(u.id)
+        met = sum(c.status == MET for c in u.criteria)
+        view = done.get(u.id)
+        status = view.status if view else ("ready to sign off" if u.status == MET else
+                                           "in progress" if met else "not started")
+        rows.append(UnitAchievementRow(u.number, u.title, (option.group or "") if option else "",
+                                       option.credit if option else None, met, len(u.criteria),
+                                       view.summative_date if view and view.signed_off else None,
+                                       status))
+    signed_units = {v.unit_id for v in done.values() if v.signed_off}
+    check = check_units(session, p.enrolment.qualification_id, signed_units)
+    summary = ("Units signed off so far: " + check.summary()) if signed_units else (
+        "No unit is signed off yet.")
+    return UnitAchievementSummaryData(f"SUMMARY-{p.header.registration_number or 'UNITS'}",
+                                      rows, summary)
+
+
+def claim_form(session: Session, p: _Portfolio, claim: Claim) -> ClaimFormData:
+    views = {v.id: v for v in sign_offs_of(session, claim.enrolment_id)}
+    learner_initials = initials(p.learner.full_name)
+    units = []
+    for sid in json.loads(claim.sign_offs_json):
+        v = views.get(sid)
+        if v is None:
+            continue
+        assessor = next((s for s in p.signatures.get((SIGN_OFF, sid), [])
+                         if s.role in ("assessor", "countersigning_assessor")), None)
+        iqa = next((s for s in p.signatures.get((SIGN_OFF, sid), []) if s.role == "iqa"), None)
+        units.append(ClaimedUnitRow(
+            v.unit_number, v.unit_title, v.summative_date,
+            learner_initials if "learner" in v.signed_roles else "",
+            initials(assessor.signer_name) if assessor else "",
+            v.iqa_sampled_on or (iqa.signed_at.date() if iqa else None),
+            v.iqa_initials or (initials(iqa.signer_name) if iqa else "")))
+    learner, assessor, iv = p.boxes(CLAIM, claim.id, [
+        ("learner", "Learner", p.learner.full_name), ("assessor", "Assessor", p.assessor_name),
+        ("iqa", IV, claim.iqa_name or "")])
+    return ClaimFormData(claim.reference, units, claim.full_award, claim.learner_statement,
+                         claim.assessor_statement, learner, assessor, iv,
+                         claim.combination_summary, p.content_hash(CLAIM, claim.id),
+                         claim.learner_declaration or ClaimFormData.learner_declaration,
+                         claim.assessor_declaration or ClaimFormData.assessor_declaration)
+
+
+def _units_and_sign_offs(session: Session, p: _Portfolio, only: set[str] | None = None):
+    progress = enrolment_progress(session, p.enrolment.id)
+    sign_offs = {s.unit_id: s for s in session.scalars(select(UnitSignOff).where(
+        UnitSignOff.enrolment_id == p.enrolment.id, UnitSignOff.deleted_at.is_(None)))}
+    for u in progress.units:
+        if only is None or u.id in only:
+            yield session.get(Unit, u.id), sign_offs.get(u.id)
+
+
+def claim_pack_data(session: Session, claim_id: str) -> ClaimPackData:
+    """Everything for one claim: the units it claims, their evidence, the witnesses."""
+    claim = session.get(Claim, claim_id)
+    p = _portfolio(session, claim.enrolment_id)
+    claimed_units = set(session.scalars(select(UnitSignOff.unit_id).where(
+        UnitSignOff.id.in_(json.loads(claim.sign_offs_json) or [""]))))
+    matrices = [evidence_matrix(session, p, u, s)
+                for u, s in _units_and_sign_offs(session, p, claimed_units)]
+    used = {r.portfolio_ref for m in matrices for r in m.rows}
+    records = [d for r in p.records if r.portfolio_ref in used
+               for d in [record_data(p, r)] if d is not None]
+    return ClaimPackData(p.header, claim_form(session, p, claim), achievement_summary(session, p),
+                         matrices, records, witness_list(p))
+
+
+def enrolment_pack_data(session: Session, enrolment_id: str, what: str = "claim-pack") -> ClaimPackData:
+    """For a learner without a chosen claim: `claim-pack` uses the latest claim if there is
+    one; `matrix` gives every unit's matrix; `records` the records, witnesses and summary."""
+    if what == "claim-pack":
+        latest = session.scalars(select(Claim.id).where(
+            Claim.enrolment_id == enrolment_id, Claim.deleted_at.is_(None))
+            .order_by(Claim.created_at.desc())).first()
+        if latest:
+            return claim_pack_data(session, latest)
+    p = _portfolio(session, enrolment_id)
+    matrices = [] if what == "records" else [
+        evidence_matrix(session, p, u, s) for u, s in _units_and_sign_offs(session, p)]
+    records = [] if what == "matrix" else [
+        d for r in p.records for d in [record_data(p, r)] if d is not None]
+    summary = None if what == "matrix" else achievement_summary(session, p)
+    witnesses = None if what == "matrix" else witness_list(p)
+    return ClaimPackData(p.header, None, summary, matrices, records, witnesses)
+
+
+def learner_enrolment(session: Session, learner: str) -> str:
+    """A learner named by ULN or id -> their current enrolment id (the newest)."""
+    from app.caseload.validation import InvalidInput
+    row = session.scalars(select(Learner).where(
+        ((Learner.uln == learner) | (Learner.id == learner)), Learner.deleted_at.is_(None))).first()
+    if row is None:
+        raise InvalidInput({"learner": f"No learner has the ULN or id '{learner}'."})
+    enrolment = session.scalars(select(Enrolment.id).where(
+        Enrolment.learner_id == row.id, Enrolment.deleted_at.is_(None))
+        .order_by(Enrolment.created_at.desc())).first()
+    if enrolment is None:
+        raise InvalidInput({"learner": f"{row.full_name} is not enrolled on a qualification."})
+    return enrolment

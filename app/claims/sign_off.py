@@ -1,0 +1,236 @@
+"""Signing off a unit: the summative decision that every AC is met and every required
+method is present, recorded with the assessor's declaration and the learner's confirmation.
+
+A sign-off is *signed off* once learner and assessor have both signed it (app/signing);
+before that it is a draft the assessor may withdraw. Qualification order rules apply: a unit
+the pack marks "last" (C&G 2794: unit 201) waits until every other chosen unit is signed off.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.caseload.validation import InvalidInput, limited, parse_date
+from app.db.base import utcnow
+from app.evidence.progress import MET, STATUS_WORDS, enrolment_progress
+from app.models import Enrolment, EnrolmentUnit, Qualification, Signature, Unit
+from app.models.claims import UnitSignOff
+from app.models.evidence import CriterionMapping, EvidenceRecord
+from app.signing.locking import is_locked
+
+RECORD_TYPE = "unit_sign_off"
+ASSESSOR_DECLARATION = (
+    "I confirm that the evidence for this unit has been assessed against every assessment "
+    "criterion and judged valid, authentic, current, reliable and sufficient, and that the "
+    "learner is competent in this unit.")
+LEARNER_CONFIRMATION = (
+    "I confirm that the evidence listed for this unit is my own work and that I agree with "
+    "the assessor's decision.")
+
+
+@dataclass
+class Readiness:
+    unit_id: str
+    unit_number: str
+    unit_title: str
+    missing: list[str] = field(default_factory=list)
+    evidence: list[dict] = field(default_factory=list)   # [{"id", "ref", "method"}]
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing
+
+
+@dataclass(frozen=True)
+class SignOffView:
+    id: str
+    enrolment_id: str
+    unit_id: str
+    unit_number: str
+    unit_title: str
+    summative_date: date
+    assessor_name: str
+    signed_roles: tuple[str, ...]
+    iqa_sampled_on: date | None
+    iqa_initials: str
+
+    @property
+    def signed_off(self) -> bool:
+        return {"learner", "assessor"} <= set(self.signed_roles) or (
+            {"learner", "countersigning_assessor"} <= set(self.signed_roles))
+
+    @property
+    def status(self) -> str:
+        if self.signed_off:
+            return "signed off"
+        if self.signed_roles:
+            return "waiting for signatures"
+        return "ready to sign"
+
+
+def _order_rules(session: Session, enrolment: Enrolment) -> list[dict]:
+    qual = session.get(Qualification, enrolment.qualification_id)
+    rules = json.loads(qual.rules_json) if qual and qual.rules_json else {}
+    return rules.get("order") or []
+
+
+def _chosen_units(session: Session, enrolment_id: str) -> list[Unit]:
+    return list(session.scalars(
+        select(Unit).join(EnrolmentUnit, EnrolmentUnit.unit_id == Unit.id)
+        .where(EnrolmentUnit.enrolment_id == enrolment_id, EnrolmentUnit.deleted_at.is_(None))
+        .order_by(Unit.sort_order)))
+
+
+def sign_offs_of(session: Session, enrolment_id: str) -> list[SignOffView]:
+    rows = session.execute(
+        select(UnitSignOff, Unit.number, Unit.title)
+        .join(Unit, Unit.id == UnitSignOff.unit_id)
+        .where(UnitSignOff.enrolment_id == enrolment_id, UnitSignOff.deleted_at.is_(None))
+        .order_by(Unit.sort_order)).all()
+    ids = [r[0].id for r in rows]
+    roles: dict[str, list[str]] = {}
+    if ids:
+        for record_id, role in session.execute(select(Signature.record_id, Signature.role).where(
+                Signature.record_type == RECORD_TYPE, Signature.record_id.in_(ids))):
+            roles.setdefault(record_id, []).append(role)
+    return [SignOffView(s.id, s.enrolment_id, s.unit_id, number, title, s.summative_date,
+                        s.assessor_name, tuple(roles.get(s.id, ())), s.iqa_sampled_on,
+                        s.iqa_initials) for s, number, title in rows]
+
+
+def unit_readiness(session: Session, enrolment_id: str) -> list[Readiness]:
+    """For each chosen unit: what stops it being signed off today, in the assessor's words."""
+    enrolment = session.get(Enrolment, enrolment_id)
+    if enrolment is None:
+        raise InvalidInput({"enrolment": "That enrolment no longer exists."})
+    progress = enrolment_progress(session, enrolment_id)
+    existing = {s.unit_id: s for s in sign_offs_of(session, enrolment_id)}
+    order = _order_rules(session, enrolment)
+    units = {u.id: u for u in _chosen_units(session, enrolment_id)}
+    evidence = _evidence_by_unit(session, enrolment_id)
+    out = []
+    for unit in progress.units:
+        r = Readiness(unit.id, unit.number, unit.title, evidence=evidence.get(unit.id, []))
+        done = existing.get(unit.id)
+        if done is not None:
+            r.missing.append(f"Unit {unit.number} is already {done.status} "
+                             f"(summative date {done.summative_date:%d/%m/%Y}).")
+        for c in unit.criteria:
+            if c.status != MET:
+                r.missing.append(f"AC {c.number} is {STATUS_WORDS[c.status]}: {c.text}")
+        r.missing += [gap.text for gap in unit.outstanding]
+        unsigned = sorted({e["ref"] for e in r.evidence if not e["signed"]})
+        if unsigned:
+            r.missing.append("Evidence not yet signed: " + ", ".join(unsigned) + ".")
+        for rule in order:
+            if rule.get("rule") == "last" and rule.get("unit") == unit.number:
+                others = [u.number for uid, u in units.items() if uid != unit.id
+                          and not (existing.get(uid) and existing[uid].signed_off)]
+                if others:
+                    r.missing.append(
+                        f"Unit {unit.number} is signed off last: first sign off unit"
+                        f"{'s' if len(others) > 1 else ''} {', '.join(others)}"
+                        + (f" (the specification: “{rule['source_text']}”)"
+                           if rule.get("source_text") else "") + ".")
+        out.append(r)
+    return out
+
+
+def _evidence_by_unit(session: Session, enrolment_id: str) -> dict[str, list[dict]]:
+    rows = session.execute(
+        select(CriterionMapping.unit_id, EvidenceRecord.id, EvidenceRecord.portfolio_ref,
+               EvidenceRecord.method, EvidenceRecord.state)
+        .join(EvidenceRecord, EvidenceRecord.id == CriterionMapping.record_id)
+        .where(EvidenceRecord.enrolment_id == enrolment_id, EvidenceRecord.deleted_at.is_(None),
+               CriterionMapping.deleted_at.is_(None), CriterionMapping.status == MET)
+        .distinct()).all()
+    out: dict[str, list[dict]] = {}
+    for unit_id, record_id, ref, method, state in rows:
+        items = out.setdefault(unit_id, [])
+        if all(e["id"] != record_id for e in items):
+            items.append({"id": record_id, "ref": ref, "method": method,
+                          "signed": state == "signed"})
+    for items in out.values():
+        items.sort(key=lambda e: e["ref"])
+    return out
+
+
+def sign_off_unit(session: Session, enrolment_id: str, unit_id: str, *,
+                  summative_date: str | date, assessor_name: str,
+                  assessor_declaration: str = ASSESSOR_DECLARATION,
+                  learner_confirmation: str = LEARNER_CONFIRMATION) -> str:
+    """Record the summative decision for a unit, ready for learner and assessor to sign.
+    Refuses (InvalidInput) with every reason the unit is not ready."""
+    readiness = {r.unit_id: r for r in unit_readiness(session, enrolment_id)}
+    problems: dict[str, str] = {}
+    r = readiness.get(unit_id)
+    if r is None:
+        problems["unit"] = "That unit is not chosen for this enrolment."
+    elif r.missing:
+        problems["unit"] = (f"Unit {r.unit_number} cannot be signed off yet:\n• "
+                            + "\n• ".join(r.missing))
+    when = summative_date if isinstance(summative_date, date) else None
+    if when is None:
+        try:
+            when = parse_date(summative_date or "")
+        except ValueError as exc:
+            problems["summative_date"] = str(exc)
+    if when is None and "summative_date" not in problems:
+        problems["summative_date"] = "Enter the date of the summative assessment."
+    elif when is not None and when > utcnow().date():
+        problems["summative_date"] = "The summative assessment date cannot be in the future."
+    if not (assessor_name or "").strip():
+        problems["assessor_name"] = "Enter the assessor's name as it will be printed."
+    else:
+        problem = limited(assessor_name, "The assessor's name", 200)
+        if problem:
+            problems["assessor_name"] = problem
+    if problems:
+        raise InvalidInput(problems)
+    enrolment = session.get(Enrolment, enrolment_id)
+    row = UnitSignOff(enrolment_id=enrolment_id, learner_id=enrolment.learner_id,
+                      unit_id=unit_id, summative_date=when, decision="competent",
+                      assessor_name=assessor_name.strip(),
+                      assessor_declaration=assessor_declaration,
+                      learner_confirmation=learner_confirmation,
+                      evidence_json=json.dumps([{"id": e["id"], "ref": e["ref"],
+                                                 "method": e["method"]} for e in r.evidence]))
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def withdraw_sign_off(session: Session, sign_off_id: str) -> None:
+    """Take back a sign-off nobody has signed yet (tombstoned, never deleted)."""
+    row = session.get(UnitSignOff, sign_off_id)
+    if row is None or row.deleted_at is not None:
+        return
+    if is_locked(session, RECORD_TYPE, sign_off_id):
+        raise InvalidInput({"sign_off": "This sign-off has been signed and cannot be withdrawn."})
+    row.deleted_at = utcnow()
+    session.flush()
+
+
+def record_iqa_sample(session: Session, sign_off_id: str, *, sampled_on: str | date,
+                      initials: str, name: str = "") -> None:
+    """The IQA's sample date and initials; these sit outside what the signatures cover."""
+    row = session.get(UnitSignOff, sign_off_id)
+    if row is None or row.deleted_at is not None:
+        raise InvalidInput({"sign_off": "That sign-off no longer exists."})
+    problems = {}
+    try:
+        when = sampled_on if isinstance(sampled_on, date) else parse_date(sampled_on or "")
+    except ValueError as exc:
+        when, problems["iqa_sampled_on"] = None, str(exc)
+    if when is None and not problems:
+        problems["iqa_sampled_on"] = "Enter the date the IQA sampled this unit."
+    if not initials.strip() or len(initials.strip()) > 10:
+        problems["iqa_initials"] = "Enter the IQA's initials (up to 10 letters)."
+    if problems:
+        raise InvalidInput(problems)
+    row.iqa_sampled_on, row.iqa_initials, row.iqa_name = when, initials.strip(), name.strip()
+    session.flush()
