@@ -105,8 +105,7 @@ def markdown(rows: list[Row], meta: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def compare(now: dict, earlier_path: Path) -> None:
-    earlier = json.loads(Path(earlier_path).read_text())
+def compare(now: dict, earlier: dict, earlier_path: Path) -> None:
     before = {r["name"]: r for r in earlier["rows"]}
     print(f"Change against {earlier_path} (taken {earlier.get('taken', '?')}):")
     print(f"  {'benchmark':40} {'then':>10} {'now':>10} {'change':>8}   {'ratio then':>10} {'ratio now':>10}")
@@ -137,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", type=Path, metavar="FILE",
                         help="an earlier results JSON to show the change against")
     args = parser.parse_args(argv)
+    # Read first: the run may overwrite the very file named (latest.json).
+    earlier = json.loads(args.compare.read_text()) if args.compare else None
     started = time.perf_counter()
     fast_runs = args.runs or (3 if args.quick else 20)
     slow_runs = args.runs or (2 if args.quick else 5)
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         rows: list[Row] = []
         steps = [
             ("start-up and idle memory", lambda: cases.startup_and_memory(ws)),
-            ("open learner", lambda: [cases.open_learner(ws)]),
+            ("open learner", lambda: [cases.open_learner_window(ws), cases.open_learner_data(ws)]),
             ("save record", lambda: [cases.save_record(ws)]),
             ("caseload list", lambda: [cases.caseload_list(ws)]),
             ("AC search", lambda: [cases.ac_search(ws)]),
@@ -197,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Results: {args.results_dir / (stem + '.json')}")
     if args.compare:
         print()
-        compare(result, args.compare)
+        compare(result, earlier, args.compare)
     return 0
 
 
