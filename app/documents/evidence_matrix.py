@@ -134,8 +134,7 @@ def evidence_matrix_section(header: DocumentHeader, data: EvidenceMatrixData) ->
         if len(parts) > 1:
             first, last = blocks[0].criteria[0], blocks[-1].criteria[-1]
             flow.append(text(f"Part {index} of {len(parts)}: criteria {first} to {last}",
-                             "label"))
-            flow.append(Spacer(1, 1.5 * mm))
+                             "caption"))
         flow += [_part_table(data, blocks), Spacer(1, 4 * mm)]
     flow.append(text(f"Marks: {MET} criterion met by this evidence; {WORKING} working towards; "
                      "blank not covered.", "small"))

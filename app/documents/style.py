@@ -77,6 +77,9 @@ def styles() -> dict[str, ParagraphStyle]:
                                   leading=14, spaceBefore=8, spaceAfter=4),
         "label": ParagraphStyle("label", parent=body, fontName=FONT_BOLD, fontSize=8.5,
                                 leading=11, spaceAfter=0),
+        # A caption that never ends a page without the table it names.
+        "caption": ParagraphStyle("caption", parent=body, fontName=FONT_BOLD, fontSize=8.5,
+                                  leading=11, spaceAfter=3, keepWithNext=1),
         "declaration": ParagraphStyle("declaration", parent=body, fontName=FONT_BOLD,
                                       fontSize=9.5, leading=12.5, spaceBefore=6, spaceAfter=4),
         "prompt": ParagraphStyle("prompt", parent=body, fontSize=8, leading=10,
