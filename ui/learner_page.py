@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QScrollArea, QTabWidget, QVBoxLayout, QWi
 from app.caseload.employers import live_employers
 from app.models import Learner
 from ui.bridge import Bridge
+from ui.claims.claims_panel import ClaimsPanel
 from ui.employer_dialog import EmployerDialog
 from ui.enrolments_panel import EnrolmentsPanel
 from ui.evidence.evidence_panel import EvidencePanel
@@ -50,6 +51,10 @@ class LearnerPage(QWidget):
         self.tabs.addTab(self.evidence, "Evidence and progress")
         self.enrolments.changed.connect(lambda: self.evidence.load(self.form.learner_id))
         self.evidence.changed.connect(self.learner_saved)  # caseload progress follows
+        self.claims = ClaimsPanel(bridge)
+        self.tabs.addTab(self.claims, "Sign-off and claims")
+        self.evidence.changed.connect(lambda _: self.claims.refresh())
+        self.enrolments.changed.connect(lambda: self.claims.load(self.form.learner_id))
         outer.addWidget(self.tabs, 1)
         self.form.saved.connect(self._saved)
         self.form.new_employer_requested.connect(self._new_employer)
@@ -62,12 +67,14 @@ class LearnerPage(QWidget):
         self.form.load(learner_id)
         self.enrolments.load(learner_id)
         self.evidence.load(self.form.learner_id)
+        self.claims.load(self.form.learner_id)
         self._update_title()
 
     def show_draft(self, learner_id: str, fields: dict) -> None:
         self.form.load_draft_only(learner_id, fields)
         self.enrolments.load(learner_id)
         self.evidence.load(learner_id)
+        self.claims.load(learner_id)
         self._update_title()
 
     def _saved(self, learner_id: str) -> None:

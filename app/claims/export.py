@@ -39,16 +39,22 @@ def pack_for(session: Session, learner: str, what: str = "claim-pack",
             "enrolment", enrolment_id)
 
 
-def build_print_job(store, learner: str, what: str = "claim-pack",
-                    claim_id: str | None = None) -> PrintJob:
-    """Read the data (a read connection, never the writer) and lay out the PDF."""
+def print_job(session: Session, learner: str, what: str = "claim-pack",
+              claim_id: str | None = None) -> PrintJob:
+    """Read the data and lay out the PDF; run it on a reader thread (store.read_async or
+    Bridge.read), never the window's thread: a large claim pack takes a second or two."""
     if what not in WHAT:
         raise ValueError(f"--what must be one of {', '.join(WHAT)}")
-    pack, learner_id, record_type, record_id = store.read(pack_for, learner, what, claim_id)
+    pack, learner_id, record_type, record_id = pack_for(session, learner, what, claim_id)
     label = {"claim-pack": "claim pack", "matrix": "evidence matrices",
              "records": "records of evidence"}[what]
     return PrintJob(pdf_for(pack, what), f"{label} for {pack.header.learner_name}",
                     learner_id, record_type, record_id)
+
+
+def build_print_job(store, learner: str, what: str = "claim-pack",
+                    claim_id: str | None = None) -> PrintJob:
+    return store.read(print_job, learner, what, claim_id)
 
 
 def write_pdf(path: str | os.PathLike, pdf: bytes) -> Path:

@@ -54,6 +54,10 @@ def serialise_claim(session: Session, record_id: str) -> dict | None:
             "claimed_on": _iso(row.claimed_on)}
 
 
+def _uk(iso: str | None) -> str:
+    return "/".join(reversed(iso.split("-"))) if iso else ""
+
+
 def _learner_name(session: Session, learner_id: str) -> str:
     learner = session.get(Learner, learner_id)
     return learner.full_name if learner else ""
@@ -85,7 +89,7 @@ def present_sign_off(session: Session, record_id: str) -> list[tuple[str, str]]:
     refs = ", ".join(f"{e['ref']} ({e['method']})" for e in c["evidence"]) or "none listed"
     return [("Unit", f"Unit {c['unit_number']}: {c['unit_title']}\n"
                      f"Learner: {_learner_name(session, c['learner_id'])}\n"
-                     f"Summative assessment date: {c['summative_date']}\n"
+                     f"Summative assessment date: {_uk(c['summative_date'])}\n"
                      f"Decision: {c['decision']}"),
             ("Evidence the decision rests on", refs),
             ("Assessor's declaration", c["assessor_declaration"]),

@@ -1,0 +1,140 @@
+"""The "Sign-off and claims" tab driven as an assessor would with the demo caseload: sign off
+a unit, both sign, make a claim, write the statements, sign it, save it as PDF, print it."""
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+from pypdf import PdfReader
+from PySide6.QtCore import QPoint, Qt
+from sqlalchemy import select
+
+from app.claims.claim import claims_of
+from app.claims.sample_portfolio import complete_unit
+from app.claims.sign_off import sign_offs_of, unit_readiness
+from app.models import Enrolment, Learner, Qualification
+from app.signing.sign import signing_status
+from ui.bridge import Bridge
+from ui.claims.claims_panel import ClaimsPanel
+
+
+def draw(qtbot, pad, points):
+    qtbot.mousePress(pad, Qt.LeftButton, pos=QPoint(*points[0]))
+    for p in points[1:]:
+        qtbot.mouseMove(pad, QPoint(*p))
+    qtbot.mouseRelease(pad, Qt.LeftButton, pos=QPoint(*points[-1]))
+
+
+def sign_all(qtbot, store, dialog, record_type, record_id, roles):
+    qtbot.waitUntil(lambda: dialog.sheet is not None, timeout=5000)
+    for n, role in enumerate(roles):
+        qtbot.waitUntil(lambda: dialog.role.currentData() == role, timeout=5000)
+        draw(qtbot, dialog.pad, [(40, 100), (90, 50 + n * 10), (160, 130), (220, 70)])
+        qtbot.mouseClick(dialog.sign_button, Qt.LeftButton)
+        qtbot.waitUntil(lambda: role in {s.role for s in store.read(
+            signing_status, record_type, record_id).signatures}, timeout=5000)
+
+
+def _learner(session):
+    for e in session.scalars(select(Enrolment).order_by(Enrolment.created_at)):
+        if session.get(Qualification, e.qualification_id).ab_number == "2794-02":
+            return e.id, e.learner_id, session.get(Learner, e.learner_id).full_name
+
+
+def test_sign_off_claim_save_and_print_from_the_learner_page(qtbot, demo_store, tmp_path):
+    enrolment_id, learner_id, name = demo_store.read(_learner)
+    unit = next(r for r in demo_store.read(unit_readiness, enrolment_id) if r.unit_number == "202")
+    demo_store.write_now(lambda s: complete_unit(s, enrolment_id, unit.unit_id,
+                                                 on=date.today() - timedelta(days=1),
+                                                 learner_name=name, assessor_name="Alex Morgan"))
+    bridge = Bridge(demo_store)
+    panel = ClaimsPanel(bridge)
+    qtbot.addWidget(panel)
+    panel.resize(1200, 800)
+    panel.show()
+    panel.load(learner_id)
+    qtbot.waitUntil(lambda: panel.units.count() >= 6, timeout=5000)
+    texts = [panel.units.item(i).text() for i in range(panel.units.count())]
+    assert any(t.startswith("✓ Unit 202") and "ready to sign off" in t for t in texts)
+    assert any(t.startswith("○ Unit 201") and "not ready" in t for t in texts)
+    assert not panel.claim_button.isEnabled()
+
+    # Unit 201 is not ready: the panel says what is missing and offers no sign-off.
+    panel.units.setCurrentRow(next(i for i, t in enumerate(texts) if "Unit 201" in t))
+    assert "AC 1.1 is not started" in panel.detail.text()
+    assert not panel.sign_off_button.isEnabled()
+
+    panel.units.setCurrentRow(next(i for i, t in enumerate(texts) if "Unit 202" in t))
+    assert panel.sign_off_button.isEnabled()
+    qtbot.mouseClick(panel.sign_off_button, Qt.LeftButton)
+    dialog = panel.sign_off_dialog
+    dialog.summative.setText("")
+    qtbot.mouseClick(dialog.ok, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.date_problem.isVisible(), timeout=5000)
+    assert "summative assessment" in dialog.date_problem.text()
+    qtbot.keyClicks(dialog.summative, (date.today() - timedelta(days=1)).strftime("%d/%m/%Y"))
+    qtbot.mouseClick(dialog.ok, Qt.LeftButton)
+    qtbot.waitUntil(lambda: getattr(panel, "signing_dialog", None) is not None, timeout=5000)
+    [view] = demo_store.read(sign_offs_of, enrolment_id)
+    sign_all(qtbot, demo_store, panel.signing_dialog, "unit_sign_off", view.id,
+             ["learner", "assessor"])
+    panel.signing_dialog.close()
+    qtbot.waitUntil(lambda: any(panel.units.item(i).text().startswith("● Unit 202")
+                                for i in range(panel.units.count())), timeout=5000)
+    assert demo_store.read(sign_offs_of, enrolment_id)[0].signed_off
+
+    # Make a claim: the verdict is computed, the statements save as typed.
+    qtbot.waitUntil(panel.claim_button.isEnabled, timeout=5000)
+    qtbot.mouseClick(panel.claim_button, Qt.LeftButton)
+    claim = panel.claim_dialog
+    qtbot.waitUntil(lambda: "Number of units in this claim: one" in claim.verdict.text(),
+                    timeout=5000)
+    assert "Full award: No" in claim.verdict.text()
+    qtbot.mouseClick(claim.start_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: claim.learner_statement.isEnabled(), timeout=5000)
+    learner_words = "I have worked on the returns desk for two years and learnt to explain the law calmly."
+    assessor_words = f"{name} explained the regulations clearly in every observation and discussion."
+    qtbot.keyClicks(claim.learner_statement, learner_words)
+    qtbot.keyClicks(claim.assessor_statement, assessor_words)
+    qtbot.waitUntil(lambda: demo_store.read(claims_of, enrolment_id)
+                    and demo_store.read(claims_of, enrolment_id)[0].assessor_statement == assessor_words,
+                    timeout=5000)
+    claim_id = claim.claim_id
+    qtbot.mouseClick(claim.sign_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: claim.findChild(type(panel.signing_dialog)) is not None, timeout=5000)
+    sign_all(qtbot, demo_store, claim.findChild(type(panel.signing_dialog)), "claim", claim_id,
+             ["learner", "assessor"])
+    qtbot.waitUntil(lambda: claim.learner_statement.isReadOnly(), timeout=5000)
+    claim.findChild(type(panel.signing_dialog)).close()
+    claim.accept()
+    qtbot.waitUntil(lambda: panel.claims.count() == 1 and "✔ signed" in panel.claims.item(0).text(),
+                    timeout=5000)
+
+    # Save as PDF (off the window's thread) and check what an IQA would read.
+    panel.claims.setCurrentRow(0)
+    target = tmp_path / "claim.pdf"
+    panel.save_pdf(str(target))
+    qtbot.waitUntil(lambda: panel.status.text().startswith("✔ Saved"), timeout=15000)
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(target).pages)
+    for expected in (name, "Unit 202", learner_words, assessor_words,
+                     "I confirm the evidence I have submitted to claim competence is authentic.",
+                     "I confirm the evidence I have assessed is authentic.",
+                     "Number of units in this claim (in words) one", "Full award No"):
+        assert expected in text, expected
+
+
+def test_printing_draws_every_page_of_the_pdf(qtbot, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+    from app.documents.claim_pack import build_claim_pack
+    from app.documents.sample import sample_claim_pack
+    from ui.claims.printing import render_to_printer
+    source = tmp_path / "pack.pdf"
+    pdf = build_claim_pack(sample_claim_pack(units=1, records=2))
+    source.write_bytes(pdf)
+    printer = QPrinter(QPrinter.ScreenResolution)
+    printer.setOutputFormat(QPrinter.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    pages = render_to_printer(str(source), printer)
+    expected = len(PdfReader(io.BytesIO(pdf)).pages)
+    assert pages == expected
+    assert len(PdfReader(tmp_path / "printed.pdf").pages) == expected

@@ -1,0 +1,128 @@
+"""Saving and printing the paperwork without ever blocking the window.
+
+The PDF is laid out on a reader thread (Bridge.read); only the finished bytes come back.
+Printing goes through the platform's print dialog, drawing each page of the PDF (QtPdf) on
+the printer; where no printer is installed, the system's PDF viewer opens the file, which
+is how macOS and many Linux desktops print.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRectF, QSize, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QPainter
+from PySide6.QtWidgets import QDialog, QFileDialog
+
+from app.claims.export import PrintJob, note_export, print_job, write_pdf
+
+WHAT_LABELS = {"claim-pack": "Claim pack", "matrix": "Evidence matrices",
+               "records": "Records of evidence"}
+
+
+def suggested_name(job_label: str, what: str) -> str:
+    safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in job_label).strip()
+    return f"{safe or 'paperwork'} - {WHAT_LABELS[what].lower()}.pdf"
+
+
+class Paperwork(QObject):
+    """One PDF job at a time for the learner page; reports progress as plain sentences."""
+
+    status = Signal(str)
+    saved = Signal(str)          # path written
+    ready = Signal(object)       # PrintJob, when built for printing
+
+    def __init__(self, bridge, parent_widget):
+        super().__init__(parent_widget)
+        self.bridge, self.parent_widget = bridge, parent_widget
+        self.busy = False
+
+    def build(self, learner_id: str, what: str, claim_id: str | None, on_built) -> None:
+        if self.busy:
+            self.status.emit("Still building the last PDF…")
+            return
+        self.busy = True
+        self.status.emit(f"Building the {WHAT_LABELS[what].lower()}…")
+
+        def done(job: PrintJob) -> None:
+            self.busy = False
+            on_built(job)
+
+        def failed(exc: Exception) -> None:
+            self.busy = False
+            self.status.emit(f"⚠ Could not build the PDF: {exc}")
+        self.bridge.read(print_job, learner_id, what, claim_id, on_done=done, on_error=failed)
+
+    def save_as(self, learner_id: str, learner_name: str, what: str,
+                claim_id: str | None = None, path: str | None = None) -> None:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self.parent_widget, "Save as PDF", str(Path.home() / suggested_name(learner_name, what)),
+                "PDF files (*.pdf)")
+            if not path:
+                return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+
+        def write(job: PrintJob) -> None:
+            try:
+                target = write_pdf(path, job.pdf)
+            except OSError as exc:
+                self.status.emit(f"⚠ Could not save {path}: {exc.strerror or exc}")
+                return
+            self.bridge.write(note_export, job, "exported", str(target))
+            self.status.emit(f"✔ Saved the {job.pages_of} to {target}")
+            self.saved.emit(str(target))
+        self.build(learner_id, what, claim_id, write)
+
+    def print_(self, learner_id: str, what: str, claim_id: str | None = None) -> None:
+        def show(job: PrintJob) -> None:
+            self.ready.emit(job)
+            print_pdf(self.parent_widget, job, self.bridge, self.status.emit)
+        self.build(learner_id, what, claim_id, show)
+
+
+def print_pdf(parent, job: PrintJob, bridge, report) -> None:
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
+    folder = Path(tempfile.gettempdir()) / "fieldfolio-print"
+    path = write_pdf(folder / suggested_name(job.pages_of, "claim-pack"), job.pdf)
+    if not QPrinterInfo.availablePrinters():
+        # No printer known to Qt: hand the file to the system's PDF viewer to print.
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        report(f"No printer is set up here: opened the {job.pages_of} in the PDF viewer "
+               "to print from there.")
+        bridge.write(note_export, job, "printed", "the system PDF viewer")
+        return
+    printer = QPrinter(QPrinter.HighResolution)
+    printer.setDocName(job.pages_of)
+    dialog = QPrintDialog(printer, parent)
+    if dialog.exec() != QDialog.Accepted:
+        report("Printing cancelled.")
+        return
+    pages = render_to_printer(str(path), printer)
+    bridge.write(note_export, job, "printed", printer.printerName())
+    report(f"✔ Sent {pages} pages of the {job.pages_of} to {printer.printerName()}.")
+
+
+def render_to_printer(pdf_path: str, printer) -> int:
+    """Draw each PDF page to fill the printable area at the printer's resolution."""
+    from PySide6.QtPdf import QPdfDocument
+    document = QPdfDocument()
+    document.load(pdf_path)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise OSError("the printer could not be started")
+    dpi = printer.resolution()
+    try:
+        for index in range(document.pageCount()):
+            if index:
+                printer.newPage()
+            size = document.pagePointSize(index)
+            target = QSize(int(size.width() / 72 * dpi), int(size.height() / 72 * dpi))
+            image = document.render(index, target)
+            area = painter.viewport()
+            scale = min(area.width() / image.width(), area.height() / image.height())
+            painter.drawImage(QRectF(0, 0, image.width() * scale, image.height() * scale), image)
+    finally:
+        painter.end()
+    return document.pageCount()
