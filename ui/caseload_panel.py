@@ -157,11 +157,17 @@ class CaseloadPanel(QWidget):
     def refresh(self, select_id: str | None = None) -> None:
         if select_id:
             self._selected = select_id
+        # Reads run on a pool and can finish out of order: only the newest request may
+        # paint, or an older, emptier answer could hide a learner just saved.
+        self._generation = getattr(self, "_generation", 0) + 1
+        generation = self._generation
         self.bridge.read(caseload_rows, self.search.text(), self.employer_filter.currentData(),
                          self.qualification_filter.currentData(), self.status_filter.currentData(),
-                         on_done=self._show_rows)
+                         on_done=lambda rows: self._show_rows(rows, generation))
 
-    def _show_rows(self, rows: list[CaseloadRow]) -> None:
+    def _show_rows(self, rows: list[CaseloadRow], generation: int | None = None) -> None:
+        if generation is not None and generation != self._generation:
+            return
         keep = self._selected
         self.model.set_rows(rows)
         filtered = bool(self.search.text() or self.employer_filter.currentData()

@@ -247,6 +247,7 @@ class MainWindow(QMainWindow):
         self.caseload.search.selectAll()
 
     def closeEvent(self, event) -> None:
+        self._status_timer.stop()
         self.page.form.flush()
         self.page.evidence.editor.flush()
         super().closeEvent(event)
