@@ -12,6 +12,7 @@ from app.caseload.validation import (
 from app.caseload.drafts import clear_draft, save_draft
 from app.db.base import utcnow
 from app.models import Employer, Learner
+from app.signing.audit import record_change, record_event
 
 # Form field name -> (label). The order is the form's order.
 LEARNER_FIELDS = {
@@ -108,13 +109,22 @@ def autosave_learner(session: Session, learner_id: str, fields: dict[str, str]) 
 
 def _apply(session: Session, learner_id: str | None, clean: dict) -> str:
     learner = session.get(Learner, learner_id) if learner_id else None
-    if learner is None:
+    created = learner is None
+    if created:
         learner = Learner(**({"id": learner_id} if learner_id else {}))
         session.add(learner)
+    changed = False
     for key, value in clean.items():
         if getattr(learner, key) != value:
             setattr(learner, key, value)
+            changed = True
     session.flush()
+    if created:
+        record_event(session, "created", "learner", learner.id, learner_id=learner.id,
+                     summary=f"Learner {learner.full_name} added")
+    elif changed:
+        record_change(session, "learner", learner.id, learner_id=learner.id,
+                      summary="Learner details edited")
     return learner.id
 
 
@@ -131,6 +141,8 @@ def delete_learner(session: Session, learner_id: str) -> None:
     learner = session.get(Learner, learner_id)
     if learner is not None and learner.deleted_at is None:
         learner.deleted_at = utcnow()
+        record_event(session, "deleted", "learner", learner_id, learner_id=learner_id,
+                     summary=f"Learner {learner.full_name} deleted (can be undone)")
 
 
 def restore_learner(session: Session, learner_id: str) -> None:
@@ -142,3 +154,5 @@ def restore_learner(session: Session, learner_id: str) -> None:
         raise InvalidInput({"uln": f"Cannot restore {learner.full_name}: ULN {learner.uln} "
                                    f"now belongs to another learner."})
     learner.deleted_at = None
+    record_event(session, "restored", "learner", learner_id, learner_id=learner_id,
+                 summary=f"Learner {learner.full_name} restored")

@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 
 from app.caseload.validation import InvalidInput
 from app.db.base import utcnow
-from app.evidence.records import RecordLocked
+from app.evidence.records import AUDIT_TYPE, RecordLocked
 from app.models.evidence import Attachment, EvidenceRecord
+from app.signing.audit import record_event
 
 CHUNK = 1024 * 1024
 
@@ -154,6 +155,8 @@ def add_attachment(session: Session, record_id: str, stored: StoredFile,
                      caption=caption, **({"id": attachment_id} if attachment_id else {}))
     session.add(row)
     session.flush()
+    record_event(session, "file added", AUDIT_TYPE, record_id, learner_id=record.learner_id,
+                 summary=f"{stored.original_name} ({stored.size:,} bytes)")
     return row.id
 
 
@@ -173,12 +176,17 @@ def remove_attachment(session: Session, attachment_id: str) -> None:
     if record.state == "signed":
         raise RecordLocked({"record": f"{record.portfolio_ref} is signed; its files cannot change."})
     row.deleted_at = utcnow()
+    record_event(session, "file removed", AUDIT_TYPE, row.record_id,
+                 learner_id=record.learner_id, summary=row.original_name)
 
 
 def restore_attachment(session: Session, attachment_id: str) -> None:
     row = session.get(Attachment, attachment_id)
-    if row is not None:
+    if row is not None and row.deleted_at is not None:
         row.deleted_at = None
+        record = session.get(EvidenceRecord, row.record_id)
+        record_event(session, "file added", AUDIT_TYPE, row.record_id,
+                     learner_id=record.learner_id, summary=f"{row.original_name} (removal undone)")
 
 
 @dataclass

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 from app.caseload.validation import InvalidInput
 from app.db.base import utcnow
 from app.evidence.methods import method_name
-from app.evidence.records import RecordLocked
+from app.evidence.records import AUDIT_TYPE, RecordLocked
 from app.models import (
     AssessmentCriterion, AssessmentRule, EnrolmentUnit, LearningOutcome, Unit,
 )
 from app.models.evidence import MAPPING_STATUSES, CriterionMapping, EvidenceRecord
+from app.signing.audit import record_change
 
 
 def barred_reason(session: Session, unit_id: str, method: str, lo_number: str | None = None) -> str | None:
@@ -116,13 +117,15 @@ def map_criteria(session: Session, record_id: str, criteria: dict[str, str],
                 mapping.note = notes[criterion_id]
         ids.append(mapping)
     session.flush()
+    record_change(session, AUDIT_TYPE, record_id, learner_id=record.learner_id)
     return [m.id for m in ids]
 
 
 def unmap_criteria(session: Session, record_id: str, criterion_ids: list[str]) -> None:
     """Remove mappings (tombstones: sync and the audit trail keep them)."""
-    _editable(session, record_id)
+    record = _editable(session, record_id)
     now = utcnow()
+    record_change(session, AUDIT_TYPE, record_id, learner_id=record.learner_id)
     for mapping in session.scalars(select(CriterionMapping).where(
             CriterionMapping.record_id == record_id, CriterionMapping.deleted_at.is_(None),
             CriterionMapping.criterion_id.in_(criterion_ids))):

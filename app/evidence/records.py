@@ -23,6 +23,9 @@ from app.models import Enrolment
 from app.models.evidence import (
     JUDGEMENT_FLAGS, METHODS, Attachment, CriterionMapping, EvidenceRecord,
 )
+from app.signing.audit import record_change, record_event
+
+AUDIT_TYPE = "evidence_record"
 
 DRAFT_FORM = "evidence"
 TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
@@ -63,6 +66,8 @@ def create_record(session: Session, enrolment_id: str, method: str, *,
         **({"id": record_id} if record_id else {}))
     session.add(record)
     session.flush()
+    record_event(session, "created", AUDIT_TYPE, record.id, learner_id=record.learner_id,
+                 summary=f"{record.portfolio_ref} {method_name(method)} created")
     return record.id
 
 
@@ -149,14 +154,19 @@ def autosave_record(session: Session, record_id: str, fields: dict) -> dict[str,
     save_draft(session, DRAFT_FORM, record_id, fields)
     clean, problems = _check(session, record, fields)
     details = clean.pop("details", None)
+    changed = False
     for key, value in clean.items():
         if getattr(record, key) != value:
             setattr(record, key, value)
+            changed = True
     if details is not None:
         text = json.dumps(details, ensure_ascii=False, sort_keys=True)
         if record.details_json != text:
             record.details_json = text
+            changed = True
     session.flush()
+    if changed:
+        record_change(session, AUDIT_TYPE, record_id, learner_id=record.learner_id)
     if not problems:
         clear_draft(session, DRAFT_FORM, record_id)
     return problems
@@ -169,7 +179,11 @@ def set_record_state(session: Session, record_id: str, state: str) -> None:
         raise InvalidInput({"state": "Only the signing step can mark a record signed."})
     if record.state == "signed":
         raise RecordLocked({"state": f"{record.portfolio_ref} is signed."})
-    record.state = state
+    if record.state != state:
+        record.state = state
+        record_event(session, "changed", AUDIT_TYPE, record_id, learner_id=record.learner_id,
+                     summary="Marked ready for signatures" if state == "ready"
+                     else "Put back to draft")
 
 
 def supports_signed_decision(session: Session, record_id: str) -> bool:
@@ -192,6 +206,8 @@ def delete_record(session: Session, record_id: str) -> None:
         raise RecordLocked({"record": f"{record.portfolio_ref} supports a signed decision and "
                                       f"cannot be deleted."})
     record.deleted_at = utcnow()
+    record_event(session, "deleted", AUDIT_TYPE, record_id, learner_id=record.learner_id,
+                 summary=f"{record.portfolio_ref} deleted (can be undone)")
 
 
 def restore_record(session: Session, record_id: str) -> str:
@@ -206,6 +222,8 @@ def restore_record(session: Session, record_id: str) -> str:
     if clash and record.amends_id is None:
         record.portfolio_ref = allocate_portfolio_ref(session, record.learner_id, record.method)
     record.deleted_at = None
+    record_event(session, "restored", AUDIT_TYPE, record_id, learner_id=record.learner_id,
+                 summary=f"{record.portfolio_ref} restored")
     return record.portfolio_ref
 
 

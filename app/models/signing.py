@@ -26,7 +26,8 @@ SIGNER_ROLES = {
 }
 SIGNATURE_METHODS = {"drawn": "Drawn on the laptop", "typed": "Typed name",
                      "paper_scan": "Signed on paper (scan attached)"}
-AUDIT_ACTIONS = ("created", "changed", "signed", "amended", "deleted", "exported", "printed")
+AUDIT_ACTIONS = ("created", "changed", "signed", "amended", "deleted", "exported", "printed",
+                 "restored", "file added", "file removed")
 
 
 class DeviceKey(Synced, Base):

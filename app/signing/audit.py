@@ -6,7 +6,7 @@ together. A trigger refuses UPDATE and DELETE on audit_event; sync carries the r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,8 +34,9 @@ class AuditEntry:
 def record_event(session: Session, action: str, record_type: str, record_id: str, *,
                  learner_id: str | None = None, summary: str = "", actor_name: str | None = None,
                  related_id: str = "") -> str:
-    """Append one event. `action` is one of created, changed, signed, amended, deleted,
-    exported, printed. `actor_name` defaults to the person using this laptop."""
+    """Append one event. `action` is one of AUDIT_ACTIONS (created, changed, signed, amended,
+    deleted, restored, file added, file removed, exported, printed). `actor_name` defaults
+    to the person using this laptop."""
     if action not in AUDIT_ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     if actor_name is None:
@@ -47,6 +48,22 @@ def record_event(session: Session, action: str, record_type: str, record_id: str
     session.add(event)
     session.flush()
     return event.id
+
+
+def record_change(session: Session, record_type: str, record_id: str, *,
+                  learner_id: str | None = None, summary: str = "Edited",
+                  quiet_minutes: int = 10) -> str | None:
+    """A "changed" event for editing that saves as the assessor types: one per editing
+    session, not one per keystroke. Skipped while the record's latest event is this same
+    change made less than `quiet_minutes` ago; returns the new event's id or None."""
+    last = session.scalars(select(AuditEvent).where(AuditEvent.record_id == record_id)
+                           .order_by(AuditEvent.occurred_at.desc(), AuditEvent.created_at.desc())
+                           .limit(1)).first()
+    if (last is not None and last.action == "changed" and last.summary == summary
+            and utcnow() - last.occurred_at < timedelta(minutes=quiet_minutes)):
+        return None
+    return record_event(session, "changed", record_type, record_id, learner_id=learner_id,
+                        summary=summary)
 
 
 def _entries(session: Session, where) -> list[AuditEntry]:
