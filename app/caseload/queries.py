@@ -76,10 +76,11 @@ def caseload_rows(session: Session, search: str = "", employer_id: str | None = 
 
 def short_title(q: Qualification) -> str:
     """What fits a list column: 'City & Guilds 2794-02' rather than the full title."""
+    # The number first: in a narrow column it is what tells two qualifications apart.
     if q.ab_number:
-        return f"{q.awarding_body} {q.ab_number}"
+        return f"{q.ab_number} · {q.awarding_body}"
     if q.regulator_number:
-        return f"{q.awarding_body} {q.regulator_number}"
+        return f"{q.regulator_number} · {q.awarding_body}"
     return q.title if len(q.title) <= 40 else q.title[:38] + "…"
 
 
