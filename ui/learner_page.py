@@ -12,6 +12,7 @@ from ui.employer_dialog import EmployerDialog
 from ui.enrolments_panel import EnrolmentsPanel
 from ui.evidence.evidence_panel import EvidencePanel
 from ui.learner_form import LearnerForm
+from ui.signing.audit_trail_view import AuditTrailView
 from ui.widgets import card, label
 
 
@@ -55,9 +56,17 @@ class LearnerPage(QWidget):
         self.tabs.addTab(self.claims, "Sign-off and claims")
         self.evidence.changed.connect(lambda _: self.claims.refresh())
         self.enrolments.changed.connect(lambda: self.claims.load(self.form.learner_id))
+        # Signing (ui/signing): who did what to this learner's portfolio, read when shown.
+        self.audit = AuditTrailView(bridge)
+        self.tabs.addTab(self.audit, "Audit trail")
+        self.tabs.currentChanged.connect(self._tab_shown)
         outer.addWidget(self.tabs, 1)
         self.form.saved.connect(self._saved)
         self.form.new_employer_requested.connect(self._new_employer)
+
+    def _tab_shown(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.audit:
+            self.audit.load_learner(self.form.learner_id)
 
     @property
     def learner_id(self) -> str | None:
@@ -68,6 +77,7 @@ class LearnerPage(QWidget):
         self.enrolments.load(learner_id)
         self.evidence.load(self.form.learner_id)
         self.claims.load(self.form.learner_id)
+        self._tab_shown(self.tabs.currentIndex())
         self._update_title()
 
     def show_draft(self, learner_id: str, fields: dict) -> None:

@@ -15,12 +15,24 @@ from app.evidence.methods import method_name
 from app.evidence.progress import learner_progress
 from app.evidence.records import create_record, delete_record, records_of_learner, restore_record
 from app.models.evidence import METHODS
+from app.signing.evidence_states import EvidenceState, evidence_states
 from ui.bridge import Bridge
 from ui.evidence.progress_grid import ProgressGrid, StillNeeded
 from ui.evidence.record_editor import RecordEditor
 from ui.widgets import ProblemLabel, label
 
-STATE_MARK = {"draft": "✎ draft", "ready": "✓ ready", "signed": "✔ signed (locked)"}
+
+
+def state_words(state: EvidenceState | None, fallback: str) -> str:
+    """Where a record stands, in words (the list is not colour-coded)."""
+    if state is None:
+        return fallback
+    words = state.words
+    if state.correction_of:
+        words += f" · Correction of {state.correction_of}"
+    if state.corrected:
+        words += " · Corrected later (open the correction)"
+    return words
 
 
 class EvidencePanel(QWidget):
@@ -74,6 +86,8 @@ class EvidencePanel(QWidget):
         self.tabs = QTabWidget(objectName="evidence_tabs")
         self.editor = RecordEditor(bridge)
         self.editor.saved.connect(self._record_saved)
+        self.editor.state_changed.connect(self._progress_changed)
+        self.editor.open_record.connect(self._open_record)
         self.editor.mappings_changed.connect(self._progress_changed)
         self.editor.files.attached.connect(self._progress_changed)
         self.grid = ProgressGrid()
@@ -110,17 +124,18 @@ class EvidencePanel(QWidget):
 
         def read(session):
             if not learner_id:
-                return [], []
-            return records_of_learner(session, learner_id), learner_progress(session, learner_id)
+                return [], [], {}
+            return (records_of_learner(session, learner_id), learner_progress(session, learner_id),
+                    evidence_states(session, learner_id))
 
-        records, progress = self.bridge.store.read(read)
+        records, progress, states = self.bridge.store.read(read)
         self.list.blockSignals(True)
         self.list.clear()
         for r in records:
             item = QListWidgetItem(
                 f"{r.portfolio_ref} · {method_name(r.method)}\n{format_date(r.date)} · {r.title}\n"
                 f"{r.mapping_count} AC(s) · {r.attachment_count} file(s) · "
-                f"{STATE_MARK.get(r.state, r.state)}")
+                f"{state_words(states.get(r.id), r.state)}")
             item.setData(Qt.UserRole, r.id)
             self.list.addItem(item)
             if r.id == current:
@@ -144,6 +159,13 @@ class EvidencePanel(QWidget):
         if item is not None and (self.editor.record is None
                                  or self.editor.record.id != item.data(Qt.UserRole)):
             self.editor.load(item.data(Qt.UserRole))
+
+    def _open_record(self, record_id: str) -> None:
+        """A correction just made (or the original it corrects): show it in the editor."""
+        self.refresh(keep=True)
+        self.select_record(record_id)
+        self.tabs.setCurrentWidget(self.editor)
+        self.changed.emit(self.learner_id)
 
     def select_record(self, record_id: str) -> None:
         for i in range(self.list.count()):

@@ -23,6 +23,8 @@ from ui.bridge import Bridge
 from ui.evidence.criteria_picker import CriteriaPicker
 from ui.evidence.fields import ListField, field_value, make_field, set_field_value
 from ui.evidence.files_panel import FilesPanel
+from ui.evidence.signing_bar import SigningBar
+from ui.signing.locked_banner import LockedBanner
 from ui.widgets import ProblemLabel, label, set_invalid
 
 SAVE_DELAY_MS = 300
@@ -32,6 +34,8 @@ STATE_WORDS = {"draft": "Draft", "ready": "Ready for signatures", "signed": "Sig
 class RecordEditor(QWidget):
     saved = Signal(str)           # record id, after a save reached the database
     mappings_changed = Signal(str)
+    state_changed = Signal(str)   # marked ready, back to draft, or signed
+    open_record = Signal(str)     # a correction just made, or the signed original
 
     def __init__(self, bridge: Bridge, parent=None):
         super().__init__(parent)
@@ -50,6 +54,16 @@ class RecordEditor(QWidget):
         self.state_label = label("", "subtitle")
         outer.addWidget(self.heading)
         outer.addWidget(self.state_label)
+        # Signing (ui/signing): locked banner for signed records, then the way to signatures.
+        self.banner = LockedBanner(bridge)
+        self.banner.amendment_made.connect(self.open_record)
+        self.banner.open_record.connect(self.open_record)
+        outer.addWidget(self.banner)
+        self.signing_bar = SigningBar(bridge)
+        self.signing_bar.before_action = self.flush
+        self.signing_bar.state_changed.connect(self._state_changed)
+        self.signing_bar.signed.connect(self._state_changed)
+        outer.addWidget(self.signing_bar)
         self.tabs = QTabWidget(objectName="record_tabs")
         outer.addWidget(self.tabs, 1)
 
@@ -99,6 +113,7 @@ class RecordEditor(QWidget):
         scroll.setWidget(page)
         self.tabs.addTab(scroll, "Record")
         self.details: dict[str, QWidget] = {}
+        self.note_row: QWidget | None = None
 
         self.picker = CriteriaPicker(bridge)
         self.picker.changed.connect(self._mappings_changed)
@@ -123,6 +138,8 @@ class RecordEditor(QWidget):
         self.flush()
         self.record = self.bridge.store.read(get_record, record_id) if record_id else None
         self.setEnabled(self.record is not None)
+        self.banner.load("evidence_record", record_id if self.record else None)
+        self.signing_bar.load(self.record)
         if self.record is None:
             self.heading.setText("No record chosen")
             return
@@ -137,6 +154,7 @@ class RecordEditor(QWidget):
         while self.details_box.rowCount():
             self.details_box.removeRow(0)
         self.details = {}
+        self.note_row = None
         self.problems = {k: v for k, v in self.problems.items() if not k.startswith("details.")}
         for spec in DETAILS[method]:
             widget = make_field(spec, self._edited)
@@ -191,6 +209,15 @@ class RecordEditor(QWidget):
         locked = r.state == "signed"
         for w in list(self.common.values()) + list(self.flags.values()) + list(self.details.values()):
             w.setEnabled(not locked)
+        for w in (self.timer_row, self.note_row):
+            if w is not None:
+                w.setEnabled(not locked)
+
+    def _state_changed(self, record_id: str) -> None:
+        """Ready, back to draft or signed: show it, read-only once signed."""
+        if self.record is not None and self.record.id == record_id:
+            self.load(record_id)
+        self.state_changed.emit(record_id)
 
     # -- saving ------------------------------------------------------------------------
     def values(self) -> dict:

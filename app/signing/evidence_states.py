@@ -1,0 +1,70 @@
+"""Where each of a learner's evidence records stands, in words for the record list:
+draft, ready for signatures, part-signed (who still signs), signed, a correction of an
+earlier record. Words, not colour: the list is read by colour-blind assessors and IQAs.
+
+Read in a handful of queries for the whole portfolio (the list is redrawn on every save),
+not one signing_status per record."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Amendment, EvidenceRecord, Signature
+from app.models.signing import SIGNER_ROLES
+from app.signing.evidence_signable import RECORD_TYPE, required_signers
+from app.signing.policy import current_policy
+
+
+@dataclass(frozen=True)
+class EvidenceState:
+    record_id: str
+    words: str                 # "Draft", "Ready for signatures", "Signed ✓", ...
+    still_to_sign: list[str]   # role labels, in signing order
+    correction_of: str | None  # the portfolio reference this record corrects
+    corrected: bool            # a later correction of this record exists
+
+
+def _missing(stages: list[list[str]], signed: set[str]) -> list[str]:
+    return [r for stage in stages for r in stage if r not in signed]
+
+
+def evidence_states(session: Session, learner_id: str) -> dict[str, EvidenceState]:
+    records = session.scalars(select(EvidenceRecord).where(
+        EvidenceRecord.learner_id == learner_id, EvidenceRecord.deleted_at.is_(None))).all()
+    ids = [r.id for r in records]
+    signed: dict[str, set[str]] = {}
+    for record_id, role in session.execute(select(Signature.record_id, Signature.role).where(
+            Signature.record_type == RECORD_TYPE, Signature.record_id.in_(ids))):
+        signed.setdefault(record_id, set()).add(role)
+    originals = {r.id: r.portfolio_ref for r in session.scalars(select(EvidenceRecord).where(
+        EvidenceRecord.id.in_({r.amends_id for r in records if r.amends_id})))}
+    corrected = set(session.scalars(select(Amendment.original_id).where(
+        Amendment.record_type == RECORD_TYPE, Amendment.original_id.in_(ids))))
+    policy = current_policy(session)
+    out = {}
+    for r in records:
+        roles = signed.get(r.id, set())
+        stages = policy.required.get(f"evidence:{r.method}") or required_signers(session, r.id)
+        missing = [SIGNER_ROLES.get(x, x) for x in _missing(stages, roles)]
+        if roles and not missing:
+            words = "Signed ✓"
+        elif roles:
+            words = "Part signed — still to sign: " + ", ".join(m.lower() for m in missing)
+        elif r.state == "ready":
+            words = "Ready for signatures"
+        else:
+            words = "Draft"
+        out[r.id] = EvidenceState(r.id, words, missing, originals.get(r.amends_id), r.id in corrected)
+    return out
+
+
+def still_to_sign(session: Session, record_id: str) -> list[str]:
+    """Role labels of everyone who still has to sign this record, in order."""
+    record = session.get(EvidenceRecord, record_id)
+    roles = set(session.scalars(select(Signature.role).where(
+        Signature.record_type == RECORD_TYPE, Signature.record_id == record_id)))
+    stages = current_policy(session).required.get(f"evidence:{record.method}") \
+        or required_signers(session, record_id)
+    return [SIGNER_ROLES.get(x, x) for x in _missing(stages, roles)]

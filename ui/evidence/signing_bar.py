@@ -1,0 +1,117 @@
+"""The strip above a record that moves it towards a signed decision: where it stands (in
+words), "Ready for signatures", a large "Sign…" that says who still has to sign, and the
+record's audit trail. Signing itself happens in ui.signing's dialog."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout
+
+from app.evidence.records import RecordView, set_record_state
+from app.signing.evidence_states import still_to_sign
+from ui.signing import open_signing
+from ui.signing.audit_trail_view import open_audit_trail
+from ui.widgets import ProblemLabel, label
+
+SIGN_SHORTCUT = "Ctrl+Shift+S"
+
+
+class SigningBar(QFrame):
+    state_changed = Signal(str)   # record id: marked ready or back to draft
+    signed = Signal(str)          # record id, after each signature
+
+    def __init__(self, bridge, parent=None):
+        super().__init__(parent)
+        self.bridge = bridge
+        self.record: RecordView | None = None
+        self.to_sign: list[str] = []
+        self.dialog = None
+        self.before_action = lambda: None   # the editor saves pending typing first
+        self.setObjectName("signing_bar")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 4, 0, 4)
+        row = QHBoxLayout()
+        self.where = label("", "section")
+        self.where.setObjectName("record_state_words")
+        self.who = label("", "hint")
+        words = QVBoxLayout()
+        words.addWidget(self.where)
+        words.addWidget(self.who)
+        row.addLayout(words, 1)
+        self.ready_button = QPushButton("✓ Ready for signatures", objectName="mark_ready")
+        self.ready_button.setToolTip("The record is complete: nothing more to add before signing")
+        self.ready_button.clicked.connect(self.toggle_ready)
+        self.trail_button = QPushButton("Audit trail…", objectName="record_audit_trail")
+        self.trail_button.clicked.connect(self.show_trail)
+        self.sign_button = QPushButton("✍ Sign…", objectName="open_signing")
+        self.sign_button.setProperty("primary", True)
+        self.sign_button.setToolTip(f"Collect signatures ({SIGN_SHORTCUT})")
+        self.sign_button.clicked.connect(self.sign)
+        for b in (self.trail_button, self.ready_button, self.sign_button):
+            b.setMinimumHeight(48)
+            row.addWidget(b)
+        self.sign_button.setMinimumWidth(150)
+        outer.addLayout(row)
+        self.problem = ProblemLabel()
+        outer.addWidget(self.problem)
+        QShortcut(QKeySequence(SIGN_SHORTCUT), self, activated=self.sign)
+
+    def load(self, record: RecordView | None) -> None:
+        self.record = record
+        self.problem.show_problem(None)
+        self.setVisible(record is not None)
+        if record is None:
+            return
+        self.to_sign = self.bridge.store.read(still_to_sign, record.id)
+        self._show()
+
+    def _show(self) -> None:
+        r = self.record
+        state = r.state
+        if state == "signed" and not self.to_sign:
+            self.where.setText("Signed ✓ — locked")
+            self.who.setText("Everyone has signed.")
+        elif state == "signed":
+            self.where.setText("Part signed — locked")
+            self.who.setText("Still to sign: " + ", ".join(self.to_sign) + ".")
+        elif state == "ready":
+            self.where.setText("Ready for signatures")
+            self.who.setText("To sign: " + ", ".join(self.to_sign) + ". Any change still saves.")
+        else:
+            self.where.setText("Draft")
+            self.who.setText("When the record is complete, mark it ready; then "
+                             + ", ".join(self.to_sign).lower() + " sign.")
+        self.ready_button.setVisible(state != "signed")
+        self.ready_button.setText("↩ Back to draft" if state == "ready" else "✓ Ready for signatures")
+        self.ready_button.setProperty("primary", state == "draft")
+        self.ready_button.style().unpolish(self.ready_button)
+        self.ready_button.style().polish(self.ready_button)
+        can_sign = state == "ready" or (state == "signed" and bool(self.to_sign))
+        self.sign_button.setVisible(state != "signed" or bool(self.to_sign))
+        self.sign_button.setEnabled(can_sign)
+        self.sign_button.setText("✍ Sign… " + (f"({len(self.to_sign)} to sign)" if can_sign else ""))
+
+    def toggle_ready(self) -> None:
+        if self.record is None or self.record.state == "signed":
+            return
+        self.before_action()
+        record_id = self.record.id
+        target = "draft" if self.record.state == "ready" else "ready"
+        self.bridge.write(set_record_state, record_id, target,
+                          on_done=lambda _r: self.state_changed.emit(record_id),
+                          on_error=lambda exc: self.problem.show_problem(
+                              " ".join(getattr(exc, "problems", {"": str(exc)}).values())))
+
+    def sign(self):
+        if self.record is None or not self.sign_button.isEnabled() or not self.sign_button.isVisible():
+            return None
+        self.before_action()   # what is signed must be what is on screen
+        self.dialog = open_signing(self.window(), self.bridge, "evidence_record", self.record.id,
+                                   on_signed=self.signed.emit)
+        return self.dialog
+
+    def show_trail(self):
+        if self.record is None:
+            return None
+        return open_audit_trail(self.window(), self.bridge, self.record.id,
+                                f"{self.record.portfolio_ref} {self.record.method_name}")
