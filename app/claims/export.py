@@ -63,6 +63,10 @@ def write_pdf(path: str | os.PathLike, pdf: bytes) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".fieldfolio-", suffix=".pdf", dir=target.parent)
     try:
+        # mkstemp makes the file private; a saved form gets the permissions any new file would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as f:
             f.write(pdf)
             f.flush()

@@ -99,10 +99,12 @@ def _portfolio(session: Session, enrolment_id: str) -> _Portfolio:
                    AssessmentCriterion.text, CriterionMapping.status, Unit.id)
             .join(AssessmentCriterion, AssessmentCriterion.id == CriterionMapping.criterion_id)
             .join(Unit, Unit.id == CriterionMapping.unit_id)
+            .join(LearningOutcome, LearningOutcome.id == AssessmentCriterion.lo_id)
             .join(EvidenceRecord, EvidenceRecord.id == CriterionMapping.record_id)
             .where(EvidenceRecord.enrolment_id == enrolment_id,
                    CriterionMapping.deleted_at.is_(None))
-            .order_by(Unit.sort_order, AssessmentCriterion.sort_order)):
+            .order_by(Unit.sort_order, LearningOutcome.sort_order,
+                      AssessmentCriterion.sort_order)):
         mappings.setdefault(record_id, []).append((unit_no, ac_no, text, status, unit_id))
     return _Portfolio(header, enrolment, learner, assessor.name if assessor else "",
                       iqa.name if iqa else "", signatures, records, mappings)

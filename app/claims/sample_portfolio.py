@@ -13,6 +13,7 @@ from app.claims.sign_off import sign_off_unit, sign_offs_of
 from app.documents.sample import signature_png
 from app.evidence.mapping import map_criteria
 from app.evidence.records import autosave_record, create_record
+from app.models.evidence import JUDGEMENT_FLAGS
 from app.models import (
     AssessmentCriterion, AssessmentRule, Enrolment, EnrolmentUnit, Learner, Unit,
 )
@@ -82,7 +83,7 @@ def complete_unit(session: Session, enrolment_id: str, unit_id: str, *, on: date
         details = DETAILS.get(method, {"description": "Evidence gathered at work."})
         if method == "RA":
             details = {"account": "My account of dealing with customers."}
-        autosave_record(session, record_id, {"details": details})
+        autosave_record(session, record_id, {"details": details, **{f: True for f in JUDGEMENT_FLAGS}})
         share = acs[i::len(plan)] if method == "Obs" else acs[:1]
         if method == "Obs" and i == 0:
             share = acs  # the first observation covers the whole unit, holistically

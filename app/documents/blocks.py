@@ -17,9 +17,30 @@ BOX_W, BOX_H = 62 * mm, 17 * mm
 
 
 @lru_cache(maxsize=256)
-def _image(png: bytes) -> ImageReader:
-    # The same learner's signature appears on dozens of pages: decode it once.
-    return ImageReader(io.BytesIO(png))
+def _image(png: bytes) -> ImageReader | None:
+    """The signature trimmed to its ink, so a pad's wide margins don't shrink it to a speck;
+    decoded once, as the same signature appears on dozens of pages. None if unreadable."""
+    try:
+        from PIL import Image, ImageOps
+        image = Image.open(io.BytesIO(png))
+        image.load()
+        rgba = image.convert("RGBA")
+        # Ink is whatever is neither transparent nor near-white.
+        grey = ImageOps.invert(rgba.convert("L"))
+        alpha = rgba.getchannel("A")
+        ink = Image.composite(grey, Image.new("L", rgba.size, 0), alpha).point(
+            lambda v: 255 if v > 40 else 0)
+        box = ink.getbbox()
+        if box:
+            pad = 6
+            box = (max(box[0] - pad, 0), max(box[1] - pad, 0),
+                   min(box[2] + pad, rgba.width), min(box[3] + pad, rgba.height))
+            rgba = rgba.crop(box)
+        out = io.BytesIO()
+        rgba.save(out, "PNG")
+        return ImageReader(io.BytesIO(out.getvalue()))
+    except Exception:  # noqa: BLE001 - a damaged image must not stop the form printing
+        return None
 
 
 class SignatureImage(Flowable):
@@ -37,8 +58,8 @@ class SignatureImage(Flowable):
         c.setStrokeColor(RULE)
         c.setLineWidth(0.6)
         c.rect(0, 0, self.width, self.height)
-        if self.box.image_png:
-            image = _image(self.box.image_png)
+        image = _image(self.box.image_png) if self.box.image_png else None
+        if image is not None:
             iw, ih = image.getSize()
             scale = min((self.width - 4) / iw, (self.height - 4) / ih)
             w, h = iw * scale, ih * scale
@@ -75,11 +96,18 @@ def signature_row(box: SignatureBox) -> Table:
     return table
 
 
-def signatures(*boxes: SignatureBox) -> KeepTogether:
+def signature_rows(*boxes: SignatureBox) -> list:
     parts: list = []
     for box in boxes:
         parts += [signature_row(box), Spacer(1, 2 * mm)]
-    return KeepTogether(parts)
+    return parts
+
+
+def signatures(*boxes: SignatureBox, before: list | None = None) -> KeepTogether:
+    """Signature boxes kept on one page with what they sign (`before`, e.g. a declaration).
+    One KeepTogether, never nested: ReportLab treats a nested one as too tall for any page
+    and breaks the page early."""
+    return KeepTogether(list(before or []) + signature_rows(*boxes))
 
 
 def facts(pairs: list[tuple[str, str]], columns: int = 2) -> Table:

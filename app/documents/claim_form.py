@@ -4,7 +4,7 @@ initials, the two statements with their authenticity declarations, and the signa
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, TableStyle
+from reportlab.platypus import Paragraph, Spacer, TableStyle
 
 from app.documents.blocks import facts, heading, signatures, title
 from app.documents.model import ClaimFormData, DocumentHeader
@@ -48,16 +48,15 @@ def claim_form_section(header: DocumentHeader, claim: ClaimFormData) -> Section:
              text("The statement shows:", "small")]
     flow += [text("• " + p, "prompt") for p in LEARNER_PROMPTS] + [Spacer(1, 2 * mm)]
     flow += paragraphs(claim.learner_statement)
-    flow += [KeepTogether([Paragraph(claim.learner_declaration, s["declaration"]),
-                           signatures(claim.learner_signature)])]
+    flow += [signatures(claim.learner_signature,
+                        before=[Paragraph(claim.learner_declaration, s["declaration"])])]
 
     flow += [heading("ASSESSOR SUMMATIVE STATEMENT FOR THE UNITS/AWARD TO BE CLAIMED"),
              text("The statement gives:", "small")]
     flow += [text("• " + p, "prompt") for p in ASSESSOR_PROMPTS] + [Spacer(1, 2 * mm)]
     flow += paragraphs(claim.assessor_statement)
-    flow += [KeepTogether([Paragraph(claim.assessor_declaration, s["declaration"]),
-                           signatures(claim.assessor_signature)]),
-             signatures(claim.iv_signature)]
+    flow += [signatures(claim.assessor_signature, claim.iv_signature,
+                        before=[Paragraph(claim.assessor_declaration, s["declaration"])])]
     return Section(f"Claim to competence: {in_words(count)} unit{'s' * (count != 1)}",
                    claim.reference, claim.content_hash, flow)
 

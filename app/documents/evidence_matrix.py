@@ -138,9 +138,8 @@ def evidence_matrix_section(header: DocumentHeader, data: EvidenceMatrixData) ->
         flow += [_part_table(data, blocks), Spacer(1, 4 * mm)]
     flow.append(text(f"Marks: {MET} criterion met by this evidence; {WORKING} working towards; "
                      "blank not covered.", "small"))
-    flow += [KeepTogether([Paragraph(DECLARATION, s["declaration"]),
-                           signatures(data.learner_signature, data.assessor_signature,
-                                      data.iv_signature)]),
+    flow += [signatures(data.learner_signature, data.assessor_signature, data.iv_signature,
+                        before=[Paragraph(DECLARATION, s["declaration"])]),
              KeepTogether([text("Assessment method key", "label"), Spacer(1, 1 * mm),
                            _method_key()])]
     return Section(f"Evidence matrix: unit {data.unit_number}", data.reference,

@@ -4,7 +4,7 @@ summary. Narratives are separate flowables so long ones run over pages whole."""
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, TableStyle
+from reportlab.platypus import Paragraph, Spacer, TableStyle
 
 from app.documents.blocks import (
     SignatureImage, criteria_table, facts, heading, signatures, title,
@@ -93,9 +93,9 @@ def witness_testimony_section(r: WitnessTestimonyData) -> Section:
     flow = [title(kind), text(r.title, "heading"), facts(pairs),
             heading("What the witness saw")] + paragraphs(r.testimony)
     flow += criteria_table(r.criteria)
-    flow += [Paragraph("I confirm that this is a true account of what I saw the learner do.",
-                       styles()["declaration"]),
-             signatures(r.witness_signature, r.assessor_signature)]
+    flow += [signatures(r.witness_signature, r.assessor_signature, before=[
+        Paragraph("I confirm that this is a true account of what I saw the learner do.",
+                  styles()["declaration"])])]
     return Section(f"{kind}: {r.witness_name}", r.reference, r.content_hash, flow)
 
 

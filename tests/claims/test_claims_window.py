@@ -82,6 +82,7 @@ def test_sign_off_claim_save_and_print_from_the_learner_page(qtbot, demo_store, 
     qtbot.waitUntil(lambda: any(panel.units.item(i).text().startswith("● Unit 202")
                                 for i in range(panel.units.count())), timeout=5000)
     assert demo_store.read(sign_offs_of, enrolment_id)[0].signed_off
+    assert not panel.sign_off_button.isEnabled()   # unit 202 is signed off already
 
     # Make a claim: the verdict is computed, the statements save as typed.
     qtbot.waitUntil(panel.claim_button.isEnabled, timeout=5000)
