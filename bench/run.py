@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt Multimedia's notes about missing audio libraries would break up the progress lines.
+os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia*=false")
 
 from bench import cases  # noqa: E402
 from bench.generate import DEFAULT_CACHE, Size, generate  # noqa: E402
