@@ -13,7 +13,7 @@ from app.documents.claim_form import build_claim_form
 from app.documents.claim_pack import build_claim_pack
 from app.documents.evidence_matrix import MAX_COLUMNS, build_evidence_matrix, split_columns
 from app.documents.model import (
-    EvidenceMatrixData, MatrixOutcome, MatrixRow, SignatureBox,
+    DocumentHeader, EvidenceMatrixData, MatrixOutcome, MatrixRow, SignatureBox,
 )
 from app.documents.records import build_records
 from app.documents.sample import sample_claim_pack, signature_png
@@ -119,10 +119,8 @@ def test_columns_split_between_outcomes_and_never_exceed_the_page():
 
 def test_a_30_ac_unit_continues_with_row_labels_repeated(tmp_path):
     data = _wide_matrix(30)
-    pdf = build_evidence_matrix(
-        __import__("app.documents.model", fromlist=["DocumentHeader"]).DocumentHeader(
-            "Northgate Training Centre", "Siân Okafor-Jones", "Level 2 NVQ", "501/0000/1"),
-        [data])
+    pdf = build_evidence_matrix(DocumentHeader("Northgate Training Centre", "Siân Okafor-Jones",
+                                               "Level 2 NVQ", "501/0000/1"), [data])
     texts = [_flat(t) for t in pages_text(pdf)]
     joined = " ".join(texts)
     parts = len(split_columns(data.outcomes))
@@ -172,3 +170,22 @@ def test_sample_claim_pack_for_the_benchmark_builds():
     pack = sample_claim_pack(units=10, records=150)
     assert len(pack.records) == 150 and len(pack.matrices) == 10
     assert len(pages_text(build_claim_pack(pack))) > 150
+
+
+def test_declarations_stay_with_their_signatures_without_wasting_pages(pack):
+    claim = dataclasses.replace(pack.claim, learner_statement="Short learner statement.",
+                                assessor_statement="Short assessor statement.")
+    texts = [_flat(t) for t in pages_text(build_claim_form(pack.header, claim))]
+    assert len(texts) == 2
+    first = texts[0]
+    assert LEARNER_DECL in first and "Learner signature" in first
+    assert ASSESSOR_DECL in texts[1] and "Assessor signature" in texts[1]
+
+
+def test_the_qr_code_on_a_page_carries_the_records_reference_and_signed_hash(pack, tmp_path):
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+    pngs = render_png(build_claim_form(pack.header, pack.claim), tmp_path, dpi=150)
+    assert pngs
+    found = {b.text for b in zxingcpp.read_barcodes(Image.open(pngs[0]))}
+    assert f"FIELDFOLIO:CLAIM-0001:{pack.claim.content_hash.upper()}" in found
