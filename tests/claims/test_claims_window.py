@@ -84,6 +84,19 @@ def test_sign_off_claim_save_and_print_from_the_learner_page(qtbot, demo_store, 
     assert demo_store.read(sign_offs_of, enrolment_id)[0].signed_off
     assert not panel.sign_off_button.isEnabled()   # unit 202 is signed off already
 
+    # The IQA samples the unit: date and initials, then their signature after the others.
+    qtbot.waitUntil(panel.iqa_button.isEnabled, timeout=5000)
+    qtbot.mouseClick(panel.iqa_button, Qt.LeftButton)
+    assert panel.iqa_dialog.name.text() == "Jo Whitfield"
+    assert panel.iqa_dialog.initials.text() == "JW"
+    qtbot.mouseClick(panel.iqa_dialog.ok, Qt.LeftButton)
+    qtbot.waitUntil(lambda: demo_store.read(sign_offs_of, enrolment_id)[0].iqa_initials == "JW",
+                    timeout=5000)
+    sign_all(qtbot, demo_store, panel.signing_dialog, "unit_sign_off", view.id, ["iqa"])
+    panel.signing_dialog.close()
+    qtbot.waitUntil(lambda: not panel.iqa_button.isEnabled(), timeout=5000)
+    assert "IQA sample:" in panel.detail.text() and "iqa" in panel.detail.text()
+
     # Make a claim: the verdict is computed, the statements save as typed.
     qtbot.waitUntil(panel.claim_button.isEnabled, timeout=5000)
     qtbot.mouseClick(panel.claim_button, Qt.LeftButton)

@@ -177,3 +177,27 @@ def test_done_when_a_claim_pack_prints_candidate_units_statements_declarations(d
     signed_hash = demo_store.read(lambda s: signatures_on(s, "claim", ids["claim_id"])[0].content_hash)
     assert pack.claim.content_hash == signed_hash
     assert f"Fingerprint: {signed_hash[:4].upper()} {signed_hash[4:8].upper()}" in text
+
+
+def test_an_iqa_sample_reaches_the_claim_form_and_the_matrix(demo_store):
+    ids = demo_store.write_now(lambda s: build_claim_ready_learner(s, units=10, records=10))
+    first = demo_store.read(sign_offs_of, ids["enrolment_id"])[0]
+    demo_store.write_now(lambda s: record_iqa_sample(s, first.id, sampled_on="01/02/2026",
+                                                     initials="JW", name="Jo Whitfield"))
+    with pytest.raises(InvalidInput) as err:
+        demo_store.write_now(lambda s: record_iqa_sample(s, first.id, sampled_on="31/02/2026",
+                                                         initials="JW"))
+    assert "is not a date" in err.value.problems["iqa_sampled_on"]
+    demo_store.write_now(lambda s: sign_fully(s, "unit_sign_off", first.id, "", "",
+                                              include_iqa=True))
+    assert "iqa" in demo_store.read(sign_offs_of, ids["enrolment_id"])[0].signed_roles
+    pack = demo_store.read(claim_pack_data, ids["claim_id"])
+    row = next(u for u in pack.claim.units if u.number == first.unit_number)
+    assert (row.iv_date, row.iv_initials) == (date(2026, 2, 1), "JW")
+    matrix = next(m for m in pack.matrices if m.unit_number == first.unit_number)
+    assert matrix.iv_signature.signed and matrix.iv_signature.printed_name == "Jo Whitfield"
+    others = [m for m in pack.matrices if m.unit_number != first.unit_number]
+    assert others and not any(m.iv_signature.signed for m in others)
+    text = " ".join(" ".join((p.extract_text() or "").split())
+                    for p in PdfReader(io.BytesIO(pdf_for(pack))).pages)
+    assert "01/02/2026 JW" in text

@@ -15,6 +15,7 @@ from app.caseload.profile import current_profile
 from app.caseload.queries import enrolments_of
 from app.claims.claim import claims_of
 from app.claims.sign_off import sign_offs_of, unit_readiness
+from app.models import Enrolment, StaffMember
 from ui.claims.printing import WHAT_LABELS, Paperwork
 from ui.widgets import label
 
@@ -23,9 +24,11 @@ def _read_state(session, enrolment_id: str) -> dict:
     readiness = unit_readiness(session, enrolment_id)
     sign_offs = {v.unit_id: v for v in sign_offs_of(session, enrolment_id)}
     profile = current_profile(session)
+    enrolment = session.get(Enrolment, enrolment_id)
+    iqa = session.get(StaffMember, enrolment.iqa_id) if enrolment.iqa_id else None
     return {"readiness": readiness, "sign_offs": sign_offs,
             "claims": claims_of(session, enrolment_id),
-            "assessor": profile.name if profile else ""}
+            "assessor": profile.name if profile else "", "iqa": iqa.name if iqa else ""}
 
 
 class ClaimsPanel(QWidget):
@@ -48,9 +51,11 @@ class ClaimsPanel(QWidget):
                                             "Ctrl+Shift+O", primary=True)
         self.sign_button = self._button("Collect signatures…", "collect_signatures",
                                         self.collect_signatures, "Ctrl+Shift+G")
+        self.iqa_button = self._button("IQA sample…", "iqa_sample", self.iqa_sample,
+                                       "Ctrl+Shift+Q")
         self.claim_button = self._button("Make a claim…", "make_claim", self.make_claim,
                                          "Ctrl+Shift+M")
-        for b in (self.sign_off_button, self.sign_button, self.claim_button):
+        for b in (self.sign_off_button, self.sign_button, self.iqa_button, self.claim_button):
             top.addWidget(b)
         outer.addLayout(top)
 
@@ -195,10 +200,12 @@ class ClaimsPanel(QWidget):
             self.detail.setText("")
         elif done is not None:
             roles = ", ".join(done.signed_roles) or "nobody yet"
+            sampled = (f"\nIQA sample: {done.iqa_sampled_on:%d/%m/%Y} ({done.iqa_initials})"
+                       if done.iqa_sampled_on else "\nNot sampled by the IQA.")
             self.detail.setText(
                 f"Unit {r.unit_number} — {done.status}.\nSummative assessment date "
                 f"{done.summative_date:%d/%m/%Y}; assessor {done.assessor_name}.\n"
-                f"Signed by: {roles}."
+                f"Signed by: {roles}.{sampled}"
                 + ("" if done.signed_off else "\nUse “Collect signatures…” for the learner and "
                                                "assessor to sign."))
         elif r.ready:
@@ -214,6 +221,7 @@ class ClaimsPanel(QWidget):
         r, done = self._current()
         self.sign_off_button.setEnabled(bool(r and r.ready and done is None))
         self.sign_button.setEnabled(bool(done and not done.signed_off))
+        self.iqa_button.setEnabled(bool(done and done.signed_off and "iqa" not in done.signed_roles))
         has_signed = any(v.signed_off for v in (self.state.get("sign_offs") or {}).values())
         self.claim_button.setEnabled(has_signed or self.claims.count() > 0)
         for b in (self.save_button, self.print_button):
@@ -240,6 +248,18 @@ class ClaimsPanel(QWidget):
         _, done = self._current()
         if done is not None and not done.signed_off:
             self._open_signing("unit_sign_off", done.id)
+
+    def iqa_sample(self) -> None:
+        from ui.claims.iqa_sample_dialog import IqaSampleDialog
+        r, done = self._current()
+        if not (done and done.signed_off):
+            return
+        dialog = IqaSampleDialog(self, self.bridge, done.id, f"unit {r.unit_number}",
+                                 self.state.get("iqa", ""))
+        dialog.recorded.connect(lambda sid: (self._changed(),
+                                             self._open_signing("unit_sign_off", sid)))
+        dialog.open()
+        self.iqa_dialog = dialog
 
     def _open_signing(self, record_type: str, record_id: str) -> None:
         from ui.signing import open_signing
