@@ -45,8 +45,11 @@ class ClaimsPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
         self.enrolment = QComboBox(objectName="claims_enrolment")
+        # Long qualification titles must not widen the window past a 13-inch screen.
+        self.enrolment.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.enrolment.setMinimumContentsLength(18)
         self.enrolment.currentIndexChanged.connect(lambda _: self.refresh())
-        top.addWidget(self.enrolment, 1)
+        outer.addWidget(self.enrolment)
         self.sign_off_button = self._button("Sign off unit…", "sign_off_unit", self.sign_off,
                                             "Ctrl+Shift+O", primary=True)
         self.sign_button = self._button("Collect signatures…", "collect_signatures",
@@ -57,6 +60,7 @@ class ClaimsPanel(QWidget):
                                          "Ctrl+Shift+M")
         for b in (self.sign_off_button, self.sign_button, self.iqa_button, self.claim_button):
             top.addWidget(b)
+        top.addStretch()
         outer.addLayout(top)
 
         split = QSplitter(Qt.Horizontal)
