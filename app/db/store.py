@@ -111,11 +111,21 @@ class Store:
         self._read_sessions = sessionmaker(self.read_engine, class_=FieldfolioSession,
                                            expire_on_commit=False)
         self.device_id = self._ensure_device()
+        self._refresh_query_statistics()
         self._writer_thread = threading.Thread(target=self._writer_loop, name="fieldfolio-writer",
                                                daemon=True)
         self._writer_thread.start()
         self._readers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fieldfolio-reader")
         return self
+
+    def _refresh_query_statistics(self) -> None:
+        """Without statistics SQLite guessed a plan for the caseload's progress query that
+        took 0.8 s on a 60-learner caseload instead of 45 ms. A sampled ANALYZE at each
+        open keeps the planner's picture current for tens of milliseconds."""
+        with self.write_engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
 
     def _ensure_device(self) -> str:
         with self._write_sessions.begin() as session:
