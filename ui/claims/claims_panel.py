@@ -103,7 +103,7 @@ class ClaimsPanel(QWidget):
             self.what.addItem(text, key)
         bottom.addWidget(label("Paperwork:", None, wrap=False))
         bottom.addWidget(self.what)
-        self.save_button = self._button("Save as PDF…", "save_pdf", self.save_pdf, "Ctrl+Shift+S")
+        self.save_button = self._button("Save as PDF…", "save_pdf", self.save_pdf, "Ctrl+Shift+E")
         self.print_button = self._button("Print…", "print_pdf", self.print_pdf, "Ctrl+P")
         bottom.addWidget(self.save_button)
         bottom.addWidget(self.print_button)
