@@ -115,3 +115,8 @@ def test_stopping_at_the_first_schema_installs_only_its_triggers(tmp_path):
             "SELECT name FROM sqlite_master WHERE type='trigger'")}
     engine.dispose()
     assert "catalogue_criterion_immutable" in names
+
+
+def test_the_fast_path_head_matches_alembic():
+    # If this fails, a migration was added: set SCHEMA_HEAD in app/db/migrate.py to it.
+    assert migrate.SCHEMA_HEAD == migrate.head_revision()
