@@ -131,7 +131,7 @@ def test_observation_ready_signed_locked_corrected_and_audited(qtbot, window):
     qtbot.waitUntil(lambda: "AMENDMENT" in editor.banner.text.text())
     text = list_text(panel, correction.id)
     assert "Correction of OBS-001" in text and "Draft" in text
-    assert "Corrected later" in list_text(panel, rid)
+    assert "Corrected by a later version" in list_text(panel, rid)
     # The banner's link opens the signed original again.
     qtbot.waitUntil(lambda: editor.banner.related_button.isVisible())
     qtbot.mouseClick(editor.banner.related_button, Qt.LeftButton)

@@ -31,7 +31,7 @@ def state_words(state: EvidenceState | None, fallback: str) -> str:
     if state.correction_of:
         words += f" · Correction of {state.correction_of}"
     if state.corrected:
-        words += " · Corrected later (open the correction)"
+        words += " · Corrected by a later version"
     return words
 
 
@@ -69,6 +69,8 @@ class EvidencePanel(QWidget):
         self.list = QListWidget(objectName="record_list")
         self.list.setSpacing(3)
         self.list.setAlternatingRowColors(True)
+        self.list.setWordWrap(True)   # where a record stands must be readable, not cut off
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.list.currentItemChanged.connect(self._chosen)
         box.addWidget(self.list, 1)
         actions = QHBoxLayout()
@@ -134,7 +136,7 @@ class EvidencePanel(QWidget):
         for r in records:
             item = QListWidgetItem(
                 f"{r.portfolio_ref} · {method_name(r.method)}\n{format_date(r.date)} · {r.title}\n"
-                f"{r.mapping_count} AC(s) · {r.attachment_count} file(s) · "
+                f"{r.mapping_count} AC(s) · {r.attachment_count} file(s)\n"
                 f"{state_words(states.get(r.id), r.state)}")
             item.setData(Qt.UserRole, r.id)
             self.list.addItem(item)

@@ -30,14 +30,17 @@ class SigningBar(QFrame):
         self.setObjectName("signing_bar")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 4, 0, 4)
-        row = QHBoxLayout()
-        self.where = label("", "section")
+        # Words on one line across the editor's width, the large buttons on the next: the
+        # editor column is narrow on a 13-inch laptop.
+        words = QHBoxLayout()
+        self.where = label("", "section", wrap=False)
         self.where.setObjectName("record_state_words")
         self.who = label("", "hint")
-        words = QVBoxLayout()
         words.addWidget(self.where)
-        words.addWidget(self.who)
-        row.addLayout(words, 1)
+        words.addWidget(self.who, 1)
+        outer.addLayout(words)
+        row = QHBoxLayout()
+        row.addStretch()
         self.ready_button = QPushButton("✓ Ready for signatures", objectName="mark_ready")
         self.ready_button.setToolTip("The record is complete: nothing more to add before signing")
         self.ready_button.clicked.connect(self.toggle_ready)
@@ -79,8 +82,8 @@ class SigningBar(QFrame):
             self.who.setText("To sign: " + ", ".join(self.to_sign) + ". Any change still saves.")
         else:
             self.where.setText("Draft")
-            self.who.setText("When the record is complete, mark it ready; then "
-                             + ", ".join(self.to_sign).lower() + " sign.")
+            self.who.setText("Mark it ready when it is complete; then the "
+                             + " and the ".join(self.to_sign).lower() + " sign.")
         self.ready_button.setVisible(state != "signed")
         self.ready_button.setText("↩ Back to draft" if state == "ready" else "✓ Ready for signatures")
         self.ready_button.setProperty("primary", state == "draft")
@@ -114,4 +117,5 @@ class SigningBar(QFrame):
         if self.record is None:
             return None
         return open_audit_trail(self.window(), self.bridge, self.record.id,
-                                f"{self.record.portfolio_ref} {self.record.method_name}")
+                                f"{self.record.portfolio_ref} {self.record.method_name}"
+                                + (" (correction)" if self.record.amends_id else ""))

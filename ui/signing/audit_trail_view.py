@@ -36,9 +36,11 @@ class AuditTrailView(QWidget):
         self.table = QTableWidget(0, len(COLUMNS), objectName="audit_table")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         header = self.table.horizontalHeader()
-        for col in range(len(COLUMNS) - 1):
+        for col in range(4):   # when, who, device, action: short
             header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.Interactive)   # the record wraps
+        header.resizeSection(4, 170)
+        header.setSectionResizeMode(5, QHeaderView.Stretch)        # what happened: the rest
         self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
         self.table.setAlternatingRowColors(True)
