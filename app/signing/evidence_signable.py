@@ -57,17 +57,23 @@ def _assessor_stages(session: Session, record: EvidenceRecord) -> list[list[str]
     """A trainee assessor's decision is countersigned by a qualified assessor."""
     enrolment = session.get(Enrolment, record.enrolment_id)
     assessor = session.get(StaffMember, enrolment.assessor_id) if enrolment and enrolment.assessor_id else None
-    if assessor is not None and assessor.role == "trainee_assessor":
-        return [["trainee_assessor"], ["countersigning_assessor"]]
-    return [["assessor"]]
+    return assessor_stages(assessor is not None and assessor.role == "trainee_assessor")
+
+
+def assessor_stages(trainee: bool) -> list[list[str]]:
+    return [["trainee_assessor"], ["countersigning_assessor"]] if trainee else [["assessor"]]
 
 
 def required_signers(session: Session, record_id: str) -> list[list[str]]:
     record = session.get(EvidenceRecord, record_id)
-    assessor = _assessor_stages(session, record)
-    if record.method == "Wt":   # the witness vouches first; the assessor then accepts it
+    return signers_for(record.method, _assessor_stages(session, record))
+
+
+def signers_for(method: str, assessor: list[list[str]]) -> list[list[str]]:
+    """Who signs a record made by this method, in order, given the assessor's stages."""
+    if method == "Wt":   # the witness vouches first; the assessor then accepts it
         return [["witness"]] + assessor
-    if record.method == "EW":
+    if method == "EW":
         return [["expert_witness"]] + assessor
     if len(assessor) == 1:      # learner and assessor, in either order
         return [["learner", assessor[0][0]]]

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from app.models import Amendment, EvidenceRecord, Signature
 from app.models.signing import SIGNER_ROLES
-from app.signing.evidence_signable import RECORD_TYPE, required_signers
+from app.models import Enrolment, StaffMember
+from app.signing.evidence_signable import RECORD_TYPE, assessor_stages, required_signers, signers_for
 from app.signing.policy import current_policy
 
 
@@ -43,10 +44,16 @@ def evidence_states(session: Session, learner_id: str) -> dict[str, EvidenceStat
     corrected = set(session.scalars(select(Amendment.original_id).where(
         Amendment.record_type == RECORD_TYPE, Amendment.original_id.in_(ids))))
     policy = current_policy(session)
+    # One query for every enrolment's assessor role (a trainee's records need a
+    # countersignature), instead of two lookups per record.
+    trainee_enrolments = set(session.scalars(
+        select(Enrolment.id).join(StaffMember, StaffMember.id == Enrolment.assessor_id)
+        .where(Enrolment.learner_id == learner_id, StaffMember.role == "trainee_assessor")))
     out = {}
     for r in records:
         roles = signed.get(r.id, set())
-        stages = policy.required.get(f"evidence:{r.method}") or required_signers(session, r.id)
+        stages = (policy.required.get(f"evidence:{r.method}")
+                  or signers_for(r.method, assessor_stages(r.enrolment_id in trainee_enrolments)))
         missing = [SIGNER_ROLES.get(x, x) for x in _missing(stages, roles)]
         if roles and not missing:
             words = "Signed ✓"
