@@ -1,7 +1,7 @@
 """Small building blocks the screens share: labelled fields with a problem line, cards."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QVBoxLayout, QWidget
 
 
 def label(text: str, role: str | None = None, wrap: bool = True) -> QLabel:
@@ -45,3 +45,11 @@ class ProblemLabel(QLabel):
         else:
             self.clear()
             self.hide()
+
+
+def shrinkable(combo: QComboBox, characters: int = 14) -> QComboBox:
+    """A combo box that does not widen to its longest entry (qualification titles run to
+    90 characters, and the window must fit a 1366-pixel laptop)."""
+    combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(characters)
+    return combo

@@ -19,7 +19,7 @@ from app.signing.evidence_states import EvidenceState, evidence_states
 from ui.bridge import Bridge
 from ui.evidence.progress_grid import ProgressGrid, StillNeeded
 from ui.evidence.record_editor import RecordEditor
-from ui.widgets import ProblemLabel, label
+from ui.widgets import ProblemLabel, label, shrinkable
 
 
 
@@ -51,10 +51,10 @@ class EvidencePanel(QWidget):
         left = QWidget()
         box = QVBoxLayout(left)
         box.addWidget(label("Evidence", "section"))
-        self.enrolment = QComboBox(objectName="evidence_enrolment")
+        self.enrolment = shrinkable(QComboBox(objectName="evidence_enrolment"))
         box.addWidget(self.enrolment)
         new_row = QHBoxLayout()
-        self.method = QComboBox(objectName="new_method")
+        self.method = shrinkable(QComboBox(objectName="new_method"))
         for code, name in METHODS.items():
             self.method.addItem(f"{name} ({code})", code)
         self.new_button = QPushButton("New record", objectName="new_record")

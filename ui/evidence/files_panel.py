@@ -20,7 +20,7 @@ from app.evidence.attachments import (
 from app.evidence.mapping import mappings_of
 from app.evidence.records import RecordView
 from ui.bridge import Bridge
-from ui.widgets import ProblemLabel, label
+from ui.widgets import ProblemLabel, label, shrinkable
 
 # Copies run here, one at a time, so the window never waits on a 2 GB video.
 _copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldfolio-attach")
@@ -58,7 +58,8 @@ class FilesPanel(QWidget):
         self.attach_button = QPushButton("Attach files…", objectName="attach_files")
         self.attach_button.setProperty("primary", True)
         self.attach_button.clicked.connect(self._choose_files)
-        self.open_button = QPushButton("Open with the system viewer", objectName="open_file")
+        self.open_button = QPushButton("Open", objectName="open_file")
+        self.open_button.setToolTip("Open with the system viewer")
         self.open_button.clicked.connect(self.open_selected)
         self.remove_button = QPushButton("Remove", objectName="remove_file")
         self.remove_button.clicked.connect(self.remove_selected)
@@ -99,8 +100,10 @@ class FilesPanel(QWidget):
         rec.addLayout(controls)
         marks = QHBoxLayout()
         self.ac_choice = QComboBox(objectName="bookmark_ac")
+        shrinkable(self.ac_choice)
         self.ac_choice.setMinimumContentsLength(20)
-        self.bookmark_button = QPushButton("Bookmark this AC here  (Ctrl+B)", objectName="bookmark")
+        self.bookmark_button = QPushButton("Bookmark AC", objectName="bookmark")
+        self.bookmark_button.setToolTip("Bookmark the chosen AC at this moment of the recording (Ctrl+B)")
         self.bookmark_button.clicked.connect(self.request_bookmark)
         marks.addWidget(self.ac_choice, 1)
         marks.addWidget(self.bookmark_button)

@@ -33,7 +33,7 @@ class SigningBar(QFrame):
         # Words on one line across the editor's width, the large buttons on the next: the
         # editor column is narrow on a 13-inch laptop.
         words = QHBoxLayout()
-        self.where = label("", "section", wrap=False)
+        self.where = label("", "section")
         self.where.setObjectName("record_state_words")
         self.who = label("", "hint")
         words.addWidget(self.where)

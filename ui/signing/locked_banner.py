@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QInputDialog, QPushButton
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QInputDialog, QPushButton
 
 from app.caseload.validation import InvalidInput
 from app.signing.amend import amend
@@ -26,18 +26,23 @@ class LockedBanner(QFrame):
                            "border-left: 6px solid #c98a00; border-radius: 4px; }")
         self.record_type, self.record_id = "evidence_record", None
         self.sheet: SigningSheet | None = None
-        row = QHBoxLayout(self)
+        # Words above, buttons below: side by side they set a minimum width that did not
+        # fit a 1366-pixel laptop screen.
+        outer = QVBoxLayout(self)
+        row = QHBoxLayout()
         self.text = label("")
-        self.amend_button = QPushButton("Make an amendment…")
+        self.amend_button = QPushButton("Make a correction…")
         self.amend_button.clicked.connect(self.ask_for_amendment)
         self.compare_button = QPushButton("What changed")
         self.compare_button.clicked.connect(self.show_comparison)
         self.related_button = QPushButton("")
         self.related_button.clicked.connect(self._open_related)
-        row.addWidget(self.text, 1)
+        outer.addWidget(self.text)
+        row.addStretch()
         for b in (self.related_button, self.compare_button, self.amend_button):
             b.setMinimumHeight(44)
             row.addWidget(b)
+        outer.addLayout(row)
         self.hide()
 
     def load(self, record_type: str, record_id: str | None) -> None:
