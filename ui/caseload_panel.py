@@ -19,7 +19,9 @@ STATUS_LABELS = {"active": "Active", "on_break": "On a break", "completed": "Com
 class CaseloadModel(QAbstractTableModel):
     # The ULN is searchable and shown on the learner page and in the tooltip; as a column
     # it pushed the qualification out of sight on a laptop screen.
-    HEADERS = ["Learner", "Employer", "Qualification", "Status", "Progress"]
+    # Status is a filter above the list and shown beside progress only when it is not
+    # "active": as a column of its own it squeezed the qualification out of sight.
+    HEADERS = ["Learner", "Employer", "Qualification", "Progress"]
 
     def __init__(self):
         super().__init__()
@@ -45,9 +47,10 @@ class CaseloadModel(QAbstractTableModel):
         row = self.rows[index.row()]
         if role == Qt.DisplayRole:
             return [row.name, row.employer, "; ".join(row.qualifications) or "—",
-                    STATUS_LABELS.get(row.status, row.status), _progress_text(row)][index.column()]
+                    _progress_text(row)][index.column()]
         if role == Qt.ToolTipRole:
-            return "\n".join([f"{row.name} · ULN {row.uln or '—'}", row.employer, *row.qualifications])
+            return "\n".join([f"{row.name} · ULN {row.uln or '—'}", row.employer, *row.qualifications,
+                              STATUS_LABELS.get(row.status, row.status)])
         if role == Qt.UserRole:
             return row.learner_id
         return None
@@ -60,9 +63,12 @@ class CaseloadModel(QAbstractTableModel):
 
 
 def _progress_text(row: CaseloadRow) -> str:
-    if row.last_evidence is None:
-        return f"{row.progress_percent}%"
-    return f"{row.progress_percent}% · {row.last_evidence.strftime('%d/%m')}"
+    text = f"{row.progress_percent}%"
+    if row.last_evidence is not None:
+        text += f" · {row.last_evidence.strftime('%d/%m')}"
+    if row.status != "active":
+        text += f" · {STATUS_LABELS.get(row.status, row.status)}"
+    return text
 
 
 class CaseloadPanel(QWidget):
@@ -108,7 +114,7 @@ class CaseloadPanel(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.Interactive)
         header.setSectionResizeMode(2, QHeaderView.Stretch)
-        header.resizeSection(1, 125)
+        header.resizeSection(1, 110)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.stack.addWidget(self.table)
 

@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([560, 800])
+        splitter.setSizes([620, 740])
         self.setCentralWidget(splitter)
 
         self._build_actions()
