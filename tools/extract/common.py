@@ -54,6 +54,7 @@ import re
 import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
+from app.catalogue.pack import ac_sort_key  # noqa: F401  (one ordering for extractor and app)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -226,16 +227,6 @@ def finish_pack(pack: dict, corrections: list) -> dict:
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z_0-9]*)|\[([^\]]*)\]|(\.)")
 
 
-def ac_sort_key(number: str) -> tuple:
-    """Numeric sort key for AC/LO/unit numbers: '2.10' after '2.9'; '1. 8' tolerated."""
-    parts = re.split(r"[.\s]+", str(number).strip().strip("."))
-    key = []
-    for p in parts:
-        if p.isdigit():
-            key.append((0, int(p), ""))
-        elif p:
-            key.append((1, 0, p))
-    return tuple(key)
 
 
 def parse_field(field: str) -> list[tuple[str, str]]:
