@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 
 from app import paths
 from app.db.errors import NewerDatabase
+from app.db.triggers import install_triggers
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -76,7 +77,6 @@ def upgrade(engine: Engine, db_path: Path, backups_dir: Path, target: str = "hea
     """Upgrade to `target`. Returns the backup made, if there was anything to back up."""
     current = current_revision(engine)
     if target == "head" and current == SCHEMA_HEAD == _newest_script_prefix():
-        from app.db.triggers import install_triggers
         install_triggers(engine)
         return None
     from alembic import command
@@ -92,11 +92,9 @@ def upgrade(engine: Engine, db_path: Path, backups_dir: Path, target: str = "hea
                 f"has been changed.") from None
     wanted = script.get_current_head() if target == "head" else target
     if current == wanted:
-        from app.db.triggers import install_triggers
         install_triggers(engine)
         return None
     made = backup(db_path, backups_dir, current or "first-start") if current else None
     command.upgrade(alembic_config(engine), target)
-    from app.db.triggers import install_triggers
     install_triggers(engine)
     return made

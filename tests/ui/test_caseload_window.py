@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from app.caseload.employers import save_employer
+from app.caseload.employers import live_employers, save_employer
 from app.caseload.profile import current_profile, set_up
 from app.db.store import Store
 from app.models import Learner
@@ -61,8 +61,7 @@ def test_create_enrol_choose_units_and_find_it_all_after_restart(qtbot, data_dir
     type_into(qtbot, form.editors["family_name"], "Hughes")
     type_into(qtbot, form.editors["uln"], "9276308687")        # one digit wrong
     type_into(qtbot, form.editors["date_of_birth"], "14/03/2001")
-    form.set_employers(store.read(lambda s: [(e.id, e.name) for e in
-                                             __import__("app.caseload.employers", fromlist=["x"]).live_employers(s)]))
+    form.set_employers(store.read(lambda s: [(e.id, e.name) for e in live_employers(s)]))
     combo = form.editors["employer_id"]
     combo.setCurrentIndex(combo.findText("Harbourside Home Stores"))
     notes = form.editors["notes"]
