@@ -7,7 +7,9 @@ from app.models.catalogue import (  # noqa: F401
 from app.models.caseload import (  # noqa: F401
     Centre, StaffMember, Employer, Learner, Enrolment, EnrolmentUnit,
 )
-from app.models.evidence import EvidenceRecord, CriterionMapping, Attachment  # noqa: F401
+from app.models.evidence import (  # noqa: F401
+    EvidenceRecord, CriterionMapping, Attachment, QuestionBankEntry,
+)
 from app.models.signing import (  # noqa: F401
     DeviceKey, Signature, Amendment, SignaturePolicy, AuditEvent,
 )

@@ -96,3 +96,19 @@ class Attachment(Synced, Base):
     size: Mapped[int] = mapped_column(BigInteger, default=0)
     kind: Mapped[str] = mapped_column(String(10), default="file")
     caption: Mapped[str] = mapped_column(Text, default="")
+    # Playing time of audio and video, where it could be read: C&G 2794 caps the total
+    # minutes of video in a portfolio, so the cap is checked without opening every file.
+    duration_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class QuestionBankEntry(Synced, Base):
+    """A question kept for reuse when questioning learners on a unit. Tied to the unit and
+    to its national reference (where it has one), so a shared unit finds its questions in
+    every qualification that carries it. Synced: a centre's assessors share one bank."""
+
+    __tablename__ = "question_bank_entry"
+    unit_id: Mapped[str] = mapped_column(ForeignKey("unit.id"), index=True)
+    unit_reference: Mapped[str | None] = mapped_column(String(30), index=True)
+    criterion_refs: Mapped[str] = mapped_column(Text, default="")   # "1.2, 2.3": what it tests
+    question: Mapped[str] = mapped_column(Text)
+    expected_answer: Mapped[str] = mapped_column(Text, default="")  # what a good answer covers
