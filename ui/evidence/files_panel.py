@@ -20,6 +20,7 @@ from app.evidence.attachments import (
 from app.evidence.mapping import mappings_of
 from app.evidence.records import RecordView
 from ui.bridge import Bridge
+from ui.evidence.camera_dialog import TakePhoto
 from ui.widgets import ProblemLabel, label, shrinkable
 
 # Copies run here, one at a time, so the window never waits on a 2 GB video.
@@ -66,10 +67,13 @@ class FilesPanel(QWidget):
         self.undo_button = QPushButton("Undo remove", objectName="undo_remove_file")
         self.undo_button.clicked.connect(self.undo_remove)
         self.undo_button.hide()
-        for b in (self.attach_button, self.open_button, self.remove_button, self.undo_button):
+        self.take_photo = TakePhoto(self)
+        for b in (self.attach_button, self.take_photo.button, self.open_button, self.remove_button,
+                  self.undo_button):
             buttons.addWidget(b)
         buttons.addStretch()
         layout.addLayout(buttons)
+        layout.addWidget(self.take_photo.hint)
         self.message = ProblemLabel()
         self.message.setObjectName("files_problem")
         layout.addWidget(self.message)
@@ -154,6 +158,7 @@ class FilesPanel(QWidget):
         locked = record.state == "signed"
         self.attach_button.setEnabled(not locked)
         self.remove_button.setEnabled(not locked)
+        self.take_photo.set_locked(locked)
         if record.method == "PD":
             mapped = self.bridge.store.read(mappings_of, record.id)
             self.ac_choice.clear()
