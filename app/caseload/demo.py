@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.caseload.demo_questions import add_starter_questions
 from app.caseload.employers import save_employer
 from app.caseload.enrolments import choose_units, enrol, unit_options
 from app.caseload.learners import save_learner
@@ -103,4 +104,5 @@ def load_demo_caseload(session: Session) -> dict:
             rng.shuffle(optional)
             chosen |= {o.id for o in optional[: 2 + index % 3]}
             choose_units(session, enrolment_id, chosen)
+    add_starter_questions(session)
     return {"learners": added, "employers": len(employer_ids), "qualifications": len(quals)}
