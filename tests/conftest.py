@@ -14,6 +14,32 @@ import pytest  # noqa: E402
 
 from app.db.store import Store  # noqa: E402
 
+# Every test runs against a private test microphone where the machine can provide one
+# (tests/virtual_microphone.py): recording is tested through real Qt Multimedia, and a
+# developer's own sound setup is never touched. Set before Qt first looks for devices.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import virtual_microphone  # noqa: E402
+
+MICROPHONE, NO_MICROPHONE = None, "pulseaudio is not installed: no test microphone"
+if virtual_microphone.available():
+    try:
+        MICROPHONE = virtual_microphone.VirtualMicrophone().start()
+        os.environ["PULSE_SERVER"] = MICROPHONE.server
+        import atexit
+        atexit.register(MICROPHONE.stop)
+    except (OSError, RuntimeError) as exc:
+        NO_MICROPHONE = f"the test microphone could not start ({exc})"
+
+
+@pytest.fixture
+def microphone():
+    """The test microphone, playing a tone (set `.loud = False` for silence)."""
+    if MICROPHONE is None:
+        pytest.skip(NO_MICROPHONE)
+    MICROPHONE.loud = True
+    yield MICROPHONE
+    MICROPHONE.loud = True
+
 
 @pytest.fixture
 def data_dir(tmp_path) -> Path:

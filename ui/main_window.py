@@ -17,6 +17,8 @@ from app.catalogue.loader import load_bundled_packs
 from app.models import Learner
 from ui.bridge import Bridge
 from ui.caseload_panel import CaseloadPanel
+from ui.evidence.mic_recorder import stop_all_recordings
+from ui.evidence.recording_recovery import recover_recordings
 from ui.learner_page import LearnerPage
 from ui.widgets import label
 
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
         self.caseload.refresh_filters()
         self.caseload.refresh()
         self._restore_unsaved_new_learner()
+        QTimer.singleShot(0, lambda: recover_recordings(self, self.bridge))
 
     # -- actions -----------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -248,6 +251,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self._status_timer.stop()
+        stop_all_recordings()
         self.page.form.flush()
         self.page.evidence.editor.flush()
         super().closeEvent(event)

@@ -20,6 +20,7 @@ from app.evidence.attachments import (
 from app.evidence.mapping import mappings_of
 from app.evidence.records import RecordView
 from ui.bridge import Bridge
+from ui.evidence.mic_recorder import MicRecorder
 from ui.evidence.camera_dialog import TakePhoto
 from ui.widgets import ProblemLabel, label, shrinkable
 
@@ -91,6 +92,10 @@ class FilesPanel(QWidget):
         self.mic_warning = label("", "problem")
         self.mic_warning.setObjectName("mic_warning")
         rec.addWidget(self.mic_warning)
+        self.recorder = MicRecorder(bridge)
+        self.recorder.recorded.connect(self._recorded)
+        self.recorder.problem.connect(lambda words: self.message.show_problem(words))
+        rec.addWidget(self.recorder)
         controls = QHBoxLayout()
         self.play_button = QPushButton("▶ Play", objectName="play")
         self.play_button.clicked.connect(self.toggle_play)
@@ -121,8 +126,10 @@ class FilesPanel(QWidget):
         self.player.positionChanged.connect(self._position)
         self.player.durationChanged.connect(lambda d: (self.slider.setRange(0, d), self._position()))
         self.player.playbackStateChanged.connect(
-            lambda s: self.play_button.setText("⏸ Pause" if s == QMediaPlayer.PlayingState else "▶ Play"))
+            lambda s: self.play_button.setText("‖ Pause" if s == QMediaPlayer.PlayingState else "▶ Play"))
         self.loaded_sha: str | None = None
+        self._pending_jump: int | None = None
+        self.player.mediaStatusChanged.connect(self._media_status)
 
     # -- loading -----------------------------------------------------------------------
     def load(self, record: RecordView) -> None:
@@ -133,12 +140,14 @@ class FilesPanel(QWidget):
         self.loaded_sha = None
         is_pd = record.method == "PD"
         self.recording_box.setVisible(is_pd)
+        self.recorder.set_record(record if is_pd else None)
         if is_pd:
             self.mic_warning.setText(
                 "" if QMediaDevices.audioInputs() else
                 "⚠ No microphone found on this laptop: recording in the app is not possible. "
                 "Record on a phone or recorder and attach the file here.")
             self.mic_warning.setVisible(not QMediaDevices.audioInputs())
+            self.recorder.setVisible(bool(QMediaDevices.audioInputs()))
         self.refresh()
 
     def refresh(self) -> None:
@@ -244,16 +253,38 @@ class FilesPanel(QWidget):
     def request_bookmark(self) -> None:
         if self.record is None or self.record.method != "PD" or not self.ac_choice.currentData():
             return
+        if self.recorder.recording:   # "AC 2.3 at 12:40" of the recording being made
+            self.bookmark_requested.emit(mmss(self.recorder.position_ms), self.ac_choice.currentText(),
+                                         self.recorder.recording_name)
+            return
         self.bookmark_requested.emit(mmss(self.player.position()), self.ac_choice.currentText(),
                                      getattr(self, "loaded_name", ""))
+
+    def _recorded(self, record_id: str, attachment_id: str) -> None:
+        if self.record is not None and self.record.id == record_id:
+            self.refresh()
+            made = next((v for v in self.views if v.id == attachment_id), None)
+            if made is not None:       # ready to play back and jump to its bookmarks
+                self._load_media(made)
+        self.attached.emit(record_id)
 
     def jump_to(self, recording: str, at_text: str) -> None:
         target = next((v for v in self.views if v.original_name == recording), None)
         if target is not None and target.sha256 != self.loaded_sha:
             self._load_media(target)
         ms = parse_mmss(at_text)
-        if ms is not None:
+        if ms is None:
+            return
+        if self.player.mediaStatus() in (QMediaPlayer.LoadingMedia, QMediaPlayer.NoMedia):
+            self._pending_jump = ms     # a position set while loading is lost: apply it after
+        else:
             self.player.setPosition(ms)
+            self._position()
+
+    def _media_status(self, status) -> None:
+        if status == QMediaPlayer.LoadedMedia and self._pending_jump is not None:
+            self.player.setPosition(self._pending_jump)
+            self._pending_jump = None
             self._position()
 
 

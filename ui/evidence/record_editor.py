@@ -60,7 +60,7 @@ class RecordEditor(QWidget):
         self.banner.open_record.connect(self.open_record)
         outer.addWidget(self.banner)
         self.signing_bar = SigningBar(bridge)
-        self.signing_bar.before_action = self.flush
+        self.signing_bar.before_action = self._before_signing
         self.signing_bar.state_changed.connect(self._state_changed)
         self.signing_bar.signed.connect(self._state_changed)
         outer.addWidget(self.signing_bar)
@@ -121,8 +121,19 @@ class RecordEditor(QWidget):
         self.files = FilesPanel(bridge)
         self.files.bookmark_requested.connect(self._add_bookmark)
         self.tabs.addTab(self.files, "Files && recordings")
+        # A recording goes on while the assessor types: the tab shows it is running.
+        self.files.recorder.status_changed.connect(self._recording_status)
         QShortcut(QKeySequence("Ctrl+T"), self, activated=self.add_timestamped_note_focus)
         QShortcut(QKeySequence("Ctrl+B"), self, activated=self.files.request_bookmark)
+
+    def _recording_status(self, status: str) -> None:
+        index = self.tabs.indexOf(self.files)
+        self.tabs.setTabText(index, "Files && recordings" + (f"  {status}" if status else ""))
+
+    def _before_signing(self) -> None:
+        # A signature covers the files: the recording must be finished and attached first.
+        self.flush()
+        self.files.recorder.stop(wait=True)
 
     def _mappings_changed(self) -> None:
         self.files.refresh()   # the bookmark AC list follows the mappings
