@@ -133,8 +133,8 @@ def test_witness_and_discussion_with_recording_and_bookmark(qtbot, window, tmp_p
     qtbot.waitUntil(lambda: editor.files.list.count() == 1, timeout=5000)
     assert not editor.files.recording_box.isHidden()
     from PySide6.QtMultimedia import QMediaDevices
-    if not QMediaDevices.audioInputs():   # this test machine has none: the warning shows
-        assert "No microphone found" in editor.files.mic_warning.text()
+    # With the test microphone the warning is hidden; test_no_microphone covers the other case.
+    assert editor.files.mic_warning.isHidden() == bool(QMediaDevices.audioInputs())
     assert editor.files.ac_choice.currentData()
     qtbot.mouseClick(editor.files.bookmark_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: store.read(get_record, discussion).details["bookmarks"] != [])
