@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.caseload.validation import InvalidInput
 from app.db.base import utcnow
-from app.evidence.records import AUDIT_TYPE, RecordLocked
+from app.evidence.records import AUDIT_TYPE, RecordLocked, back_to_draft_if_ready
 from app.models.evidence import Attachment, EvidenceRecord
 from app.signing.audit import record_event
 
@@ -157,6 +157,7 @@ def add_attachment(session: Session, record_id: str, stored: StoredFile,
     session.flush()
     record_event(session, "file added", AUDIT_TYPE, record_id, learner_id=record.learner_id,
                  summary=f"{stored.original_name} ({stored.size:,} bytes)")
+    back_to_draft_if_ready(session, record)
     return row.id
 
 
@@ -178,15 +179,19 @@ def remove_attachment(session: Session, attachment_id: str) -> None:
     row.deleted_at = utcnow()
     record_event(session, "file removed", AUDIT_TYPE, row.record_id,
                  learner_id=record.learner_id, summary=row.original_name)
+    back_to_draft_if_ready(session, record)
 
 
 def restore_attachment(session: Session, attachment_id: str) -> None:
     row = session.get(Attachment, attachment_id)
     if row is not None and row.deleted_at is not None:
-        row.deleted_at = None
         record = session.get(EvidenceRecord, row.record_id)
+        if record.state == "signed":
+            raise RecordLocked({"record": f"{record.portfolio_ref} is signed; its files cannot change."})
+        row.deleted_at = None
         record_event(session, "file added", AUDIT_TYPE, row.record_id,
                      learner_id=record.learner_id, summary=f"{row.original_name} (removal undone)")
+        back_to_draft_if_ready(session, record)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.caseload.validation import InvalidInput
 from app.db.base import utcnow
 from app.evidence.methods import method_name
-from app.evidence.records import AUDIT_TYPE, RecordLocked
+from app.evidence.records import AUDIT_TYPE, RecordLocked, back_to_draft_if_ready
 from app.models import (
     AssessmentCriterion, AssessmentRule, EnrolmentUnit, LearningOutcome, Unit,
 )
@@ -103,6 +103,7 @@ def map_criteria(session: Session, record_id: str, criteria: dict[str, str],
         CriterionMapping.record_id == record_id, CriterionMapping.deleted_at.is_(None),
         CriterionMapping.criterion_id.in_(list(criteria))))}
     ids = []
+    changed = False
     for criterion_id, status in criteria.items():
         mapping = existing.get(criterion_id)
         if mapping is None:
@@ -110,14 +111,19 @@ def map_criteria(session: Session, record_id: str, criteria: dict[str, str],
                                        unit_id=acs[criterion_id].unit_id, status=status,
                                        note=notes.get(criterion_id, ""))
             session.add(mapping)
+            changed = True
         else:
             if mapping.status != status:
                 mapping.status = status
+                changed = True
             if criterion_id in notes and mapping.note != notes[criterion_id]:
                 mapping.note = notes[criterion_id]
+                changed = True
         ids.append(mapping)
     session.flush()
     record_change(session, AUDIT_TYPE, record_id, learner_id=record.learner_id)
+    if changed:
+        back_to_draft_if_ready(session, record)
     return [m.id for m in ids]
 
 
@@ -126,19 +132,24 @@ def unmap_criteria(session: Session, record_id: str, criterion_ids: list[str]) -
     record = _editable(session, record_id)
     now = utcnow()
     record_change(session, AUDIT_TYPE, record_id, learner_id=record.learner_id)
+    removed = False
     for mapping in session.scalars(select(CriterionMapping).where(
             CriterionMapping.record_id == record_id, CriterionMapping.deleted_at.is_(None),
             CriterionMapping.criterion_id.in_(criterion_ids))):
         mapping.deleted_at = now
+        removed = True
+    if removed:
+        back_to_draft_if_ready(session, record)
 
 
 def set_mapping_note(session: Session, record_id: str, criterion_id: str, note: str) -> None:
-    _editable(session, record_id)
+    record = _editable(session, record_id)
     mapping = session.scalars(select(CriterionMapping).where(
         CriterionMapping.record_id == record_id, CriterionMapping.criterion_id == criterion_id,
         CriterionMapping.deleted_at.is_(None))).first()
     if mapping is not None and mapping.note != note:
         mapping.note = note
+        back_to_draft_if_ready(session, record)
 
 
 def mappings_of(session: Session, record_id: str) -> list[MappingView]:

@@ -159,14 +159,15 @@ def autosave_record(session: Session, record_id: str, fields: dict) -> dict[str,
         if getattr(record, key) != value:
             setattr(record, key, value)
             changed = True
-    if details is not None:
-        text = json.dumps(details, ensure_ascii=False, sort_keys=True)
-        if record.details_json != text:
-            record.details_json = text
-            changed = True
+    # Compared as content, not text: a record made with unsorted keys and saved again as
+    # it stands has not changed (and must not leave 'ready' for it).
+    if details is not None and json.loads(record.details_json or "{}") != details:
+        record.details_json = json.dumps(details, ensure_ascii=False, sort_keys=True)
+        changed = True
     session.flush()
     if changed:
         record_change(session, AUDIT_TYPE, record_id, learner_id=record.learner_id)
+        back_to_draft_if_ready(session, record)
     if not problems:
         clear_draft(session, DRAFT_FORM, record_id)
     return problems
@@ -184,6 +185,27 @@ def set_record_state(session: Session, record_id: str, state: str) -> None:
         record_event(session, "changed", AUDIT_TYPE, record_id, learner_id=record.learner_id,
                      summary="Marked ready for signatures" if state == "ready"
                      else "Put back to draft")
+
+
+BACK_TO_DRAFT = "Put back to draft: changed after it was marked ready"
+
+
+def back_to_draft_if_ready(session: Session, record: EvidenceRecord) -> bool:
+    """'Ready' says the record was complete as it stood; once it changes, signers would be
+    asked to sign something nobody has looked over again. So any change (a field, an AC
+    mapping, a file) puts it back to draft, with the reason in its audit trail. Signed
+    records never get here: every change is refused first. Returns whether it moved."""
+    if record.state != "ready":
+        return False
+    record.state = "draft"
+    record_event(session, "changed", AUDIT_TYPE, record.id, learner_id=record.learner_id,
+                 summary=BACK_TO_DRAFT)
+    return True
+
+
+def state_of(session: Session, record_id: str) -> str | None:
+    """draft, ready or signed: what an editor checks after a save to show where it stands."""
+    return session.scalar(select(EvidenceRecord.state).where(EvidenceRecord.id == record_id))
 
 
 def supports_signed_decision(session: Session, record_id: str) -> bool:
