@@ -127,6 +127,8 @@ def rule_in_words(kind: str, method: str, lo: str | None, count: int | None,
     if kind == "required":
         times = f" on at least {_plural(count, count_of or 'occasion')}" if count else ""
         return f"{name.capitalize()} is required for {where}{times}."
+    if count and count_of:   # a cap: "at most 10 minutes of video clips in total"
+        return f"{name.capitalize()} may be used for {where}: at most {count} {count_of}."
     return f"{name.capitalize()} may be used for {where}."
 
 

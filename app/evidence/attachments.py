@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.caseload.validation import InvalidInput
 from app.db.base import utcnow
+from app.evidence.media_duration import playing_time_ms
 from app.evidence.records import AUDIT_TYPE, RecordLocked, back_to_draft_if_ready
 from app.models.evidence import Attachment, EvidenceRecord
 from app.signing.audit import record_event
@@ -41,6 +42,7 @@ class StoredFile:
     original_name: str
     media_type: str
     kind: str
+    duration_ms: int | None = None   # audio and video, where the header gives it
 
 
 def blob_path(attachments_dir: Path, sha256: str) -> Path:
@@ -126,7 +128,10 @@ def import_file(attachments_dir: Path, source: Path | str) -> StoredFile:
             os.unlink(tmp_name)
         raise
     media_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
-    return StoredFile(sha, size, source.name, media_type, kind_of(media_type))
+    kind = kind_of(media_type)
+    # Read from the stored copy: a few header reads, and the source may be a slow stick.
+    duration = playing_time_ms(target) if kind in ("audio", "video") else None
+    return StoredFile(sha, size, source.name, media_type, kind, duration)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -152,7 +157,8 @@ def add_attachment(session: Session, record_id: str, stored: StoredFile,
         raise RecordLocked({"record": f"{record.portfolio_ref} is signed; files cannot be added."})
     row = Attachment(record_id=record_id, sha256=stored.sha256, original_name=stored.original_name,
                      media_type=stored.media_type, size=stored.size, kind=stored.kind,
-                     caption=caption, **({"id": attachment_id} if attachment_id else {}))
+                     caption=caption, duration_ms=stored.duration_ms,
+                     **({"id": attachment_id} if attachment_id else {}))
     session.add(row)
     session.flush()
     record_event(session, "file added", AUDIT_TYPE, record_id, learner_id=record.learner_id,
@@ -194,6 +200,26 @@ def restore_attachment(session: Session, attachment_id: str) -> None:
         back_to_draft_if_ready(session, record)
 
 
+def set_attachment_duration(session: Session, attachment_id: str, ms: int) -> bool:
+    """The playing time of a clip whose header Fieldfolio could not read, measured by the
+    window's media player. Only fills a missing length (one read from the file's own header
+    is better than a player's estimate) and never touches a signed record: its files are as
+    they were signed. Returns whether the length was stored."""
+    if not isinstance(ms, int) or isinstance(ms, bool) or ms <= 0:
+        raise InvalidInput({"duration": "A playing time is a whole number of milliseconds above 0."})
+    row = session.get(Attachment, attachment_id)
+    if row is None:
+        raise InvalidInput({"attachment": "That file is not attached to any record."})
+    if row.duration_ms is not None:
+        return False
+    record = session.get(EvidenceRecord, row.record_id)
+    if record.state == "signed":
+        raise RecordLocked({"record": f"{record.portfolio_ref} is signed; its files cannot change."})
+    row.duration_ms = ms
+    session.flush()
+    return True
+
+
 @dataclass
 class AttachmentView:
     id: str
@@ -203,14 +229,15 @@ class AttachmentView:
     size: int
     kind: str
     caption: str
+    duration_ms: int | None = None
 
 
 def attachments_of(session: Session, record_id: str) -> list[AttachmentView]:
     rows = session.scalars(select(Attachment).where(
         Attachment.record_id == record_id, Attachment.deleted_at.is_(None))
         .order_by(Attachment.created_at)).all()
-    return [AttachmentView(a.id, a.sha256, a.original_name, a.media_type, a.size, a.kind, a.caption)
-            for a in rows]
+    return [AttachmentView(a.id, a.sha256, a.original_name, a.media_type, a.size, a.kind, a.caption,
+                           a.duration_ms) for a in rows]
 
 
 def viewable_path(attachments_dir: Path, sha256: str, original_name: str) -> Path:

@@ -3,8 +3,10 @@
 An AC is *met* when a live record maps it as met, *working towards* when live records map
 it but none as met, otherwise *not started*. Required methods ("observation required",
 "on at least three customers") count distinct live records of that method covering the
-unit or LO; they stay outstanding until enough exist. Built from four indexed queries per
-enrolment so a learner page opens fast on a full portfolio.
+unit or LO; they stay outstanding until enough exist. A cap on video (C&G 2794) is
+outstanding while the portfolio's clips run over it (app/evidence/video_cap.py). Built from
+four indexed queries per enrolment (five where video is capped) so a learner page opens fast
+on a full portfolio.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from app.evidence.methods import method_name
+from app.evidence.video_cap import VideoCapGap, is_video_cap, video_total
 from app.models import (
     AssessmentCriterion, AssessmentRule, Enrolment, EnrolmentUnit, LearningOutcome,
     Qualification, Unit,
@@ -52,6 +55,8 @@ class RequirementGap:
     def outstanding(self) -> bool:
         return self.have < self.needed
 
+    needs_checking = False
+
 
 @dataclass
 class OutcomeProgress:
@@ -71,7 +76,7 @@ class UnitProgress:
     number: str
     title: str
     outcomes: list[OutcomeProgress]
-    requirements: list[RequirementGap]
+    requirements: list[RequirementGap | VideoCapGap]
 
     @property
     def criteria(self) -> list[CriterionProgress]:
@@ -93,8 +98,10 @@ class UnitProgress:
         return [r for r in self.requirements if r.outstanding]
 
     def still_needed(self) -> list[str]:
-        """The visit plan for this unit, in plain words."""
+        """The visit plan for this unit, in plain words: rules not yet met, then anything
+        the assessor should check (videos of unknown length), then ACs not yet met."""
         lines = [r.text for r in self.outstanding]
+        lines += [r.text for r in self.requirements if r.needs_checking]
         for c in self.criteria:
             if c.status != MET:
                 lines.append(f"AC {c.number} ({STATUS_WORDS[c.status]}): {c.text}")
@@ -134,9 +141,16 @@ def enrolment_progress(session: Session, enrolment_id: str) -> EnrolmentProgress
                                  AssessmentCriterion.number, AssessmentCriterion.text)
                           .where(AssessmentCriterion.unit_id.in_(unit_ids))
                           .order_by(AssessmentCriterion.sort_order)).all()
-    rules = session.scalars(select(AssessmentRule).where(
-        AssessmentRule.unit_id.in_(unit_ids), AssessmentRule.kind == "required")
+    all_rules = session.scalars(select(AssessmentRule).where(
+        AssessmentRule.unit_id.in_(unit_ids), AssessmentRule.kind.in_(("required", "allowed")))
         .order_by(AssessmentRule.sort_order)).all()
+    rules = [r for r in all_rules if r.kind == "required"]
+    caps = {}
+    for r in all_rules:
+        if is_video_cap(r):
+            caps.setdefault(r.unit_id, r)
+    # One more query, only for qualifications that cap video (C&G 2794).
+    videos = video_total(session, enrolment_id) if caps else None
     covered = session.execute(
         select(CriterionMapping.criterion_id, CriterionMapping.unit_id, CriterionMapping.status,
                EvidenceRecord.id, EvidenceRecord.method, EvidenceRecord.portfolio_ref)
@@ -184,6 +198,9 @@ def enrolment_progress(session: Session, enrolment_id: str) -> EnrolmentProgress
             gaps.append(RequirementGap(
                 rule.method, rule.lo_number, needed, have,
                 f"{method_name(rule.method)} required for {scope}{extra}: {have} of {needed} so far."))
+        cap = caps.get(unit.id)
+        if cap is not None:
+            gaps.append(VideoCapGap(cap.count, videos, cap.method, cap.lo_number))
         out.append(UnitProgress(unit.id, unit.number, unit.title, outcomes, gaps))
     label = qual.title + (f" ({qual.ab_number})" if qual.ab_number else "")
     return EnrolmentProgress(enrolment_id, label, out)

@@ -146,7 +146,8 @@ def copy_for_amendment(session: Session, record_id: str) -> str:
     for a in session.scalars(select(Attachment).where(
             Attachment.record_id == record_id, Attachment.deleted_at.is_(None))):
         session.add(Attachment(record_id=new.id, sha256=a.sha256, original_name=a.original_name,
-                               media_type=a.media_type, size=a.size, kind=a.kind, caption=a.caption))
+                               media_type=a.media_type, size=a.size, kind=a.kind, caption=a.caption,
+                               duration_ms=a.duration_ms))
     session.flush()
     return new.id
 
