@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.evidence.methods import DETAILS
-from app.evidence.records import RecordView, autosave_record, get_record
+from app.evidence.records import RecordView, autosave_record, get_record, state_of
 from app.models.evidence import JUDGEMENT_FLAGS
 from ui.bridge import Bridge
 from ui.evidence.criteria_picker import CriteriaPicker
 from ui.evidence.fields import ListField, field_value, make_field, set_field_value
 from ui.evidence.files_panel import FilesPanel
+from ui.evidence.question_bank_dialog import QuestionBankRow
 from ui.evidence.signing_bar import SigningBar
 from ui.signing.locked_banner import LockedBanner
 from ui.widgets import ProblemLabel, label, set_invalid
@@ -114,12 +115,14 @@ class RecordEditor(QWidget):
         self.tabs.addTab(scroll, "Record")
         self.details: dict[str, QWidget] = {}
         self.note_row: QWidget | None = None
+        self.bank_row: QuestionBankRow | None = None   # questioning records only
 
         self.picker = CriteriaPicker(bridge)
         self.picker.changed.connect(self._mappings_changed)
         self.tabs.addTab(self.picker, "Criteria covered")
         self.files = FilesPanel(bridge)
         self.files.bookmark_requested.connect(self._add_bookmark)
+        self.files.attached.connect(self._follow_state)   # files added or removed
         self.tabs.addTab(self.files, "Files && recordings")
         # A recording goes on while the assessor types: the tab shows it is running.
         self.files.recorder.status_changed.connect(self._recording_status)
@@ -137,6 +140,7 @@ class RecordEditor(QWidget):
 
     def _mappings_changed(self) -> None:
         self.files.refresh()   # the bookmark AC list follows the mappings
+        self._follow_state(self.record.id)
         self.mappings_changed.emit(self.record.id)
 
     def _problem_row(self, key: str) -> None:
@@ -165,7 +169,7 @@ class RecordEditor(QWidget):
         while self.details_box.rowCount():
             self.details_box.removeRow(0)
         self.details = {}
-        self.note_row = None
+        self.note_row = self.bank_row = None
         self.problems = {k: v for k, v in self.problems.items() if not k.startswith("details.")}
         for spec in DETAILS[method]:
             widget = make_field(spec, self._edited)
@@ -174,6 +178,9 @@ class RecordEditor(QWidget):
             if spec.key == "notes":
                 self.note_row = self._rebuild_note_row()
                 self.details_box.addRow("", self.note_row)
+            if spec.key == "questions":
+                self.bank_row = QuestionBankRow(self.bridge, widget, self.record, self.flush)
+                self.details_box.addRow("", self.bank_row)
             problem = ProblemLabel()
             self.problems[f"details.{spec.key}"] = problem
             self.details_box.addRow("", problem)
@@ -220,7 +227,7 @@ class RecordEditor(QWidget):
         locked = r.state == "signed"
         for w in list(self.common.values()) + list(self.flags.values()) + list(self.details.values()):
             w.setEnabled(not locked)
-        for w in (self.timer_row, self.note_row):
+        for w in (self.timer_row, self.note_row, self.bank_row):
             if w is not None:
                 w.setEnabled(not locked)
 
@@ -269,7 +276,20 @@ class RecordEditor(QWidget):
         if self.record is not None and record_id == self.record.id:
             self.show_problems(problems)
             self._show_heading()
+            self._follow_state(record_id)
         self.saved.emit(record_id)
+
+    def _follow_state(self, record_id: str) -> None:
+        """A change to a record marked ready puts it back to draft (app/evidence/records.py):
+        the heading and the signing strip say so at once, without reloading the fields
+        the assessor is typing in, and the record list follows."""
+        if self.record is None or self.record.id != record_id or self.record.state != "ready":
+            return
+        if self.bridge.store.read(state_of, record_id) == "draft":
+            self.record.state = "draft"
+            self._show_heading()
+            self.signing_bar.load(self.record)
+            self.state_changed.emit(record_id)
 
     def _failed(self, record_id: str, exc: Exception) -> None:
         problems = getattr(exc, "problems", {"record": str(exc)})
