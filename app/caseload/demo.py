@@ -77,6 +77,10 @@ def load_demo_caseload(session: Session) -> dict:
     added = 0
     for index, (given, family, dob, place) in enumerate(LEARNERS):
         uln = make_uln(rng)
+        qual = quals[index % len(quals)] if quals else None
+        # Units are drawn for every learner, present or not, so the random sequence (and with
+        # it the next learner's ULN) is the same on a second load and nobody is added twice.
+        chosen = _demo_units(session, qual, index, rng) if qual else set()
         if session.scalars(select(Learner).where(Learner.uln == uln)).first():
             continue
         start = date(2026, 1, 12) + timedelta(days=21 * index)
@@ -92,17 +96,20 @@ def load_demo_caseload(session: Session) -> dict:
             "notes": "Works part-time; prefers morning visits." if index % 3 == 0 else "",
         })
         added += 1
-        if quals:
-            qual = quals[index % len(quals)]
+        if qual:
             enrolment_id = enrol(session, learner_id, qual.id,
                                  registration_number=f"{qual.ab_number or 'REG'}-{5000 + index}",
                                  assessor_id=me.staff_id, iqa_id=iqa_id,
                                  start_date=start.isoformat())
-            options = unit_options(session, qual.id)
-            chosen = {o.id for o in options if o.mandatory}
-            optional = [o for o in options if not o.mandatory]
-            rng.shuffle(optional)
-            chosen |= {o.id for o in optional[: 2 + index % 3]}
             choose_units(session, enrolment_id, chosen)
     add_starter_questions(session)
     return {"learners": added, "employers": len(employer_ids), "qualifications": len(quals)}
+
+
+def _demo_units(session: Session, qual: Qualification, index: int, rng: random.Random) -> set[str]:
+    """The mandatory units and two to four optional ones, drawn from the demo's seed."""
+    options = unit_options(session, qual.id)
+    chosen = {o.id for o in options if o.mandatory}
+    optional = [o for o in options if not o.mandatory]
+    rng.shuffle(optional)
+    return chosen | {o.id for o in optional[: 2 + index % 3]}
