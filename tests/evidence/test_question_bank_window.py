@@ -83,6 +83,8 @@ def test_bank_questions_ticked_in_the_dialog_are_saved_in_the_record(qtbot, edit
         {"question": TRUST, "answer": "", "decision": ""},          # the bank's order: 204 first
         {"question": FEATURES, "answer": "", "decision": ""}]
     assert "2 questions added" in row.note.text()
+    table = editor.details["questions"].table
+    assert table.rowHeight(1) > 32                  # the long question wraps, not cut off
 
     # asked already: offered again but not for ticking
     qtbot.mouseClick(row.add_button, Qt.LeftButton)

@@ -31,7 +31,7 @@ class BankQuestionForm(QDialog):
         self._refs_typed = bool(criterion_refs)
         self.setWindowTitle(heading)
         self.setWindowModality(Qt.WindowModal)
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(700)
         box = QVBoxLayout(self)
         box.addWidget(label(heading, "title"))
         if note:

@@ -1,7 +1,7 @@
 """Editors for the method-specific fields described in app/evidence/methods.py."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QPlainTextEdit,
     QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -33,6 +33,13 @@ class ListField(QWidget):
             header.setSectionResizeMode(i, QHeaderView.Stretch if i == len(self.keys) - 1
                                         or spec.key == "questions" else QHeaderView.ResizeToContents)
         self.table.itemChanged.connect(lambda *_: self._changed())
+        if spec.key == "questions":
+            # Questions (from the bank especially) run past one line: rows grow to show them.
+            header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+            header.sectionResized.connect(lambda *_: self._fit_rows())
+            self.table.itemChanged.connect(lambda *_: self._fit_rows())
+        for i, (_, text) in enumerate(spec.columns):
+            self.table.horizontalHeaderItem(i).setToolTip(text)   # narrow columns clip it
         self.table.cellDoubleClicked.connect(lambda row, _col: self.row_activated.emit(row))
         layout.addWidget(self.table)
         buttons = QHBoxLayout()
@@ -56,6 +63,19 @@ class ListField(QWidget):
         for row in rows or []:
             self.add_row(row)
         self._loading = False
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        if self.spec.key != "questions":
+            return
+        self.table.resizeRowsToContents()
+        for row in range(self.table.rowCount()):   # never below the touch-sized default
+            if self.table.rowHeight(row) < 32:
+                self.table.setRowHeight(row, 32)
+        # The list grows with its questions (the record page scrolls), up to a screenful.
+        rows = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        wanted = rows + self.table.horizontalHeader().height() + 2 * self.table.frameWidth() + 36
+        self.table.setMinimumHeight(max(120, min(wanted, 460)))
 
     def add_row(self, values: dict, edit: bool = False) -> int:
         was = self._loading
@@ -65,6 +85,7 @@ class ListField(QWidget):
         for col, key in enumerate(self.keys):
             self.table.setItem(row, col, QTableWidgetItem(str(values.get(key, ""))))
         self._loading = was
+        self._fit_rows()
         if edit:
             self.table.setCurrentCell(row, 0)
             self.table.editItem(self.table.item(row, 0))

@@ -7,11 +7,12 @@ anything typed (and a signed record, being read-only, offers neither button).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLineEdit, QPushButton, QTreeWidget,
-    QTreeWidgetItem, QTreeWidgetItemIterator, QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
+    QStyledItemDelegate, QTreeWidget, QTreeWidgetItem, QTreeWidgetItemIterator, QVBoxLayout,
+    QWidget,
 )
 
 from app.evidence.question_bank import (
@@ -29,6 +30,25 @@ QUESTION_ROLE = Qt.UserRole + 1
 
 def _same(text: str) -> str:
     return " ".join(text.split()).casefold().rstrip("?.! ")
+
+
+class _Wrapping(QStyledItemDelegate):
+    """Rows tall enough for the whole question: a tree view sizes rows for one line and
+    elides the rest, and a question cut off mid-sentence cannot be chosen."""
+
+    def sizeHint(self, option, index) -> QSize:
+        base = super().sizeHint(option, index)
+        view = self.parent()
+        width = view.header().sectionSize(index.column()) - 12
+        if index.column() == 0:
+            depth, parent = 1, index.parent()
+            while parent.isValid():
+                depth, parent = depth + 1, parent.parent()
+            width -= view.indentation() * depth + (28 if index.flags() & Qt.ItemIsUserCheckable else 0)
+        text = index.data() or ""
+        lines = option.fontMetrics.boundingRect(QRect(0, 0, max(width, 60), 100000),
+                                                Qt.TextWordWrap, text)
+        return QSize(base.width(), max(base.height(), lines.height() + 10))
 
 
 class QuestionBankDialog(QDialog):
@@ -62,11 +82,13 @@ class QuestionBankDialog(QDialog):
         self.tree.setWordWrap(True)
         self.tree.setUniformRowHeights(False)
         self.tree.setAlternatingRowColors(True)
+        self.tree.setItemDelegate(_Wrapping(self.tree))
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.Stretch)
         header.setSectionResizeMode(1, QHeaderView.Interactive)
         header.resizeSection(1, 150)
+        header.sectionResized.connect(lambda *_: self.tree.doItemsLayout())  # re-wrap
         self.tree.itemChanged.connect(self._ticked)
         self.tree.currentItemChanged.connect(self._show_current)
         self.tree.itemDoubleClicked.connect(self._toggle)
@@ -169,6 +191,7 @@ class QuestionBankDialog(QDialog):
 
     def _filter(self, *_args) -> None:
         needle = self.search.text().strip().casefold()
+        found = 0
         for i in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(i)
             unit_hit = needle in top.text(0).casefold()
@@ -182,6 +205,11 @@ class QuestionBankDialog(QDialog):
                 item.setHidden(not hit)
                 shown += hit
             top.setHidden(shown == 0)
+            found += shown
+        if self.tree.topLevelItemCount():
+            self.empty.setText(f"No question matches “{self.search.text().strip()}”."
+                               if not found else "")
+            self.empty.setVisible(not found)
 
     def _items(self):
         it = QTreeWidgetItemIterator(self.tree)
