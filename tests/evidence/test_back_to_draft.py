@@ -132,3 +132,64 @@ def test_once_signed_nothing_changes_it(demo_store, ready):
         demo_store.write_now(map_criteria, record_id, {acs[1]: "met"})
     assert demo_store.read(state_of, record_id) == "signed"
     assert back_to_draft_events(demo_store, record_id) == []
+
+
+# -- in the editor ---------------------------------------------------------------------------
+
+def test_the_editor_shows_draft_again_after_each_kind_of_change(qtbot, demo_store, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from app.caseload.profile import set_up
+    from ui.main_window import MainWindow
+
+    demo_store.write_now(set_up, "Alex", "assessor", "Riverside", "")
+    enrolment_id, learner_id, unit_id, _other = demo_store.read(enrolment_with_rules)
+    win = MainWindow(demo_store)
+    qtbot.addWidget(win)
+    win.show()
+    win.open_learner(learner_id)
+    win.page.tabs.setCurrentWidget(win.page.evidence)
+    panel = win.page.evidence
+    panel.method.setCurrentIndex(panel.method.findData("Obs"))
+    qtbot.mouseClick(panel.new_button, Qt.LeftButton)
+    editor, bar = panel.editor, panel.editor.signing_bar
+    record_id = editor.record.id
+
+    def mark_ready():
+        qtbot.mouseClick(bar.ready_button, Qt.LeftButton)
+        qtbot.waitUntil(lambda: bar.where.text() == "Ready for signatures")
+        assert demo_store.read(state_of, record_id) == "ready"
+        assert "Ready for signatures" in panel.list.currentItem().text()
+
+    def shows_draft():
+        qtbot.waitUntil(lambda: demo_store.read(state_of, record_id) == "draft")
+        qtbot.waitUntil(lambda: bar.where.text() == "Draft")
+        assert editor.state_label.text().startswith("Draft ·")
+        assert bar.ready_button.text() == "✓ Ready for signatures"
+        assert not bar.sign_button.isEnabled()
+        qtbot.waitUntil(lambda: panel.list.currentItem().text().endswith("Draft"))
+
+    mark_ready()
+    assert "Any change puts it back to draft" in bar.who.text()
+    qtbot.wait(200)   # let the layout settle before looking
+    win.grab().save(str(tmp_path / "ready.png"))
+    qtbot.keyClicks(editor.common["location"], "Customer desk")        # typing
+    shows_draft()
+    assert demo_store.read(get_record, record_id).location == "Customer desk"
+    assert editor.common["location"].text() == "Customer desk"          # typing not disturbed
+
+    mark_ready()
+    editor.tabs.setCurrentWidget(editor.picker)                          # an AC ticked
+    next(editor.picker.ac_items()).setCheckState(1, Qt.Checked)
+    shows_draft()
+
+    mark_ready()
+    editor.tabs.setCurrentWidget(editor.files)                           # a file attached
+    photo = tmp_path / "till-receipt.jpg"
+    photo.write_bytes(b"\xff\xd8\xff-a-receipt")
+    editor.files.attach_paths([str(photo)])
+    shows_draft()
+    qtbot.wait(200)
+    win.grab().save(str(tmp_path / "draft.png"))
+    assert len(back_to_draft_events(demo_store, record_id)) == 3
+    win.close()

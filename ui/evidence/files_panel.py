@@ -22,6 +22,7 @@ from app.evidence.records import RecordView
 from ui.bridge import Bridge
 from ui.evidence.mic_recorder import MicRecorder
 from ui.evidence.camera_dialog import TakePhoto
+from ui.evidence.clip_lengths import ClipLengths
 from ui.widgets import ProblemLabel, label, shrinkable
 
 # Copies run here, one at a time, so the window never waits on a 2 GB video.
@@ -78,6 +79,8 @@ class FilesPanel(QWidget):
         self.message = ProblemLabel()
         self.message.setObjectName("files_problem")
         layout.addWidget(self.message)
+        self.lengths = ClipLengths(bridge, self.message, self)   # unknown lengths; video cap
+        self.lengths.measured.connect(self.attached)
         self.list = QListWidget(objectName="file_list")
         self.list.setIconSize(QSize(96, 72))
         self.list.itemDoubleClicked.connect(lambda *_: self.open_selected())
@@ -168,6 +171,7 @@ class FilesPanel(QWidget):
         self.attach_button.setEnabled(not locked)
         self.remove_button.setEnabled(not locked)
         self.take_photo.set_locked(locked)
+        self.lengths.measure(record, self.views)
         if record.method == "PD":
             mapped = self.bridge.store.read(mappings_of, record.id)
             self.ac_choice.clear()
@@ -198,6 +202,7 @@ class FilesPanel(QWidget):
         if self.record is not None and self.record.id == record_id:
             self.message.show_problem(None)
             self.refresh()
+            self.lengths.warn_if_over(record_id, attachment_id)
         self.attached.emit(record_id)
 
     def _failed(self, exc: Exception) -> None:
@@ -224,14 +229,19 @@ class FilesPanel(QWidget):
         if view is None:
             return
         self.last_removed = view.id
+        record_id = self.record.id
         self.bridge.write(remove_attachment, view.id,
-                          on_done=lambda _r: (self.refresh(), self.undo_button.show()),
+                          on_done=lambda _r: (self.refresh(), self.undo_button.show(),
+                                              self.attached.emit(record_id)),
                           on_error=self._failed)
 
     def undo_remove(self) -> None:
         if self.last_removed:
+            record_id = self.record.id
             self.bridge.write(restore_attachment, self.last_removed,
-                              on_done=lambda _r: (self.refresh(), self.undo_button.hide()))
+                              on_done=lambda _r: (self.refresh(), self.undo_button.hide(),
+                                                  self.attached.emit(record_id)),
+                              on_error=self._failed)
 
     # -- playback and bookmarks -----------------------------------------------------------
     def _load_media(self, view) -> None:

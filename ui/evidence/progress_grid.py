@@ -30,7 +30,8 @@ class ProgressGrid(QWidget):
         self.heading.setObjectName("progress_heading")
         layout.addWidget(self.heading)
         layout.addWidget(label("○ not started (red) · ◐ working towards (amber) · ● met (green) · "
-                               "⚠ n: required methods outstanding (see “What's still needed”). "
+                               "⚠ n: assessment rules not yet met, such as a required method or the "
+                               "video cap (see “What's still needed”). "
                                "Hover a cell for the criterion and the records covering it.", "hint"))
         self.table = QTableWidget(objectName="progress_grid")
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)

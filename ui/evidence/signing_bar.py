@@ -79,7 +79,8 @@ class SigningBar(QFrame):
             self.who.setText("Still to sign: " + ", ".join(self.to_sign) + ".")
         elif state == "ready":
             self.where.setText("Ready for signatures")
-            self.who.setText("To sign: " + ", ".join(self.to_sign) + ". Any change still saves.")
+            self.who.setText("To sign: " + ", ".join(self.to_sign) + ". Any change puts it back "
+                             "to draft.")
         else:
             self.where.setText("Draft")
             self.who.setText("Mark it ready when it is complete; then the "
