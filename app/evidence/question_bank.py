@@ -31,11 +31,13 @@ ANSWER_LIMIT = 4000
 REFS_LIMIT = 200
 
 
+def unit_name(number: str) -> str:
+    """'205' -> 'Unit 205'; SFJ prints its numbers as 'Unit 12' already."""
+    return number if number.lower().startswith("unit") else f"Unit {number}"
+
+
 def unit_label(number: str, title: str) -> str:
-    """'205', 'Provide customer service' -> 'Unit 205: Provide customer service'
-    (SFJ prints its numbers as 'Unit 12' already)."""
-    name = number if number.lower().startswith("unit") else f"Unit {number}"
-    return f"{name}: {title}"
+    return f"{unit_name(number)}: {title}"
 
 
 def _same_question(text: str) -> str:
@@ -84,7 +86,7 @@ def _clean_refs(session: Session, unit: Unit, text: str) -> tuple[str, str | Non
         return text, problem
     tokens = [t for t in re.split(r"[,;/\s]+", text.strip())
               if t and t.casefold() not in ("ac", "acs", "lo", "and", "&")]
-    tokens = [t.rstrip(".") for t in tokens]
+    tokens = [re.sub(r"^(?:ac|lo)(?=\d)", "", t, flags=re.I).rstrip(".") for t in tokens]  # "AC1.2"
     acs = session.scalars(select(AssessmentCriterion.number).where(
         AssessmentCriterion.unit_id == unit.id)).all()
     los = session.scalars(select(LearningOutcome.number).where(
@@ -94,7 +96,7 @@ def _clean_refs(session: Session, unit: Unit, text: str) -> tuple[str, str | Non
     if unknown:
         ordered = sorted(acs, key=ac_sort_key)
         span = f"; its ACs run from {ordered[0]} to {ordered[-1]}" if ordered else ""
-        return text, (f"{unit_label(unit.number, unit.title).split(':')[0]} has no AC "
+        return text, (f"{unit_name(unit.number)} has no AC "
                       f"{', '.join(unknown)}{span}.")
     unique = sorted(dict.fromkeys(tokens), key=ac_sort_key)
     return ", ".join(unique), None
@@ -141,10 +143,6 @@ def _checked(session: Session, unit: Unit, question: str, expected_answer: str,
     return question, expected_answer, refs
 
 
-def _unit_name(unit: Unit) -> str:
-    return unit_label(unit.number, unit.title).split(":")[0]
-
-
 # -- changes ----------------------------------------------------------------------------------
 
 def add_question(session: Session, unit_id: str, question: str, expected_answer: str = "",
@@ -159,7 +157,7 @@ def add_question(session: Session, unit_id: str, question: str, expected_answer:
     session.add(entry)
     session.flush()
     record_event(session, "created", AUDIT_TYPE, entry.id,
-                 summary=summary or f"Question added to the bank for {_unit_name(unit)}")
+                 summary=summary or f"Question added to the bank for {unit_name(unit.number)}")
     return entry.id
 
 
@@ -188,7 +186,7 @@ def update_question(session: Session, entry_id: str, *, question: str | None = N
     if new != old:
         entry.question, entry.expected_answer, entry.criterion_refs = new
         record_event(session, "changed", AUDIT_TYPE, entry.id,
-                     summary=f"Bank question edited ({_unit_name(unit)})")
+                     summary=f"Bank question edited ({unit_name(unit.number)})")
 
 
 def delete_question(session: Session, entry_id: str) -> None:
@@ -233,7 +231,7 @@ def save_from_record(session: Session, record_id: str, row_index: int, unit_id: 
     unit = _live_unit(session, unit_id)
     return add_question(session, unit_id, text, expected_answer, criterion_refs,
                         summary=f"Question from {record.portfolio_ref} added to the bank "
-                                f"for {_unit_name(unit)}")
+                                f"for {unit_name(unit.number)}")
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -251,7 +249,7 @@ def questions_for_units(session: Session, unit_ids: list[str]) -> list[UnitQuest
         or_(*where), QuestionBankEntry.deleted_at.is_(None))
         .order_by(QuestionBankEntry.created_at)).all()
     source_ids = {e.unit_id for e in entries}
-    sources = {u.id: f"{body}, {_unit_name(u)}" for u, body in session.execute(
+    sources = {u.id: f"{body}, {unit_name(u.number)}" for u, body in session.execute(
         select(Unit, SpecPack.awarding_body).join(SpecPack, SpecPack.id == Unit.pack_row_id)
         .where(Unit.id.in_(source_ids)))} if source_ids else {}
     out = []

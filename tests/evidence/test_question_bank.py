@@ -117,7 +117,7 @@ def test_editing_a_question_keeps_its_unit_and_refuses_a_twin(catalogue_store):
     a = catalogue_store.write_now(add_question, u201, "What targets are you set?")
     catalogue_store.write_now(add_question, u201, "Who sets your targets?")
     catalogue_store.write_now(update_question, a, question="What targets are you set at work?",
-                              criterion_refs="2.1", expected_answer="Names two targets.")
+                              criterion_refs="AC2.1", expected_answer="Names two targets.")
     (q1, q2) = bank(catalogue_store, u201)[u201].questions
     assert (q1.question, q1.criterion_refs, q1.expected_answer) == (
         "What targets are you set at work?", "2.1", "Names two targets.")
