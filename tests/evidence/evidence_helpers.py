@@ -4,7 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.models import (
-    AssessmentCriterion, AssessmentRule, Enrolment, EnrolmentUnit, LearningOutcome, Unit,
+    AssessmentCriterion, AssessmentRule, Enrolment, EnrolmentUnit, LearningOutcome,
+    Qualification, Unit,
 )
 
 
@@ -44,3 +45,18 @@ def required_obs_lo(session, unit_id):
 
 def unit_number(session, unit_id):
     return session.get(Unit, unit_id).number
+
+
+def fresh_2794_enrolment(session):
+    """A new learner on C&G 2794 with the demo's unit choice and an empty portfolio (the
+    demo's own learners may already have evidence that would muddy the totals)."""
+    from app.caseload.enrolments import choose_units, chosen_unit_ids, enrol
+    from app.caseload.learners import save_learner
+    existing = next(e for e in session.scalars(select(Enrolment).order_by(Enrolment.created_at))
+                    if session.get(Qualification, e.qualification_id).ab_number == "2794-02")
+    existing_id = existing.id
+    learner_id = save_learner(session, None, {"given_names": "Grace", "family_name": "Okoye"})
+    enrolment_id = enrol(session, learner_id, existing.qualification_id,
+                         registration_number="CG-9001", assessor_id=existing.assessor_id)
+    choose_units(session, enrolment_id, chosen_unit_ids(session, existing_id))
+    return enrolment_id, "Grace Okoye", learner_id

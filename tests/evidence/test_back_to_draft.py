@@ -189,7 +189,15 @@ def test_the_editor_shows_draft_again_after_each_kind_of_change(qtbot, demo_stor
     photo.write_bytes(b"\xff\xd8\xff-a-receipt")
     editor.files.attach_paths([str(photo)])
     shows_draft()
+
+    mark_ready()                         # typing, then Sign… before the autosave timer fires
+    editor.tabs.setCurrentIndex(0)
+    qtbot.keyClicks(editor.common["title"], " at the till")
+    assert bar.sign() is None and bar.dialog is None
+    shows_draft()
+    assert "back to draft" in bar.problem.text() and bar.problem.isVisible()
+    assert demo_store.read(get_record, record_id).title == "Observation at the till"
     qtbot.wait(200)
     win.grab().save(str(tmp_path / "draft.png"))
-    assert len(back_to_draft_events(demo_store, record_id)) == 3
+    assert len(back_to_draft_events(demo_store, record_id)) == 4
     win.close()

@@ -19,6 +19,7 @@ from app.evidence.video_cap import length_in_words, video_cap, video_cap_of_reco
 from app.models import Enrolment, Learner, Qualification
 from app.signing.amend import amend
 from app.signing.sign import sign_record
+from evidence_helpers import fresh_2794_enrolment
 from media_files import write_au, write_mp4, write_wav
 
 DAY = date.today() - timedelta(days=3)
@@ -35,7 +36,8 @@ def enrolment_on(session, ab_number):
 
 @pytest.fixture
 def cg(demo_store):
-    return demo_store.read(enrolment_on, "2794-02")
+    enrolment_id, name, _learner = demo_store.write_now(fresh_2794_enrolment)
+    return enrolment_id, name
 
 
 def clip(store, enrolment_id, tmp_path, name, seconds, method="Ot"):

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from app.caseload.profile import set_up
 from app.evidence.attachments import attachments_of
-from evidence_helpers import enrolment_with_rules
+from evidence_helpers import fresh_2794_enrolment
 from media_files import write_au, write_mp4
 from ui.main_window import MainWindow
 
@@ -18,7 +18,7 @@ OVER = "Video clips: 12 min 30 s of the 10 minutes allowed."
 @pytest.fixture
 def editor(qtbot, demo_store):
     demo_store.write_now(set_up, "Alex", "assessor", "Riverside", "")
-    _enrolment, learner_id, *_ = demo_store.read(enrolment_with_rules)   # C&G 2794
+    *_, learner_id = demo_store.write_now(fresh_2794_enrolment)   # C&G 2794, no evidence yet
     win = MainWindow(demo_store)
     qtbot.addWidget(win)
     win.show()

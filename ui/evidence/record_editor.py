@@ -265,6 +265,7 @@ class RecordEditor(QWidget):
         if self._timer.isActive() and self.record is not None:
             self._timer.stop()
             self.bridge.store.write_now(autosave_record, self.record.id, self.values())
+            self._follow_state(self.record.id)
             self.saved.emit(self.record.id)
 
     def hideEvent(self, event) -> None:

@@ -7,7 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout
 
-from app.evidence.records import RecordView, set_record_state
+from app.evidence.records import RecordView, set_record_state, state_of
 from app.signing.evidence_states import still_to_sign
 from ui.signing import open_signing
 from ui.signing.audit_trail_view import open_audit_trail
@@ -98,9 +98,10 @@ class SigningBar(QFrame):
     def toggle_ready(self) -> None:
         if self.record is None or self.record.state == "signed":
             return
+        # Chosen before saving pending typing: that save may itself put a ready record back.
+        target = "draft" if self.record.state == "ready" else "ready"
         self.before_action()
         record_id = self.record.id
-        target = "draft" if self.record.state == "ready" else "ready"
         self.bridge.write(set_record_state, record_id, target,
                           on_done=lambda _r: self.state_changed.emit(record_id),
                           on_error=lambda exc: self.problem.show_problem(
@@ -110,6 +111,13 @@ class SigningBar(QFrame):
         if self.record is None or not self.sign_button.isEnabled() or not self.sign_button.isVisible():
             return None
         self.before_action()   # what is signed must be what is on screen
+        record_id = self.record.id
+        if self.bridge.store.read(state_of, record_id) == "draft":
+            # Saving what was on screen changed a ready record, so it went back to draft.
+            self.state_changed.emit(record_id)
+            self.problem.show_problem("It changed after it was marked ready, so it is back to "
+                                      "draft: check it, then mark it ready again to sign.")
+            return None
         self.dialog = open_signing(self.window(), self.bridge, "evidence_record", self.record.id,
                                    on_signed=self.signed.emit)
         return self.dialog
