@@ -85,6 +85,10 @@ def map_criteria(session: Session, record_id: str, criteria: dict[str, str],
     problems = {}
     lo_numbers = dict(session.execute(select(LearningOutcome.id, LearningOutcome.number).where(
         LearningOutcome.id.in_({c.lo_id for c in acs.values()}))).all())
+    # One query for the units that bar this method at all, not one per AC mapped.
+    barring = set(session.scalars(select(AssessmentRule.unit_id).where(
+        AssessmentRule.unit_id.in_({c.unit_id for c in acs.values()}),
+        AssessmentRule.kind == "barred", AssessmentRule.method == record.method)))
     for criterion_id, status in criteria.items():
         ac = acs.get(criterion_id)
         if ac is None:
@@ -94,7 +98,8 @@ def map_criteria(session: Session, record_id: str, criteria: dict[str, str],
         elif status not in MAPPING_STATUSES:
             problems[criterion_id] = "A mapping is either 'working towards' or 'met'."
         else:
-            reason = barred_reason(session, ac.unit_id, record.method, lo_numbers.get(ac.lo_id))
+            reason = barred_reason(session, ac.unit_id, record.method, lo_numbers.get(ac.lo_id)) \
+                if ac.unit_id in barring else None
             if reason:
                 problems[criterion_id] = reason
     if problems:
