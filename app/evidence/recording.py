@@ -35,6 +35,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.evidence.attachments import CHUNK, StoredFile, _fsync_dir, add_attachment, blob_path
+from app.evidence.media_duration import playing_time_ms
 from app.models.evidence import Attachment, EvidenceRecord
 
 JOURNAL_DIR = ".recordings"
@@ -210,7 +211,8 @@ def _adopt(attachments_dir: Path, manifest_path: Path, manifest: dict, wav_path:
             os.chmod(wav_path, 0o444)
             os.replace(wav_path, target)
             _fsync_dir(target.parent)
-    return StoredFile(sha, int(manifest["size"]), manifest["name"], MEDIA_TYPE, "audio")
+    return StoredFile(sha, int(manifest["size"]), manifest["name"], MEDIA_TYPE, "audio",
+                      playing_time_ms(blob_path(attachments_dir, sha)))
 
 
 def link_recording(session: Session, record_id: str, stored: StoredFile) -> str:

@@ -40,6 +40,7 @@ def test_a_stopped_recording_is_one_wav_attached_to_its_record(demo_store, discu
     [stored] = demo_store.read(attachments_of, discussion)
     assert stored.id == attachment_id and stored.original_name == journal.name
     assert stored.kind == "audio" and stored.size == HEADER_BYTES + 2500 * 32
+    assert stored.duration_ms == 2500
     with wave.open(str(blob_path(demo_store.attachments_dir, stored.sha256))) as wav:
         assert (wav.getframerate(), wav.getnchannels(), wav.getnframes()) == (16000, 1, 40000)
         assert wav.readframes(2) == tone(0.25)[:4]
