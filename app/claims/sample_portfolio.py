@@ -13,7 +13,7 @@ from app.claims.sign_off import sign_off_unit, sign_offs_of
 from app.documents.sample import signature_png
 from app.evidence.mapping import map_criteria
 from app.evidence.records import autosave_record, create_record
-from app.models.evidence import JUDGEMENT_FLAGS
+from app.models.evidence import JUDGEMENT_FLAGS, EvidenceRecord
 from app.models import (
     AssessmentCriterion, AssessmentRule, Enrolment, EnrolmentUnit, Learner, Unit,
 )
@@ -95,11 +95,14 @@ def complete_unit(session: Session, enrolment_id: str, unit_id: str, *, on: date
 
 def build_claim_ready_learner(session: Session, *, units: int = 10, records: int = 150,
                               learner_id: str | None = None) -> dict:
-    """One demo learner with `units` units complete over `records` signed records, each unit
-    signed off and a signed claim over them. Returns ids for the caller."""
-    if learner_id is None:
-        enrolment = session.scalars(select(Enrolment).where(Enrolment.deleted_at.is_(None))
-                                    .order_by(Enrolment.created_at)).first()
+    """One demo learner (the first with no evidence yet, unless `learner_id` is given) with
+    `units` units complete over `records` signed records, each unit signed off and a signed
+    claim over them. Returns ids for the caller."""
+    if learner_id is None:   # a portfolio of its own: the demo gives most learners evidence
+        enrolment = session.scalars(select(Enrolment).where(
+            Enrolment.deleted_at.is_(None),
+            ~select(EvidenceRecord.id).where(EvidenceRecord.enrolment_id == Enrolment.id).exists())
+            .order_by(Enrolment.created_at)).first()
     else:
         enrolment = session.scalars(select(Enrolment).where(
             Enrolment.learner_id == learner_id, Enrolment.deleted_at.is_(None))).first()
