@@ -18,7 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--centre-number", default="")
     p.set_defaults(run=_setup)
 
-    p = sub.add_parser("demo", help="load the demo caseload (learners, employers, enrolments)")
+    p = sub.add_parser("demo", help="load the demo caseload (learners, employers, enrolments, "
+                                     "evidence)")
     p.set_defaults(run=_demo)
 
     p = sub.add_parser("learners", help="list the caseload")
@@ -43,7 +44,8 @@ def _demo(store, args) -> int:
     store.write_now(load_bundled_packs)
     result = store.write_now(load_demo_caseload)
     print(f"Demo caseload loaded: {result['learners']} learners, {result['employers']} employers, "
-          f"{result['qualifications']} qualifications to enrol on.")
+          f"{result['qualifications']} qualifications to enrol on, "
+          f"{result['evidence_records']} evidence records.")
     return 0
 
 

@@ -55,7 +55,8 @@ def make_uln(rng: random.Random) -> str:
 
 
 def load_demo_caseload(session: Session) -> dict:
-    """Adds the demo caseload. Safe to run twice: learners already present are skipped."""
+    """Adds the demo caseload. Safe to run twice: learners already present are skipped, and
+    evidence is only added to a demo learner whose portfolio is empty."""
     rng = random.Random(2794)
     if current_profile(session) is None:
         set_up(session, "Alex Morgan", "assessor", "Riverside Training (demo)", "RT-04412")
@@ -75,13 +76,16 @@ def load_demo_caseload(session: Session) -> dict:
     quals = [q for q in session.scalars(select(Qualification).order_by(Qualification.sort_order))
              if q.kind == "qualification"]
     added = 0
+    demo_learners: list[tuple[str, str]] = []
     for index, (given, family, dob, place) in enumerate(LEARNERS):
         uln = make_uln(rng)
         qual = quals[index % len(quals)] if quals else None
         # Units are drawn for every learner, present or not, so the random sequence (and with
         # it the next learner's ULN) is the same on a second load and nobody is added twice.
         chosen = _demo_units(session, qual, index, rng) if qual else set()
-        if session.scalars(select(Learner).where(Learner.uln == uln)).first():
+        known = session.scalars(select(Learner.id).where(Learner.uln == uln)).first()
+        if known:
+            demo_learners.append((known, place))
             continue
         start = date(2026, 1, 12) + timedelta(days=21 * index)
         employer_id = employer_ids[index % len(employer_ids)]
@@ -96,6 +100,7 @@ def load_demo_caseload(session: Session) -> dict:
             "notes": "Works part-time; prefers morning visits." if index % 3 == 0 else "",
         })
         added += 1
+        demo_learners.append((learner_id, place))
         if qual:
             enrolment_id = enrol(session, learner_id, qual.id,
                                  registration_number=f"{qual.ab_number or 'REG'}-{5000 + index}",
@@ -103,7 +108,12 @@ def load_demo_caseload(session: Session) -> dict:
                                  start_date=start.isoformat())
             choose_units(session, enrolment_id, chosen)
     add_starter_questions(session)
-    return {"learners": added, "employers": len(employer_ids), "qualifications": len(quals)}
+    # Imported here: evidence and signing are only needed when the demo is loaded, and every
+    # command line start imports this module.
+    from app.caseload.demo_evidence import add_demo_evidence
+    records = add_demo_evidence(session, demo_learners)
+    return {"learners": added, "employers": len(employer_ids), "qualifications": len(quals),
+            "evidence_records": records}
 
 
 def _demo_units(session: Session, qual: Qualification, index: int, rng: random.Random) -> set[str]:

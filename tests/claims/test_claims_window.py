@@ -7,15 +7,15 @@ from datetime import date, timedelta
 
 from pypdf import PdfReader
 from PySide6.QtCore import QPoint, Qt
-from sqlalchemy import select
 
 from app.claims.claim import claims_of
 from app.claims.sample_portfolio import complete_unit
 from app.claims.sign_off import sign_offs_of, unit_readiness
-from app.models import Enrolment, Learner, Qualification
+from app.models import Learner, Qualification
 from app.signing.sign import signing_status
 from ui.bridge import Bridge
 from ui.claims.claims_panel import ClaimsPanel
+from tests.evidence.evidence_helpers import empty_enrolments
 
 
 def draw(qtbot, pad, points):
@@ -36,7 +36,8 @@ def sign_all(qtbot, store, dialog, record_type, record_id, roles):
 
 
 def _learner(session):
-    for e in session.scalars(select(Enrolment).order_by(Enrolment.created_at)):
+    """A C&G 2794 learner whose portfolio the demo leaves empty."""
+    for e in empty_enrolments(session):
         if session.get(Qualification, e.qualification_id).ab_number == "2794-02":
             return e.id, e.learner_id, session.get(Learner, e.learner_id).full_name
 

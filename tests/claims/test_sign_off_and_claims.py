@@ -19,16 +19,18 @@ from app.claims.sample_portfolio import build_claim_ready_learner, complete_unit
 from app.claims.sign_off import (
     record_iqa_sample, sign_off_unit, sign_offs_of, unit_readiness,
 )
-from app.models import Enrolment, Learner, Qualification
+from app.models import Learner, Qualification
 from app.models.claims import Claim
 from app.models.evidence import EvidenceRecord
 from app.documents.words import in_words
+from tests.evidence.evidence_helpers import empty_enrolments
 
 DAY = date.today() - timedelta(days=3)
 
 
 def _enrolment(session, ab_number="2794-02"):
-    for e in session.scalars(select(Enrolment).order_by(Enrolment.created_at)):
+    """A learner on the qualification whose portfolio the demo leaves empty."""
+    for e in empty_enrolments(session):
         if session.get(Qualification, e.qualification_id).ab_number == ab_number:
             return e.id, session.get(Learner, e.learner_id).full_name
     raise AssertionError("demo caseload has no such enrolment")

@@ -3,17 +3,37 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.caseload.demo_evidence_plans import PLANS
 from app.models import (
     AssessmentCriterion, AssessmentRule, Enrolment, EnrolmentUnit, LearningOutcome,
-    Qualification, Unit,
+    Qualification, SpecPack, Unit,
 )
+
+
+def empty_enrolments(session):
+    """The enrolments the demo leaves without evidence (the last learner on each
+    qualification), in demo order, so a test's first record is OBS-001 and its signatures
+    the only ones on the learner. Worked out from the demo's plans, not from what is in the
+    portfolio, so the answer stays the same after the test adds records."""
+    slots: dict[str, int] = {}
+    out = []
+    for enrolment, pack in session.execute(
+            select(Enrolment, SpecPack.pack_id)
+            .join(Qualification, Qualification.id == Enrolment.qualification_id)
+            .join(SpecPack, SpecPack.id == Qualification.pack_row_id)
+            .order_by(Enrolment.created_at)):
+        slot = slots.get(pack, 0)
+        slots[pack] = slot + 1
+        if slot >= len(PLANS.get(pack, [])):
+            out.append(enrolment)
+    return out
 
 
 def enrolment_with_rules(session):
     """(enrolment_id, learner_id, unit_with_barred_sim_and_required_obs, another_unit):
-    a C&G 2794 enrolment whose chosen units include one barring simulation unit-wide and
-    requiring observation for an LO."""
-    for e in session.scalars(select(Enrolment).order_by(Enrolment.created_at)):
+    a C&G 2794 enrolment with no evidence yet whose chosen units include one barring
+    simulation unit-wide and requiring observation for an LO."""
+    for e in empty_enrolments(session):
         units = session.scalars(select(EnrolmentUnit.unit_id).where(
             EnrolmentUnit.enrolment_id == e.id, EnrolmentUnit.deleted_at.is_(None))).all()
         for unit_id in units:

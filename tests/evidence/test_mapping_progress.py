@@ -143,11 +143,15 @@ def test_caseload_rows_carry_progress_and_last_evidence(setting):
     from datetime import date
     from app.caseload.queries import caseload_rows
     store, enrolment_id, learner_id, ruled, other = setting
+    others_before = {r.learner_id: (r.progress_percent, r.last_evidence)
+                     for r in store.read(caseload_rows) if r.learner_id != learner_id}
+    assert any(percent > 0 for percent, _ in others_before.values())   # the demo's evidence
     record = store.write_now(create_record, enrolment_id, "Obs")
     store.write_now(autosave_record, record, {"date": "02/11/2026"})
     store.write_now(map_criteria, record, {c: "met" for c in store.read(criteria_of, ruled)})
     row = next(r for r in store.read(caseload_rows) if r.learner_id == learner_id)
     assert row.last_evidence == date(2026, 11, 2)
     assert row.progress_percent == store.read(enrolment_progress, enrolment_id).percent > 0
-    others = [r for r in store.read(caseload_rows) if r.learner_id != learner_id]
-    assert all(r.progress_percent == 0 and r.last_evidence is None for r in others)
+    others = {r.learner_id: (r.progress_percent, r.last_evidence)
+              for r in store.read(caseload_rows) if r.learner_id != learner_id}
+    assert others == others_before

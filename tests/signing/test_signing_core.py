@@ -105,6 +105,8 @@ def test_editing_a_signed_record_is_refused_by_the_operation(demo_store):
 def test_database_triggers_refuse_changes_to_signed_rows(demo_store):
     rid = demo_store.write_now(make_record)
     demo_store.write_now(sign_record, EV, rid, **drawn("Amelia Hughes", "learner"))
+    with demo_store.reading() as s:
+        signatures = s.query(Signature).count()      # the demo's own and this one
     db = demo_store.db_path
     for sql in (f"UPDATE evidence_record SET title = 'forged' WHERE id = '{rid}'",
                 f"UPDATE evidence_record SET deleted_at = '2026-01-01' WHERE id = '{rid}'",
@@ -123,7 +125,8 @@ def test_database_triggers_refuse_changes_to_signed_rows(demo_store):
                 "kind, caption, created_at, updated_at, version, device_id) VALUES ('a', "
                 f"'{rid}', '{'0' * 64}', 'x', 'x', 0, 'file', '', 'x', 'x', 1, 'x')")
     with demo_store.reading() as s:
-        assert s.query(Signature).count() == 1
+        assert s.query(Signature).count() == signatures
+        assert s.query(Signature).filter_by(record_id=rid, signer_name="Amelia Hughes").count() == 1
 
 
 def test_unsigned_records_stay_editable_under_the_triggers(demo_store):
