@@ -20,6 +20,7 @@ from app.evidence.attachments import (
 from app.evidence.mapping import mappings_of
 from app.evidence.records import RecordView
 from ui.bridge import Bridge
+from ui.evidence.clock_text import mmss, parse_mmss
 from ui.evidence.mic_recorder import MicRecorder
 from ui.evidence.camera_dialog import TakePhoto
 from ui.evidence.clip_lengths import ClipLengths
@@ -28,22 +29,6 @@ from ui.widgets import ProblemLabel, label, shrinkable
 # Copies run here, one at a time, so the window never waits on a 2 GB video.
 _copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldfolio-attach")
 KIND_MARK = {"photo": "▣", "audio": "♪", "video": "▶", "file": "▤"}
-
-
-def mmss(ms: int) -> str:
-    seconds = max(0, ms // 1000)
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def parse_mmss(text: str) -> int | None:
-    try:
-        parts = [int(p) for p in text.strip().split(":")]
-    except ValueError:
-        return None
-    seconds = 0
-    for p in parts:
-        seconds = seconds * 60 + p
-    return seconds * 1000
 
 
 class FilesPanel(QWidget):
@@ -158,8 +143,11 @@ class FilesPanel(QWidget):
         self.views = self.bridge.store.read(attachments_of, record.id)
         self.list.clear()
         for v in self.views:
+            # Length and caption are what an IQA asks about a clip or a photo.
+            length = f", {mmss(v.duration_ms)}" if v.duration_ms else ""
+            caption = f"\n    {v.caption}" if v.caption else ""
             item = QListWidgetItem(f"{KIND_MARK.get(v.kind, '▤')} {v.original_name}   "
-                                   f"({v.kind}, {_size(v.size)})")
+                                   f"({v.kind}{length}, {_size(v.size)}){caption}")
             item.setData(Qt.UserRole, v.id)
             if v.kind == "photo":
                 image = QImage(str(blob_path(self.bridge.store.attachments_dir, v.sha256)))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QProgressBar, QPushButton,
 
 from app.evidence.recording import PcmFormat, RecordingJournal, finish, peak_level
 from ui.bridge import Bridge
+from ui.evidence.clock_text import mmss
 from ui.widgets import label, shrinkable
 
 _finisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recording-finish")
@@ -33,11 +34,6 @@ def stop_all_recordings() -> None:
     """Closing Fieldfolio: every recording in progress is finished and attached first."""
     for recorder in list(_active):
         recorder.stop(wait=True)
-
-
-def mmss(ms: int) -> str:
-    seconds = max(0, ms) // 1000
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def choose_format(device) -> tuple[QAudioFormat, PcmFormat]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.evidence.recording import interrupted_recordings, record_label, recover
-from ui.evidence.mic_recorder import _finisher, mmss
+from ui.evidence.clock_text import mmss
+from ui.evidence.mic_recorder import _finisher
 
 
 def _recover_all(store) -> list[str]:
