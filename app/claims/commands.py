@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.claims.export import build_print_job, note_export, write_pdf
 from app.claims.print import WHAT
 
 
@@ -23,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _pdf(store, args) -> int:
+    from app.claims.export import build_print_job, note_export, write_pdf
     job = build_print_job(store, args.learner, args.what, args.claim)
     path = write_pdf(args.out, job.pdf)
     store.write_now(note_export, job, "exported", str(path))
