@@ -137,6 +137,9 @@ def _write_plan(session: Session, enrolment: Enrolment, place: str,
         record_id = create_record(session, enrolment.id, spec.method, title=_fill(spec.title, words),
                                   on=_dated(days_ago, enrolment.start_date),
                                   location=_fill(spec.location, words))
+        # Held while it is written: each operation below finds it in the session instead of
+        # reading it again (an unreferenced row drops out of SQLAlchemy's identity map).
+        record = session.get(EvidenceRecord, record_id)
         fields = {"details": _fill(spec.details, words)}
         if state != "draft":              # the assessor has judged a finished record
             fields.update({flag: True for flag in JUDGEMENT_FLAGS})
@@ -145,13 +148,13 @@ def _write_plan(session: Session, enrolment: Enrolment, place: str,
         if state != "draft":
             set_record_state(session, record_id, "ready")
         if state == "signed":
-            to_sign.append(record_id)
+            to_sign.append(record)
     if to_sign:
         me = current_profile(session)
         signers = {"learner": learner.full_name, "witness": words["witness"]}
         if me is not None:
             signers["assessor"] = me.name
-        _sign(session, to_sign, signers)
+        _sign(session, [r.id for r in to_sign], signers)
     return len(plan)
 
 
@@ -165,12 +168,11 @@ def _sign(session: Session, record_ids: list[str], signers: dict[str, str]) -> N
         roles = [role for stage in status.stages for role in stage]
         if any(role not in signers or "drawn" not in policy.methods_for(role) for role in roles):
             continue
-        while status.next_roles:
-            for role in status.next_roles:
+        for stage in status.stages:       # the witness first, where there is one
+            for role in stage:
                 strokes, png = _scribble(signers[role])
                 sign_record(session, EVIDENCE, record_id, signer_name=signers[role], role=role,
                             method="drawn", strokes=strokes, image_png=png)
-            status = signing_status(session, EVIDENCE, record_id)
 
 
 @lru_cache(maxsize=16)
