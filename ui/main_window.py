@@ -212,7 +212,8 @@ class MainWindow(QMainWindow):
         def done(result):
             self.statusBar().showMessage(
                 f"Demo caseload loaded: {result['learners']} learners at "
-                f"{result['employers']} employers.", 8000)
+                f"{result['employers']} employers, {result['evidence_records']} evidence "
+                f"records.", 8000)
             self.caseload.refresh_filters()
             self.caseload.refresh()
             self.refresh_status()
