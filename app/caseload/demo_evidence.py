@@ -26,6 +26,7 @@ from app.models import (
     Qualification, SpecPack, StaffMember, Unit,
 )
 from app.models.evidence import JUDGEMENT_FLAGS, EvidenceRecord
+from app.signing.device_key import data_dir_of
 from app.signing.policy import current_policy
 from app.signing.sign import sign_record, signing_status
 
@@ -162,6 +163,10 @@ def _sign(session: Session, record_ids: list[str], signers: dict[str, str]) -> N
     """Each record signed by everyone it needs, by drawing, in the order the signing engine
     asks. Where a signer is not known here (a trainee assessor's countersigner) or the
     centre's policy does not take drawn signatures, the records stay ready to sign."""
+    try:
+        data_dir_of(session)
+    except RuntimeError:      # a database in memory has no folder for the signing key
+        return
     policy = current_policy(session)
     for record_id in record_ids:
         status = signing_status(session, EVIDENCE, record_id)

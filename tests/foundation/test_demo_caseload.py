@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from app.caseload.demo import load_demo_caseload
+from app.caseload.profile import set_up
 from app.caseload.demo_evidence_plans import COMPLETE_UNIT, PLANS, RECORDS
 from app.claims.sign_off import sign_off_unit, unit_readiness
 from app.db.store import Store
@@ -179,3 +180,18 @@ def test_the_demo_is_the_same_on_every_machine(catalogue_db, tmp_path):
             store.write_now(load_demo_caseload)
             seen.append(store.read(portfolio))
     assert seen[0] == seen[1] and len(seen[0]) == 40
+
+
+def test_a_trainee_assessors_demo_leaves_the_unit_ready_for_signatures(catalogue_store):
+    """A trainee's decisions need a countersigning assessor the demo cannot name, so the
+    demo signs nothing rather than half of it; the unit waits only for signatures."""
+    catalogue_store.write_now(set_up, "Robin Hale", "trainee_assessor", "Riverside", "")
+    catalogue_store.write_now(load_demo_caseload)
+    amelia = catalogue_store.read(_learner, "Amelia")
+    [progress] = catalogue_store.read(learner_progress, amelia.id)
+    readiness = {r.unit_number: r for r in catalogue_store.read(unit_readiness, progress.enrolment_id)}
+    [missing] = readiness[COMPLETE_UNIT[2]].missing
+    assert missing.startswith("Evidence not yet signed: OBS-001")
+    assert catalogue_store.read(lambda s: s.scalar(select(func.count()).select_from(Signature))) == 0
+    states = catalogue_store.read(lambda s: {r.state for r in _records(s, amelia.id)})
+    assert states == {"draft", "ready"}
