@@ -38,9 +38,9 @@ def add_demo_evidence(session: Session, learners: list[tuple[str, str]]) -> int:
     whose enrolment has any record already (the demo loaded before, or the user started)
     is left alone, so loading twice adds nothing. Returns how many records were added."""
     # Every operation asks who is using the laptop, for its audit event; holding those rows
-    # keeps them in the session, so each ask is not another query (a third of the time).
-    held = session.scalars(select(LocalSetting)).all() + session.scalars(select(StaffMember)).all() \
-        + session.scalars(select(Centre)).all()
+    # keeps them in the session, so each ask is not another query (a fifth of the time).
+    held = [*session.scalars(select(LocalSetting)), *session.scalars(select(StaffMember)),
+            *session.scalars(select(Centre))]
     slots: dict[str, int] = {}
     added = 0
     for learner_id, place in learners:
