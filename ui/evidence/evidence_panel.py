@@ -2,7 +2,7 @@
 grid and the visit plan ("what's still needed"), side by side with the learner in view."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QSplitter, QTabWidget,
@@ -71,6 +71,9 @@ class EvidencePanel(QWidget):
         self.list.setAlternatingRowColors(True)
         self.list.setWordWrap(True)   # where a record stands must be readable, not cut off
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        # Item heights are measured at the list's real width (see _fit_items): Qt's own guess
+        # cut off the state line ("Draft") under a title that wraps to two lines.
+        self.list.viewport().installEventFilter(self)
         self.list.currentItemChanged.connect(self._chosen)
         box.addWidget(self.list, 1)
         actions = QHBoxLayout()
@@ -143,6 +146,7 @@ class EvidencePanel(QWidget):
             if r.id == current:
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
+        self._fit_items()
         if current is None or self.current_record_id() != current:
             if self.list.count() and self.list.currentRow() < 0:
                 self.list.setCurrentRow(0)
@@ -152,6 +156,20 @@ class EvidencePanel(QWidget):
         self.grid.show_progress(progress)
         self.needed.show_progress(progress)
         self.delete_button.setEnabled(bool(records))
+
+    def _fit_items(self) -> None:
+        width = self.list.viewport().width() - 2 * self.list.spacing() - 8
+        metrics = self.list.fontMetrics()
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            rect = metrics.boundingRect(0, 0, max(width, 80), 10_000,
+                                        int(Qt.TextWordWrap), item.text())
+            item.setSizeHint(QSize(max(width, 80), rect.height() + 6))
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.list.viewport() and event.type() == QEvent.Resize:
+            self._fit_items()
+        return super().eventFilter(watched, event)
 
     def current_record_id(self) -> str | None:
         item = self.list.currentItem()
