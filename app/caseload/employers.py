@@ -1,12 +1,22 @@
-"""Employers and their contact (usually the learner's line manager)."""
+"""Employers and their contact (usually the learner's line manager).
+
+A contact changes (a new store manager, a new phone) while learners stay placed, and witness
+testimony and claim paperwork name them, so an employer is edited as well as added. Editing
+saves as it is typed, like a learner's details; deleting is a tombstone that can be undone,
+and is refused while any learner is placed there (their details would point at nobody).
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.caseload.drafts import clear_draft, save_draft
 from app.caseload.validation import InvalidInput, email_problem, limited, required_name
 from app.db.base import utcnow
-from app.models import Employer
+from app.models import Employer, Learner
+from app.signing.audit import record_change, record_event
 
 EMPLOYER_FIELDS = {
     "name": "Employer name",
@@ -16,11 +26,28 @@ EMPLOYER_FIELDS = {
     "contact_email": "Contact's email",
     "contact_phone": "Contact's phone",
 }
+DRAFT_FORM = "employer"
+NAMED_IN_REFUSAL = 6     # learners named when a delete is refused; the rest are counted
 
 
-def save_employer(session: Session, employer_id: str | None, fields: dict[str, str]) -> str:
-    problems = {}
-    problem = required_name(fields.get("name", ""), "Employer name", 200)
+@dataclass(frozen=True)
+class EmployerRow:
+    """One employer as the Employers window lists it."""
+    id: str
+    name: str
+    contact_name: str
+    contact_role: str
+    contact_email: str
+    contact_phone: str
+    address: str
+    learners: list[str] = field(default_factory=list)   # live learners placed there, by name
+
+
+def check_employer(fields: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Validate raw form text. Returns (clean values of the fields that passed, problems by
+    field), every problem at once."""
+    problems: dict[str, str] = {}
+    problem = required_name(fields.get("name", ""), EMPLOYER_FIELDS["name"], 200)
     if problem:
         problems["name"] = problem
     problem = email_problem(fields.get("contact_email", ""))
@@ -31,18 +58,56 @@ def save_employer(session: Session, employer_id: str | None, fields: dict[str, s
         problem = limited(fields.get(key, ""), EMPLOYER_FIELDS[key], limit)
         if problem:
             problems[key] = problem
+    clean = {key: (fields.get(key, "") or "").strip() for key in EMPLOYER_FIELDS
+             if key not in problems}
+    return clean, problems
+
+
+def save_employer(session: Session, employer_id: str | None, fields: dict[str, str]) -> str:
+    """Create (employer_id None, or an id not yet saved) or update an employer; all or nothing."""
+    clean, problems = check_employer(fields)
     if problems:
         raise InvalidInput(problems)
-    employer = session.get(Employer, employer_id) if employer_id else None
+    return _apply(session, employer_id, clean)
+
+
+def autosave_employer(session: Session, employer_id: str, fields: dict[str, str]) -> dict[str, str]:
+    """What the Employers window calls as the assessor types. The raw text always goes to a
+    draft; every field that passes is saved at once (a mistyped email must not hold back the
+    new contact's name). Returns the problems still open, by field."""
+    employer = session.get(Employer, employer_id)
     if employer is None:
+        raise InvalidInput({"name": "This employer is not in the caseload any more."})
+    save_draft(session, DRAFT_FORM, employer_id, fields)
+    clean, problems = check_employer(fields)
+    _apply(session, employer_id, clean)
+    if not problems:
+        clear_draft(session, DRAFT_FORM, employer_id)
+    return problems
+
+
+def _apply(session: Session, employer_id: str | None, clean: dict[str, str]) -> str:
+    employer = session.get(Employer, employer_id) if employer_id else None
+    created = employer is None
+    if created:
         employer = Employer(**({"id": employer_id} if employer_id else {}))
         session.add(employer)
-    for key in EMPLOYER_FIELDS:
-        value = fields.get(key, "").strip()
+    changed = False
+    for key, value in clean.items():
         if getattr(employer, key) != value:
             setattr(employer, key, value)
+            changed = True
     session.flush()
+    if created:
+        record_event(session, "created", "employer", employer.id,
+                     summary=f"Employer {employer.name} added")
+    elif changed:
+        record_change(session, "employer", employer.id, summary="Employer details edited")
     return employer.id
+
+
+def employer_form_values(employer: Employer) -> dict[str, str]:
+    return {key: getattr(employer, key) or "" for key in EMPLOYER_FIELDS}
 
 
 def live_employers(session: Session) -> list[Employer]:
@@ -50,7 +115,48 @@ def live_employers(session: Session) -> list[Employer]:
                                 .order_by(Employer.name)))
 
 
+def placed_learners(session: Session, employer_id: str) -> list[str]:
+    """Names of the learners (not deleted) placed with this employer, by family name."""
+    return [l.full_name for l in session.scalars(
+        select(Learner).where(Learner.employer_id == employer_id, Learner.deleted_at.is_(None))
+        .order_by(Learner.family_name, Learner.given_names))]
+
+
+def employer_rows(session: Session) -> list[EmployerRow]:
+    placed: dict[str, list[str]] = {}
+    for learner in session.scalars(select(Learner).where(
+            Learner.deleted_at.is_(None), Learner.employer_id.is_not(None))
+            .order_by(Learner.family_name, Learner.given_names)):
+        placed.setdefault(learner.employer_id, []).append(learner.full_name)
+    return [EmployerRow(e.id, e.name, e.contact_name, e.contact_role, e.contact_email,
+                        e.contact_phone, e.address, placed.get(e.id, []))
+            for e in live_employers(session)]
+
+
 def delete_employer(session: Session, employer_id: str) -> None:
+    """Tombstone an employer nobody is placed with; refused, naming them, otherwise."""
     employer = session.get(Employer, employer_id)
-    if employer is not None:
-        employer.deleted_at = utcnow()
+    if employer is None or employer.deleted_at is not None:
+        return
+    names = placed_learners(session, employer_id)
+    if names:
+        shown = ", ".join(names[:NAMED_IN_REFUSAL])
+        if len(names) > NAMED_IN_REFUSAL:
+            shown += f" and {len(names) - NAMED_IN_REFUSAL} more"
+        placed = (f"{len(names)} learners are" if len(names) > 1 else "a learner is")
+        raise InvalidInput({"employer": (
+            f"{employer.name} cannot be deleted while {placed} placed there: {shown}. "
+            f"Choose another employer on {'their' if len(names) > 1 else 'the learner’s'} "
+            f"Details first.")})
+    employer.deleted_at = utcnow()
+    record_event(session, "deleted", "employer", employer_id,
+                 summary=f"Employer {employer.name} deleted (can be undone)")
+
+
+def restore_employer(session: Session, employer_id: str) -> None:
+    employer = session.get(Employer, employer_id)
+    if employer is None or employer.deleted_at is None:
+        return
+    employer.deleted_at = None
+    record_event(session, "restored", "employer", employer_id,
+                 summary=f"Employer {employer.name} restored")
