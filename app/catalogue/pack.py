@@ -281,6 +281,22 @@ def _walk_strings(node: Any, path: list[Any]):
             yield from _walk_strings(v, path + [i])
 
 
+def _check_rule_method(rule: dict, where: list[Any], add) -> None:
+    """A sufficiency rule is about how much evidence, so it names no method (EDI's "different
+    customers on different occasions" once read as a required "Other" record blocked every
+    unit); every other kind is about a method and must name one."""
+    kind, method = rule.get("kind"), rule.get("method")
+    if kind == "sufficiency":
+        if method is not None:
+            add(where + ["method"], f"a sufficiency rule is about how much evidence, not which "
+                                    f"method: method must be null, found {method!r}")
+        if not (isinstance(rule.get("count_of"), str) and rule["count_of"].strip()):
+            add(where + ["count_of"], "a sufficiency rule must say what the evidence must come "
+                                      "from different ones of (e.g. \"occasions\")")
+    elif kind in ("barred", "required", "allowed") and method is None:
+        add(where + ["method"], f"a {kind} rule must name the method it is about")
+
+
 def _semantic_problems(data: dict) -> list[PackProblem]:
     problems: list[PackProblem] = []
 
@@ -431,6 +447,8 @@ def _semantic_problems(data: dict) -> list[PackProblem]:
                 if _norm(rule["lo"]) not in seen_lo:
                     add(["units", ui, "assessment_rules", ri, "lo"],
                         f"names learning outcome {rule['lo']}, which this unit does not have")
+            if isinstance(rule, dict):
+                _check_rule_method(rule, ["units", ui, "assessment_rules", ri], add)
 
     # --- listed_not_specified must not duplicate a specified unit
     for i, item in enumerate(data.get("listed_not_specified") or []):

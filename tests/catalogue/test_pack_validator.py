@@ -207,6 +207,37 @@ def test_schema_enums_and_nullable_fields():
     assert any("required field missing: 'glh'" in m for m in messages(p))
 
 
+
+SUFFICIENCY = {"lo": None, "kind": "sufficiency", "method": None, "count": None,
+               "count_of": "occasions", "source_line": 30,
+               "source_text": "You must provide evidence that shows you have done this over a "
+                              "sufficient period of time with different customers on different "
+                              "occasions for your assessor to be confident that you are competent."}
+
+
+def test_a_sufficiency_rule_names_no_method_and_says_what_must_differ():
+    p = good_pack()
+    p["units"][0]["assessment_rules"].append(dict(SUFFICIENCY))
+    assert validate_pack(p) == []
+    p["units"][0]["assessment_rules"][1]["method"] = "Ot"
+    assert messages(p) == [
+        "units[201].assessment_rules[1].method: a sufficiency rule is about how much evidence, "
+        "not which method: method must be null, found 'Ot'"]
+    p["units"][0]["assessment_rules"][1].update(method=None, count_of=None)
+    assert messages(p) == [
+        "units[201].assessment_rules[1].count_of: a sufficiency rule must say what the evidence "
+        "must come from different ones of (e.g. \"occasions\")"]
+
+
+@pytest.mark.parametrize("kind", ["barred", "required", "allowed"])
+def test_every_other_rule_names_its_method(kind):
+    p = good_pack()
+    p["units"][0]["assessment_rules"][0].update(kind=kind, method=None)
+    assert messages(p) == [
+        f"units[201].assessment_rules[0].method: a {kind} rule must name the method it is about"]
+    p["units"][0]["assessment_rules"][0]["kind"] = "sufficient"
+    assert any("kind" in m and "is not one of" in m for m in messages(p))
+
 def test_unit_bank_has_no_qualifications():
     p = good_pack()
     p["kind"] = "unit_bank"
