@@ -94,7 +94,7 @@ class Outcome:
 class RuleInWords:
     lo_number: str | None
     kind: str
-    method: str
+    method: str | None        # None for a sufficiency rule
     words: str
     source_line: int | None
     source_text: str | None
@@ -118,10 +118,19 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def rule_in_words(kind: str, method: str, lo: str | None, count: int | None,
+# "on different occasions", "with different customers"
+_DIFFERENT = {"occasions": "on", "customers": "with"}
+
+
+def rule_in_words(kind: str, method: str | None, lo: str | None, count: int | None,
                   count_of: str | None) -> str:
-    name = METHOD_NAMES.get(method, method)
     where = f"learning outcome {lo}" if lo else "the whole unit"
+    if kind == "sufficiency":   # how much evidence, not which method
+        what = count_of or "occasions"
+        many = f"at least {count} different {what}" if count else f"different {what}"
+        return (f"Evidence for {where} must show competence over a period of time, "
+                f"{_DIFFERENT.get(what, 'from')} {many}.")
+    name = METHOD_NAMES.get(method, method)
     if kind == "barred":
         return f"{name.capitalize()} is not permitted for {where}."
     if kind == "required":

@@ -4,7 +4,8 @@ A pack is loaded whole or not at all (one transaction on the writer thread), aft
 `app.catalogue.pack` has validated it. Rows get deterministic ids so every device that
 loads the same pack agrees on each AC's id. Loading the same pack twice does nothing; a
 changed pack (a newer qualification version) is added beside the old one, which stays for
-the enrolments pinned to it.
+the enrolments pinned to it. A pack corrected in place is the exception
+(app/catalogue/corrected_in_place.py).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import paths
+from app.catalogue.corrected_in_place import ids_from
 from app.models import (
     AssessmentCriterion, AssessmentRule, LearningOutcome, Qualification, QualificationUnit,
     SpecPack, Unit,
@@ -46,7 +48,10 @@ def load_pack_data(session: Session, data: dict, sha: str) -> tuple[str, bool]:
     existing = session.scalars(select(SpecPack).where(SpecPack.sha256 == sha)).first()
     if existing:
         return existing.id, False
-    pack_row = _id(sha)
+    id_sha = ids_from(sha)     # a pack corrected in place keeps the ids it corrects
+    pack_row = _id(id_sha)
+    if session.get(SpecPack, pack_row) is not None:   # the pack a loaded one corrects
+        return pack_row, False
     src = data.get("source") or {}
     session.add(SpecPack(
         id=pack_row, pack_id=data["pack_id"], sha256=sha, kind=data["kind"],
@@ -59,7 +64,7 @@ def load_pack_data(session: Session, data: dict, sha: str) -> tuple[str, bool]:
     session.flush()
     unit_ids: dict[str, str] = {}
     for u_order, unit in enumerate(data["units"]):
-        unit_id = _id(sha, "unit", unit["number"])
+        unit_id = _id(id_sha, "unit", unit["number"])
         unit_ids[unit["number"]] = unit_id
         session.add(Unit(
             id=unit_id, pack_row_id=pack_row, number=unit["number"],
@@ -70,19 +75,19 @@ def load_pack_data(session: Session, data: dict, sha: str) -> tuple[str, bool]:
             missing_json=json.dumps(unit.get("missing") or [], ensure_ascii=False),
             sort_order=u_order))
         for lo_order, lo in enumerate(unit["learning_outcomes"]):
-            lo_id = _id(sha, "lo", unit["number"], lo["number"])
+            lo_id = _id(id_sha, "lo", unit["number"], lo["number"])
             session.add(LearningOutcome(
                 id=lo_id, unit_id=unit_id, number=lo["number"], title=lo.get("title") or "",
                 lo_type=lo.get("type"), guidance=lo.get("guidance"), sort_order=lo_order))
             for ac_order, ac in enumerate(lo["criteria"]):
                 session.add(AssessmentCriterion(
-                    id=_id(sha, "ac", unit["number"], lo["number"], ac["number"], str(ac_order)),
+                    id=_id(id_sha, "ac", unit["number"], lo["number"], ac["number"], str(ac_order)),
                     lo_id=lo_id, unit_id=unit_id, number=ac["number"], text=ac["text"],
                     guidance=ac.get("guidance"), source_line=ac.get("source_line"),
                     sort_order=ac_order))
         for r_order, rule in enumerate(unit.get("assessment_rules") or []):
             session.add(AssessmentRule(
-                id=_id(sha, "rule", unit["number"], str(r_order)), unit_id=unit_id,
+                id=_id(id_sha, "rule", unit["number"], str(r_order)), unit_id=unit_id,
                 lo_number=rule.get("lo"), kind=rule["kind"], method=rule["method"],
                 count=rule.get("count"), count_of=rule.get("count_of"),
                 source_line=rule.get("source_line"), source_text=rule.get("source_text"),
@@ -96,7 +101,7 @@ def load_pack_data(session: Session, data: dict, sha: str) -> tuple[str, bool]:
             "missing": ["This is a bank of units, not a qualification: any units may be chosen."],
         }]
     for q_order, qual in enumerate(qualifications):
-        q_id = _id(sha, "qualification", str(q_order))
+        q_id = _id(id_sha, "qualification", str(q_order))
         session.add(Qualification(
             id=q_id, pack_row_id=pack_row, kind=qual.get("kind", data["kind"]),
             title=qual["title"], awarding_body=data["awarding_body"],

@@ -121,14 +121,15 @@ class AssessmentCriterion(Base):
 
 
 class AssessmentRule(Base):
-    """A rule the app acts on: a method barred, required (perhaps N times) or allowed."""
+    """A rule the app acts on: a method barred, required (perhaps N times) or allowed, or
+    the evidence's sufficiency (from different occasions), which names no method."""
 
     __tablename__ = "assessment_rule"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     unit_id: Mapped[str] = mapped_column(ForeignKey("unit.id"), index=True)
     lo_number: Mapped[str | None] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(20))
-    method: Mapped[str] = mapped_column(String(8))
+    method: Mapped[str | None] = mapped_column(String(8))   # None for kind "sufficiency"
     count: Mapped[int | None] = mapped_column(Integer)
     count_of: Mapped[str | None] = mapped_column(String(30))
     source_line: Mapped[int | None] = mapped_column(Integer)

@@ -243,7 +243,8 @@ def test_migration_builds_the_index_from_catalogue_rows_already_there(tmp_path):
     engine = sqlite_engine(db, writer=True)
     from alembic import command  # a database from before the index existed
     command.upgrade(migrate.alembic_config(engine), "0002")
-    data = PACKS["edi-l2-nvq-customer-service"]
+    # SFJ's rules all name a method, as every rule had to before schema 0007
+    data = PACKS["sfj-l3-diploma-customer-service"]
     with Session(engine) as session, session.begin():
         load_pack_data(session, data, "a" * 64)
     migrate.upgrade(engine, db, tmp_path / "backups")
@@ -251,7 +252,7 @@ def test_migration_builds_the_index_from_catalogue_rows_already_there(tmp_path):
         indexed = conn.exec_driver_sql("SELECT count(*) FROM fts_criterion").scalar()
         criteria = conn.exec_driver_sql("SELECT count(*) FROM assessment_criterion").scalar()
         found = conn.exec_driver_sql(
-            "SELECT count(*) FROM fts_criterion WHERE fts_criterion MATCH 'extra mile'").scalar()
+            "SELECT count(*) FROM fts_criterion WHERE fts_criterion MATCH 'customer journey'").scalar()
     engine.dispose()
     assert indexed == criteria > 0 and found > 0
 

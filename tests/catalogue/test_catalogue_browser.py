@@ -53,6 +53,11 @@ def test_pick_a_unit_and_read_its_acs_in_order(qtbot, catalogue_store):
             assert found > position, f"AC {ac['number']} missing or out of order"
             position = found
     assert "Not permitted" in shown and "Simulation is not allowed" in shown
+    # EDI's "different customers on different occasions" reads as what it is: sufficiency
+    assert ("◆ Sufficiency: Evidence for the whole unit must show competence over a period "
+            "of time, on different occasions.") in shown
+    assert "with different customers on different occasions for your assessor" in shown
+    assert "Required" not in shown and "Other evidence" not in shown
 
 
 def test_filter_units_by_group_and_level(qtbot, catalogue_store):

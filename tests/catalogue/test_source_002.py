@@ -9,6 +9,7 @@ extractor.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -154,6 +155,31 @@ def test_assessment_rules(pack):
                                       "within this unit.")
     r = unit(pack, "CU793")["assessment_rules"]
     assert any(x["method"] == "Sim" and x["lo"] is None for x in r)
+
+
+SUFFICIENT = ("You must provide evidence that shows you have done this over a sufficient period "
+              "of time with different customers on different occasions for your assessor to be "
+              "confident that you are competent.")
+
+
+def test_sufficiency_is_a_rule_about_occasions_not_a_required_method(pack):
+    """The sentence asks for evidence over time, with different customers, on different
+    occasions: a sufficiency rule naming no method. Read as a required record of method
+    "Ot" it made every EDI unit wait for an "Other" record nobody needs. Every specified
+    unit prints it once in its evidence requirements, except CU810, whose text stops
+    before them (see test_listed_but_not_specified)."""
+    kinds = Counter((r["kind"], r["method"]) for u in pack["units"] for r in u["assessment_rules"])
+    assert kinds == {("barred", "Sim"): 46, ("sufficiency", None): 23}
+    for u in pack["units"]:
+        rules = [r for r in u["assessment_rules"] if r["kind"] == "sufficiency"]
+        if u["number"] == "CU810":
+            assert rules == []
+            continue
+        (rule,) = rules
+        assert (rule["lo"], rule["method"], rule["count"], rule["count_of"],
+                rule["source_text"]) == (None, None, None, "occasions", SUFFICIENT), u["number"]
+        start, end = u["source_lines"]
+        assert start <= rule["source_line"] <= end
 
 
 def test_validates_except_known_validator_gaps(pack):

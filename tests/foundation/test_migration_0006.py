@@ -124,7 +124,7 @@ def upgraded(tmp_path):
 
 def test_every_row_is_kept_and_lengths_are_unknown(upgraded):
     store, db, before = upgraded
-    assert migrate.current_revision(store.write_engine) == migrate.head_revision() == "0006"
+    assert migrate.current_revision(store.write_engine) == migrate.head_revision()
     after = rows(db)
     for table in TABLES:
         assert len(after[table]) == len(before[table]) > 0, table

@@ -198,7 +198,7 @@ def new_ac(number: str, text: str, guidance: str | None = None, source_line: int
     return {"number": number, "text": text, "guidance": guidance, "source_line": source_line}
 
 
-def new_rule(kind: str, method: str, source_line: int, source_text: str, lo: str | None = None,
+def new_rule(kind: str, method: str | None, source_line: int, source_text: str, lo: str | None = None,
              count: int | None = None, count_of: str | None = None) -> dict:
     return {
         "lo": lo,

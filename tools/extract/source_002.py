@@ -301,8 +301,11 @@ def _parse_unit(start, end, by_line, rows_by_number):
                 unit["assessment_rules"].append(c.new_rule("barred", "Sim", n, sent))
             elif re.search(r"over a sufficient period of time with different customers on "
                            r"different occasions", sent):
+                # How much evidence, not which kind: evidence from different occasions (the
+                # dates Fieldfolio can check) with different customers (the assessor's
+                # judgement). Read once as a required "Other" record, it blocked every unit.
                 unit["assessment_rules"].append(
-                    c.new_rule("required", "Ot", n, sent, count_of="occasions"))
+                    c.new_rule("sufficiency", None, n, sent, count_of="occasions"))
     return unit
 
 

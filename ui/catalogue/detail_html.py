@@ -9,8 +9,9 @@ from html import escape
 
 from app.catalogue.browse import METHOD_NAMES, QualificationDetail, RuleInWords, UnitDetail
 
-KIND_WORDS = {"barred": "Not permitted", "required": "Required", "allowed": "Allowed"}
-KIND_MARKS = {"barred": "✖", "required": "✔", "allowed": "○"}
+KIND_WORDS = {"barred": "Not permitted", "required": "Required", "allowed": "Allowed",
+              "sufficiency": "Sufficiency"}
+KIND_MARKS = {"barred": "✖", "required": "✔", "allowed": "○", "sufficiency": "◆"}
 
 
 def _text(s: str | None) -> str:
@@ -46,14 +47,14 @@ def unit_html(d: UnitDetail, found_ac: str | None = None) -> str:
     if d.rules:
         out.append("<h3>Assessment rules</h3><ul>")
         for kind, method, los, line, said in _grouped_rules(d.rules):
-            name = METHOD_NAMES.get(method, method).capitalize()
+            name = (METHOD_NAMES.get(method, method) or "").capitalize()
             where = ("the whole unit" if los == [None] else
                      "learning outcome" + ("s " if len(los) > 1 else " ")
                      + ", ".join(str(lo) for lo in los if lo))
             words = {"barred": f"{name} is not permitted for {where}.",
                      "allowed": f"{name} may be used for {where}."}.get(
                 kind, f"{name} is required for {where}.")
-            if kind == "required":
+            if kind in ("required", "sufficiency"):
                 words = " ".join(r.words for r in d.rules
                                  if r.kind == kind and r.method == method and r.source_text == said)
             src = f" (line {line})" if line else ""
