@@ -18,6 +18,7 @@ from ui.widgets import card, label
 
 class LearnerPage(QWidget):
     learner_saved = Signal(str)
+    employers_requested = Signal(str)   # open the Employers window at this employer
 
     def __init__(self, bridge: Bridge, parent=None):
         super().__init__(parent)
@@ -63,6 +64,7 @@ class LearnerPage(QWidget):
         outer.addWidget(self.tabs, 1)
         self.form.saved.connect(self._saved)
         self.form.new_employer_requested.connect(self._new_employer)
+        self.form.edit_employer_requested.connect(self.employers_requested)
 
     def _tab_shown(self, _index: int) -> None:
         if self.tabs.currentWidget() is self.audit:
@@ -109,6 +111,14 @@ class LearnerPage(QWidget):
             self.title.setText(name)
             self.subtitle.setText(" · ".join(x for x in (f"ULN {uln}" if uln else "No ULN yet",
                                                         employer) if x))
+
+    def employers_changed(self) -> None:
+        """An employer was edited, added, deleted or restored elsewhere: show its new name
+        in the chooser and the heading, keeping the learner's choice and any typing."""
+        employers = self.bridge.store.read(lambda s: [(e.id, e.name) for e in live_employers(s)])
+        self.form.set_employers(employers)
+        if self.form.learner_id:
+            self._update_title()
 
     def _new_employer(self) -> None:
         dialog = EmployerDialog(self.bridge.store, self)

@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.caseload.demo_requested.connect(self.load_demo)
         self.caseload.new_learner_requested.connect(self.new_learner)
         self.page.learner_saved.connect(self._learner_saved)
+        self.page.employers_requested.connect(self.open_employers)
         self.caseload.refresh_filters()
         self.caseload.refresh()
         self._restore_unsaved_new_learner()
@@ -135,6 +136,9 @@ class MainWindow(QMainWindow):
             "act_verify")
         self.menus["tools"] = self.menuBar().addMenu("&Tools")
         self.menus["tools"].addAction(self.verify_action)
+        self.employers_action = action("Employers…", None, lambda: self.open_employers(),
+                                       "act_employers")
+        self.menus["tools"].addAction(self.employers_action)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -220,6 +224,25 @@ class MainWindow(QMainWindow):
 
         self.bridge.write(both, on_done=done, on_error=lambda e: QMessageBox.critical(
             self, "Demo caseload", f"The demo caseload could not be loaded: {e}"))
+
+    # -- employers (ui/employers_dialog.py) ------------------------------------------------
+    def open_employers(self, select_id: str = ""):
+        from ui.employers_dialog import EmployersDialog
+        self.page.form.flush()   # a just-chosen employer counts as placed before it opens
+        if select_id == "" and self.right.currentWidget() is self.page:
+            select_id = self.page.form.editors["employer_id"].currentData() or ""
+        if getattr(self, "employers_dialog", None) is None:
+            self.employers_dialog = EmployersDialog(self.bridge, self)
+            self.employers_dialog.changed.connect(self._employers_changed)
+        self.employers_dialog.start(select_id or None)
+        self.employers_dialog.open()
+        return self.employers_dialog
+
+    def _employers_changed(self, _employer_id: str) -> None:
+        self.caseload.refresh_filters()
+        self.caseload.refresh()
+        self.page.employers_changed()
+        self.refresh_status()
 
     # -- catalogue (ui/catalogue) -----------------------------------------------------------
     def open_catalogue(self):

@@ -1,0 +1,359 @@
+"""Employers: where the caseload's learners work and who to contact there.
+
+A store gets a new manager, a contact a new phone: the details are edited here and save as
+they are typed, like a learner's (a mistyped email waits as a draft with its message, and
+the rest is saved). Deleting is refused while learners are placed with the employer, and
+can be undone.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
+    QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
+)
+
+from app.caseload.drafts import load_draft
+from app.caseload.employers import (
+    DRAFT_FORM, EMPLOYER_FIELDS, EmployerRow, autosave_employer, delete_employer,
+    employer_form_values, employer_rows, restore_employer,
+)
+from app.caseload.validation import InvalidInput
+from app.models import Employer
+from ui.bridge import Bridge
+from ui.employer_dialog import EmployerDialog
+from ui.widgets import ProblemLabel, card, label, set_invalid
+
+SAVE_DELAY_MS = 300
+ID_ROLE = Qt.UserRole
+PLACEHOLDERS = {"contact_email": "name@example.com", "contact_role": "e.g. Store manager"}
+
+
+def _contact_text(row: EmployerRow) -> str:
+    return ", ".join(x for x in (row.contact_name, row.contact_role) if x) or "—"
+
+
+class EmployersDialog(QDialog):
+    changed = Signal(str)    # an employer id, after a change to it reached the database
+
+    def __init__(self, bridge: Bridge, parent=None, select_id: str | None = None):
+        super().__init__(parent)
+        self.bridge = bridge
+        self.employer_id: str | None = None
+        self.rows: list[EmployerRow] = []
+        self._deleted: tuple[str, str] | None = None     # (id, name) for Undo delete
+        self._loading = False
+        self.new_dialog: EmployerDialog | None = None
+        self.setWindowTitle("Employers")
+        self.setWindowModality(Qt.WindowModal)
+        self.resize(1080, 660)
+        self.setMinimumSize(900, 520)     # a 1366 x 768 laptop, with room for the taskbar
+
+        box = QVBoxLayout(self)
+        box.addWidget(label("Employers", "title"))
+        box.addWidget(label("Where your learners work and who to contact there. The contact "
+                            "is named on witness testimony and claim paperwork, so keep it "
+                            "current.", "hint"))
+        columns = QHBoxLayout()
+        box.addLayout(columns, 1)
+
+        # -- the list ---------------------------------------------------------------------
+        left = QVBoxLayout()
+        self.table = QTableWidget(0, 3, objectName="employers_table")
+        self.table.setHorizontalHeaderLabels(["Employer", "Contact", "Learners"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(34)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeToContents)
+        self.table.currentCellChanged.connect(self._row_changed)
+        left.addWidget(self.table, 1)
+        self.empty = label("No employers yet. Press New employer… to add one.", "hint")
+        self.empty.setObjectName("employers_empty")
+        self.empty.setAlignment(Qt.AlignCenter)
+        left.addWidget(self.empty)
+        manage = QHBoxLayout()
+        self.new_button = QPushButton("New employer…", objectName="employers_new")
+        self.delete_button = QPushButton("Delete employer", objectName="employers_delete")
+        self.undo_button = QPushButton("Undo delete", objectName="employers_undo")
+        self.undo_button.setShortcut(QKeySequence.Undo)
+        self.new_button.clicked.connect(self.new_employer)
+        self.delete_button.clicked.connect(self.delete_current)
+        self.undo_button.clicked.connect(self.undo_delete)
+        for button in (self.new_button, self.delete_button, self.undo_button):
+            manage.addWidget(button)
+        manage.addStretch()
+        left.addLayout(manage)
+        columns.addLayout(left, 5)
+
+        # -- the chosen employer ----------------------------------------------------------
+        details, details_box = card()
+        self.heading = label("", "section")
+        self.heading.setObjectName("employer_heading")
+        details_box.addWidget(self.heading)
+        details_box.addWidget(label("Changes save as you type.", "hint"))
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        self.editors: dict[str, QWidget] = {}
+        self.problem_labels: dict[str, ProblemLabel] = {}
+        for key, text in EMPLOYER_FIELDS.items():
+            if key == "address":
+                editor = QPlainTextEdit(objectName=f"employers_{key}")
+                editor.setTabChangesFocus(True)
+                editor.setFixedHeight(72)
+                editor.textChanged.connect(self._edited)
+            else:
+                editor = QLineEdit(objectName=f"employers_{key}")
+                editor.setPlaceholderText(PLACEHOLDERS.get(key, ""))
+                editor.textEdited.connect(self._edited)
+            self.editors[key] = editor
+            self.problem_labels[key] = ProblemLabel()
+            form.addRow(text, editor)
+            form.addRow("", self.problem_labels[key])
+        details_box.addLayout(form)
+        self.placed = label("", "hint")
+        self.placed.setObjectName("employer_learners")
+        details_box.addWidget(self.placed)
+        details_box.addStretch()
+        self.details = details
+        # The messages under wrong fields make the form taller than a laptop screen has
+        # room for: it scrolls rather than squeezing the address box shut.
+        scroll = QScrollArea(objectName="employer_details")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setWidget(details)
+        scroll.setMinimumWidth(460)
+        self.details_area = scroll
+        columns.addWidget(scroll, 4)
+
+        self.problem = ProblemLabel()       # a refused delete, named learners and all
+        self.problem.setObjectName("employers_problem")
+        box.addWidget(self.problem)
+        self.status = label("", "hint")
+        self.status.setObjectName("employers_status")
+        box.addWidget(self.status)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.rejected.connect(self.reject)
+        box.addWidget(buttons)
+
+        self._timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
+        self._timer.timeout.connect(self.save_now)
+        self.refresh(select_id)
+
+    def start(self, select_id: str | None = None) -> None:
+        """Show the employers afresh each time the window opens (it is kept between
+        openings, so a save still on its way finds it)."""
+        self.problem.show_problem(None)
+        self.employer_id = None
+        self.refresh(select_id)
+
+    # -- the list ---------------------------------------------------------------------------
+    def refresh(self, select_id: str | None = None) -> None:
+        """Read the employers again. The form is reloaded only when the chosen employer
+        changes, so a refresh never disturbs what is being typed."""
+        self.rows = self.bridge.store.read(employer_rows)
+        wanted = select_id or self.employer_id
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self.rows))
+        current = -1
+        for i, row in enumerate(self.rows):
+            name = QTableWidgetItem(row.name)
+            name.setData(ID_ROLE, row.id)
+            name.setToolTip("\n".join(x for x in (row.name, row.address) if x))
+            contact = QTableWidgetItem(_contact_text(row))
+            contact.setToolTip("\n".join(x for x in (_contact_text(row), row.contact_phone,
+                                                      row.contact_email) if x))
+            count = QTableWidgetItem(str(len(row.learners)))
+            count.setTextAlignment(Qt.AlignCenter)
+            count.setToolTip("\n".join(row.learners) or "No learners placed here")
+            for column, item in enumerate((name, contact, count)):
+                self.table.setItem(i, column, item)
+            if row.id == wanted:
+                current = i
+        if current < 0 and self.rows:
+            current = 0
+        if current >= 0:
+            self.table.setCurrentCell(current, 0)
+        self.table.blockSignals(False)
+        self._fit_names()
+        has_any = bool(self.rows)
+        self.table.setVisible(has_any)
+        self.details_area.setVisible(has_any)    # an empty form with nothing to edit misleads
+        self.empty.setVisible(not has_any)
+        chosen = self.rows[current].id if current >= 0 else None
+        if chosen != self.employer_id:
+            self.load(chosen)
+        else:
+            self._show_placed()
+        self.delete_button.setEnabled(chosen is not None)
+        self.undo_button.setVisible(self._deleted is not None)
+
+    def _fit_names(self) -> None:
+        """The employer column as wide as its names, up to half the list; the contact
+        takes the rest."""
+        room = self.table.viewport().width() or self.table.width()
+        wanted = self.table.sizeHintForColumn(0) + 12
+        self.table.setColumnWidth(0, max(160, min(wanted, room // 2)))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_names()
+
+    def _row_changed(self, row: int, *_args) -> None:
+        chosen = self.rows[row].id if 0 <= row < len(self.rows) else None
+        if chosen != self.employer_id:
+            self.flush()
+            self.problem.show_problem(None)
+            self.load(chosen)
+
+    def current_row(self) -> EmployerRow | None:
+        return next((r for r in self.rows if r.id == self.employer_id), None)
+
+    # -- the form ---------------------------------------------------------------------------
+    def load(self, employer_id: str | None) -> None:
+        """Show an employer's details: what was last typed if it could not all be saved."""
+        self.employer_id = employer_id
+
+        def read(session):
+            employer = session.get(Employer, employer_id) if employer_id else None
+            if employer is None:
+                return None, None
+            return employer_form_values(employer), load_draft(session, DRAFT_FORM, employer_id)
+
+        values, draft = self.bridge.store.read(read)
+        self._loading = True
+        try:
+            for key, editor in self.editors.items():
+                text = (draft or values or {}).get(key, "")
+                if isinstance(editor, QPlainTextEdit):
+                    editor.setPlainText(text)
+                else:
+                    editor.setText(text)
+                    editor.setCursorPosition(0)     # the start of a long email, not its end
+            self.show_problems({})
+        finally:
+            self._loading = False
+        self.details.setEnabled(values is not None)
+        self._show_heading()
+        self._show_placed()
+        self.delete_button.setEnabled(values is not None)
+        if draft:
+            self.save_now()     # check the kept draft again so its messages show
+
+    def values(self) -> dict[str, str]:
+        return {key: editor.toPlainText() if isinstance(editor, QPlainTextEdit) else editor.text()
+                for key, editor in self.editors.items()}
+
+    def _show_heading(self) -> None:
+        typed = self.editors["name"].text().strip()
+        row = self.current_row()
+        self.heading.setText(typed or (row.name if row else "No employer chosen"))
+
+    def _show_placed(self) -> None:
+        row = self.current_row()
+        if row is None:
+            self.placed.setText("")
+        elif row.learners:
+            n = len(row.learners)
+            self.placed.setText(f"{n} learner{'s' if n != 1 else ''} placed here: "
+                                + ", ".join(row.learners) + ".")
+        else:
+            self.placed.setText("No learners are placed here.")
+
+    def _edited(self, *_args) -> None:
+        if not self._loading and self.employer_id:
+            self._show_heading()
+            self._timer.start()
+
+    def save_now(self) -> None:
+        self._timer.stop()
+        if not self.employer_id:
+            return
+        employer_id = self.employer_id
+        self.bridge.write(autosave_employer, employer_id, self.values(),
+                          on_done=lambda problems: self._after_save(employer_id, problems),
+                          on_error=self._failed)
+
+    def flush(self) -> None:
+        """Save pending typing before showing another employer or closing (blocks briefly)."""
+        if self._timer.isActive() and self.employer_id:
+            self._timer.stop()
+            employer_id = self.employer_id
+            try:
+                problems = self.bridge.store.write_now(autosave_employer, employer_id,
+                                                       self.values())
+            except InvalidInput as exc:
+                self._failed(exc)
+                return
+            self._after_save(employer_id, problems)
+
+    def _after_save(self, employer_id: str, problems: dict[str, str]) -> None:
+        if employer_id == self.employer_id:
+            self.show_problems(problems)
+        self.refresh()
+        self.changed.emit(employer_id)
+
+    def _failed(self, exc: Exception) -> None:
+        problems = exc.problems if isinstance(exc, InvalidInput) else {"": str(exc)}
+        self.problem.show_problem(" ".join(problems.values()))
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        for key, lab in self.problem_labels.items():
+            lab.show_problem(problems.get(key))
+            set_invalid(self.editors[key], key in problems)
+
+    # -- adding, deleting and undoing -------------------------------------------------------
+    def new_employer(self) -> None:
+        self.flush()
+        self.new_dialog = EmployerDialog(self.bridge.store, self)
+        self.new_dialog.setWindowModality(Qt.WindowModal)
+        self.new_dialog.accepted.connect(self._added)
+        self.new_dialog.open()
+
+    def _added(self) -> None:
+        employer_id = self.new_dialog.employer_id
+        self.status.setText("Employer added.")
+        self.refresh(select_id=employer_id)
+        self.changed.emit(employer_id)
+
+    def delete_current(self) -> None:
+        self.flush()
+        row = self.current_row()
+        if row is None:
+            return
+        try:
+            self.bridge.store.write_now(delete_employer, row.id)
+        except InvalidInput as exc:
+            self.problem.show_problem(" ".join(exc.problems.values()))
+            self.status.setText("")
+            return
+        self.problem.show_problem(None)
+        self._deleted = (row.id, row.name)
+        self.status.setText(f"Deleted {row.name}. Undo delete brings it back.")
+        self.employer_id = None
+        self.refresh()
+        self.changed.emit(row.id)
+
+    def undo_delete(self) -> None:
+        if self._deleted is None:
+            return
+        employer_id, name = self._deleted
+        self.bridge.store.write_now(restore_employer, employer_id)
+        self._deleted = None
+        self.problem.show_problem(None)
+        self.status.setText(f"{name} is back.")
+        self.refresh(select_id=employer_id)
+        self.changed.emit(employer_id)
+
+    def done(self, result: int) -> None:
+        self.flush()
+        super().done(result)
