@@ -31,6 +31,7 @@ class LearnerForm(QWidget):
     saved = Signal(str)            # learner id, after a save reached the database
     problems_changed = Signal(dict)
     new_employer_requested = Signal()
+    edit_employer_requested = Signal(str)   # the chosen employer's id ("" when none)
 
     def __init__(self, bridge: Bridge, parent=None):
         super().__init__(parent)
@@ -50,6 +51,14 @@ class LearnerForm(QWidget):
                 add = QPushButton("New employer…", objectName="new_employer")
                 add.clicked.connect(self.new_employer_requested)
                 row.addWidget(add)
+                # A new manager or phone number is changed where the employer is kept,
+                # once for every learner placed there.
+                self.edit_employer = QPushButton("Edit employer…", objectName="edit_employer")
+                self.edit_employer.setEnabled(False)
+                self.edit_employer.clicked.connect(lambda: self.edit_employer_requested.emit(
+                    self.editors["employer_id"].currentData() or ""))
+                editor.currentIndexChanged.connect(self._employer_chosen)
+                row.addWidget(self.edit_employer)
                 form.addRow(text, row)
             elif key in ("notes", "workplace_address"):
                 editor = QPlainTextEdit(objectName=f"field_{key}")
@@ -127,6 +136,9 @@ class LearnerForm(QWidget):
         self._loading = False
         if select:
             self._edited()
+
+    def _employer_chosen(self, *_args) -> None:
+        self.edit_employer.setEnabled(bool(self.editors["employer_id"].currentData()))
 
     # -- saving ------------------------------------------------------------------------
     def values(self) -> dict[str, str]:
