@@ -278,4 +278,6 @@ class MainWindow(QMainWindow):
         stop_all_recordings()
         self.page.form.flush()
         self.page.evidence.editor.flush()
+        if getattr(self, "employers_dialog", None) is not None:
+            self.employers_dialog.flush()
         super().closeEvent(event)

@@ -129,3 +129,16 @@ def test_edit_an_employer_from_the_learner_page_and_the_tools_menu(qtbot, store)
     assert form.editors["employer_id"].findText("Calder Valley Building Society") >= 0
     dialog.close()
     window.close()
+
+
+def test_closing_the_app_mid_typing_keeps_the_employer_change(qtbot, store):
+    shop = store.write_now(save_employer, None, SHOP)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    dialog = window.open_employers()
+    assert dialog.employer_id == shop
+    _retype(qtbot, dialog.editors["contact_phone"], "01632 960999")
+    assert dialog._timer.isActive()           # not saved yet: the app closes first
+    window.close()
+    assert store.read(lambda s: s.get(Employer, shop).contact_phone) == "01632 960999"
