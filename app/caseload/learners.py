@@ -10,6 +10,7 @@ from app.caseload.validation import (
     InvalidInput, email_problem, format_date, limited, parse_date, required_name, uln_problem,
 )
 from app.caseload.drafts import clear_draft, save_draft
+from app.caseload.employers import restore_employer
 from app.db.base import utcnow
 from app.models import Employer, Learner
 from app.signing.audit import record_change, record_event
@@ -156,3 +157,7 @@ def restore_learner(session: Session, learner_id: str) -> None:
     learner.deleted_at = None
     record_event(session, "restored", "learner", learner_id, learner_id=learner_id,
                  summary=f"Learner {learner.full_name} restored")
+    if learner.employer is not None and learner.employer.deleted_at is not None:
+        # Their employer was deleted once nobody live was placed there; it comes back
+        # with them, or their details would name an employer no list offers.
+        restore_employer(session, learner.employer_id)

@@ -9,7 +9,7 @@ from app.caseload.employers import (
     DRAFT_FORM, autosave_employer, delete_employer, employer_rows, live_employers,
     restore_employer, save_employer,
 )
-from app.caseload.learners import delete_learner, save_learner
+from app.caseload.learners import delete_learner, restore_learner, save_learner
 from app.caseload.queries import caseload_rows
 from app.caseload.validation import InvalidInput
 from app.models import Employer
@@ -116,3 +116,15 @@ def test_delete_is_a_tombstone_and_undo_brings_it_back(store):
                                                             "Northgate Energy"]
     assert [e.action for e in store.read(events_for_record, shop)] == [
         "created", "deleted", "restored"]
+
+
+def test_undoing_a_learner_delete_brings_back_their_deleted_employer(store):
+    shop = store.write_now(save_employer, None, SHOP)
+    amelia = store.write_now(save_learner, None, {"given_names": "Amelia", "family_name": "Hughes",
+                                                  "employer_id": shop})
+    store.write_now(delete_learner, amelia)
+    store.write_now(delete_employer, shop)          # nobody live is placed there now
+    store.write_now(restore_learner, amelia)
+    assert _employer(store, shop).deleted_at is None
+    assert [(r.name, r.learners) for r in store.read(employer_rows)] == [
+        ("Harbourside Home Stores", ["Amelia Hughes"])]
