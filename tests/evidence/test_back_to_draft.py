@@ -139,19 +139,12 @@ def test_once_signed_nothing_changes_it(demo_store, ready):
 def test_the_editor_shows_draft_again_after_each_kind_of_change(qtbot, demo_store, tmp_path):
     from PySide6.QtCore import Qt
 
-    from app.caseload.profile import set_up
-    from ui.main_window import MainWindow
+    from window_helpers import evidence_window, new_record
 
-    demo_store.write_now(set_up, "Alex", "assessor", "Riverside", "")
     enrolment_id, learner_id, unit_id, _other = demo_store.read(enrolment_with_rules)
-    win = MainWindow(demo_store)
-    qtbot.addWidget(win)
-    win.show()
-    win.open_learner(learner_id)
-    win.page.tabs.setCurrentWidget(win.page.evidence)
+    win = evidence_window(qtbot, demo_store, learner_id)
     panel = win.page.evidence
-    panel.method.setCurrentIndex(panel.method.findData("Obs"))
-    qtbot.mouseClick(panel.new_button, Qt.LeftButton)
+    new_record(qtbot, panel, "Obs")
     editor, bar = panel.editor, panel.editor.signing_bar
     record_id = editor.record.id
 

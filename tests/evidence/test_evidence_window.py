@@ -10,32 +10,20 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 
-from app.caseload.profile import set_up
 from app.evidence.attachments import attachments_of
 from app.evidence.mapping import mappings_of
 from app.evidence.progress import MET, NOT_STARTED, WORKING
 from app.evidence.records import get_record, records_of_learner
 from evidence_helpers import enrolment_with_rules, unit_number
-from ui.main_window import MainWindow
+from window_helpers import evidence_window, new_record
 
 
 @pytest.fixture
 def window(qtbot, demo_store):
-    demo_store.write_now(set_up, "Alex", "assessor", "Riverside", "")
     enrolment_id, learner_id, ruled, other = demo_store.read(enrolment_with_rules)
-    win = MainWindow(demo_store)
-    qtbot.addWidget(win)
-    win.show()
-    win.open_learner(learner_id)
-    win.page.tabs.setCurrentWidget(win.page.evidence)
+    win = evidence_window(qtbot, demo_store, learner_id)
     yield win, learner_id, demo_store.read(unit_number, ruled), demo_store.read(unit_number, other)
     win.close()
-
-
-def new_record(qtbot, panel, method):
-    panel.method.setCurrentIndex(panel.method.findData(method))
-    qtbot.mouseClick(panel.new_button, Qt.LeftButton)
-    return panel.editor.record.id
 
 
 def ac_item(picker, unit, index):

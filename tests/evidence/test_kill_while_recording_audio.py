@@ -19,21 +19,11 @@ from app.evidence.recording import interrupted_recordings
 from app.evidence.records import create_record
 from evidence_helpers import enrolment_with_rules
 from ui.main_window import MainWindow
+from window_helpers import CHILD_WINDOW
 
 ROOT = Path(__file__).resolve().parents[2]
 
-RECORDING = textwrap.dedent("""
-    import sys, time
-    sys.path.insert(0, {root!r})
-    from PySide6.QtWidgets import QApplication
-    app = QApplication([])
-    from app.db.store import Store
-    from ui.main_window import MainWindow
-    window = MainWindow(Store({data!r}).open())
-    window.show()
-    window.open_learner({learner!r})
-    panel = window.page.evidence
-    panel._open_record({record!r})
+RECORDING = CHILD_WINDOW + textwrap.dedent("""
     recorder = panel.editor.files.recorder
     recorder.start()
     while True:                       # the parent kills us once enough is reported

@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from app.evidence.attachments import attachments_of, blob_path
 from app.evidence.mapping import mappings_of
 from app.evidence.records import get_record
-from test_evidence_window import ac_item, new_record, window  # noqa: F401  (fixture)
+from test_evidence_window import ac_item, window  # noqa: F401  (fixture)
+from window_helpers import new_record
 
 
 def test_record_pause_bookmark_and_stop_attaches_the_recording(qtbot, window, microphone):

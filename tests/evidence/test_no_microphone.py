@@ -13,21 +13,11 @@ from pathlib import Path
 
 from app.evidence.records import create_record
 from evidence_helpers import enrolment_with_rules
+from window_helpers import CHILD_WINDOW
 
 ROOT = Path(__file__).resolve().parents[2]
 
-CHECK = textwrap.dedent("""
-    import sys
-    sys.path.insert(0, {root!r})
-    from PySide6.QtWidgets import QApplication
-    app = QApplication([])
-    from app.db.store import Store
-    from ui.main_window import MainWindow
-    window = MainWindow(Store({data!r}).open())
-    window.show()
-    window.open_learner({learner!r})
-    panel = window.page.evidence
-    panel._open_record({record!r})
+CHECK = CHILD_WINDOW + textwrap.dedent("""
     files = panel.editor.files
     print(files.mic_warning.text())
     print("recorder shown" if files.recorder.isVisibleTo(files) else "recorder hidden")

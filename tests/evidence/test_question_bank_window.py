@@ -9,14 +9,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidgetItem
 
 from app.caseload.demo_questions import STARTER
-from app.caseload.profile import set_up
 from app.evidence.question_bank import questions_for_units
 from app.evidence.records import get_record
 from app.signing.sign import sign_record
 from evidence_helpers import enrolment_with_rules
 from tests.signing.signing_helpers import drawn
 from ui.evidence.question_bank_dialog import QUESTION_ROLE
-from ui.main_window import MainWindow
+from window_helpers import evidence_window, new_record
 
 FEATURES = next(q for n, _, q, _ in STARTER if "features" in q)
 TRUST = next(q for n, _, q, _ in STARTER if "trust" in q)
@@ -24,16 +23,10 @@ TRUST = next(q for n, _, q, _ in STARTER if "trust" in q)
 
 @pytest.fixture
 def editor(qtbot, demo_store):
-    demo_store.write_now(set_up, "Alex", "assessor", "Riverside", "")
     enrolment_id, learner_id, *_ = demo_store.read(enrolment_with_rules)
-    win = MainWindow(demo_store)
-    qtbot.addWidget(win)
-    win.show()
-    win.open_learner(learner_id)
-    win.page.tabs.setCurrentWidget(win.page.evidence)
+    win = evidence_window(qtbot, demo_store, learner_id)
     panel = win.page.evidence
-    panel.method.setCurrentIndex(panel.method.findData("Q"))
-    qtbot.mouseClick(panel.new_button, Qt.LeftButton)
+    new_record(qtbot, panel, "Q")
     yield panel.editor, demo_store
     win.close()
 

@@ -6,27 +6,20 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from app.caseload.profile import set_up
 from app.evidence.attachments import attachments_of
 from evidence_helpers import fresh_2794_enrolment
 from media_files import write_au, write_mp4
-from ui.main_window import MainWindow
+from window_helpers import evidence_window, new_record
 
 OVER = "Video clips: 12 min 30 s of the 10 minutes allowed."
 
 
 @pytest.fixture
 def editor(qtbot, demo_store):
-    demo_store.write_now(set_up, "Alex", "assessor", "Riverside", "")
     *_, learner_id = demo_store.write_now(fresh_2794_enrolment)   # C&G 2794, no evidence yet
-    win = MainWindow(demo_store)
-    qtbot.addWidget(win)
-    win.show()
-    win.open_learner(learner_id)
-    win.page.tabs.setCurrentWidget(win.page.evidence)
+    win = evidence_window(qtbot, demo_store, learner_id)
     panel = win.page.evidence
-    panel.method.setCurrentIndex(panel.method.findData("Ot"))
-    qtbot.mouseClick(panel.new_button, Qt.LeftButton)
+    new_record(qtbot, panel, "Ot")
     panel.editor.tabs.setCurrentWidget(panel.editor.files)
     yield win, panel, panel.editor.files
     win.close()
