@@ -40,6 +40,7 @@ class DeleteLearner(QUndoCommand):
         except InvalidInput as exc:
             QMessageBox.warning(self.window, "Cannot undo", " ".join(exc.problems.values()))
             return
+        self.window.caseload.refresh_filters()    # their employer may have come back too
         self.window.caseload.refresh(select_id=self.learner_id)
         self.window.open_learner(self.learner_id)
         self.window.statusBar().showMessage(f"Restored {self.name}.", 6000)
