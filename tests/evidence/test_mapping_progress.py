@@ -111,7 +111,7 @@ def test_progress_per_ac_lo_unit_and_required_observation(setting):
 def test_required_count_stays_outstanding_until_reached(demo_store):
     """'Observation on at least three customers': 2 observations leave it outstanding."""
     from sqlalchemy import select
-    from app.models import AssessmentRule, Enrolment, EnrolmentUnit
+    from app.models import AssessmentRule
     from app.caseload.enrolments import choose_units, chosen_unit_ids
 
     def find(session):

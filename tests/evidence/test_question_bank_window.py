@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableWidgetItem
 
 from app.caseload.demo_questions import STARTER
 from app.evidence.question_bank import questions_for_units

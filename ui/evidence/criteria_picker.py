@@ -113,7 +113,7 @@ class CriteriaPicker(QWidget):
         units_covered = len({ac_unit for ac_unit in self._mapped_units(progress, mapped)})
         self.summary.setText(f"{len(mapped)} criteria covered in {units_covered} unit(s). "
                              f"Tick “Covers” for working towards, “Met” when it is met."
-                             + (f" Greyed units bar this method: hover for the rule." if barred else ""))
+                             + (" Greyed units bar this method: hover for the rule." if barred else ""))
         self._loading = False
         self._filter()
         self.tree.verticalScrollBar().setValue(scrolled)

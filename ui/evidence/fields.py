@@ -43,7 +43,7 @@ class ListField(QWidget):
         self.table.cellDoubleClicked.connect(lambda row, _col: self.row_activated.emit(row))
         layout.addWidget(self.table)
         buttons = QHBoxLayout()
-        add = QPushButton(f"Add a row", objectName=f"add_{spec.key}")
+        add = QPushButton("Add a row", objectName=f"add_{spec.key}")
         add.clicked.connect(lambda: self.add_row({}, edit=True))
         remove = QPushButton("Remove selected row")
         remove.clicked.connect(self._remove)
