@@ -13,6 +13,7 @@ from app.claims.sign_off import sign_off_unit, sign_offs_of
 from app.documents.sample import signature_png
 from app.evidence.mapping import map_criteria
 from app.evidence.records import autosave_record, create_record
+from app.evidence.sufficiency import occasions_needed
 from app.models.evidence import JUDGEMENT_FLAGS, EvidenceRecord
 from app.models import (
     AssessmentCriterion, AssessmentRule, Enrolment, EnrolmentUnit, Learner, Unit,
@@ -66,20 +67,23 @@ def sign_fully(session: Session, record_type: str, record_id: str, learner_name:
 def complete_unit(session: Session, enrolment_id: str, unit_id: str, *, on: date,
                   learner_name: str, assessor_name: str, records: int = 1) -> list[str]:
     """Signed evidence meeting every AC of the unit and every required method: `records`
-    observations share the ACs, plus one record per further required method."""
+    observations share the ACs, plus one record per further required method. Where the
+    unit asks for evidence from different occasions (EDI), the records are spread over
+    that many days, counting back from `on`."""
     acs = session.scalars(select(AssessmentCriterion.id).where(
         AssessmentCriterion.unit_id == unit_id).order_by(AssessmentCriterion.sort_order)).all()
-    required = session.scalars(select(AssessmentRule).where(
-        AssessmentRule.unit_id == unit_id, AssessmentRule.kind == "required")).all()
-    plan: list[str] = ["Obs"] * max(1, records)
+    rules = session.scalars(select(AssessmentRule).where(AssessmentRule.unit_id == unit_id)).all()
+    required = [r for r in rules if r.kind == "required"]
+    occasions = max([1] + [occasions_needed(r) for r in rules])
+    plan: list[str] = ["Obs"] * max(1, records, occasions)
     for rule in required:
         needed = rule.count if rule.count and rule.count_of else 1
         have = plan.count(rule.method)
         plan += [rule.method] * max(0, min(needed, 5) - have)
     made = []
     for i, method in enumerate(plan):
-        record_id = create_record(session, enrolment_id, method,
-                                  title=f"Unit evidence {i + 1}", on=on, location="Shop floor")
+        record_id = create_record(session, enrolment_id, method, title=f"Unit evidence {i + 1}",
+                                  on=on - timedelta(days=i % occasions), location="Shop floor")
         details = DETAILS.get(method, {"description": "Evidence gathered at work."})
         if method == "RA":
             details = {"account": "My account of dealing with customers."}

@@ -3,7 +3,9 @@
 An AC is *met* when a live record maps it as met, *working towards* when live records map
 it but none as met, otherwise *not started*. Required methods ("observation required",
 "on at least three customers") count distinct live records of that method covering the
-unit or LO; they stay outstanding until enough exist. A cap on video (C&G 2794) is
+unit or LO; they stay outstanding until enough exist. A sufficiency rule (EDI: "on different
+occasions") is outstanding while the records meeting the unit's ACs carry fewer different
+dates than it needs (app/evidence/sufficiency.py). A cap on video (C&G 2794) is
 outstanding while the portfolio's clips run over it (app/evidence/video_cap.py). Built from
 four indexed queries per enrolment (five where video is capped) so a learner page opens fast
 on a full portfolio.
@@ -17,6 +19,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from app.evidence.methods import method_name
+from app.evidence.sufficiency import SufficiencyGap, occasions_needed
 from app.evidence.video_cap import VideoCapGap, is_video_cap, video_total
 from app.models import (
     AssessmentCriterion, AssessmentRule, Enrolment, EnrolmentUnit, LearningOutcome,
@@ -76,7 +79,7 @@ class UnitProgress:
     number: str
     title: str
     outcomes: list[OutcomeProgress]
-    requirements: list[RequirementGap | VideoCapGap]
+    requirements: list[RequirementGap | SufficiencyGap | VideoCapGap]
 
     @property
     def criteria(self) -> list[CriterionProgress]:
@@ -142,9 +145,11 @@ def enrolment_progress(session: Session, enrolment_id: str) -> EnrolmentProgress
                           .where(AssessmentCriterion.unit_id.in_(unit_ids))
                           .order_by(AssessmentCriterion.sort_order)).all()
     all_rules = session.scalars(select(AssessmentRule).where(
-        AssessmentRule.unit_id.in_(unit_ids), AssessmentRule.kind.in_(("required", "allowed")))
+        AssessmentRule.unit_id.in_(unit_ids),
+        AssessmentRule.kind.in_(("required", "allowed", "sufficiency")))
         .order_by(AssessmentRule.sort_order)).all()
     rules = [r for r in all_rules if r.kind == "required"]
+    sufficiency = [r for r in all_rules if occasions_needed(r)]
     caps = {}
     for r in all_rules:
         if is_video_cap(r):
@@ -153,7 +158,8 @@ def enrolment_progress(session: Session, enrolment_id: str) -> EnrolmentProgress
     videos = video_total(session, enrolment_id) if caps else None
     covered = session.execute(
         select(CriterionMapping.criterion_id, CriterionMapping.unit_id, CriterionMapping.status,
-               EvidenceRecord.id, EvidenceRecord.method, EvidenceRecord.portfolio_ref)
+               EvidenceRecord.id, EvidenceRecord.method, EvidenceRecord.portfolio_ref,
+               EvidenceRecord.date)
         .join(EvidenceRecord, EvidenceRecord.id == CriterionMapping.record_id)
         .where(EvidenceRecord.enrolment_id == enrolment_id, EvidenceRecord.deleted_at.is_(None),
                CriterionMapping.deleted_at.is_(None))).all()
@@ -167,7 +173,9 @@ def enrolment_progress(session: Session, enrolment_id: str) -> EnrolmentProgress
         by_lo.setdefault(ac.lo_id, []).append(progress)
     # (unit, lo, method) -> records, for required-method counts
     records_by_scope: dict[tuple[str, str | None, str], set[str]] = {}
-    for criterion_id, unit_id, status, record_id, method, ref in covered:
+    # (unit, lo) -> dates of records meeting an AC there, for "different occasions"
+    met_dates: dict[tuple[str, str | None], set[date]] = {}
+    for criterion_id, unit_id, status, record_id, method, ref, when in covered:
         progress = by_ac.get(criterion_id)
         if progress is None:
             continue
@@ -182,6 +190,8 @@ def enrolment_progress(session: Session, enrolment_id: str) -> EnrolmentProgress
             progress.status = WORKING
         for lo in (progress.lo_number, None):
             records_by_scope.setdefault((unit_id, lo, method), set()).add(record_id)
+            if status == MET and when is not None:
+                met_dates.setdefault((unit_id, lo), set()).add(when)
 
     out = []
     for unit in units:
@@ -198,6 +208,9 @@ def enrolment_progress(session: Session, enrolment_id: str) -> EnrolmentProgress
             gaps.append(RequirementGap(
                 rule.method, rule.lo_number, needed, have,
                 f"{method_name(rule.method)} required for {scope}{extra}: {have} of {needed} so far."))
+        for rule in (r for r in sufficiency if r.unit_id == unit.id):
+            gaps.append(SufficiencyGap(occasions_needed(rule), tuple(sorted(
+                met_dates.get((unit.id, rule.lo_number), ()))), rule.lo_number))
         cap = caps.get(unit.id)
         if cap is not None:
             gaps.append(VideoCapGap(cap.count, videos, cap.method, cap.lo_number))

@@ -220,3 +220,15 @@ def test_downgrading_gives_back_the_0006_rows(upgraded):
     command.downgrade(migrate.alembic_config(engine), BEFORE)
     engine.dispose()
     assert rows(db, CATALOGUE + CASELOAD) == before
+
+
+def test_the_edi_learner_waits_for_a_second_occasion_not_for_an_other_record(upgraded):
+    from app.claims.sign_off import unit_readiness
+    from app.evidence.progress import enrolment_progress
+    store, _, _ = upgraded
+    (unit,) = store.read(enrolment_progress, "e1").units
+    gap = ("Different occasions: the ACs met so far were met on 1 date (01/10/2026); the unit "
+           "needs evidence from different occasions (at least 2 dates).")
+    assert unit.percent == 100 and unit.still_needed() == [gap]
+    (readiness,) = store.read(unit_readiness, "e1")
+    assert readiness.missing == [gap]

@@ -30,8 +30,9 @@ class ProgressGrid(QWidget):
         self.heading.setObjectName("progress_heading")
         layout.addWidget(self.heading)
         layout.addWidget(label("○ not started (red) · ◐ working towards (amber) · ● met (green) · "
-                               "⚠ n: assessment rules not yet met, such as a required method or the "
-                               "video cap (see “What's still needed”). "
+                               "⚠ n: assessment rules not yet met, such as a required method, "
+                               "evidence from different occasions or the video cap (see “What's "
+                               "still needed”). "
                                "Hover a cell for the criterion and the records covering it.", "hint"))
         self.table = QTableWidget(objectName="progress_grid")
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
