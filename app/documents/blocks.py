@@ -79,14 +79,16 @@ def signature_row(box: SignatureBox) -> Table:
     date_cell = uk_date(box.signed_on) if box.signed_on else ""
     how = f"Signature captured: {box.method}" if box.signed and box.method else (
         "" if box.signed else "To be signed by hand")
+    # How it was captured goes under the name and date, beside the signing area rather
+    # than below it: a line less per signature, which keeps most records on one page.
     rows = [[Paragraph(box.role + " signature", s["label"]), SignatureImage(box),
              Paragraph("Printed name", s["label"]), Paragraph("Date", s["label"])],
             ["", "", text(name, "cell"), text(date_cell, "cell")],
-            ["", text(how, "small"), "", ""]]
+            ["", "", text(how, "small"), ""]]
     table = Table(rows, colWidths=[34 * mm, BOX_W + 4 * mm, WIDTH - 34 * mm - BOX_W - 4 * mm - 28 * mm,
                                    28 * mm], rowHeights=[None, None, None])
     table.setStyle(TableStyle([
-        ("SPAN", (0, 0), (0, 2)), ("SPAN", (1, 0), (1, 1)),
+        ("SPAN", (0, 0), (0, 2)), ("SPAN", (1, 0), (1, 2)), ("SPAN", (2, 2), (3, 2)),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         # The name and date are boxes too, so an unsigned form has room for a pen.
         ("BOX", (2, 1), (2, 1), 0.6, RULE), ("BOX", (3, 1), (3, 1), 0.6, RULE),
@@ -110,7 +112,7 @@ def signatures(*boxes: SignatureBox, before: list | None = None) -> KeepTogether
     return KeepTogether(list(before or []) + signature_rows(*boxes))
 
 
-def facts(pairs: list[tuple[str, str]], columns: int = 2) -> Table:
+def facts(pairs: list[tuple[str, str]], columns: int = 2, label_width: float = 30 * mm) -> Table:
     """Label/value pairs in a grid, e.g. Date / Location / Start / End."""
     s = styles()
     cells = [[Paragraph(label, s["cell_bold"]), text(value, "cell")] for label, value in pairs]
@@ -119,7 +121,7 @@ def facts(pairs: list[tuple[str, str]], columns: int = 2) -> Table:
         row = sum(cells[i:i + columns], [])
         row += [""] * (2 * columns - len(row))
         rows.append(row)
-    label_w = 30 * mm
+    label_w = label_width
     value_w = WIDTH / columns - label_w
     table = Table(rows, colWidths=[label_w, value_w] * columns)
     commands = [("GRID", (0, 0), (-1, -1), 0.4, RULE), ("VALIGN", (0, 0), (-1, -1), "TOP")]
@@ -129,15 +131,27 @@ def facts(pairs: list[tuple[str, str]], columns: int = 2) -> Table:
     return table
 
 
+DECISIONS = {"met": "Met", "working_towards": "Working towards"}
+
+
 def criteria_table(criteria: list[CriterionRef], heading: str = "Criteria covered") -> list:
+    """The ACs a piece of evidence covers, with the assessor's decision for each (met or
+    working towards) where it is known and their note under the AC's wording."""
     s = styles()
     if not criteria:
         return [Paragraph(heading, s["heading"]), text("No criteria mapped.", "small")]
-    rows = [[Paragraph("Unit", s["cell_bold"]), Paragraph("AC", s["cell_bold"]),
-             Paragraph("Assessment criterion", s["cell_bold"])]]
-    rows += [[text(c.unit, "cell"), text(c.number, "cell"), text(c.text, "cell")]
-             for c in criteria]
-    table = Table(rows, colWidths=[20 * mm, 14 * mm, WIDTH - 34 * mm], repeatRows=1)
+    decided = any(c.status for c in criteria)
+    head = ["Unit", "AC", "Assessment criterion"] + (["Decision"] if decided else [])
+    rows = [[Paragraph(h, s["cell_bold"]) for h in head]]
+    for c in criteria:
+        wording = c.text + (f"\nAssessor's note: {c.note}" if c.note else "")
+        row = [text(c.unit, "cell"), text(c.number, "cell"), text(wording, "cell")]
+        if decided:
+            row.append(text(DECISIONS.get(c.status, c.status), "cell"))
+        rows.append(row)
+    widths = [20 * mm, 14 * mm] + ([26 * mm] if decided else [])
+    widths.insert(2, WIDTH - sum(widths))
+    table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, RULE),
                                ("BACKGROUND", (0, 0), (-1, 0), SHADE),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))

@@ -39,10 +39,36 @@ class SignatureBox:
 
 @dataclass(frozen=True)
 class CriterionRef:
-    """One AC as printed: its unit and its LO.AC number, with the wording when there is room."""
+    """One AC as printed: its unit and its LO.AC number, with the wording when there is room,
+    the assessor's decision for this piece of evidence and their note on it."""
     unit: str
     number: str
     text: str = ""
+    status: str = ""               # "met", "working_towards", or "" where not decided here
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AttachmentRef:
+    """A file behind a record, as an IQA checks it against the system: the SHA-256 names the
+    bytes in the attachment store, so the paper and the file can be matched."""
+    name: str
+    media_type: str
+    size: int                      # bytes
+    sha256: str
+    caption: str = ""
+    duration_ms: int | None = None  # playing time of a clip, where it could be read
+
+
+@dataclass(frozen=True)
+class DetailEntry:
+    """One method-specific field of a record (app/evidence/methods.py DETAILS), as printed:
+    a short value ("line"), paragraphs ("text"), or rows under column labels ("list")."""
+    label: str
+    kind: str = "text"
+    value: str = ""
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
 
 
 # ---- claim to competence (EDI Appendix E "Learner statement and assessor summative statement")
@@ -125,6 +151,10 @@ class ObservationRecordData:
     start_time: str = ""
     end_time: str = ""
     content_hash: str | None = None
+    attachments: list[AttachmentRef] = field(default_factory=list)
+    # Fields of the method (DETAILS) this page has no place of its own for, printed as they
+    # are, so a field added to a method is on paper before anyone designs a place for it.
+    more: list[DetailEntry] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -149,6 +179,12 @@ class DiscussionRecordData:
     learner_signature: SignatureBox
     recording: str = ""            # where the recording is held, if there is one
     content_hash: str | None = None
+    duration: str = ""             # "45 minutes"
+    judgement: list[str] = field(default_factory=list)
+    attachments: list[AttachmentRef] = field(default_factory=list)
+    # Fields of the method (DETAILS) this page has no place of its own for, printed as they
+    # are, so a field added to a method is on paper before anyone designs a place for it.
+    more: list[DetailEntry] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -169,6 +205,12 @@ class QuestioningRecordData:
     assessor_signature: SignatureBox
     learner_signature: SignatureBox
     content_hash: str | None = None
+    judgement: list[str] = field(default_factory=list)
+    criteria: list[CriterionRef] = field(default_factory=list)   # the record's, all questions
+    attachments: list[AttachmentRef] = field(default_factory=list)
+    # Fields of the method (DETAILS) this page has no place of its own for, printed as they
+    # are, so a field added to a method is on paper before anyone designs a place for it.
+    more: list[DetailEntry] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -186,6 +228,32 @@ class WitnessTestimonyData:
     assessor_signature: SignatureBox
     expert: bool = False
     occupational_competence: str = ""
+    content_hash: str | None = None
+    seen_when: str = ""            # when the witness saw it, in their words
+    judgement: list[str] = field(default_factory=list)
+    attachments: list[AttachmentRef] = field(default_factory=list)
+    # Fields of the method (DETAILS) this page has no place of its own for, printed as they
+    # are, so a field added to a method is on paper before anyone designs a place for it.
+    more: list[DetailEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EvidenceRecordData:
+    """Evidence by a method without a page of its own design (product evidence, reflective
+    account, recognition of prior learning, simulation, other): what every record shares,
+    and the method's fields in the order DETAILS gives them."""
+    reference: str
+    method: str                    # the code: "P", "RA", "A", "Sim", "Ot"
+    method_name: str               # "Product evidence"
+    title: str
+    recorded_on: date | None
+    location: str
+    details: list[DetailEntry]
+    criteria: list[CriterionRef]
+    judgement: list[str]
+    assessor_signature: SignatureBox
+    learner_signature: SignatureBox
+    attachments: list[AttachmentRef] = field(default_factory=list)
     content_hash: str | None = None
 
 
@@ -227,7 +295,7 @@ class UnitAchievementSummaryData:
 
 
 Record = (ObservationRecordData | DiscussionRecordData | QuestioningRecordData
-          | WitnessTestimonyData)
+          | WitnessTestimonyData | EvidenceRecordData)
 
 
 @dataclass(frozen=True)

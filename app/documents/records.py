@@ -1,84 +1,91 @@
 """Records of evidence as the IQA reads them: observation, professional discussion,
-questioning, witness testimony; the list of witnesses who signed; the unit achievement
-summary. Narratives are separate flowables so long ones run over pages whole."""
+questioning, witness and expert witness testimony, and one page for every other method
+(product evidence, reflective account, prior learning, simulation, other); the list of
+witnesses who signed; the unit achievement summary. Every record ends the same way
+(record_parts.closing): ACs, files, judgement, signatures. Narratives are separate
+flowables so long ones run over pages whole."""
 from __future__ import annotations
 
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, TableStyle
+import re
 
-from app.documents.blocks import (
-    SignatureImage, criteria_table, facts, heading, signatures, title,
-)
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Paragraph, Spacer, TableStyle
+
+from app.documents.blocks import SignatureImage, title
 from app.documents.model import (
-    DiscussionRecordData, DocumentHeader, ObservationRecordData, QuestioningRecordData,
-    Record, UnitAchievementSummaryData, WitnessListData, WitnessTestimonyData,
+    DiscussionRecordData, DocumentHeader, EvidenceRecordData, ObservationRecordData,
+    QuestioningRecordData, Record, UnitAchievementSummaryData, WitnessListData,
+    WitnessTestimonyData,
 )
 from app.documents.page import Section, digest, render
-from app.documents.style import (
-    RULE, SHADE, WIDTH, Table, paragraphs, styles, text, uk_date,
+from app.documents.record_parts import (
+    HEADING_ROOM, closing, details, grid, kept_heading, record_top,
 )
+from app.documents.style import WIDTH, Table, paragraphs, styles, text, uk_date
 
-JUDGEMENT = ("valid", "authentic", "current", "reliable", "sufficient")
-
-
-def _judgement(held: list[str]) -> Paragraph:
-    marks = ", ".join(f"{j}: {'yes' if j in held else 'no'}" for j in JUDGEMENT)
-    return text(f"Assessor's judgement of the evidence: {marks}.", "small")
+WITNESS_DECLARATION = "I confirm that this is a true account of what I saw the learner do."
+# Page titles where "<method> record" would not read as a form's name.
+PAGE_TITLES = {"Sim": "Simulation record", "Ot": "Record of other evidence"}
 
 
 def observation_section(r: ObservationRecordData) -> Section:
     times = " to ".join(t for t in (r.start_time, r.end_time) if t)
-    flow = [title("Observation record"), text(r.title, "heading"),
-            facts([("Reference", r.reference), ("Method", "Observation (Obs)"),
-                   ("Date", uk_date(r.observed_on)), ("Time", times),
-                   ("Location", r.location)]),
-            heading("What the learner did")] + paragraphs(r.activity)
-    flow += criteria_table(r.criteria)
-    flow += [heading("Feedback to the learner")] + paragraphs(r.feedback)
-    flow += [heading("Learner's comments")] + paragraphs(r.learner_comments)
-    flow += [Spacer(1, 2 * mm), _judgement(r.judgement), Spacer(1, 3 * mm),
-             signatures(r.assessor_signature, r.learner_signature)]
+    flow = record_top("Observation record", r.title, [
+        ("Reference", r.reference), ("Method", "Observation (Obs)"),
+        ("Date", uk_date(r.observed_on)), ("Time", times), ("Location", r.location)])
+    flow += kept_heading("What the learner did") + paragraphs(r.activity)
+    flow += kept_heading("Feedback to the learner") + paragraphs(r.feedback)
+    flow += kept_heading("Learner's comments") + paragraphs(r.learner_comments)
+    flow += details(r.more)
+    flow += closing(r.criteria, r.attachments, r.judgement,
+                    [r.assessor_signature, r.learner_signature])
     return Section(f"Observation: {r.title}", r.reference, r.content_hash, flow)
 
 
 def discussion_section(r: DiscussionRecordData) -> Section:
     s = styles()
-    flow = [title("Professional discussion record"), text(r.title, "heading"),
-            facts([("Reference", r.reference), ("Method", "Professional discussion (PD)"),
-                   ("Date", uk_date(r.held_on)), ("Location", r.location),
-                   ("Recording", r.recording or "none")]),
-            heading("Topics planned")] + paragraphs(r.topics)
-    flow += [heading("Summary of the discussion")] + paragraphs(r.summary)
-    flow.append(heading("Bookmarks: where each criterion was covered"))
+    flow = record_top("Professional discussion record", r.title, [
+        ("Reference", r.reference), ("Method", "Professional discussion (PD)"),
+        ("Date", uk_date(r.held_on)), ("Location", r.location),
+        ("Duration", r.duration), ("Recording", r.recording or "none")])
+    flow += kept_heading("Topics planned") + paragraphs(r.topics)
+    flow += kept_heading("Summary of the discussion") + paragraphs(r.summary)
+    flow += kept_heading("Bookmarks: where each criterion was covered")
     if r.bookmarks:
-        rows = [[Paragraph(h, s["cell_bold"]) for h in ("At", "Criteria", "Note")]]
+        rows = [[Paragraph(h, s["cell_bold"]) for h in ("At", "Criteria", "Recording / note")]]
         for b in r.bookmarks:
-            acs = ", ".join(f"{c.unit} {c.number}" for c in b.criteria)
+            acs = ", ".join(f"{c.unit} {c.number}".strip() for c in b.criteria)
             rows.append([text(b.at, "cell"), text(acs, "cell"), text(b.note, "cell")])
         table = Table(rows, colWidths=[22 * mm, 45 * mm, WIDTH - 67 * mm], repeatRows=1)
-        table.setStyle(_grid())
+        table.setStyle(grid())
         flow.append(table)
     else:
         flow.append(text("No bookmarks.", "small"))
-    flow += criteria_table(r.criteria)
-    flow += [Spacer(1, 3 * mm), signatures(r.assessor_signature, r.learner_signature)]
+    flow += details(r.more)
+    flow += closing(r.criteria, r.attachments, r.judgement,
+                    [r.assessor_signature, r.learner_signature])
     return Section(f"Professional discussion: {r.title}", r.reference, r.content_hash, flow)
 
 
 def questioning_section(r: QuestioningRecordData) -> Section:
     s = styles()
-    flow = [title("Questioning record"), text(r.title, "heading"),
-            facts([("Reference", r.reference), ("Method", f"Questioning (Q), {r.mode}"),
-                   ("Date", uk_date(r.asked_on)), ("Questions", str(len(r.questions)))])]
+    flow = record_top("Questioning record", r.title, [
+        ("Reference", r.reference), ("Method", f"Questioning (Q), {r.mode}"),
+        ("Date", uk_date(r.asked_on)), ("Questions", str(len(r.questions)))])
     for n, qa in enumerate(r.questions, start=1):
         acs = ", ".join(f"{c.unit} {c.number}" for c in qa.criteria)
-        flow.append(Paragraph(f"Question {n}" + (f" ({acs})" if acs else ""), s["heading"]))
+        flow += [CondPageBreak(HEADING_ROOM),
+                 Paragraph(f"Question {n}" + (f" ({acs})" if acs else ""), s["heading"])]
         flow += paragraphs(qa.question)
         flow.append(text("Answer", "label"))
         flow += paragraphs(qa.answer)
         if qa.judgement:
-            flow.append(text(f"Judgement: {qa.judgement}", "small"))
-    flow += [Spacer(1, 3 * mm), signatures(r.assessor_signature, r.learner_signature)]
+            flow.append(text(f"Assessor's decision: {qa.judgement}", "small"))
+    flow += details(r.more)
+    # The record's mappings; without them, the ACs the questions name, each once.
+    covered = r.criteria or list(dict.fromkeys(c for qa in r.questions for c in qa.criteria))
+    flow += closing(covered, r.attachments, r.judgement,
+                    [r.assessor_signature, r.learner_signature])
     return Section(f"Questioning: {r.title}", r.reference, r.content_hash, flow)
 
 
@@ -87,16 +94,29 @@ def witness_testimony_section(r: WitnessTestimonyData) -> Section:
     pairs = [("Reference", r.reference), ("Method", f"{kind} ({'EW' if r.expert else 'Wt'})"),
              ("Date", uk_date(r.witnessed_on)), ("Witness", r.witness_name),
              ("Role", r.witness_role), ("Relationship", r.relationship),
-             ("Contact", r.contact)]
+             ("Contact", r.contact), ("When they saw it", r.seen_when)]
+    flow = record_top(kind, r.title, pairs)
     if r.expert:
-        pairs.append(("Occupational competence", r.occupational_competence))
-    flow = [title(kind), text(r.title, "heading"), facts(pairs),
-            heading("What the witness saw")] + paragraphs(r.testimony)
-    flow += criteria_table(r.criteria)
-    flow += [signatures(r.witness_signature, r.assessor_signature, before=[
-        Paragraph("I confirm that this is a true account of what I saw the learner do.",
-                  styles()["declaration"])])]
+        flow += kept_heading("Occupational competence of the expert witness") + paragraphs(
+            r.occupational_competence)
+    flow += kept_heading("What the witness saw") + paragraphs(r.testimony)
+    flow += details(r.more)
+    flow += closing(r.criteria, r.attachments, r.judgement,
+                    [r.witness_signature, r.assessor_signature], declaration=WITNESS_DECLARATION)
     return Section(f"{kind}: {r.witness_name}", r.reference, r.content_hash, flow)
+
+
+def evidence_record_section(r: EvidenceRecordData) -> Section:
+    """Product evidence, a reflective account, prior learning, simulation or other evidence:
+    the page every record has, with the method's fields as DETAILS lists them."""
+    kind = PAGE_TITLES.get(r.method, f"{r.method_name} record")
+    flow = record_top(kind, r.title, [
+        ("Reference", r.reference), ("Method", f"{r.method_name} ({r.method})"),
+        ("Date", uk_date(r.recorded_on)), ("Where", r.location)])
+    flow += details(r.details)
+    flow += closing(r.criteria, r.attachments, r.judgement,
+                    [r.assessor_signature, r.learner_signature])
+    return Section(f"{r.method_name}: {r.title}", r.reference, r.content_hash, flow)
 
 
 def witness_list_section(r: WitnessListData) -> Section:
@@ -109,7 +129,7 @@ def witness_list_section(r: WitnessListData) -> Section:
                      SignatureImage(w.specimen, 44 * mm, 13 * mm)])
     table = Table(rows, colWidths=[30 * mm, 38 * mm, 30 * mm, WIDTH - 146 * mm, 48 * mm],
                   repeatRows=1)
-    table.setStyle(_grid())
+    table.setStyle(grid())
     flow = [title("Witnesses who signed"),
             text("Everyone who signed a witness testimony in this portfolio, with a specimen "
                  "of their signature.", "small"), Spacer(1, 3 * mm), table]
@@ -130,7 +150,7 @@ def achievement_summary_section(r: UnitAchievementSummaryData) -> Section:
                      text(uk_date(u.signed_off_on), "cell"), text(u.status, "cell")])
     table = Table(rows, colWidths=[13 * mm, WIDTH - 125 * mm, 26 * mm, 13 * mm, 18 * mm,
                                    21 * mm, 34 * mm], repeatRows=1)
-    table.setStyle(_grid())
+    table.setStyle(grid())
     table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 3),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 3)]))
     flow = [title("Unit achievement summary"), table, Spacer(1, 3 * mm),
@@ -143,20 +163,27 @@ def record_section(record: Record) -> Section:
     builder = {ObservationRecordData: observation_section,
                DiscussionRecordData: discussion_section,
                QuestioningRecordData: questioning_section,
-               WitnessTestimonyData: witness_testimony_section}[type(record)]
+               WitnessTestimonyData: witness_testimony_section,
+               EvidenceRecordData: evidence_record_section}[type(record)]
     return builder(record)
 
 
-def _grid() -> TableStyle:
-    return TableStyle([("GRID", (0, 0), (-1, -1), 0.4, RULE),
-                       ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-                       ("VALIGN", (0, 0), (-1, -1), "TOP")])
+def _reference_key(reference: str) -> list:
+    # OBS-2 before OBS-10, as a person counts, whatever the padding.
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part.upper())
+            for part in re.split(r"(\d+)", reference) if part]
+
+
+def in_reference_order(records: list[Record]) -> list[Record]:
+    """Records as an IQA looks them up: by portfolio reference, whatever the method.
+    Stable, so a correction follows the record it amends (both keep one reference)."""
+    return sorted(records, key=lambda r: _reference_key(r.reference))
 
 
 def build_records(header: DocumentHeader, records: list[Record],
                   witnesses: WitnessListData | None = None,
                   summary: UnitAchievementSummaryData | None = None) -> bytes:
     sections = ([achievement_summary_section(summary)] if summary else []) + [
-        record_section(r) for r in records] + (
+        record_section(r) for r in in_reference_order(records)] + (
         [witness_list_section(witnesses)] if witnesses else [])
     return render(header, sections, "Records of evidence")

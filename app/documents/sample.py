@@ -9,7 +9,7 @@ import zlib
 from datetime import date, timedelta
 
 from app.documents.model import (
-    ClaimedUnitRow, ClaimFormData, ClaimPackData, CriterionRef, DiscussionBookmark,
+    AttachmentRef, ClaimedUnitRow, ClaimFormData, ClaimPackData, CriterionRef, DiscussionBookmark,
     DiscussionRecordData, DocumentHeader, EvidenceMatrixData, MatrixOutcome, MatrixRow,
     ObservationRecordData, QuestionAnswer, QuestioningRecordData, SignatureBox,
     UnitAchievementRow, UnitAchievementSummaryData, WitnessEntry, WitnessListData,
@@ -79,7 +79,8 @@ def sample_claim_pack(units: int = 3, records: int = 12, acs_per_unit: int = 12,
         method = METHOD_CYCLE[i % len(METHOD_CYCLE)]
         ref = f"{method.upper()}-{i + 1:03d}"
         crit = [CriterionRef(unit, ac, f"Criterion {ac} of unit {unit}: describe and apply "
-                                        "the organisation's service standards") for ac in covered]
+                                        "the organisation's service standards", "met")
+                for ac in covered]
         evidence.append((unit, ref, method, covered, crit, i))
 
     matrices = []
@@ -97,34 +98,40 @@ def sample_claim_pack(units: int = 3, records: int = 12, acs_per_unit: int = 12,
             SignatureBox("Internal Verifier (if sampled)"), _hash("matrix", u),
             "Customer Service standards"))
 
+    varcs = ["valid", "authentic", "current", "reliable", "sufficient"]
     docs = []
     for unit, ref, method, covered, crit, i in evidence:
         day = start + timedelta(days=i)
         h = _hash(ref)
         a = signed("Assessor", "Dev Patel", i, png_assessor)
         lrn = signed("Learner", header.learner_name, i, png_learner)
+        # Every third record has a photo behind it, as portfolios usually do.
+        files = [AttachmentRef(f"{ref.lower()}-counter.jpg", "image/jpeg", 1_843_200 + i,
+                               _hash("file", ref), "The counter after the rush")] if i % 3 == 0 else []
         if method == "Obs":
             docs.append(ObservationRecordData(ref, f"Serving customers at the counter ({ref})",
                         day, "Front desk, Northgate Stores", statement[:600], crit,
                         "Good use of open questions.", "I felt confident.",
-                        ["valid", "authentic", "current", "reliable", "sufficient"], a, lrn,
-                        "09:30", "10:15", h))
+                        varcs, a, lrn, "09:30", "10:15", h, attachments=files))
         elif method == "PD":
             docs.append(DiscussionRecordData(ref, f"Discussion of complaint handling ({ref})",
                         day, "Staff room", "Complaints; escalation; records.", statement[:800],
                         [DiscussionBookmark(f"00:0{k}:30", [c], "covered in depth")
                          for k, c in enumerate(crit)], crit, a, lrn,
-                        f"audio/{ref}.m4a", h))
+                        f"audio/{ref}.m4a", h, "35 minutes", varcs, attachments=files))
         elif method == "Q":
             docs.append(QuestioningRecordData(ref, f"Questions on service standards ({ref})",
                         day, "oral", [QuestionAnswer(f"How would you handle case {k}?",
                         "I would listen, apologise, check the facts and agree what happens next.",
-                        [c], "satisfactory") for k, c in enumerate(crit, 1)], a, lrn, h))
+                        [c], "satisfactory") for k, c in enumerate(crit, 1)], a, lrn, h,
+                        varcs, crit, attachments=files))
         else:
             docs.append(WitnessTestimonyData(ref, f"Witness testimony ({ref})", day,
                         "Maria Lopez", "Store manager", "Line manager", "01632 960123",
                         statement[:500], crit,
-                        signed("Witness", "Maria Lopez", i, png_witness), a, content_hash=h))
+                        signed("Witness", "Maria Lopez", i, png_witness), a, content_hash=h,
+                        seen_when="Most weeks since January", judgement=varcs,
+                        attachments=files))
 
     witness_refs = [d.reference for d in docs if isinstance(d, WitnessTestimonyData)]
     witnesses = WitnessListData("WITNESSES", [WitnessEntry(
