@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 
 from app.claims.claim import RECORD_TYPE as CLAIM
 from app.claims.sign_off import RECORD_TYPE as SIGN_OFF, sign_offs_of
+from app.claims.printed_details import detail_entries
 from app.documents.model import (
-    ClaimedUnitRow, ClaimFormData, ClaimPackData, CriterionRef, DiscussionBookmark,
-    DiscussionRecordData, DocumentHeader, EvidenceMatrixData, MatrixOutcome, MatrixRow,
-    ObservationRecordData, QuestionAnswer, QuestioningRecordData, SignatureBox,
-    UnitAchievementRow, UnitAchievementSummaryData, WitnessEntry, WitnessListData,
-    WitnessTestimonyData,
+    AttachmentRef, ClaimedUnitRow, ClaimFormData, ClaimPackData, CriterionRef,
+    DiscussionBookmark, DiscussionRecordData, DocumentHeader, EvidenceMatrixData,
+    EvidenceRecordData, MatrixOutcome, MatrixRow, ObservationRecordData, QuestionAnswer,
+    QuestioningRecordData, SignatureBox, UnitAchievementRow, UnitAchievementSummaryData,
+    WitnessEntry, WitnessListData, WitnessTestimonyData,
 )
 from app.evidence.progress import MET, enrolment_progress
 from app.models import (
@@ -27,11 +28,23 @@ from app.models import (
     Signature, StaffMember, Unit,
 )
 from app.models.claims import Claim, UnitSignOff
-from app.models.evidence import JUDGEMENT_FLAGS, CriterionMapping, EvidenceRecord
+from app.evidence.methods import method_name
+from app.models.evidence import JUDGEMENT_FLAGS, Attachment, CriterionMapping, EvidenceRecord
 from app.models.signing import SIGNATURE_METHODS
 
 EVIDENCE = "evidence_record"
-RECORD_METHODS = ("Obs", "PD", "Q", "Wt", "EW")   # methods with a record form of their own
+# The DETAILS fields each method's own page prints in places designed for them; every other
+# field (all of them for methods without a page of their own) is printed from DETAILS.
+ON_OWN_PAGE = {
+    "Obs": frozenset({"workplace", "start_time", "end_time", "activities", "notes", "judgement",
+                      "feedback", "learner_comments"}),
+    "PD": frozenset({"duration", "topics", "summary", "bookmarks"}),
+    "Q": frozenset({"mode", "questions"}),
+    "Wt": frozenset({"witness_name", "job_title", "relationship", "contact", "seen_when",
+                     "what_they_saw"}),
+    "EW": frozenset({"witness_name", "job_title", "relationship", "contact", "seen_when",
+                     "what_they_saw", "competence"}),
+}
 IV = "Internal Verifier (if sampled)"
 
 
@@ -49,7 +62,8 @@ class _Portfolio:
     iqa_name: str
     signatures: dict[tuple[str, str], list[Signature]]
     records: list[EvidenceRecord]
-    mappings: dict[str, list[tuple[str, str, str, str, str]]]  # record -> (unit no, AC no, text, status, unit id)
+    mappings: dict[str, list[tuple[str, str, str, str, str, str]]]  # record -> (unit no, AC no, text, status, unit id, note)
+    files: dict[str, list[AttachmentRef]]                            # record -> its live files
 
     def boxes(self, record_type: str, record_id: str, roles: list[tuple[str, str, str]]) -> list[SignatureBox]:
         """roles: (role, printed label, expected name)."""
@@ -94,9 +108,10 @@ def _portfolio(session: Session, enrolment_id: str) -> _Portfolio:
         EvidenceRecord.enrolment_id == enrolment_id, EvidenceRecord.deleted_at.is_(None))
         .order_by(EvidenceRecord.date, EvidenceRecord.portfolio_ref)))
     mappings: dict[str, list] = {}
-    for record_id, unit_no, ac_no, text, status, unit_id in session.execute(
+    for record_id, unit_no, ac_no, text, status, unit_id, note in session.execute(
             select(CriterionMapping.record_id, Unit.number, AssessmentCriterion.number,
-                   AssessmentCriterion.text, CriterionMapping.status, Unit.id)
+                   AssessmentCriterion.text, CriterionMapping.status, Unit.id,
+                   CriterionMapping.note)
             .join(AssessmentCriterion, AssessmentCriterion.id == CriterionMapping.criterion_id)
             .join(Unit, Unit.id == CriterionMapping.unit_id)
             .join(LearningOutcome, LearningOutcome.id == AssessmentCriterion.lo_id)
@@ -105,14 +120,21 @@ def _portfolio(session: Session, enrolment_id: str) -> _Portfolio:
                    CriterionMapping.deleted_at.is_(None))
             .order_by(Unit.sort_order, LearningOutcome.sort_order,
                       AssessmentCriterion.sort_order)):
-        mappings.setdefault(record_id, []).append((unit_no, ac_no, text, status, unit_id))
+        mappings.setdefault(record_id, []).append((unit_no, ac_no, text, status, unit_id,
+                                                   note or ""))
+    files: dict[str, list[AttachmentRef]] = {}
+    for a in session.scalars(select(Attachment).join(
+            EvidenceRecord, EvidenceRecord.id == Attachment.record_id)
+            .where(EvidenceRecord.enrolment_id == enrolment_id, Attachment.deleted_at.is_(None))
+            .order_by(Attachment.created_at)):
+        files.setdefault(a.record_id, []).append(AttachmentRef(
+            a.original_name, a.media_type, a.size, a.sha256, a.caption or "", a.duration_ms))
     return _Portfolio(header, enrolment, learner, assessor.name if assessor else "",
-                      iqa.name if iqa else "", signatures, records, mappings)
+                      iqa.name if iqa else "", signatures, records, mappings, files)
 
 
 def _criteria(p: _Portfolio, record_id: str) -> list[CriterionRef]:
-    return [CriterionRef(u, n, t + ("" if s == MET else " (working towards)"))
-            for u, n, t, s, _ in p.mappings.get(record_id, [])]
+    return [CriterionRef(u, n, t, s, note) for u, n, t, s, _, note in p.mappings.get(record_id, [])]
 
 
 def _describe(record: EvidenceRecord) -> str:
@@ -125,45 +147,15 @@ def _describe(record: EvidenceRecord) -> str:
 
 
 def record_data(p: _Portfolio, record: EvidenceRecord):
-    """The printed record for an observation, discussion, questioning or testimony."""
+    """The printed record of a piece of evidence, whatever its method."""
     d = json.loads(record.details_json or "{}")
     h = p.content_hash(EVIDENCE, record.id)
     crit = _criteria(p, record.id)
     name = p.learner.full_name
-    if record.method == "Obs":
-        assessor, learner = p.boxes(EVIDENCE, record.id, [("assessor", "Assessor", p.assessor_name),
-                                                          ("learner", "Learner", name)])
-        notes = "\n".join(f"{n.get('at', '')} {n.get('text', '')}".strip()
-                          for n in d.get("notes") or [])
-        activity = d.get("activities", "") + (f"\n\nNotes during the observation:\n{notes}"
-                                              if notes else "")
-        judgement_text = d.get("judgement", "")
-        feedback = d.get("feedback", "") + (f"\n\nAssessor's judgement: {judgement_text}"
-                                            if judgement_text else "")
-        return ObservationRecordData(
-            record.portfolio_ref, record.title, record.date, d.get("workplace") or record.location,
-            activity, crit, feedback, d.get("learner_comments", ""),
-            [f for f in JUDGEMENT_FLAGS if getattr(record, f)], assessor, learner,
-            d.get("start_time", ""), d.get("end_time", ""), h)
-    if record.method == "PD":
-        assessor, learner = p.boxes(EVIDENCE, record.id, [("assessor", "Assessor", p.assessor_name),
-                                                          ("learner", "Learner", name)])
-        marks = [DiscussionBookmark(b.get("at", ""), [CriterionRef("", b.get("criterion", ""))],
-                                    b.get("recording", "")) for b in d.get("bookmarks") or []]
-        return DiscussionRecordData(
-            record.portfolio_ref, record.title, record.date, record.location, d.get("topics", ""),
-            d.get("summary", ""), marks, crit, assessor, learner,
-            f"{d.get('duration')} minutes" if d.get("duration") else "", h)
-    if record.method == "Q":
-        assessor, learner = p.boxes(EVIDENCE, record.id, [("assessor", "Assessor", p.assessor_name),
-                                                          ("learner", "Learner", name)])
-        questions = [QuestionAnswer(q.get("question", ""), q.get("answer", ""), [],
-                                    q.get("decision", "")) for q in d.get("questions") or []]
-        if questions:
-            questions[0] = QuestionAnswer(questions[0].question, questions[0].answer, crit,
-                                          questions[0].judgement)
-        return QuestioningRecordData(record.portfolio_ref, record.title, record.date,
-                                     d.get("mode", "oral"), questions, assessor, learner, h)
+    files = p.files.get(record.id, [])
+    held = [f for f in JUDGEMENT_FLAGS if getattr(record, f)]
+    more = detail_entries(record.method, d, ON_OWN_PAGE.get(record.method, frozenset()))
+    common = {"attachments": files, "more": more}
     if record.method in ("Wt", "EW"):
         role = "witness" if record.method == "Wt" else "expert_witness"
         witness, assessor = p.boxes(EVIDENCE, record.id, [
@@ -173,8 +165,41 @@ def record_data(p: _Portfolio, record: EvidenceRecord):
             record.portfolio_ref, record.title, record.date, d.get("witness_name", ""),
             d.get("job_title", ""), d.get("relationship", ""), d.get("contact", ""),
             d.get("what_they_saw", ""), crit, witness, assessor, record.method == "EW",
-            d.get("competence", ""), h)
-    return None
+            d.get("competence", ""), h, seen_when=d.get("seen_when", ""), judgement=held,
+            **common)
+    assessor, learner = p.boxes(EVIDENCE, record.id, [("assessor", "Assessor", p.assessor_name),
+                                                      ("learner", "Learner", name)])
+    if record.method == "Obs":
+        notes = "\n".join(f"{n.get('at', '')} {n.get('text', '')}".strip()
+                          for n in d.get("notes") or [])
+        activity = d.get("activities", "") + (f"\n\nNotes during the observation:\n{notes}"
+                                              if notes else "")
+        judgement_text = d.get("judgement", "")
+        feedback = d.get("feedback", "") + (f"\n\nAssessor's judgement: {judgement_text}"
+                                            if judgement_text else "")
+        return ObservationRecordData(
+            record.portfolio_ref, record.title, record.date, d.get("workplace") or record.location,
+            activity, crit, feedback, d.get("learner_comments", ""), held, assessor, learner,
+            d.get("start_time", ""), d.get("end_time", ""), h, **common)
+    if record.method == "PD":
+        marks = [DiscussionBookmark(b.get("at", ""), [CriterionRef("", b.get("criterion", ""))],
+                                    b.get("recording", "")) for b in d.get("bookmarks") or []]
+        recordings = ", ".join(f.name for f in files
+                               if f.media_type.startswith(("audio/", "video/")))
+        return DiscussionRecordData(
+            record.portfolio_ref, record.title, record.date, record.location, d.get("topics", ""),
+            d.get("summary", ""), marks, crit, assessor, learner, recordings, h,
+            duration=f"{d.get('duration')} minutes" if d.get("duration") else "",
+            judgement=held, **common)
+    if record.method == "Q":
+        questions = [QuestionAnswer(q.get("question", ""), q.get("answer", ""), [],
+                                    q.get("decision", "")) for q in d.get("questions") or []]
+        return QuestioningRecordData(record.portfolio_ref, record.title, record.date,
+                                     d.get("mode", "oral"), questions, assessor, learner, h,
+                                     judgement=held, criteria=crit, **common)
+    return EvidenceRecordData(
+        record.portfolio_ref, record.method, method_name(record.method), record.title,
+        record.date, record.location, more, crit, held, assessor, learner, files, h)
 
 
 def witness_list(p: _Portfolio) -> WitnessListData:
@@ -213,7 +238,7 @@ def evidence_matrix(session: Session, p: _Portfolio, unit: Unit,
                 if by_lo.get(lo.id)]
     rows = []
     for r in p.records:
-        marks = {n: s for _, n, _, s, uid in p.mappings.get(r.id, []) if uid == unit.id}
+        marks = {n: s for _, n, _, s, uid, _ in p.mappings.get(r.id, []) if uid == unit.id}
         if marks:
             rows.append(MatrixRow(r.portfolio_ref, _describe(r), r.method, marks))
     roles = [("learner", "Learner", p.learner.full_name), ("assessor", "Assessor", p.assessor_name),
