@@ -454,6 +454,7 @@ def _database_at(revision: str, source_db: Path, target: Path) -> None:
     from alembic import command
     from app.db.engine import sqlite_engine
     from app.db.migrate import alembic_config
+    from app.catalogue.corrected_in_place import CORRECTS
     engine = sqlite_engine(target, writer=True)
     command.upgrade(alembic_config(engine), revision)
     engine.dispose()
@@ -464,12 +465,24 @@ def _database_at(revision: str, source_db: Path, target: Path) -> None:
     tables = [r[0] for r in con.execute(
         "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
         "AND name NOT LIKE 'fts_%' AND name != 'alembic_version'")]
+    rules_name_a_method = False
     for table in tables:
-        mine = [r[1] for r in con.execute(f"PRAGMA main.table_info({table})")]
+        info = {r[1]: r for r in con.execute(f"PRAGMA main.table_info({table})")}
         theirs = {r[1] for r in con.execute(f"PRAGMA src.table_info({table})")}
-        cols = ", ".join(c for c in mine if c in theirs)
-        if cols:
-            con.execute(f"INSERT INTO main.{table} ({cols}) SELECT {cols} FROM src.{table}")
+        mine = [c for c in info if c in theirs]
+        values = list(mine)
+        if table == "assessment_rule" and info["method"][3]:   # method NOT NULL
+            # Before schema 0007 every rule named a method, and a laptop held EDI's
+            # sufficiency rules as the pack shipped them: required "Other" records.
+            rules_name_a_method = True
+            values = [{"kind": "CASE kind WHEN 'sufficiency' THEN 'required' ELSE kind END",
+                       "method": "COALESCE(method, 'Ot')"}.get(c, c) for c in mine]
+        if mine:
+            con.execute(f"INSERT INTO main.{table} ({', '.join(mine)}) "
+                        f"SELECT {', '.join(values)} FROM src.{table}")
+    for corrected, shipped in CORRECTS.items() if rules_name_a_method else ():
+        # ... under the SHA-256 of the pack as it shipped (the ids are the same)
+        con.execute("UPDATE main.spec_pack SET sha256 = ? WHERE sha256 = ?", (shipped, corrected))
     if "fts_criterion" in {r[0] for r in con.execute("SELECT name FROM main.sqlite_master")}:
         con.execute("INSERT INTO main.fts_criterion (text, ac_id) "
                     "SELECT text, id FROM main.assessment_criterion")
