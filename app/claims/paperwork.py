@@ -166,7 +166,7 @@ def record_data(p: _Portfolio, record: EvidenceRecord):
             d.get("job_title", ""), d.get("relationship", ""), d.get("contact", ""),
             d.get("what_they_saw", ""), crit, witness, assessor, record.method == "EW",
             d.get("competence", ""), h, seen_when=d.get("seen_when", ""), judgement=held,
-            **common)
+            location=record.location, **common)
     assessor, learner = p.boxes(EVIDENCE, record.id, [("assessor", "Assessor", p.assessor_name),
                                                       ("learner", "Learner", name)])
     if record.method == "Obs":
@@ -177,10 +177,13 @@ def record_data(p: _Portfolio, record: EvidenceRecord):
         judgement_text = d.get("judgement", "")
         feedback = d.get("feedback", "") + (f"\n\nAssessor's judgement: {judgement_text}"
                                             if judgement_text else "")
+        workplace = d.get("workplace", "")
         return ObservationRecordData(
-            record.portfolio_ref, record.title, record.date, d.get("workplace") or record.location,
+            record.portfolio_ref, record.title, record.date, record.location or workplace,
             activity, crit, feedback, d.get("learner_comments", ""), held, assessor, learner,
-            d.get("start_time", ""), d.get("end_time", ""), h, **common)
+            d.get("start_time", ""), d.get("end_time", ""), h,
+            workplace=workplace if record.location and workplace != record.location else "",
+            **common)
     if record.method == "PD":
         marks = [DiscussionBookmark(b.get("at", ""), [CriterionRef("", b.get("criterion", ""))],
                                     b.get("recording", "")) for b in d.get("bookmarks") or []]
@@ -196,7 +199,8 @@ def record_data(p: _Portfolio, record: EvidenceRecord):
                                     q.get("decision", "")) for q in d.get("questions") or []]
         return QuestioningRecordData(record.portfolio_ref, record.title, record.date,
                                      d.get("mode", "oral"), questions, assessor, learner, h,
-                                     judgement=held, criteria=crit, **common)
+                                     judgement=held, criteria=crit, location=record.location,
+                                     **common)
     return EvidenceRecordData(
         record.portfolio_ref, record.method, method_name(record.method), record.title,
         record.date, record.location, more, crit, held, assessor, learner, files, h)

@@ -149,7 +149,7 @@ def criteria_table(criteria: list[CriterionRef], heading: str = "Criteria covere
         if decided:
             row.append(text(DECISIONS.get(c.status, c.status), "cell"))
         rows.append(row)
-    widths = [20 * mm, 14 * mm] + ([26 * mm] if decided else [])
+    widths = [20 * mm, 14 * mm] + ([28 * mm] if decided else [])
     widths.insert(2, WIDTH - sum(widths))
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, RULE),

@@ -151,6 +151,7 @@ class ObservationRecordData:
     start_time: str = ""
     end_time: str = ""
     content_hash: str | None = None
+    workplace: str = ""            # the workplace, where the assessor named it apart from the location
     attachments: list[AttachmentRef] = field(default_factory=list)
     # Fields of the method (DETAILS) this page has no place of its own for, printed as they
     # are, so a field added to a method is on paper before anyone designs a place for it.
@@ -207,6 +208,7 @@ class QuestioningRecordData:
     content_hash: str | None = None
     judgement: list[str] = field(default_factory=list)
     criteria: list[CriterionRef] = field(default_factory=list)   # the record's, all questions
+    location: str = ""
     attachments: list[AttachmentRef] = field(default_factory=list)
     # Fields of the method (DETAILS) this page has no place of its own for, printed as they
     # are, so a field added to a method is on paper before anyone designs a place for it.
@@ -230,6 +232,7 @@ class WitnessTestimonyData:
     occupational_competence: str = ""
     content_hash: str | None = None
     seen_when: str = ""            # when the witness saw it, in their words
+    location: str = ""             # where the testimony was taken or the work seen
     judgement: list[str] = field(default_factory=list)
     attachments: list[AttachmentRef] = field(default_factory=list)
     # Fields of the method (DETAILS) this page has no place of its own for, printed as they

@@ -71,9 +71,12 @@ def attachments(files: list[AttachmentRef]) -> list:
                      text(file_size(f.size), "cell"),
                      text(clip_length(f.duration_ms) if f.duration_ms else "", "cell"),
                      text(f.sha256[:12], "cell"), text(f.caption, "cell")])
-    widths = [40 * mm, 27 * mm, 16 * mm, 14 * mm, 25 * mm]
+    # Wide enough that a hash prefix and "Length" never break mid-word.
+    widths = [38 * mm, 26 * mm, 17 * mm, 15 * mm, 25 * mm]
     table = Table(rows, colWidths=widths + [WIDTH - sum(widths)], repeatRows=1)
     table.setStyle(grid())
+    table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 3),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 3)]))
     return flow + [table]
 
 

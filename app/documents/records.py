@@ -32,7 +32,8 @@ def observation_section(r: ObservationRecordData) -> Section:
     times = " to ".join(t for t in (r.start_time, r.end_time) if t)
     flow = record_top("Observation record", r.title, [
         ("Reference", r.reference), ("Method", "Observation (Obs)"),
-        ("Date", uk_date(r.observed_on)), ("Time", times), ("Location", r.location)])
+        ("Date", uk_date(r.observed_on)), ("Time", times), ("Location", r.location)]
+        + ([("Workplace", r.workplace)] if r.workplace else []))
     flow += kept_heading("What the learner did") + paragraphs(r.activity)
     flow += kept_heading("Feedback to the learner") + paragraphs(r.feedback)
     flow += kept_heading("Learner's comments") + paragraphs(r.learner_comments)
@@ -71,7 +72,8 @@ def questioning_section(r: QuestioningRecordData) -> Section:
     s = styles()
     flow = record_top("Questioning record", r.title, [
         ("Reference", r.reference), ("Method", f"Questioning (Q), {r.mode}"),
-        ("Date", uk_date(r.asked_on)), ("Questions", str(len(r.questions)))])
+        ("Date", uk_date(r.asked_on)), ("Questions", str(len(r.questions))),
+        ("Where", r.location)])
     for n, qa in enumerate(r.questions, start=1):
         acs = ", ".join(f"{c.unit} {c.number}" for c in qa.criteria)
         flow += [CondPageBreak(HEADING_ROOM),
@@ -94,7 +96,8 @@ def witness_testimony_section(r: WitnessTestimonyData) -> Section:
     pairs = [("Reference", r.reference), ("Method", f"{kind} ({'EW' if r.expert else 'Wt'})"),
              ("Date", uk_date(r.witnessed_on)), ("Witness", r.witness_name),
              ("Role", r.witness_role), ("Relationship", r.relationship),
-             ("Contact", r.contact), ("When they saw it", r.seen_when)]
+             ("Contact", r.contact), ("When they saw it", r.seen_when),
+             ("Where", r.location)]
     flow = record_top(kind, r.title, pairs)
     if r.expert:
         flow += kept_heading("Occupational competence of the expert witness") + paragraphs(
