@@ -105,11 +105,12 @@ def signature_rows(*boxes: SignatureBox) -> list:
     return parts
 
 
-def signatures(*boxes: SignatureBox, before: list | None = None) -> KeepTogether:
-    """Signature boxes kept on one page with what they sign (`before`, e.g. a declaration).
-    One KeepTogether, never nested: ReportLab treats a nested one as too tall for any page
-    and breaks the page early."""
-    return KeepTogether(list(before or []) + signature_rows(*boxes))
+def signatures(*boxes: SignatureBox, before: list | None = None,
+               after: list | None = None) -> KeepTogether:
+    """Signature boxes kept on one page with what they sign (`before`, e.g. a declaration)
+    and what a form prints beside them (`after`, e.g. a key). One KeepTogether, never
+    nested: ReportLab treats a nested one as too tall for any page and breaks the page early."""
+    return KeepTogether(list(before or []) + signature_rows(*boxes) + list(after or []))
 
 
 def facts(pairs: list[tuple[str, str]], columns: int = 2, label_width: float = 30 * mm) -> Table:

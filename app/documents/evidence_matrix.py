@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, TableStyle
+from reportlab.platypus import Paragraph, Spacer, TableStyle
 
 from app.documents.blocks import signatures, title
 from app.documents.model import DocumentHeader, EvidenceMatrixData, MatrixOutcome
@@ -138,10 +138,12 @@ def evidence_matrix_section(header: DocumentHeader, data: EvidenceMatrixData) ->
         flow += [_part_table(data, blocks), Spacer(1, 4 * mm)]
     flow.append(text(f"Marks: {MET} criterion met by this evidence; {WORKING} working towards; "
                      "blank not covered.", "small"))
-    flow += [signatures(data.learner_signature, data.assessor_signature, data.iv_signature,
-                        before=[Paragraph(DECLARATION, s["declaration"])]),
-             KeepTogether([text("Assessment method key", "label"), Spacer(1, 1 * mm),
-                           _method_key()])]
+    # EDI prints the method key beside the signatures: kept with them, it is never left
+    # alone at the top of a page of its own.
+    flow.append(signatures(data.learner_signature, data.assessor_signature, data.iv_signature,
+                           before=[Paragraph(DECLARATION, s["declaration"])],
+                           after=[text("Assessment method key", "label"), Spacer(1, 1 * mm),
+                                  _method_key()]))
     return Section(f"Evidence matrix: unit {data.unit_number}", data.reference,
                    data.content_hash, flow)
 

@@ -98,10 +98,10 @@ def closing(refs: list[CriterionRef], files: list[AttachmentRef], held: list[str
             boxes: list[SignatureBox], declaration: str = "") -> list:
     """The end of every record: ACs, files, then the judgement, any declaration and the
     signatures, kept on one page because the signatures put a name to that judgement."""
-    before = [judgement(held), Spacer(1, 2 * mm)]
+    before = [judgement(held), Spacer(1, 1.5 * mm)]
     if declaration:
         before.append(Paragraph(declaration, styles()["declaration"]))
-    return criteria(refs) + attachments(files) + [Spacer(1, 2.5 * mm),
+    return criteria(refs) + attachments(files) + [Spacer(1, 1.5 * mm),
                                                   signatures(*boxes, before=before)]
 
 
