@@ -142,8 +142,16 @@ def _describe(record: EvidenceRecord) -> str:
     for key in ("activities", "what_they_saw", "summary", "shows", "account", "description",
                 "outcome", "how_it_maps"):
         if details.get(key):
-            return f"{record.title}: {details[key]}"[:160]
+            return _shortened(f"{record.title}: {details[key]}", 160)
     return record.title
+
+
+def _shortened(value: str, limit: int) -> str:
+    """Cut at a word with an ellipsis, so a matrix row never ends 'Observed: greetin' as
+    if that were what the assessor wrote; the record's own page has it in full."""
+    if len(value) <= limit:
+        return value
+    return value[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
 
 
 def record_data(p: _Portfolio, record: EvidenceRecord):
