@@ -91,6 +91,7 @@ def test_barred_method_refused_in_the_picker_with_the_reason(qtbot, window):
     panel = win.page.evidence
     new_record(qtbot, panel, "Sim")
     picker = panel.editor.picker
+    panel.editor.tabs.setCurrentWidget(picker)      # the assessor opens "Criteria covered"
     unit_item = next(picker.tree.topLevelItem(i) for i in range(picker.tree.topLevelItemCount())
                      if picker.tree.topLevelItem(i).text(0).startswith(f"Unit {unit_a}:"))
     assert unit_item.isDisabled() and "cannot be used" in unit_item.toolTip(0)

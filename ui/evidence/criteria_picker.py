@@ -28,6 +28,7 @@ class CriteriaPicker(QWidget):
         super().__init__(parent)
         self.bridge = bridge
         self.record: RecordView | None = None
+        self._stale = False
         self._loading = False
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -63,10 +64,20 @@ class CriteriaPicker(QWidget):
     def load(self, record: RecordView) -> None:
         self.record = record
         self.problem.show_problem(None)
-        self.refresh()
+        # The tree (a few hundred rows) is built when the tab is first looked at, not on
+        # every learner or record opened: opening a learner must stay under 100 ms.
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:
+        if self._stale and self.record is not None:
+            self.refresh()
+        super().showEvent(event)
 
     def refresh(self) -> None:
         record = self.record
+        self._stale = False
 
         def read(session):
             return (enrolment_progress(session, record.enrolment_id),
@@ -126,6 +137,8 @@ class CriteriaPicker(QWidget):
                     yield unit.id
 
     def ac_items(self):
+        if self._stale:
+            self.refresh()
         for i in range(self.tree.topLevelItemCount()):
             unit = self.tree.topLevelItem(i)
             for j in range(unit.childCount()):
@@ -134,6 +147,8 @@ class CriteriaPicker(QWidget):
                     yield lo.child(k)
 
     def item_for(self, unit_number: str, ac_number: str) -> QTreeWidgetItem | None:
+        if self._stale:
+            self.refresh()
         for i in range(self.tree.topLevelItemCount()):
             unit = self.tree.topLevelItem(i)
             if unit.text(0).startswith(f"Unit {unit_number}:"):

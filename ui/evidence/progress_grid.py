@@ -63,7 +63,6 @@ class ProgressGrid(QWidget):
                 item.setToolTip(f"Unit {unit.number} AC {ac.number}: {STATUS_WORDS[ac.status]}"
                                 f"{covered}\n{ac.text}")
                 self.table.setItem(row, col, item)
-        self.table.setVerticalHeaderLabels(labels)
         for row, unit in enumerate(units):
             header = QTableWidgetItem(labels[row])
             header.setToolTip(f"Unit {unit.number}: {unit.title}\n{unit.percent}% of ACs met, "
