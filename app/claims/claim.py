@@ -167,12 +167,3 @@ def claims_of(session: Session, enrolment_id: str) -> list[ClaimView]:
         Claim.enrolment_id == enrolment_id, Claim.deleted_at.is_(None))
         .order_by(Claim.created_at)).all()
     return [get_claim(session, i) for i in ids]
-
-
-def withdraw_claim(session: Session, claim_id: str) -> None:
-    claim = session.get(Claim, claim_id)
-    if claim is None or claim.deleted_at is not None:
-        return
-    ensure_editable(session, RECORD_TYPE, claim_id)
-    claim.deleted_at = utcnow()
-    session.flush()

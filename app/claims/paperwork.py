@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.claims.claim import RECORD_TYPE as CLAIM
 from app.claims.sign_off import RECORD_TYPE as SIGN_OFF, sign_offs_of
 from app.claims.printed_details import detail_entries
+from app.claims.withdrawal import withdrawal_of
 from app.documents.model import (
     AttachmentRef, ClaimedUnitRow, ClaimFormData, ClaimPackData, CriterionRef,
     DiscussionBookmark, DiscussionRecordData, DocumentHeader, EvidenceMatrixData,
@@ -254,7 +255,8 @@ def evidence_matrix(session: Session, p: _Portfolio, unit: Unit,
         if marks:
             rows.append(MatrixRow(r.portfolio_ref, _describe(r), r.method, marks))
     roles = [("learner", "Learner", p.learner.full_name), ("assessor", "Assessor", p.assessor_name),
-             ("iqa", IV, p.iqa_name if sign_off and sign_off.iqa_sampled_on else "")]
+             ("iqa", IV, (sign_off.iqa_name or p.iqa_name)
+                     if sign_off and sign_off.iqa_sampled_on else "")]
     if sign_off is not None:
         learner, assessor, iv = p.boxes(SIGN_OFF, sign_off.id, roles)
         reference, h = f"UNIT-{unit.number}-SIGNOFF", p.content_hash(SIGN_OFF, sign_off.id)
@@ -309,11 +311,16 @@ def claim_form(session: Session, p: _Portfolio, claim: Claim) -> ClaimFormData:
     learner, assessor, iv = p.boxes(CLAIM, claim.id, [
         ("learner", "Learner", p.learner.full_name), ("assessor", "Assessor", p.assessor_name),
         ("iqa", IV, claim.iqa_name or "")])
+    withdrawal = withdrawal_of(session, CLAIM, claim.id)
+    sampled = (f"on {claim.iqa_sampled_on:%d/%m/%Y}: {claim.iqa_name} ({claim.iqa_initials})"
+               if claim.iqa_sampled_on else "")
     return ClaimFormData(claim.reference, units, claim.full_award, claim.learner_statement,
                          claim.assessor_statement, learner, assessor, iv,
                          claim.combination_summary, p.content_hash(CLAIM, claim.id),
                          claim.learner_declaration or ClaimFormData.learner_declaration,
-                         claim.assessor_declaration or ClaimFormData.assessor_declaration)
+                         claim.assessor_declaration or ClaimFormData.assessor_declaration,
+                         withdrawn=withdrawal.sentence() if withdrawal else "",
+                         iv_sampled=sampled)
 
 
 def _units_and_sign_offs(session: Session, p: _Portfolio, only: set[str] | None = None):

@@ -2,8 +2,9 @@
 method is present, recorded with the assessor's declaration and the learner's confirmation.
 
 A sign-off is *signed off* once learner and assessor have both signed it (app/signing);
-before that it is a draft the assessor may withdraw. Qualification order rules apply: a unit
-the pack marks "last" (C&G 2794: unit 201) waits until every other chosen unit is signed off.
+before that it is a draft the assessor may withdraw (app/claims/withdrawal.py). The IQA's
+sample is app/claims/iqa_sample.py. Qualification order rules apply: a unit the pack marks
+"last" (C&G 2794: unit 201) waits until every other chosen unit is signed off.
 """
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from app.evidence.progress import MET, STATUS_WORDS, enrolment_progress
 from app.models import Enrolment, EnrolmentUnit, Qualification, Signature, Unit
 from app.models.claims import UnitSignOff
 from app.models.evidence import CriterionMapping, EvidenceRecord
-from app.signing.locking import is_locked
 
 RECORD_TYPE = "unit_sign_off"
 ASSESSOR_DECLARATION = (
@@ -202,35 +202,3 @@ def sign_off_unit(session: Session, enrolment_id: str, unit_id: str, *,
     session.add(row)
     session.flush()
     return row.id
-
-
-def withdraw_sign_off(session: Session, sign_off_id: str) -> None:
-    """Take back a sign-off nobody has signed yet (tombstoned, never deleted)."""
-    row = session.get(UnitSignOff, sign_off_id)
-    if row is None or row.deleted_at is not None:
-        return
-    if is_locked(session, RECORD_TYPE, sign_off_id):
-        raise InvalidInput({"sign_off": "This sign-off has been signed and cannot be withdrawn."})
-    row.deleted_at = utcnow()
-    session.flush()
-
-
-def record_iqa_sample(session: Session, sign_off_id: str, *, sampled_on: str | date,
-                      initials: str, name: str = "") -> None:
-    """The IQA's sample date and initials; these sit outside what the signatures cover."""
-    row = session.get(UnitSignOff, sign_off_id)
-    if row is None or row.deleted_at is not None:
-        raise InvalidInput({"sign_off": "That sign-off no longer exists."})
-    problems = {}
-    try:
-        when = sampled_on if isinstance(sampled_on, date) else parse_date(sampled_on or "")
-    except ValueError as exc:
-        when, problems["iqa_sampled_on"] = None, str(exc)
-    if when is None and not problems:
-        problems["iqa_sampled_on"] = "Enter the date the IQA sampled this unit."
-    if not initials.strip() or len(initials.strip()) > 10:
-        problems["iqa_initials"] = "Enter the IQA's initials (up to 10 letters)."
-    if problems:
-        raise InvalidInput(problems)
-    row.iqa_sampled_on, row.iqa_initials, row.iqa_name = when, initials.strip(), name.strip()
-    session.flush()

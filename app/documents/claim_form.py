@@ -9,7 +9,9 @@ from reportlab.platypus import Paragraph, Spacer, TableStyle
 from app.documents.blocks import facts, heading, signatures, title
 from app.documents.model import ClaimFormData, DocumentHeader
 from app.documents.page import Section, render
-from app.documents.style import RULE, SHADE, WIDTH, Table, paragraphs, styles, text, uk_date
+from app.documents.style import (
+    INK, LIGHT, RULE, SHADE, WIDTH, Table, paragraphs, styles, text, uk_date,
+)
 from app.documents.words import in_words
 
 # What EDI asks each statement to show; printed as prompts above the statement.
@@ -28,18 +30,20 @@ ASSESSOR_PROMPTS = (
 def claim_form_section(header: DocumentHeader, claim: ClaimFormData) -> Section:
     s = styles()
     count = len(claim.units)
-    flow: list = [title("Claim to competence"),
-                  text("Learner statement and assessor summative statement", "heading"),
-                  facts([
-                      ("Candidate name", header.learner_name),
-                      ("Registration number", header.registration_number or "(not yet registered)"),
-                      ("ULN", header.uln),
-                      ("Qualification number", header.qualification_number),
-                      ("Qualification title", header.qualification_title),
-                      ("Number of units in this claim (in words)", in_words(count)),
-                      ("Full award", "Yes" if claim.full_award else "No"),
-                      ("Claim reference", claim.reference),
-                  ])]
+    flow: list = [title("Claim to competence" + (": WITHDRAWN" if claim.withdrawn else ""))]
+    if claim.withdrawn:
+        flow += [_withdrawn_box(claim.withdrawn), Spacer(1, 2 * mm)]
+    flow += [text("Learner statement and assessor summative statement", "heading"),
+             facts([
+                 ("Candidate name", header.learner_name),
+                 ("Registration number", header.registration_number or "(not yet registered)"),
+                 ("ULN", header.uln),
+                 ("Qualification number", header.qualification_number),
+                 ("Qualification title", header.qualification_title),
+                 ("Number of units in this claim (in words)", in_words(count)),
+                 ("Full award", "Yes" if claim.full_award else "No"),
+                 ("Claim reference", claim.reference),
+             ])]
     if claim.combination_note:
         flow += [Spacer(1, 1.5 * mm), text(claim.combination_note, "small")]
     flow += [Spacer(1, 3 * mm), _units_table(claim)]
@@ -55,10 +59,27 @@ def claim_form_section(header: DocumentHeader, claim: ClaimFormData) -> Section:
              text("The statement gives:", "small")]
     flow += [text("• " + p, "prompt") for p in ASSESSOR_PROMPTS] + [Spacer(1, 2 * mm)]
     flow += paragraphs(claim.assessor_statement)
+    sampled = [text(f"Sampled by the Internal Verifier {claim.iv_sampled}", "small")
+               ] if claim.iv_sampled else []
     flow += [signatures(claim.assessor_signature, claim.iv_signature,
-                        before=[Paragraph(claim.assessor_declaration, s["declaration"])])]
-    return Section(f"Claim to competence: {in_words(count)} unit{'s' * (count != 1)}",
+                        before=[Paragraph(claim.assessor_declaration, s["declaration"])],
+                        after=sampled)]
+    return Section(f"Claim to competence: {in_words(count)} unit{'s' * (count != 1)}"
+                   + (" (WITHDRAWN)" if claim.withdrawn else ""),
                    claim.reference, claim.content_hash, flow)
+
+
+def _withdrawn_box(withdrawn: str) -> Table:
+    """Across the top of the form, so a printed copy of a withdrawn claim is never taken
+    for one going to the awarding body."""
+    cell = [text("WITHDRAWN: this claim is not submitted for certification. " + withdrawn,
+                 "cell_bold")]
+    table = Table([[cell]], colWidths=[WIDTH])
+    table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.6, INK),
+                               ("BACKGROUND", (0, 0), (-1, -1), LIGHT),
+                               ("TOPPADDING", (0, 0), (-1, -1), 5),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
+    return table
 
 
 def _units_table(claim: ClaimFormData) -> Table:

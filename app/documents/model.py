@@ -99,6 +99,11 @@ class ClaimFormData:
     learner_declaration: str = ("I confirm the evidence I have submitted to claim competence "
                                 "is authentic.")
     assessor_declaration: str = "I confirm the evidence I have assessed is authentic."
+    # "Withdrawn on 24/11/2026 by Alex Morgan. Reason: ..." for a withdrawn claim, else "".
+    withdrawn: str = ""
+    # The IQA's sample of the whole claim, printed with the IV's signature: "on 23/11/2026:
+    # Jo Whitfield (JW)", or "" when the claim is not sampled.
+    iv_sampled: str = ""
 
 
 # ---- evidence matrix, one per unit

@@ -16,9 +16,8 @@ from app.claims.claim import autosave_claim, claims_of, start_claim
 from app.claims.paperwork import claim_pack_data
 from app.claims.print import pdf_for
 from app.claims.sample_portfolio import build_claim_ready_learner, complete_unit, sign_fully
-from app.claims.sign_off import (
-    record_iqa_sample, sign_off_unit, sign_offs_of, unit_readiness,
-)
+from app.claims.iqa_sample import record_iqa_sample
+from app.claims.sign_off import sign_off_unit, sign_offs_of, unit_readiness
 from app.models import Learner, Qualification
 from app.models.claims import Claim
 from app.models.evidence import EvidenceRecord
@@ -188,7 +187,7 @@ def test_an_iqa_sample_reaches_the_claim_form_and_the_matrix(demo_store):
                                                      initials="JW", name="Jo Whitfield"))
     with pytest.raises(InvalidInput) as err:
         demo_store.write_now(lambda s: record_iqa_sample(s, first.id, sampled_on="31/02/2026",
-                                                         initials="JW"))
+                                                         initials="JW", name="Jo Whitfield"))
     assert "is not a date" in err.value.problems["iqa_sampled_on"]
     demo_store.write_now(lambda s: sign_fully(s, "unit_sign_off", first.id, "", "",
                                               include_iqa=True))

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.caseload.validation import InvalidInput
-from app.claims.sign_off import record_iqa_sample
+from app.claims.iqa_sample import record_iqa_sample
 from ui.widgets import ProblemLabel, label
 
 

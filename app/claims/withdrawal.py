@@ -1,0 +1,165 @@
+"""Withdrawing a unit sign-off or a claim that nobody has signed yet: the summative date was
+typed wrong, or the claim was started with the wrong units, and neither can be edited once
+made. The row is tombstoned (never deleted) and the reason goes in the audit trail, where an
+IQA looks for why CLAIM-001 was followed by CLAIM-002.
+
+Nothing signed is withdrawn. A signature is a decision on file ("a signed record never
+changes"), the database triggers refuse a tombstone on a signed row too, and an IQA sample
+or a claim can only rest on signed sign-offs, so those never need a rule of their own here.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.caseload.validation import InvalidInput
+from app.claims.claim import RECORD_TYPE as CLAIM
+from app.claims.sign_off import RECORD_TYPE as SIGN_OFF
+from app.db.base import utcnow
+from app.models import AuditEvent, Unit
+from app.models.claims import Claim, UnitSignOff
+from app.models.signing import SIGNER_ROLES
+from app.signing.audit import record_event
+from app.signing.locking import signatures_on
+
+REASON_LIMIT = 2000
+# The audit summary reads "<what> withdrawn. Reason: <reason>"; the reason is read back
+# from after this mark to print it on a withdrawn claim.
+REASON_MARK = " withdrawn. Reason: "
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    withdrawn_on: date
+    by: str
+    reason: str
+
+    def sentence(self) -> str:
+        by = f" by {self.by}" if self.by else ""
+        why = f" Reason: {self.reason}" if self.reason else ""
+        return f"Withdrawn on {self.withdrawn_on:%d/%m/%Y}{by}.{why}"
+
+
+@dataclass(frozen=True)
+class WithdrawnClaim:
+    id: str
+    reference: str
+    unit_numbers: list[str]
+    full_award: bool
+    withdrawal: Withdrawal
+
+
+def _signed_by(session: Session, record_type: str, record_id: str) -> str:
+    return " and ".join(f"{s.signer_name} ({SIGNER_ROLES.get(s.role, s.role).lower()}) on "
+                        f"{s.signed_at:%d/%m/%Y}"
+                        for s in signatures_on(session, record_type, record_id))
+
+
+def _sign_off_label(session: Session, row: UnitSignOff) -> str:
+    unit = session.get(Unit, row.unit_id)
+    return f"Unit {unit.number if unit else '?'} sign-off"
+
+
+def sign_off_withdrawal_refusal(session: Session, sign_off_id: str) -> str | None:
+    """Why this sign-off cannot be withdrawn, in words to show as they are; None if it can."""
+    row = session.get(UnitSignOff, sign_off_id)
+    if row is None:
+        return "That sign-off no longer exists."
+    if row.deleted_at is not None:
+        return f"{_sign_off_label(session, row)} has already been withdrawn."
+    signed = _signed_by(session, SIGN_OFF, sign_off_id)
+    if signed:
+        return (f"{_sign_off_label(session, row)} is signed by {signed}. A signed sign-off "
+                "stays on file as it was signed, so it cannot be withdrawn.")
+    return None
+
+
+def claim_withdrawal_refusal(session: Session, claim_id: str) -> str | None:
+    """Why this claim cannot be withdrawn, in words to show as they are; None if it can."""
+    row = session.get(Claim, claim_id)
+    if row is None:
+        return "That claim no longer exists."
+    if row.deleted_at is not None:
+        return f"{row.reference} has already been withdrawn."
+    signed = _signed_by(session, CLAIM, claim_id)
+    if signed:
+        return (f"{row.reference} is signed by {signed}. A signed claim stays on file as it "
+                "was signed, so it cannot be withdrawn.")
+    return None
+
+
+def _reason_problem(reason: str, what: str) -> str | None:
+    if not (reason or "").strip():
+        return f"Say why the {what} is withdrawn: the reason stays in the audit trail."
+    if len(reason.strip()) > REASON_LIMIT:
+        return (f"The reason is too long ({len(reason.strip())} characters; "
+                f"at most {REASON_LIMIT}).")
+    return None
+
+
+def _refuse(refusal: str | None, key: str, reason_problem: str | None) -> None:
+    problems = {k: v for k, v in ((key, refusal), ("reason", reason_problem)) if v}
+    if problems:
+        raise InvalidInput(problems)
+
+
+def withdraw_sign_off(session: Session, sign_off_id: str, reason: str) -> None:
+    """Take back a sign-off nobody has signed: the unit is ready to sign off again."""
+    _refuse(sign_off_withdrawal_refusal(session, sign_off_id), "sign_off",
+            _reason_problem(reason, "sign-off"))
+    row = session.get(UnitSignOff, sign_off_id)
+    row.deleted_at = utcnow()
+    session.flush()
+    record_event(session, "withdrawn", SIGN_OFF, sign_off_id, learner_id=row.learner_id,
+                 summary=f"{_sign_off_label(session, row)} (summative date "
+                         f"{row.summative_date:%d/%m/%Y}){REASON_MARK}{reason.strip()}")
+
+
+def withdraw_claim(session: Session, claim_id: str, reason: str) -> None:
+    """Take back a claim nobody has signed; it stays listed, and prints, as withdrawn."""
+    _refuse(claim_withdrawal_refusal(session, claim_id), "claim",
+            _reason_problem(reason, "claim"))
+    row = session.get(Claim, claim_id)
+    row.deleted_at = utcnow()
+    session.flush()
+    record_event(session, "withdrawn", CLAIM, claim_id, learner_id=row.learner_id,
+                 summary=f"{row.reference}{REASON_MARK}{reason.strip()}")
+
+
+def withdrawal_of(session: Session, record_type: str, record_id: str) -> Withdrawal | None:
+    """When, by whom and why a sign-off or claim was withdrawn; None while it stands."""
+    model = Claim if record_type == CLAIM else UnitSignOff
+    row = session.get(model, record_id)
+    if row is None or row.deleted_at is None:
+        return None
+    event = session.scalars(select(AuditEvent).where(
+        AuditEvent.record_id == record_id, AuditEvent.action == "withdrawn")
+        .order_by(AuditEvent.occurred_at.desc())).first()
+    if event is None:   # tombstoned by something other than a withdrawal
+        return Withdrawal(_day(row.deleted_at), "", "")
+    return Withdrawal(_day(event.occurred_at), event.actor_name,
+                      event.summary.partition(REASON_MARK)[2])
+
+
+def _day(moment: datetime) -> date:
+    return moment.astimezone().date() if moment.tzinfo else moment.date()
+
+
+def withdrawn_claims(session: Session, enrolment_id: str) -> list[WithdrawnClaim]:
+    """The enrolment's withdrawn claims, oldest first, so the list keeps every reference."""
+    rows = session.scalars(select(Claim).where(
+        Claim.enrolment_id == enrolment_id, Claim.deleted_at.is_not(None))
+        .order_by(Claim.created_at)).all()
+    out = []
+    for row in rows:
+        ids = json.loads(row.sign_offs_json or "[]")
+        numbers = dict(session.execute(
+            select(UnitSignOff.id, Unit.number).join(Unit, Unit.id == UnitSignOff.unit_id)
+            .where(UnitSignOff.id.in_(ids or [""]))).all())
+        out.append(WithdrawnClaim(row.id, row.reference, [numbers.get(i, "?") for i in ids],
+                                  row.full_award, withdrawal_of(session, CLAIM, row.id)))
+    return out
