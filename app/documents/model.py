@@ -71,6 +71,42 @@ class DetailEntry:
     rows: tuple[tuple[str, ...], ...] = ()
 
 
+# ---- corrections: a signed record never changes; an amendment is a new record with the
+# same portfolio reference, so both pages say which is which
+
+@dataclass(frozen=True)
+class Correction:
+    """Printed on an amendment: the signed record it corrects, who signed that and when,
+    why it was corrected and what changed, so an IQA holding two pages with one reference
+    knows which one stands and need not compare them line by line."""
+    number: int                    # 1 for the first amendment of the original, 2 for the next
+    corrects: str                  # the record corrected: "PD-001" or "PD-001 amendment 1"
+    signed_on: date | None         # when the corrected record's last signature was made
+    signed_by: list[str]           # "Amelia Hughes (learner)", in signing order
+    reason: str
+    made_by: str
+    made_on: date | None
+    changes: list[str]             # "Location: “Shop floor” → “Customer service desk”"
+
+
+@dataclass(frozen=True)
+class Supersession:
+    """Printed on a signed record a later amendment corrects: it stays on file as signed."""
+    by: str                        # "PD-001 amendment 1"
+    made_on: date | None
+    reason: str
+    signed: bool                   # whether anyone has signed the amendment yet
+
+
+def marked_reference(reference: str, correction: Correction | None,
+                     superseded: Supersession | None) -> str:
+    """The reference as printed beside a record, on its footer, in the contents and on its
+    evidence matrix row, so all four name the same version: "PD-001 (amendment 1)"."""
+    marks = ([f"amendment {correction.number}"] if correction else []) + (
+        ["superseded"] if superseded else [])
+    return f"{reference} ({', '.join(marks)})" if marks else reference
+
+
 # ---- claim to competence (EDI Appendix E "Learner statement and assessor summative statement")
 
 @dataclass(frozen=True)
@@ -161,6 +197,9 @@ class ObservationRecordData:
     # Fields of the method (DETAILS) this page has no place of its own for, printed as they
     # are, so a field added to a method is on paper before anyone designs a place for it.
     more: list[DetailEntry] = field(default_factory=list)
+    # Set on an amendment (what it corrects) and on a record an amendment supersedes.
+    correction: Correction | None = None
+    superseded: Supersession | None = None
 
 
 @dataclass(frozen=True)
@@ -191,6 +230,9 @@ class DiscussionRecordData:
     # Fields of the method (DETAILS) this page has no place of its own for, printed as they
     # are, so a field added to a method is on paper before anyone designs a place for it.
     more: list[DetailEntry] = field(default_factory=list)
+    # Set on an amendment (what it corrects) and on a record an amendment supersedes.
+    correction: Correction | None = None
+    superseded: Supersession | None = None
 
 
 @dataclass(frozen=True)
@@ -218,6 +260,9 @@ class QuestioningRecordData:
     # Fields of the method (DETAILS) this page has no place of its own for, printed as they
     # are, so a field added to a method is on paper before anyone designs a place for it.
     more: list[DetailEntry] = field(default_factory=list)
+    # Set on an amendment (what it corrects) and on a record an amendment supersedes.
+    correction: Correction | None = None
+    superseded: Supersession | None = None
 
 
 @dataclass(frozen=True)
@@ -243,6 +288,9 @@ class WitnessTestimonyData:
     # Fields of the method (DETAILS) this page has no place of its own for, printed as they
     # are, so a field added to a method is on paper before anyone designs a place for it.
     more: list[DetailEntry] = field(default_factory=list)
+    # Set on an amendment (what it corrects) and on a record an amendment supersedes.
+    correction: Correction | None = None
+    superseded: Supersession | None = None
 
 
 @dataclass(frozen=True)
@@ -263,6 +311,9 @@ class EvidenceRecordData:
     learner_signature: SignatureBox
     attachments: list[AttachmentRef] = field(default_factory=list)
     content_hash: str | None = None
+    # Set on an amendment (what it corrects) and on a record an amendment supersedes.
+    correction: Correction | None = None
+    superseded: Supersession | None = None
 
 
 @dataclass(frozen=True)
