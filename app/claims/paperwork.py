@@ -7,21 +7,23 @@ a PDF off the UI thread (store.read_async) and the command line the same way.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.claims.claim import RECORD_TYPE as CLAIM
+from app.claims.corrections import amendment_marks
 from app.claims.sign_off import RECORD_TYPE as SIGN_OFF, sign_offs_of
 from app.claims.printed_details import detail_entries
 from app.claims.withdrawal import withdrawal_of
 from app.documents.model import (
-    AttachmentRef, ClaimedUnitRow, ClaimFormData, ClaimPackData, CriterionRef,
+    AttachmentRef, ClaimedUnitRow, ClaimFormData, ClaimPackData, Correction, CriterionRef,
     DiscussionBookmark, DiscussionRecordData, DocumentHeader, EvidenceMatrixData,
     EvidenceRecordData, MatrixOutcome, MatrixRow, ObservationRecordData, QuestionAnswer,
-    QuestioningRecordData, SignatureBox, UnitAchievementRow, UnitAchievementSummaryData,
-    WitnessEntry, WitnessListData, WitnessTestimonyData,
+    QuestioningRecordData, SignatureBox, Supersession, UnitAchievementRow,
+    UnitAchievementSummaryData, WitnessEntry, WitnessListData, WitnessTestimonyData,
+    marked_reference,
 )
 from app.evidence.progress import MET, enrolment_progress
 from app.models import (
@@ -65,6 +67,15 @@ class _Portfolio:
     records: list[EvidenceRecord]
     mappings: dict[str, list[tuple[str, str, str, str, str, str]]]  # record -> (unit no, AC no, text, status, unit id, note)
     files: dict[str, list[AttachmentRef]]                            # record -> its live files
+    # record -> (what it corrects, what supersedes it), for amendments and amended records
+    amendments: dict[str, tuple[Correction | None, Supersession | None]] = field(
+        default_factory=dict)
+
+    def reference(self, record: EvidenceRecord) -> str:
+        """As printed: an amendment and the record it corrects share a portfolio
+        reference, so each says which it is ("PD-001 (amendment 1)")."""
+        return marked_reference(record.portfolio_ref,
+                                *self.amendments.get(record.id, (None, None)))
 
     def boxes(self, record_type: str, record_id: str, roles: list[tuple[str, str, str]]) -> list[SignatureBox]:
         """roles: (role, printed label, expected name)."""
@@ -107,7 +118,9 @@ def _portfolio(session: Session, enrolment_id: str) -> _Portfolio:
         signatures.setdefault((s.record_type, s.record_id), []).append(s)
     records = list(session.scalars(select(EvidenceRecord).where(
         EvidenceRecord.enrolment_id == enrolment_id, EvidenceRecord.deleted_at.is_(None))
-        .order_by(EvidenceRecord.date, EvidenceRecord.portfolio_ref)))
+        # An amendment keeps its original's reference (and usually its date): after it.
+        .order_by(EvidenceRecord.date, EvidenceRecord.portfolio_ref,
+                  EvidenceRecord.amends_id.is_not(None), EvidenceRecord.created_at)))
     mappings: dict[str, list] = {}
     for record_id, unit_no, ac_no, text, status, unit_id, note in session.execute(
             select(CriterionMapping.record_id, Unit.number, AssessmentCriterion.number,
@@ -131,7 +144,8 @@ def _portfolio(session: Session, enrolment_id: str) -> _Portfolio:
         files.setdefault(a.record_id, []).append(AttachmentRef(
             a.original_name, a.media_type, a.size, a.sha256, a.caption or "", a.duration_ms))
     return _Portfolio(header, enrolment, learner, assessor.name if assessor else "",
-                      iqa.name if iqa else "", signatures, records, mappings, files)
+                      iqa.name if iqa else "", signatures, records, mappings, files,
+                      amendment_marks(session, records, signatures))
 
 
 def _criteria(p: _Portfolio, record_id: str) -> list[CriterionRef]:
@@ -164,7 +178,9 @@ def record_data(p: _Portfolio, record: EvidenceRecord):
     files = p.files.get(record.id, [])
     held = [f for f in JUDGEMENT_FLAGS if getattr(record, f)]
     more = detail_entries(record.method, d, ON_OWN_PAGE.get(record.method, frozenset()))
-    common = {"attachments": files, "more": more}
+    correction, superseded = p.amendments.get(record.id, (None, None))
+    standing = {"correction": correction, "superseded": superseded}
+    common = {"attachments": files, "more": more, **standing}
     if record.method in ("Wt", "EW"):
         role = "witness" if record.method == "Wt" else "expert_witness"
         witness, assessor = p.boxes(EVIDENCE, record.id, [
@@ -212,7 +228,8 @@ def record_data(p: _Portfolio, record: EvidenceRecord):
                                      **common)
     return EvidenceRecordData(
         record.portfolio_ref, record.method, method_name(record.method), record.title,
-        record.date, record.location, more, crit, held, assessor, learner, files, h)
+        record.date, record.location, more, crit, held, assessor, learner, files, h,
+        **standing)
 
 
 def witness_list(p: _Portfolio) -> WitnessListData:
@@ -227,12 +244,12 @@ def witness_list(p: _Portfolio) -> WitnessListData:
             continue
         key = signed[0].signer_name.strip().lower()
         if key in entries:
-            entries[key].records.append(r.portfolio_ref)
+            entries[key].records.append(p.reference(r))
             continue
         specimen = p.boxes(EVIDENCE, r.id, [(role, "Witness", signed[0].signer_name)])[0]
         entries[key] = WitnessEntry(signed[0].signer_name, d.get("job_title", ""),
                                     d.get("relationship", ""), d.get("contact", ""),
-                                    [r.portfolio_ref], specimen)
+                                    [p.reference(r)], specimen)
     return WitnessListData(f"WITNESSES-{p.learner.registration_number or 'LIST'}",
                            list(entries.values()))
 
@@ -253,7 +270,7 @@ def evidence_matrix(session: Session, p: _Portfolio, unit: Unit,
     for r in p.records:
         marks = {n: s for _, n, _, s, uid, _ in p.mappings.get(r.id, []) if uid == unit.id}
         if marks:
-            rows.append(MatrixRow(r.portfolio_ref, _describe(r), r.method, marks))
+            rows.append(MatrixRow(p.reference(r), _describe(r), r.method, marks))
     roles = [("learner", "Learner", p.learner.full_name), ("assessor", "Assessor", p.assessor_name),
              ("iqa", IV, (sign_off.iqa_name or p.iqa_name)
                      if sign_off and sign_off.iqa_sampled_on else "")]
@@ -332,6 +349,17 @@ def _units_and_sign_offs(session: Session, p: _Portfolio, only: set[str] | None 
             yield session.get(Unit, u.id), sign_offs.get(u.id)
 
 
+def _with_versions(p: _Portfolio, ids: set[str]) -> set[str]:
+    """`ids` and every record that corrects, or is corrected by, one of them."""
+    ids = set(ids)
+    while True:
+        more = {r.id for r in p.records if r.amends_id in ids} | {
+            r.amends_id for r in p.records if r.id in ids and r.amends_id}
+        if more <= ids:
+            return ids
+        ids |= more
+
+
 def claim_pack_data(session: Session, claim_id: str) -> ClaimPackData:
     """Everything for one claim: the units it claims, their evidence, the witnesses."""
     claim = session.get(Claim, claim_id)
@@ -340,8 +368,12 @@ def claim_pack_data(session: Session, claim_id: str) -> ClaimPackData:
         UnitSignOff.id.in_(json.loads(claim.sign_offs_json) or [""]))))
     matrices = [evidence_matrix(session, p, u, s)
                 for u, s in _units_and_sign_offs(session, p, claimed_units)]
-    used = {r.portfolio_ref for m in matrices for r in m.rows}
-    records = [d for r in p.records if r.portfolio_ref in used
+    # The records behind those matrices' rows (by id: a row's reference may be marked),
+    # with every version of each: a correction that moved a record to another unit is still
+    # the page its superseded original sends the reader to.
+    used = _with_versions(p, {rid for rid, maps in p.mappings.items()
+                              if any(m[4] in claimed_units for m in maps)})
+    records = [d for r in p.records if r.id in used
                for d in [record_data(p, r)] if d is not None]
     return ClaimPackData(p.header, claim_form(session, p, claim), achievement_summary(session, p),
                          matrices, records, witness_list(p))
