@@ -51,6 +51,13 @@ class Section:
     in_contents: bool = True
     checkable: bool = True         # False for pages made only for this printout (contents)
     signed: bool = True            # False: content_hash is a digest of generated content
+    # The reference as the footer and contents print it, where it says more than the bare
+    # one ("PD-001 (amendment 1)"); the QR code keeps the bare one, its hash tells versions apart.
+    printed_reference: str = ""
+
+    @property
+    def shown_reference(self) -> str:
+        return self.printed_reference or self.reference
 
 
 class RecordMark(Flowable):
@@ -131,7 +138,8 @@ class _FurnishedCanvas(Canvas):
                         _clip(section.title if section else "", FONT_BOLD, 8.5, WIDTH - QR_SIZE - 40 * mm))
         self.setFont(FONT, 8)
         if section and section.checkable:
-            self.drawString(LEFT, base + QR_SIZE - 8.5 * mm, f"Reference: {reference}")
+            self.drawString(LEFT, base + QR_SIZE - 8.5 * mm,
+                            f"Reference: {section.shown_reference}")
             if content_hash and not section.signed:
                 line = (f"Fingerprint of contents: {fingerprint(content_hash)} "
                         "(generated from the records, not itself signed)")
@@ -249,7 +257,7 @@ def render_with_contents(header: DocumentHeader, sections: list[Section], title:
     """
     s = styles()
     lines: list = [ContentsLine("Document", "Reference", "Fingerprint", None, heading=True)]
-    lines += [ContentsLine(sec.title, sec.reference, fingerprint(sec.content_hash), i + 1)
+    lines += [ContentsLine(sec.title, sec.shown_reference, fingerprint(sec.content_hash), i + 1)
               for i, sec in enumerate(sections) if sec.in_contents]
     contents = Section("Contents", "CONTENTS", None, [
         Paragraph(title, s["title"]),

@@ -11,6 +11,7 @@ import re
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Spacer, TableStyle
 
+from app.documents.amendments import printed_reference, standing
 from app.documents.blocks import SignatureImage, title
 from app.documents.model import (
     DiscussionRecordData, DocumentHeader, EvidenceRecordData, ObservationRecordData,
@@ -31,9 +32,10 @@ PAGE_TITLES = {"Sim": "Simulation record", "Ot": "Record of other evidence"}
 def observation_section(r: ObservationRecordData) -> Section:
     times = " to ".join(t for t in (r.start_time, r.end_time) if t)
     flow = record_top("Observation record", r.title, [
-        ("Reference", r.reference), ("Method", "Observation (Obs)"),
+        ("Reference", printed_reference(r)), ("Method", "Observation (Obs)"),
         ("Date", uk_date(r.observed_on)), ("Time", times), ("Location", r.location)]
         + ([("Workplace", r.workplace)] if r.workplace else []))
+    flow += standing(r)
     flow += kept_heading("What the learner did") + paragraphs(r.activity)
     flow += kept_heading("Feedback to the learner") + paragraphs(r.feedback)
     flow += kept_heading("Learner's comments") + paragraphs(r.learner_comments)
@@ -46,9 +48,10 @@ def observation_section(r: ObservationRecordData) -> Section:
 def discussion_section(r: DiscussionRecordData) -> Section:
     s = styles()
     flow = record_top("Professional discussion record", r.title, [
-        ("Reference", r.reference), ("Method", "Professional discussion (PD)"),
+        ("Reference", printed_reference(r)), ("Method", "Professional discussion (PD)"),
         ("Date", uk_date(r.held_on)), ("Location", r.location),
         ("Duration", r.duration), ("Recording", r.recording or "none")])
+    flow += standing(r)
     flow += kept_heading("Topics planned") + paragraphs(r.topics)
     flow += kept_heading("Summary of the discussion") + paragraphs(r.summary)
     flow += kept_heading("Bookmarks: where each criterion was covered")
@@ -71,9 +74,10 @@ def discussion_section(r: DiscussionRecordData) -> Section:
 def questioning_section(r: QuestioningRecordData) -> Section:
     s = styles()
     flow = record_top("Questioning record", r.title, [
-        ("Reference", r.reference), ("Method", f"Questioning (Q), {r.mode}"),
+        ("Reference", printed_reference(r)), ("Method", f"Questioning (Q), {r.mode}"),
         ("Date", uk_date(r.asked_on)), ("Questions", str(len(r.questions))),
         ("Where", r.location)])
+    flow += standing(r)
     for n, qa in enumerate(r.questions, start=1):
         acs = ", ".join(f"{c.unit} {c.number}" for c in qa.criteria)
         flow += [CondPageBreak(HEADING_ROOM),
@@ -93,12 +97,14 @@ def questioning_section(r: QuestioningRecordData) -> Section:
 
 def witness_testimony_section(r: WitnessTestimonyData) -> Section:
     kind = "Expert witness testimony" if r.expert else "Witness testimony"
-    pairs = [("Reference", r.reference), ("Method", f"{kind} ({'EW' if r.expert else 'Wt'})"),
+    pairs = [("Reference", printed_reference(r)),
+             ("Method", f"{kind} ({'EW' if r.expert else 'Wt'})"),
              ("Date", uk_date(r.witnessed_on)), ("Witness", r.witness_name),
              ("Role", r.witness_role), ("Relationship", r.relationship),
              ("Contact", r.contact), ("When they saw it", r.seen_when),
              ("Where", r.location)]
     flow = record_top(kind, r.title, pairs)
+    flow += standing(r)
     if r.expert:
         flow += kept_heading("Occupational competence of the expert witness") + paragraphs(
             r.occupational_competence)
@@ -114,8 +120,9 @@ def evidence_record_section(r: EvidenceRecordData) -> Section:
     the page every record has, with the method's fields as DETAILS lists them."""
     kind = PAGE_TITLES.get(r.method, f"{r.method_name} record")
     flow = record_top(kind, r.title, [
-        ("Reference", r.reference), ("Method", f"{r.method_name} ({r.method})"),
+        ("Reference", printed_reference(r)), ("Method", f"{r.method_name} ({r.method})"),
         ("Date", uk_date(r.recorded_on)), ("Where", r.location)])
+    flow += standing(r)
     flow += details(r.details)
     flow += closing(r.criteria, r.attachments, r.judgement,
                     [r.assessor_signature, r.learner_signature])
@@ -168,7 +175,9 @@ def record_section(record: Record) -> Section:
                QuestioningRecordData: questioning_section,
                WitnessTestimonyData: witness_testimony_section,
                EvidenceRecordData: evidence_record_section}[type(record)]
-    return builder(record)
+    section = builder(record)
+    section.printed_reference = printed_reference(record)
+    return section
 
 
 def _reference_key(reference: str) -> list:
@@ -178,9 +187,11 @@ def _reference_key(reference: str) -> list:
 
 
 def in_reference_order(records: list[Record]) -> list[Record]:
-    """Records as an IQA looks them up: by portfolio reference, whatever the method.
-    Stable, so a correction follows the record it amends (both keep one reference)."""
-    return sorted(records, key=lambda r: _reference_key(r.reference))
+    """Records as an IQA looks them up: by portfolio reference, whatever the method; a
+    correction straight after the record it corrects (both keep one reference), as a paper
+    portfolio files them."""
+    return sorted(records, key=lambda r: (_reference_key(r.reference),
+                                          r.correction.number if r.correction else 0))
 
 
 def build_records(header: DocumentHeader, records: list[Record],
