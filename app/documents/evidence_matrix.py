@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Spacer, TableStyle
 
 from app.documents.blocks import signatures, title
 from app.documents.model import DocumentHeader, EvidenceMatrixData, MatrixOutcome
 from app.documents.page import Section, render
-from app.documents.style import LIGHT, RULE, SHADE, WIDTH, Table, styles, text
+from app.documents.style import FONT, LIGHT, RULE, SHADE, WIDTH, Table, styles, text
 
 METHOD_KEY = {
     "Obs": "Observation", "P": "Product evidence", "Q": "Questioning",
@@ -30,6 +31,10 @@ DECLARATION = ("The above evidence has been assessed against the standards for t
 MET, WORKING = "✓", "wt"
 
 REF_W, DESC_W, METH_W = 20 * mm, 45 * mm, 12 * mm
+# Room for "(amendment 1)" on the line under a corrected record's reference, taken from the
+# description, only in a matrix that needs it: a word broken mid-way ("(a mendment 1)")
+# reads as another reference, and every other matrix keeps its lines and pages.
+WIDE_REF_W, WIDE_PADDING = 24 * mm, 2
 AC_W = 7.6 * mm
 MAX_COLUMNS = int((WIDTH - REF_W - DESC_W - METH_W) // AC_W)
 
@@ -90,7 +95,9 @@ def _part_table(data: EvidenceMatrixData, blocks: list[_Block]) -> Table:
     met = {ac for row in data.rows for ac, m in row.marks.items() if m == "met"}
     rows.append([Paragraph("Criteria met by the evidence above", s["cell_bold"]), "", ""]
                 + [MET if ac in met else "no" for _, ac in columns])
-    widths = [REF_W, DESC_W, METH_W] + [AC_W] * n
+    ref_w = REF_W if all(_fits(row.portfolio_ref, REF_W - 12) for row in data.rows) \
+        else WIDE_REF_W
+    widths = [ref_w, DESC_W - (ref_w - REF_W), METH_W] + [AC_W] * n
     table = Table(rows, colWidths=widths, repeatRows=3)
     last = len(rows) - 1
     style = [
@@ -103,8 +110,16 @@ def _part_table(data: EvidenceMatrixData, blocks: list[_Block]) -> Table:
         ("FONTNAME", (3, 3), (-1, -1), "DejaVuSans"), ("FONTSIZE", (3, 3), (-1, -1), 8),
         ("LEFTPADDING", (2, 0), (-1, -1), 1.5), ("RIGHTPADDING", (2, 0), (-1, -1), 1.5),
     ] + spans
+    if ref_w != REF_W:
+        style += [("LEFTPADDING", (0, 0), (0, -1), WIDE_PADDING),
+                  ("RIGHTPADDING", (0, 0), (0, -1), WIDE_PADDING)]
     table.setStyle(TableStyle(style))
     return table
+
+
+def _fits(reference: str, width: float) -> bool:
+    """Whether every word of a reference fits the column whole (the cell wraps between words)."""
+    return all(stringWidth(word, FONT, 8) <= width for word in reference.split())
 
 
 def _method_key() -> Table:
