@@ -44,6 +44,24 @@ def parse_date(text: str) -> date | None:
     raise ValueError(f"'{text}' is not a date: type it as DD/MM/YYYY, e.g. 31/01/2026.")
 
 
+def past_date(value: str | date | None, missing: str,
+              future: str) -> tuple[date | None, str | None]:
+    """A date something happened on, typed or given: (the date, None), or (None, why not)
+    when it is missing, not a date, or after today on this laptop's calendar."""
+    if isinstance(value, date):
+        when = value
+    else:
+        try:
+            when = parse_date(value or "")
+        except ValueError as exc:
+            return None, str(exc)
+    if when is None:
+        return None, missing
+    if when > date.today():
+        return None, future
+    return when, None
+
+
 def format_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 

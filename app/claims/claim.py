@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -52,10 +53,20 @@ class ClaimView:
     learner_statement: str
     assessor_statement: str
     locked: bool
+    signed_roles: tuple[str, ...] = ()
+    iqa_sampled_on: date | None = None
+    iqa_initials: str = ""
+    iqa_name: str = ""
 
     @property
     def units_in_words(self) -> str:
         return in_words(len(self.sign_off_ids))
+
+    @property
+    def signed_by_both(self) -> bool:
+        """Learner and assessor (or countersigning assessor) have signed: the IQA may sample."""
+        roles = set(self.signed_roles)
+        return "learner" in roles and bool(roles & {"assessor", "countersigning_assessor"})
 
 
 def combination_for(session: Session, enrolment_id: str, sign_off_ids: list[str]) -> CombinationCheck:
@@ -150,16 +161,18 @@ def claim_statement_problems(claim: Claim) -> dict[str, str]:
 
 
 def get_claim(session: Session, claim_id: str) -> ClaimView | None:
-    from app.signing.locking import is_locked
+    from app.signing.locking import signatures_on
     claim = session.get(Claim, claim_id)
     if claim is None or claim.deleted_at is not None:
         return None
     ids = json.loads(claim.sign_offs_json)
     numbers = {v.id: v.unit_number for v in sign_offs_of(session, claim.enrolment_id)}
+    roles = tuple(s.role for s in signatures_on(session, RECORD_TYPE, claim.id))
     return ClaimView(claim.id, claim.enrolment_id, claim.reference, ids,
                      [numbers.get(i, "?") for i in ids], claim.full_award,
                      claim.combination_summary, claim.learner_statement,
-                     claim.assessor_statement, is_locked(session, RECORD_TYPE, claim.id))
+                     claim.assessor_statement, bool(roles), roles, claim.iqa_sampled_on,
+                     claim.iqa_initials, claim.iqa_name)
 
 
 def claims_of(session: Session, enrolment_id: str) -> list[ClaimView]:

@@ -12,10 +12,10 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from app.caseload.validation import InvalidInput, limited, parse_date
+from app.caseload.validation import InvalidInput, limited, past_date
 from app.claims.claim import RECORD_TYPE as CLAIM
 from app.claims.sign_off import RECORD_TYPE as SIGN_OFF
-from app.db.base import utcnow
+from app.models import Unit
 from app.models.claims import Claim, UnitSignOff
 from app.models.signing import SIGNER_ROLES
 from app.signing.audit import record_event
@@ -33,16 +33,10 @@ def sample_problems(sampled_on: str | date, initials: str, name: str,
                     what: str) -> tuple[dict[str, str], date | None]:
     """Everything wrong with a sample as typed, by field, and the date when it parses."""
     problems: dict[str, str] = {}
-    when = sampled_on if isinstance(sampled_on, date) else None
-    if when is None:
-        try:
-            when = parse_date(sampled_on or "")
-        except ValueError as exc:
-            problems["iqa_sampled_on"] = str(exc)
-    if when is None and "iqa_sampled_on" not in problems:
-        problems["iqa_sampled_on"] = f"Enter the date the IQA sampled this {what}."
-    elif when is not None and when > utcnow().astimezone().date():
-        problems["iqa_sampled_on"] = "The sample date cannot be in the future."
+    when, problem = past_date(sampled_on, f"Enter the date the IQA sampled this {what}.",
+                              "The sample date cannot be in the future.")
+    if problem:
+        problems["iqa_sampled_on"] = problem
     letters = clean_initials(initials)
     if not letters or len(letters) > INITIALS_MAX or not letters.isalpha():
         problems["iqa_initials"] = (f"Enter the IQA's initials: 1 to {INITIALS_MAX} letters, "
@@ -75,8 +69,9 @@ def _stage_problem(session: Session, record_type: str, record_id: str, what: str
     return None
 
 
-def _record(session: Session, record_type: str, row, what: str, *, sampled_on, initials,
-            name) -> None:
+def _record(session: Session, record_type: str, row, what: str, label, *, sampled_on,
+            initials, name) -> None:
+    """`label(row)` names the record in the audit trail: "unit 202", "CLAIM-001"."""
     if row is None or row.deleted_at is not None:
         raise InvalidInput({"record": f"That {what} no longer exists or was withdrawn."})
     problems, when = sample_problems(sampled_on, initials, name, what)
@@ -88,19 +83,20 @@ def _record(session: Session, record_type: str, row, what: str, *, sampled_on, i
     row.iqa_sampled_on, row.iqa_initials, row.iqa_name = when, clean_initials(initials), name.strip()
     session.flush()
     record_event(session, "changed", record_type, row.id, learner_id=row.learner_id,
-                 summary=f"IQA sample recorded: {when:%d/%m/%Y}, {row.iqa_name} "
-                         f"({row.iqa_initials})")
+                 summary=f"IQA sample of {label(row)} recorded: {when:%d/%m/%Y}, "
+                         f"{row.iqa_name} ({row.iqa_initials})")
 
 
 def record_iqa_sample(session: Session, sign_off_id: str, *, sampled_on: str | date,
                       initials: str, name: str) -> None:
     """The IQA sampled this signed-off unit: printed in the claim form's IV columns."""
     _record(session, SIGN_OFF, session.get(UnitSignOff, sign_off_id), "unit sign-off",
+            lambda row: f"unit {session.get(Unit, row.unit_id).number}",
             sampled_on=sampled_on, initials=initials, name=name)
 
 
 def record_claim_iqa_sample(session: Session, claim_id: str, *, sampled_on: str | date,
                             initials: str, name: str) -> None:
     """The IQA sampled this signed claim: printed beside the IV's signature on the form."""
-    _record(session, CLAIM, session.get(Claim, claim_id), "claim",
+    _record(session, CLAIM, session.get(Claim, claim_id), "claim", lambda row: row.reference,
             sampled_on=sampled_on, initials=initials, name=name)

@@ -15,8 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.caseload.validation import InvalidInput, limited, parse_date
-from app.db.base import utcnow
+from app.caseload.validation import InvalidInput, limited, past_date
 from app.evidence.progress import MET, STATUS_WORDS, enrolment_progress
 from app.models import Enrolment, EnrolmentUnit, Qualification, Signature, Unit
 from app.models.claims import UnitSignOff
@@ -57,6 +56,7 @@ class SignOffView:
     signed_roles: tuple[str, ...]
     iqa_sampled_on: date | None
     iqa_initials: str
+    iqa_name: str = ""
 
     @property
     def signed_off(self) -> bool:
@@ -99,7 +99,7 @@ def sign_offs_of(session: Session, enrolment_id: str) -> list[SignOffView]:
             roles.setdefault(record_id, []).append(role)
     return [SignOffView(s.id, s.enrolment_id, s.unit_id, number, title, s.summative_date,
                         s.assessor_name, tuple(roles.get(s.id, ())), s.iqa_sampled_on,
-                        s.iqa_initials) for s, number, title in rows]
+                        s.iqa_initials, s.iqa_name) for s, number, title in rows]
 
 
 def unit_readiness(session: Session, enrolment_id: str) -> list[Readiness]:
@@ -173,16 +173,10 @@ def sign_off_unit(session: Session, enrolment_id: str, unit_id: str, *,
     elif r.missing:
         problems["unit"] = (f"Unit {r.unit_number} cannot be signed off yet:\n• "
                             + "\n• ".join(r.missing))
-    when = summative_date if isinstance(summative_date, date) else None
-    if when is None:
-        try:
-            when = parse_date(summative_date or "")
-        except ValueError as exc:
-            problems["summative_date"] = str(exc)
-    if when is None and "summative_date" not in problems:
-        problems["summative_date"] = "Enter the date of the summative assessment."
-    elif when is not None and when > utcnow().date():
-        problems["summative_date"] = "The summative assessment date cannot be in the future."
+    when, problem = past_date(summative_date, "Enter the date of the summative assessment.",
+                              "The summative assessment date cannot be in the future.")
+    if problem:
+        problems["summative_date"] = problem
     if not (assessor_name or "").strip():
         problems["assessor_name"] = "Enter the assessor's name as it will be printed."
     else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -59,81 +60,78 @@ def _signed_by(session: Session, record_type: str, record_id: str) -> str:
                         for s in signatures_on(session, record_type, record_id))
 
 
-def _sign_off_label(session: Session, row: UnitSignOff) -> str:
+def _sign_off_name(session: Session, row: UnitSignOff) -> str:
     unit = session.get(Unit, row.unit_id)
     return f"Unit {unit.number if unit else '?'} sign-off"
 
 
-def sign_off_withdrawal_refusal(session: Session, sign_off_id: str) -> str | None:
-    """Why this sign-off cannot be withdrawn, in words to show as they are; None if it can."""
-    row = session.get(UnitSignOff, sign_off_id)
-    if row is None:
-        return "That sign-off no longer exists."
-    if row.deleted_at is not None:
-        return f"{_sign_off_label(session, row)} has already been withdrawn."
-    signed = _signed_by(session, SIGN_OFF, sign_off_id)
-    if signed:
-        return (f"{_sign_off_label(session, row)} is signed by {signed}. A signed sign-off "
-                "stays on file as it was signed, so it cannot be withdrawn.")
-    return None
+@dataclass(frozen=True)
+class _Kind:
+    model: type
+    word: str                                    # "sign-off"
+    name: Callable[[Session, Any], str]          # "Unit 202 sign-off", "CLAIM-001"
+    detail: Callable[[Any], str] = lambda row: ""   # added to the name in the audit trail
 
 
-def claim_withdrawal_refusal(session: Session, claim_id: str) -> str | None:
-    """Why this claim cannot be withdrawn, in words to show as they are; None if it can."""
-    row = session.get(Claim, claim_id)
+KINDS = {
+    SIGN_OFF: _Kind(UnitSignOff, "sign-off", _sign_off_name,
+                    lambda row: f" (summative date {row.summative_date:%d/%m/%Y})"),
+    CLAIM: _Kind(Claim, "claim", lambda session, row: row.reference),
+}
+
+
+def withdrawal_refusal(session: Session, record_type: str, record_id: str) -> str | None:
+    """Why this sign-off or claim cannot be withdrawn, in words to show as they are; None
+    if it can."""
+    kind = KINDS[record_type]
+    row = session.get(kind.model, record_id)
     if row is None:
-        return "That claim no longer exists."
+        return f"That {kind.word} no longer exists."
+    name = kind.name(session, row)
     if row.deleted_at is not None:
-        return f"{row.reference} has already been withdrawn."
-    signed = _signed_by(session, CLAIM, claim_id)
+        return f"{name} has already been withdrawn."
+    signed = _signed_by(session, record_type, record_id)
     if signed:
-        return (f"{row.reference} is signed by {signed}. A signed claim stays on file as it "
+        return (f"{name} is signed by {signed}. A signed {kind.word} stays on file as it "
                 "was signed, so it cannot be withdrawn.")
     return None
 
 
-def _reason_problem(reason: str, what: str) -> str | None:
+def _withdraw(session: Session, record_type: str, record_id: str, reason: str) -> None:
+    kind = KINDS[record_type]
+    problems = {}
+    refusal = withdrawal_refusal(session, record_type, record_id)
+    if refusal:
+        problems["record"] = refusal
     if not (reason or "").strip():
-        return f"Say why the {what} is withdrawn: the reason stays in the audit trail."
-    if len(reason.strip()) > REASON_LIMIT:
-        return (f"The reason is too long ({len(reason.strip())} characters; "
-                f"at most {REASON_LIMIT}).")
-    return None
-
-
-def _refuse(refusal: str | None, key: str, reason_problem: str | None) -> None:
-    problems = {k: v for k, v in ((key, refusal), ("reason", reason_problem)) if v}
+        problems["reason"] = (f"Say why the {kind.word} is withdrawn: the reason stays in the "
+                              "audit trail.")
+    elif len(reason.strip()) > REASON_LIMIT:
+        problems["reason"] = (f"The reason is too long ({len(reason.strip())} characters; "
+                              f"at most {REASON_LIMIT}).")
     if problems:
         raise InvalidInput(problems)
+    row = session.get(kind.model, record_id)
+    row.deleted_at = utcnow()
+    session.flush()
+    record_event(session, "withdrawn", record_type, record_id, learner_id=row.learner_id,
+                 summary=f"{kind.name(session, row)}{kind.detail(row)}{REASON_MARK}"
+                         f"{reason.strip()}")
 
 
 def withdraw_sign_off(session: Session, sign_off_id: str, reason: str) -> None:
     """Take back a sign-off nobody has signed: the unit is ready to sign off again."""
-    _refuse(sign_off_withdrawal_refusal(session, sign_off_id), "sign_off",
-            _reason_problem(reason, "sign-off"))
-    row = session.get(UnitSignOff, sign_off_id)
-    row.deleted_at = utcnow()
-    session.flush()
-    record_event(session, "withdrawn", SIGN_OFF, sign_off_id, learner_id=row.learner_id,
-                 summary=f"{_sign_off_label(session, row)} (summative date "
-                         f"{row.summative_date:%d/%m/%Y}){REASON_MARK}{reason.strip()}")
+    _withdraw(session, SIGN_OFF, sign_off_id, reason)
 
 
 def withdraw_claim(session: Session, claim_id: str, reason: str) -> None:
     """Take back a claim nobody has signed; it stays listed, and prints, as withdrawn."""
-    _refuse(claim_withdrawal_refusal(session, claim_id), "claim",
-            _reason_problem(reason, "claim"))
-    row = session.get(Claim, claim_id)
-    row.deleted_at = utcnow()
-    session.flush()
-    record_event(session, "withdrawn", CLAIM, claim_id, learner_id=row.learner_id,
-                 summary=f"{row.reference}{REASON_MARK}{reason.strip()}")
+    _withdraw(session, CLAIM, claim_id, reason)
 
 
 def withdrawal_of(session: Session, record_type: str, record_id: str) -> Withdrawal | None:
     """When, by whom and why a sign-off or claim was withdrawn; None while it stands."""
-    model = Claim if record_type == CLAIM else UnitSignOff
-    row = session.get(model, record_id)
+    row = session.get(KINDS[record_type].model, record_id)
     if row is None or row.deleted_at is None:
         return None
     event = session.scalars(select(AuditEvent).where(

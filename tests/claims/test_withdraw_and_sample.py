@@ -80,7 +80,7 @@ def test_a_sign_off_nobody_signed_is_withdrawn_with_a_reason_and_the_unit_is_rea
     again = _sign_off(demo_store, enrolment_id, unit_id)
     assert [v.id for v in demo_store.read(sign_offs_of, enrolment_id)] == [again]
     assert "already been withdrawn" in _problems(demo_store, withdraw_sign_off, sign_off_id,
-                                                 "twice")["sign_off"]
+                                                 "twice")["record"]
 
 
 def test_a_signature_keeps_a_sign_off_from_being_withdrawn(demo_store):
@@ -90,13 +90,13 @@ def test_a_signature_keeps_a_sign_off_from_being_withdrawn(demo_store):
                                                role="learner", method="drawn",
                                                strokes=[[[0, 0], [10, 5], [20, 0]]],
                                                image_png=signature_png(1)))
-    refusal = _problems(demo_store, withdraw_sign_off, sign_off_id, "Changed my mind.")["sign_off"]
+    refusal = _problems(demo_store, withdraw_sign_off, sign_off_id, "Changed my mind.")["record"]
     assert refusal.startswith(f"Unit 202 sign-off is signed by {learner} (learner) on ")
     assert refusal.endswith("A signed sign-off stays on file as it was signed, so it cannot be "
                             "withdrawn.")
     demo_store.write_now(lambda s: sign_fully(s, "unit_sign_off", sign_off_id, learner, ASSESSOR))
     assert "Alex Morgan (assessor)" in _problems(demo_store, withdraw_sign_off, sign_off_id,
-                                                 "Changed my mind.")["sign_off"]
+                                                 "Changed my mind.")["record"]
     assert demo_store.read(sign_offs_of, enrolment_id)[0].signed_off
     assert not [e for e in demo_store.read(events_for_record, sign_off_id) if e.action == "withdrawn"]
 
@@ -121,7 +121,7 @@ def test_a_draft_claim_is_withdrawn_listed_with_its_reason_and_the_next_is_claim
 
 def test_a_signed_claim_is_not_withdrawn(demo_store):
     ids = demo_store.write_now(lambda s: build_claim_ready_learner(s, units=2, records=2))
-    refusal = _problems(demo_store, withdraw_claim, ids["claim_id"], "Wrong units.")["claim"]
+    refusal = _problems(demo_store, withdraw_claim, ids["claim_id"], "Wrong units.")["record"]
     assert refusal.startswith("CLAIM-001 is signed by ")
     assert "(learner)" in refusal and "(assessor)" in refusal and "cannot be withdrawn" in refusal
     assert [c.id for c in demo_store.read(claims_of, ids["enrolment_id"])] == [ids["claim_id"]]
@@ -169,7 +169,8 @@ def test_an_iqa_sample_is_checked_before_it_is_recorded(demo_store):
                                                                     "Jo Whitfield")
     [event] = [e for e in demo_store.read(events_for_record, sign_off_id)
                if e.summary.startswith("IQA sample")]
-    assert event.summary == f"IQA sample recorded: {date.today():%d/%m/%Y}, Jo Whitfield (JW)"
+    assert event.summary == (f"IQA sample of unit 202 recorded: {date.today():%d/%m/%Y}, "
+                             "Jo Whitfield (JW)")
     # Once the IQA has signed, the sample stays as they signed it.
     demo_store.write_now(lambda s: sign_fully(s, "unit_sign_off", sign_off_id, learner, ASSESSOR,
                                               include_iqa=True))
