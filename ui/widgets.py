@@ -1,7 +1,9 @@
 """Small building blocks the screens share: labelled fields with a problem line, cards."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QDialogButtonBox, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget,
+)
 
 
 def label(text: str, role: str | None = None, wrap: bool = True) -> QLabel:
@@ -53,3 +55,20 @@ def shrinkable(combo: QComboBox, characters: int = 14) -> QComboBox:
     combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(characters)
     return combo
+
+
+def confirm_buttons(dialog: QDialog, text: str, name: str, on_confirm,
+                    primary: bool = True) -> tuple[QDialogButtonBox, QPushButton]:
+    """A dialog's large confirming button (Enter presses it) beside Cancel. The confirm
+    runs `on_confirm` and leaves closing to it, since it closes only once the write is done."""
+    buttons = QDialogButtonBox()
+    ok = QPushButton(text, objectName=name)
+    if primary:
+        ok.setProperty("primary", True)
+    ok.setMinimumHeight(48)
+    ok.setDefault(True)
+    buttons.addButton(ok, QDialogButtonBox.AcceptRole)
+    buttons.addButton(QDialogButtonBox.Cancel).setMinimumHeight(48)
+    buttons.accepted.connect(on_confirm)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, ok

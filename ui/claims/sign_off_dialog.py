@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QPushButton, QVBoxLayout,
-)
+from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QVBoxLayout
 
 from app.caseload.validation import InvalidInput
 from app.claims.sign_off import ASSESSOR_DECLARATION, LEARNER_CONFIRMATION, sign_off_unit
-from ui.widgets import ProblemLabel, label
+from ui.widgets import ProblemLabel, confirm_buttons, label
 
 
 class SignOffDialog(QDialog):
@@ -48,15 +46,8 @@ class SignOffDialog(QDialog):
         self.problem = ProblemLabel()
         box.addWidget(self.problem)
         box.addStretch()
-        buttons = QDialogButtonBox()
-        self.ok = QPushButton("Sign off and collect signatures…", objectName="confirm_sign_off")
-        self.ok.setProperty("primary", True)
-        self.ok.setMinimumHeight(48)
-        self.ok.setDefault(True)
-        buttons.addButton(self.ok, QDialogButtonBox.AcceptRole)
-        buttons.addButton(QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self._confirm)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok = confirm_buttons(self, "Sign off and collect signatures…",
+                                           "confirm_sign_off", self._confirm)
         box.addWidget(buttons)
 
     def _confirm(self) -> None:
