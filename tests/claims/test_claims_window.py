@@ -6,33 +6,16 @@ import io
 from datetime import date, timedelta
 
 from pypdf import PdfReader
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 
 from app.claims.claim import claims_of
 from app.claims.sample_portfolio import complete_unit
 from app.claims.sign_off import sign_offs_of, unit_readiness
 from app.models import Learner, Qualification
-from app.signing.sign import signing_status
 from ui.bridge import Bridge
 from ui.claims.claims_panel import ClaimsPanel
+from tests.claims.window_helpers import sign_all
 from tests.evidence.evidence_helpers import empty_enrolments
-
-
-def draw(qtbot, pad, points):
-    qtbot.mousePress(pad, Qt.LeftButton, pos=QPoint(*points[0]))
-    for p in points[1:]:
-        qtbot.mouseMove(pad, QPoint(*p))
-    qtbot.mouseRelease(pad, Qt.LeftButton, pos=QPoint(*points[-1]))
-
-
-def sign_all(qtbot, store, dialog, record_type, record_id, roles):
-    qtbot.waitUntil(lambda: dialog.sheet is not None, timeout=5000)
-    for n, role in enumerate(roles):
-        qtbot.waitUntil(lambda: dialog.role.currentData() == role, timeout=5000)
-        draw(qtbot, dialog.pad, [(40, 100), (90, 50 + n * 10), (160, 130), (220, 70)])
-        qtbot.mouseClick(dialog.sign_button, Qt.LeftButton)
-        qtbot.waitUntil(lambda: role in {s.role for s in store.read(
-            signing_status, record_type, record_id).signatures}, timeout=5000)
 
 
 def _learner(session):

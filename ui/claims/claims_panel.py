@@ -1,11 +1,12 @@
 """The learner page's "Sign-off and claims" tab: each unit with where it stands (a symbol
 and words, never colour alone) and what is missing; sign-offs waiting for signatures; the
-learner's claims; and the buttons that end the job: "Sign off unit…", "Make a claim…",
+learner's claims, withdrawn ones included; and the buttons that end the job: "Sign off
+unit…", "Make a claim…", the IQA's samples, withdrawing what nobody has signed yet,
 "Save as PDF…" and "Print…"."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSplitter,
     QVBoxLayout, QWidget,
@@ -15,6 +16,7 @@ from app.caseload.profile import current_profile
 from app.caseload.queries import enrolments_of
 from app.claims.claim import claims_of
 from app.claims.sign_off import sign_offs_of, unit_readiness
+from app.claims.withdrawal import withdrawn_claims
 from app.models import Enrolment, StaffMember
 from ui.claims.printing import WHAT_LABELS, Paperwork
 from ui.widgets import label
@@ -28,6 +30,7 @@ def _read_state(session, enrolment_id: str) -> dict:
     iqa = session.get(StaffMember, enrolment.iqa_id) if enrolment.iqa_id else None
     return {"readiness": readiness, "sign_offs": sign_offs,
             "claims": claims_of(session, enrolment_id),
+            "withdrawn": withdrawn_claims(session, enrolment_id),
             "assessor": profile.name if profile else "", "iqa": iqa.name if iqa else ""}
 
 
@@ -54,11 +57,12 @@ class ClaimsPanel(QWidget):
                                             "Ctrl+Shift+O", primary=True)
         self.sign_button = self._button("Collect signatures…", "collect_signatures",
                                         self.collect_signatures, "Ctrl+Shift+G")
-        self.iqa_button = self._button("IQA sample…", "iqa_sample", self.iqa_sample,
+        self.iqa_button = self._button("IQA sample of unit…", "iqa_sample", self.iqa_sample,
                                        "Ctrl+Shift+Q")
-        self.claim_button = self._button("Make a claim…", "make_claim", self.make_claim,
-                                         "Ctrl+Shift+M")
-        for b in (self.sign_off_button, self.sign_button, self.iqa_button, self.claim_button):
+        self.withdraw_sign_off_button = self._button(
+            "Withdraw sign-off…", "withdraw_sign_off", self.withdraw_sign_off, "Ctrl+Shift+W")
+        for b in (self.sign_off_button, self.sign_button, self.iqa_button,
+                  self.withdraw_sign_off_button):
             top.addWidget(b)
         top.addStretch()
         outer.addLayout(top)
@@ -90,9 +94,23 @@ class ClaimsPanel(QWidget):
         rbox.addWidget(detail_scroll, 1)
         rbox.addWidget(label("Claims", "section"))
         self.claims = QListWidget(objectName="claims_list")
-        self.claims.setMaximumHeight(140)
+        self.claims.setMaximumHeight(150)
+        self.claims.setWordWrap(True)
+        self.claims.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.claims.itemActivated.connect(lambda item: self.make_claim(item.data(Qt.UserRole)))
+        self.claims.currentItemChanged.connect(lambda *_: self._enable())
         rbox.addWidget(self.claims)
+        claim_row = QHBoxLayout()
+        self.claim_button = self._button("Make a claim…", "make_claim", self.make_claim,
+                                         "Ctrl+Shift+M")
+        self.claim_iqa_button = self._button("IQA sample of claim…", "iqa_sample_claim",
+                                             self.iqa_sample_claim, "Ctrl+Shift+I")
+        self.withdraw_claim_button = self._button("Withdraw claim…", "withdraw_claim",
+                                                  self.withdraw_claim, "Ctrl+Shift+X")
+        for b in (self.claim_button, self.claim_iqa_button, self.withdraw_claim_button):
+            claim_row.addWidget(b)
+        claim_row.addStretch()
+        rbox.addLayout(claim_row)
         split.addWidget(right)
         split.setSizes([520, 480])
         outer.addWidget(split, 1)
@@ -179,16 +197,26 @@ class ClaimsPanel(QWidget):
                 self.units.setCurrentItem(item)
         if self.units.currentItem() is None and self.units.count():
             self.units.setCurrentRow(0)
-        self.claims.clear()
-        for c in state["claims"]:
-            award = "full award" if c.full_award else "units only"
-            lock = "✔ signed" if c.locked else "✎ draft"
-            item = QListWidgetItem(f"{c.reference}: {c.units_in_words} unit"
-                                   f"{'s' * (len(c.sign_off_ids) != 1)} "
-                                   f"({', '.join(c.unit_numbers)}), {award} — {lock}")
-            item.setData(Qt.UserRole, c.id)
-            self.claims.addItem(item)
+        self._show_claims(state)
         self._show_unit()
+
+    def _show_claims(self, state: dict) -> None:
+        keep = self._selected_claim()
+        self.claims.blockSignals(True)
+        self.claims.clear()
+        rows = [(c.reference, c.id, _claim_line(c), "") for c in state["claims"]]
+        rows += [(w.reference, w.id, _withdrawn_line(w), w.withdrawal.sentence())
+                 for w in state.get("withdrawn", [])]
+        for _, claim_id, text, withdrawn in sorted(rows):
+            item = QListWidgetItem(text)
+            item.setData(Qt.UserRole, claim_id)
+            if withdrawn:
+                item.setToolTip(withdrawn)
+                item.setForeground(self.palette().color(QPalette.Disabled, QPalette.Text))
+            self.claims.addItem(item)
+            if claim_id == keep:
+                self.claims.setCurrentItem(item)
+        self.claims.blockSignals(False)
 
     def _current(self):
         item = self.units.currentItem()
@@ -204,14 +232,17 @@ class ClaimsPanel(QWidget):
             self.detail.setText("")
         elif done is not None:
             roles = ", ".join(done.signed_roles) or "nobody yet"
-            sampled = (f"\nIQA sample: {done.iqa_sampled_on:%d/%m/%Y} ({done.iqa_initials})"
-                       if done.iqa_sampled_on else "\nNot sampled by the IQA.")
+            sampled = (f"\nIQA sample: {done.iqa_sampled_on:%d/%m/%Y}, {done.iqa_name or '—'} "
+                       f"({done.iqa_initials})" if done.iqa_sampled_on
+                       else "\nNot sampled by the IQA.")
             self.detail.setText(
                 f"Unit {r.unit_number} — {done.status}.\nSummative assessment date "
                 f"{done.summative_date:%d/%m/%Y}; assessor {done.assessor_name}.\n"
                 f"Signed by: {roles}.{sampled}"
                 + ("" if done.signed_off else "\nUse “Collect signatures…” for the learner and "
-                                               "assessor to sign."))
+                                               "assessor to sign.")
+                + ("" if done.signed_roles else "\nA detail wrong? “Withdraw sign-off…” before "
+                                                "anyone signs, then sign the unit off again."))
         elif r.ready:
             refs = ", ".join(e["ref"] for e in r.evidence)
             self.detail.setText(f"✓ Unit {r.unit_number} is ready to sign off: every AC is met "
@@ -226,8 +257,14 @@ class ClaimsPanel(QWidget):
         self.sign_off_button.setEnabled(bool(r and r.ready and done is None))
         self.sign_button.setEnabled(bool(done and not done.signed_off))
         self.iqa_button.setEnabled(bool(done and done.signed_off and "iqa" not in done.signed_roles))
+        # Offered on any sign-off: for a signed one the dialog says why it stays on file.
+        self.withdraw_sign_off_button.setEnabled(done is not None)
         has_signed = any(v.signed_off for v in (self.state.get("sign_offs") or {}).values())
         self.claim_button.setEnabled(has_signed or self.claims.count() > 0)
+        claim = self._current_claim()
+        self.claim_iqa_button.setEnabled(bool(claim and claim.signed_by_both
+                                              and "iqa" not in claim.signed_roles))
+        self.withdraw_claim_button.setEnabled(claim is not None)
         for b in (self.save_button, self.print_button):
             b.setEnabled(bool(self.enrolment_id))
 
@@ -254,16 +291,42 @@ class ClaimsPanel(QWidget):
             self._open_signing("unit_sign_off", done.id)
 
     def iqa_sample(self) -> None:
-        from ui.claims.iqa_sample_dialog import IqaSampleDialog
         r, done = self._current()
-        if not (done and done.signed_off):
-            return
-        dialog = IqaSampleDialog(self, self.bridge, done.id, f"unit {r.unit_number}",
-                                 self.state.get("iqa", ""))
-        dialog.recorded.connect(lambda sid: (self._changed(),
-                                             self._open_signing("unit_sign_off", sid)))
+        if done and done.signed_off and "iqa" not in done.signed_roles:
+            self._open_iqa_sample("unit_sign_off", done.id, f"unit {r.unit_number}",
+                                  done.iqa_name, done.iqa_sampled_on, done.iqa_initials)
+
+    def iqa_sample_claim(self) -> None:
+        c = self._current_claim()
+        if c and c.signed_by_both and "iqa" not in c.signed_roles:
+            self._open_iqa_sample("claim", c.id, c.reference, c.iqa_name, c.iqa_sampled_on,
+                                  c.iqa_initials)
+
+    def _open_iqa_sample(self, record_type, record_id, what, name, sampled_on, initials):
+        from ui.claims.iqa_sample_dialog import IqaSampleDialog
+        dialog = IqaSampleDialog(self, self.bridge, record_type, record_id, what,
+                                 name or self.state.get("iqa", ""), sampled_on, initials)
+        dialog.recorded.connect(lambda kind, rid: (self._changed(),
+                                                   self._open_signing(kind, rid)))
         dialog.open()
         self.iqa_dialog = dialog
+
+    def withdraw_sign_off(self) -> None:
+        r, done = self._current()
+        if done is not None:
+            self._open_withdraw("unit_sign_off", done.id, f"the sign-off of unit {r.unit_number}")
+
+    def withdraw_claim(self) -> None:
+        c = self._current_claim()
+        if c is not None:
+            self._open_withdraw("claim", c.id, c.reference)
+
+    def _open_withdraw(self, record_type: str, record_id: str, what: str) -> None:
+        from ui.claims.withdraw_dialog import WithdrawDialog
+        dialog = WithdrawDialog(self, self.bridge, record_type, record_id, what)
+        dialog.withdrawn.connect(lambda *_: self._changed())
+        dialog.open()
+        self.withdraw_dialog = dialog
 
     def _open_signing(self, record_type: str, record_id: str) -> None:
         from ui.signing import open_signing
@@ -277,6 +340,10 @@ class ClaimsPanel(QWidget):
         if claim_id is None and self.claims.currentItem() is not None and not self.state.get(
                 "sign_offs"):
             claim_id = self.claims.currentItem().data(Qt.UserRole)
+        withdrawn = next((w for w in self.state.get("withdrawn", []) if w.id == claim_id), None)
+        if withdrawn is not None:   # nothing to edit or sign: say what became of it
+            self.status.setText(f"{withdrawn.reference}: {withdrawn.withdrawal.sentence()}")
+            return
         views = sorted(self.state.get("sign_offs", {}).values(), key=lambda v: v.unit_number)
         dialog = ClaimDialog(self, self.bridge, self.enrolment_id, views, claim_id)
         dialog.changed.connect(lambda _: self._changed())
@@ -286,6 +353,11 @@ class ClaimsPanel(QWidget):
     def _selected_claim(self) -> str | None:
         item = self.claims.currentItem()
         return item.data(Qt.UserRole) if item else None
+
+    def _current_claim(self):
+        """The selected claim if it stands (None for a withdrawn one)."""
+        claim_id = self._selected_claim()
+        return next((c for c in self.state.get("claims", []) if c.id == claim_id), None)
 
     def save_pdf(self, path: str | None = None) -> None:
         if self.learner_id:
@@ -303,3 +375,28 @@ class ClaimsPanel(QWidget):
         self.refresh()
         if self.learner_id:
             self.changed.emit(self.learner_id)
+
+
+def _units(numbers: list[str]) -> str:
+    from app.documents.words import in_words
+    return f"{in_words(len(numbers))} unit{'s' * (len(numbers) != 1)} ({', '.join(numbers)})"
+
+
+def _claim_line(c) -> str:
+    award = "full award" if c.full_award else "units only"
+    roles = set(c.signed_roles)
+    state = ("✔ signed" if c.signed_by_both else "◐ waiting for signatures" if roles
+             else "✎ draft")
+    if "iqa" in roles:
+        state += ", IQA signed"
+    elif c.iqa_sampled_on:
+        state += f", IQA sampled {c.iqa_sampled_on:%d/%m/%Y} ({c.iqa_initials})"
+    return f"{c.reference}: {_units(c.unit_numbers)}, {award} — {state}"
+
+
+def _withdrawn_line(w) -> str:
+    reason = w.withdrawal.reason
+    if len(reason) > 60:
+        reason = reason[:59].rsplit(" ", 1)[0] + "…"
+    return (f"✗ {w.reference}: {_units(w.unit_numbers)} — withdrawn "
+            f"{w.withdrawal.withdrawn_on:%d/%m/%Y}" + (f": {reason}" if reason else ""))
