@@ -6,18 +6,20 @@ it but none as met, otherwise *not started*. Required methods ("observation requ
 unit or LO; they stay outstanding until enough exist. A sufficiency rule (EDI: "on different
 occasions") is outstanding while the records meeting the unit's ACs carry fewer different
 dates than it needs (app/evidence/sufficiency.py). A cap on video (C&G 2794) is
-outstanding while the portfolio's clips run over it (app/evidence/video_cap.py). Built from
-four indexed queries per enrolment (five where video is capped) so a learner page opens fast
-on a full portfolio.
+outstanding while the portfolio's clips run over it (app/evidence/video_cap.py). Of a
+corrected record only the version in force counts (app/evidence/in_force.py): a superseded
+original or a correction not yet fully signed meets nothing. Built from five indexed queries
+per enrolment (six where video is capped) so a learner page opens fast on a full portfolio.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, true
 from sqlalchemy.orm import Session
 
+from app.evidence.in_force import not_in_force
 from app.evidence.methods import method_name
 from app.evidence.sufficiency import SufficiencyGap, occasions_needed
 from app.evidence.video_cap import VideoCapGap, is_video_cap, video_total
@@ -128,7 +130,9 @@ def _percent(criteria: list[CriterionProgress]) -> int:
     return round(100 * sum(c.status == MET for c in criteria) / len(criteria))
 
 
-def enrolment_progress(session: Session, enrolment_id: str) -> EnrolmentProgress:
+def enrolment_progress(session: Session, enrolment_id: str,
+                       not_counted: set[str] | None = None) -> EnrolmentProgress:
+    """`not_counted`: the learner's records not in force, when the caller has them already."""
     enrolment = session.get(Enrolment, enrolment_id)
     qual = session.get(Qualification, enrolment.qualification_id)
     units = session.scalars(select(Unit).join(EnrolmentUnit, EnrolmentUnit.unit_id == Unit.id)
@@ -154,8 +158,10 @@ def enrolment_progress(session: Session, enrolment_id: str) -> EnrolmentProgress
     for r in all_rules:
         if is_video_cap(r):
             caps.setdefault(r.unit_id, r)
+    if not_counted is None:
+        not_counted = not_in_force(session, enrolment_id=enrolment_id)
     # One more query, only for qualifications that cap video (C&G 2794).
-    videos = video_total(session, enrolment_id) if caps else None
+    videos = video_total(session, enrolment_id, not_counted) if caps else None
     covered = session.execute(
         select(CriterionMapping.criterion_id, CriterionMapping.unit_id, CriterionMapping.status,
                EvidenceRecord.id, EvidenceRecord.method, EvidenceRecord.portfolio_ref,
@@ -177,7 +183,7 @@ def enrolment_progress(session: Session, enrolment_id: str) -> EnrolmentProgress
     met_dates: dict[tuple[str, str | None], set[date]] = {}
     for criterion_id, unit_id, status, record_id, method, ref, when in covered:
         progress = by_ac.get(criterion_id)
-        if progress is None:
+        if progress is None or record_id in not_counted:
             continue
         if ref not in progress.refs:
             progress.refs.append(ref)
@@ -223,7 +229,8 @@ def learner_progress(session: Session, learner_id: str) -> list[EnrolmentProgres
     ids = session.scalars(select(Enrolment.id).where(
         Enrolment.learner_id == learner_id, Enrolment.deleted_at.is_(None))
         .order_by(Enrolment.created_at)).all()
-    return [enrolment_progress(session, e) for e in ids]
+    not_counted = not_in_force(session, learner_id=learner_id) if ids else set()
+    return [enrolment_progress(session, e, not_counted) for e in ids]
 
 
 @dataclass
@@ -235,8 +242,11 @@ class CaseloadProgress:
 
 
 def caseload_progress(session: Session) -> dict[str, CaseloadProgress]:
-    """learner_id -> overall progress and date of last evidence, in three aggregate
+    """learner_id -> overall progress and date of last evidence, in four aggregate
     queries (the caseload list shows every learner at once)."""
+    # Corrections are few, so the versions not in force are left out by id.
+    not_counted = not_in_force(session)
+    counted = EvidenceRecord.id.not_in(not_counted) if not_counted else true()
     live_units = (select(Enrolment.learner_id, EnrolmentUnit.unit_id, Enrolment.id.label("enrolment_id"))
                   .join(EnrolmentUnit, EnrolmentUnit.enrolment_id == Enrolment.id)
                   .where(Enrolment.deleted_at.is_(None), EnrolmentUnit.deleted_at.is_(None))
@@ -251,11 +261,12 @@ def caseload_progress(session: Session) -> dict[str, CaseloadProgress]:
         .join(live_units, and_(live_units.c.enrolment_id == EvidenceRecord.enrolment_id,
                                live_units.c.unit_id == CriterionMapping.unit_id))
         .where(EvidenceRecord.deleted_at.is_(None), CriterionMapping.deleted_at.is_(None),
-               CriterionMapping.status == MET)
+               CriterionMapping.status == MET, counted)
         .group_by(EvidenceRecord.learner_id)).all())
     last = dict(session.execute(
         select(EvidenceRecord.learner_id, func.max(EvidenceRecord.date))
-        .where(EvidenceRecord.deleted_at.is_(None)).group_by(EvidenceRecord.learner_id)).all())
+        .where(EvidenceRecord.deleted_at.is_(None), counted)
+        .group_by(EvidenceRecord.learner_id)).all())
     out = {}
     for learner_id in set(totals) | set(last):
         total, done = totals.get(learner_id, 0), met.get(learner_id, 0)

@@ -2,7 +2,9 @@
 
 The pack gives each unit an assessment rule (kind "allowed", a count of minutes, counted
 "of video clips in total"). The total is the learner's whole portfolio for the enrolment,
-not one unit's: every live video on the enrolment's live records counts. Over the cap is a
+not one unit's: every live video on the enrolment's records in force counts (a superseded
+original's clips, or a correction's before it is fully signed, are not counted twice or early:
+app/evidence/in_force.py). Over the cap is a
 problem the visit plan shows and unit sign-off refuses, in one sentence:
 "Video clips: 12 min 30 s of the 10 minutes allowed." A video whose length could not be read
 is named instead of guessed, so the assessor can check it; on its own it does not stop a
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.evidence.in_force import not_in_force
 from app.models import AssessmentRule, EnrolmentUnit
 from app.models.evidence import Attachment, EvidenceRecord
 
@@ -41,10 +44,13 @@ class VideoTotal:
     unknown: tuple[str, ...]    # "OBS-002 till.mkv": clips of unknown length
 
 
-def video_total(session: Session, enrolment_id: str) -> VideoTotal:
+def video_total(session: Session, enrolment_id: str,
+                not_counted: set[str] | None = None) -> VideoTotal:
+    if not_counted is None:
+        not_counted = not_in_force(session, enrolment_id=enrolment_id)
     rows = session.execute(
         select(Attachment.sha256, Attachment.duration_ms, Attachment.original_name,
-               EvidenceRecord.portfolio_ref)
+               EvidenceRecord.portfolio_ref, EvidenceRecord.id)
         .join(EvidenceRecord, EvidenceRecord.id == Attachment.record_id)
         .where(EvidenceRecord.enrolment_id == enrolment_id, EvidenceRecord.deleted_at.is_(None),
                Attachment.deleted_at.is_(None), Attachment.kind == "video")
@@ -53,7 +59,9 @@ def video_total(session: Session, enrolment_id: str) -> VideoTotal:
     # original's files, and a clip attached to two records is still one clip of video.
     lengths: dict[str, int] = {}
     names: dict[str, str] = {}
-    for sha, ms, name, ref in rows:
+    for sha, ms, name, ref, record_id in rows:
+        if record_id in not_counted:
+            continue
         names.setdefault(sha, f"{ref} {name}")
         if ms is not None:
             lengths[sha] = max(lengths.get(sha, 0), ms)

@@ -15,7 +15,7 @@ from app.models import Amendment, EvidenceRecord, Signature
 from app.models.signing import SIGNER_ROLES
 from app.models import Enrolment, StaffMember
 from app.signing.evidence_signable import RECORD_TYPE, assessor_stages, required_signers, signers_for
-from app.signing.policy import current_policy
+from app.signing.policy import Policy, current_policy
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,15 @@ class EvidenceState:
 
 def _missing(stages: list[list[str]], signed: set[str]) -> list[str]:
     return [r for stage in stages for r in stage if r not in signed]
+
+
+def roles_still_to_sign(policy: Policy, method: str, trainee: bool, signed: set[str]) -> list[str]:
+    """Roles (not labels) still to sign a record of this method, given who has: the centre's
+    required signers where it sets them, otherwise the method's own order. Shared with
+    app/evidence/in_force.py, so "fully signed" means one thing in the list and in progress."""
+    stages = (policy.required.get(f"evidence:{method}")
+              or signers_for(method, assessor_stages(trainee)))
+    return _missing(stages, signed)
 
 
 def evidence_states(session: Session, learner_id: str) -> dict[str, EvidenceState]:
@@ -52,9 +61,8 @@ def evidence_states(session: Session, learner_id: str) -> dict[str, EvidenceStat
     out = {}
     for r in records:
         roles = signed.get(r.id, set())
-        stages = (policy.required.get(f"evidence:{r.method}")
-                  or signers_for(r.method, assessor_stages(r.enrolment_id in trainee_enrolments)))
-        missing = [SIGNER_ROLES.get(x, x) for x in _missing(stages, roles)]
+        missing = [SIGNER_ROLES.get(x, x) for x in roles_still_to_sign(
+            policy, r.method, r.enrolment_id in trainee_enrolments, roles)]
         if roles and not missing:
             words = "Signed ✓"
         elif roles:
