@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.caseload.validation import InvalidInput, limited, past_date
+from app.evidence.in_force import not_in_force
 from app.evidence.progress import MET, STATUS_WORDS, enrolment_progress
 from app.models import Enrolment, EnrolmentUnit, Qualification, Signature, Unit
 from app.models.claims import UnitSignOff
@@ -107,11 +108,12 @@ def unit_readiness(session: Session, enrolment_id: str) -> list[Readiness]:
     enrolment = session.get(Enrolment, enrolment_id)
     if enrolment is None:
         raise InvalidInput({"enrolment": "That enrolment no longer exists."})
-    progress = enrolment_progress(session, enrolment_id)
+    not_counted = not_in_force(session, enrolment_id=enrolment_id)
+    progress = enrolment_progress(session, enrolment_id, not_counted)
     existing = {s.unit_id: s for s in sign_offs_of(session, enrolment_id)}
     order = _order_rules(session, enrolment)
     units = {u.id: u for u in _chosen_units(session, enrolment_id)}
-    evidence = _evidence_by_unit(session, enrolment_id)
+    evidence = _evidence_by_unit(session, enrolment_id, not_counted)
     out = []
     for unit in progress.units:
         r = Readiness(unit.id, unit.number, unit.title, evidence=evidence.get(unit.id, []))
@@ -140,16 +142,30 @@ def unit_readiness(session: Session, enrolment_id: str) -> list[Readiness]:
     return out
 
 
-def _evidence_by_unit(session: Session, enrolment_id: str) -> dict[str, list[dict]]:
+def _evidence_by_unit(session: Session, enrolment_id: str,
+                      not_counted: set[str]) -> dict[str, list[dict]]:
+    """unit id -> the records a sign-off rests on: those in force meeting an AC there. Of a
+    corrected record that is one version, named as printed ("PD-001 (amendment 1)"), so the
+    signed sign-off says which version it rests on; a superseded original or a correction
+    not yet fully signed is not listed (app/evidence/in_force.py)."""
     rows = session.execute(
         select(CriterionMapping.unit_id, EvidenceRecord.id, EvidenceRecord.portfolio_ref,
-               EvidenceRecord.method, EvidenceRecord.state)
+               EvidenceRecord.method, EvidenceRecord.state, EvidenceRecord.amends_id)
         .join(EvidenceRecord, EvidenceRecord.id == CriterionMapping.record_id)
         .where(EvidenceRecord.enrolment_id == enrolment_id, EvidenceRecord.deleted_at.is_(None),
                CriterionMapping.deleted_at.is_(None), CriterionMapping.status == MET)
         .distinct()).all()
+    rows = [r for r in rows if r.id not in not_counted]
+    corrects = dict(session.execute(select(EvidenceRecord.id, EvidenceRecord.amends_id).where(
+        EvidenceRecord.enrolment_id == enrolment_id, EvidenceRecord.amends_id.is_not(None))).all()
+    ) if any(r.amends_id for r in rows) else {}
     out: dict[str, list[dict]] = {}
-    for unit_id, record_id, ref, method, state in rows:
+    for unit_id, record_id, ref, method, state, _ in rows:
+        number, version = 0, record_id
+        while version in corrects and number <= len(corrects):
+            number, version = number + 1, corrects[version]
+        if number:
+            ref = f"{ref} (amendment {number})"
         items = out.setdefault(unit_id, [])
         if all(e["id"] != record_id for e in items):
             items.append({"id": record_id, "ref": ref, "method": method,
