@@ -4,8 +4,10 @@ A signed record never changes; its correction is a new record with the same port
 reference (app/signing/amend.py). Printed side by side they would read as two copies of one
 record, so the amendment carries what it corrects (who signed that and when, the reason, what
 changed, in the words of the window's "What changed" view) and the original says it is
-superseded. Both are printed: the original is what was signed and stays on file, and the
-app's unit sign-offs list every live record that meets an AC, originals included
+superseded. Both are printed: the original is what was signed and stays on file. Only one
+version counts towards progress and sign-off (app/evidence/in_force.py): the original until
+its amendment carries every signature it needs, then the amendment. The original's box says
+which, and a unit sign-off lists only the version in force, named as printed
 (app/claims/sign_off.py _evidence_by_unit), so the paper shows what the decision rests on.
 """
 from __future__ import annotations
@@ -31,10 +33,11 @@ QUOTED = 60   # characters of a changed text quoted; the page itself has it in f
 
 def amendment_marks(session: Session, records: list[EvidenceRecord],
                     signatures: dict[tuple[str, str], list[Signature]],
+                    not_counted: set[str],
                     ) -> dict[str, tuple[Correction | None, Supersession | None]]:
     """record id -> (what it corrects, what supersedes it), for the records that have
     either. `records` are the live records of one portfolio; `signatures` theirs by
-    (record type, id), oldest first."""
+    (record type, id), oldest first; `not_counted` those not in force."""
     amending = [r for r in records if r.amends_id]
     if not amending:
         return {}
@@ -63,7 +66,7 @@ def amendment_marks(session: Session, records: list[EvidenceRecord],
         if corrected is not None:
             superseded[corrected.id] = Supersession(
                 version_name(r.portfolio_ref, number), made, reason,
-                bool(signatures.get((EVIDENCE, r.id))))
+                bool(signatures.get((EVIDENCE, r.id))), corrected.id not in not_counted)
     return {i: (corrections.get(i), superseded.get(i)) for i in {*corrections, *superseded}}
 
 

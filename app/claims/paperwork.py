@@ -25,6 +25,7 @@ from app.documents.model import (
     UnitAchievementSummaryData, WitnessEntry, WitnessListData, WitnessTestimonyData,
     marked_reference,
 )
+from app.evidence.in_force import not_in_force
 from app.evidence.progress import MET, enrolment_progress
 from app.models import (
     AssessmentCriterion, Centre, Enrolment, Learner, LearningOutcome, Qualification,
@@ -70,6 +71,8 @@ class _Portfolio:
     # record -> (what it corrects, what supersedes it), for amendments and amended records
     amendments: dict[str, tuple[Correction | None, Supersession | None]] = field(
         default_factory=dict)
+    # records printed but not counted: superseded, or a correction not yet fully signed
+    not_counted: set[str] = field(default_factory=set)
 
     def reference(self, record: EvidenceRecord) -> str:
         """As printed: an amendment and the record it corrects share a portfolio
@@ -143,9 +146,10 @@ def _portfolio(session: Session, enrolment_id: str) -> _Portfolio:
             .order_by(Attachment.created_at)):
         files.setdefault(a.record_id, []).append(AttachmentRef(
             a.original_name, a.media_type, a.size, a.sha256, a.caption or "", a.duration_ms))
+    not_counted = not_in_force(session, enrolment_id=enrolment_id)
     return _Portfolio(header, enrolment, learner, assessor.name if assessor else "",
                       iqa.name if iqa else "", signatures, records, mappings, files,
-                      amendment_marks(session, records, signatures))
+                      amendment_marks(session, records, signatures, not_counted), not_counted)
 
 
 def _criteria(p: _Portfolio, record_id: str) -> list[CriterionRef]:
@@ -270,7 +274,8 @@ def evidence_matrix(session: Session, p: _Portfolio, unit: Unit,
     for r in p.records:
         marks = {n: s for _, n, _, s, uid, _ in p.mappings.get(r.id, []) if uid == unit.id}
         if marks:
-            rows.append(MatrixRow(p.reference(r), _describe(r), r.method, marks))
+            rows.append(MatrixRow(p.reference(r), _describe(r), r.method, marks,
+                                  r.id not in p.not_counted))
     roles = [("learner", "Learner", p.learner.full_name), ("assessor", "Assessor", p.assessor_name),
              ("iqa", IV, (sign_off.iqa_name or p.iqa_name)
                      if sign_off and sign_off.iqa_sampled_on else "")]

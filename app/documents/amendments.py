@@ -50,10 +50,14 @@ def _names(names: list[str]) -> str:
 
 
 def superseded_lines(s: Supersession) -> list[str]:
+    follows = "The amendment follows this record"
+    if s.stands:
+        follows += (" and is not fully signed yet." if s.signed else " and is not signed yet.")
+        follows += " Until it is, this record is the one that counts."
+    else:
+        follows += "."
     return ["This record is kept as it was signed; the amendment corrects it.",
-            f"Reason for the amendment: {s.reason}",
-            "The amendment follows this record" + ("." if s.signed else
-                                                   " and is not signed yet.")]
+            f"Reason for the amendment: {s.reason}", follows]
 
 
 def _box(heading: str, lines: list[str], bullets: list[str] = ()) -> list:

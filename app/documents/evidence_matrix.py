@@ -92,7 +92,7 @@ def _part_table(data: EvidenceMatrixData, blocks: list[_Block]) -> Table:
             mark = row.marks.get(ac)
             cells.append(MET if mark == "met" else WORKING if mark else "")
         rows.append(cells)
-    met = {ac for row in data.rows for ac, m in row.marks.items() if m == "met"}
+    met = {ac for row in data.rows if row.counts for ac, m in row.marks.items() if m == "met"}
     rows.append([Paragraph("Criteria met by the evidence above", s["cell_bold"]), "", ""]
                 + [MET if ac in met else "no" for _, ac in columns])
     ref_w = REF_W if all(_fits(row.portfolio_ref, REF_W - 12) for row in data.rows) \

@@ -96,6 +96,9 @@ class Supersession:
     made_on: date | None
     reason: str
     signed: bool                   # whether anyone has signed the amendment yet
+    # Until the amendment carries every signature it needs, this record is the one that
+    # counts towards progress and sign-off (app/evidence/in_force.py).
+    stands: bool = False
 
 
 def marked_reference(reference: str, correction: Correction | None,
@@ -158,6 +161,9 @@ class MatrixRow:
     method: str                    # a key of METHOD_KEY
     # AC number -> "met" or "working_towards"
     marks: dict[str, str] = field(default_factory=dict)
+    # False for a superseded original or a correction not yet fully signed: printed, so the
+    # paper shows every version, but not counted in the "criteria met" row.
+    counts: bool = True
 
 
 @dataclass(frozen=True)

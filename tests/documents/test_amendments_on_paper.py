@@ -123,6 +123,7 @@ def test_the_original_says_it_is_superseded_and_is_kept_as_signed(printed):
         assert f"Reason for the amendment: {REASON}" in page
         assert "Location Shop floor" in page
         assert "This record corrects" not in page
+        assert "The amendment follows this record." in page and "Until it is" not in page
         # The original comes first, its correction straight after it.
         assert _pages_of(texts, f"{ref} (amendment 1)") == [pages[0] + 1]
 
@@ -154,6 +155,8 @@ def test_an_amendment_not_yet_signed_is_marked_so_on_the_original(demo_store):
         demo_store.read(enrolment_pack_data, enrolment_id, "records"), "records"))]
     original = next(t for t in texts if "Superseded by an amendment" in t)
     assert "The amendment follows this record and is not signed yet." in original
+    # Until the amendment is fully signed the original is what progress and sign-off use.
+    assert "Until it is, this record is the one that counts." in original
     amendment = next(t for t in texts if "This record corrects" in t)
     assert "not signed yet" in amendment      # its footer: nothing vouches for it yet
 
