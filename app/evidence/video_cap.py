@@ -56,17 +56,18 @@ def video_total(session: Session, enrolment_id: str,
                Attachment.deleted_at.is_(None), Attachment.kind == "video")
         .order_by(EvidenceRecord.portfolio_ref, Attachment.created_at)).all()
     # One clip is the same bytes wherever it is attached: a correction carries its signed
-    # original's files, and a clip attached to two records is still one clip of video.
+    # original's files, and a clip attached to two records is still one clip of video. The
+    # records in force say which clips count; a length measured on any copy (a draft
+    # correction's, where a signed original's can no longer be set) is that clip's length.
     lengths: dict[str, int] = {}
     names: dict[str, str] = {}
     for sha, ms, name, ref, record_id in rows:
-        if record_id in not_counted:
-            continue
-        names.setdefault(sha, f"{ref} {name}")
+        if record_id not in not_counted:
+            names.setdefault(sha, f"{ref} {name}")
         if ms is not None:
             lengths[sha] = max(lengths.get(sha, 0), ms)
     unknown = tuple(names[sha] for sha in names if sha not in lengths)
-    return VideoTotal(sum(lengths.values()), len(names), unknown)
+    return VideoTotal(sum(lengths[sha] for sha in names if sha in lengths), len(names), unknown)
 
 
 @dataclass
