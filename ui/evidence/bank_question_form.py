@@ -6,13 +6,13 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QPlainTextEdit, QPushButton,
+    QComboBox, QDialog, QFormLayout, QLineEdit, QPlainTextEdit,
     QVBoxLayout,
 )
 
 from app.caseload.validation import InvalidInput
 from ui.bridge import Bridge
-from ui.widgets import ProblemLabel, label, set_invalid, shrinkable
+from ui.widgets import ProblemLabel, confirm_buttons, label, set_invalid, shrinkable
 
 
 class BankQuestionForm(QDialog):
@@ -66,14 +66,7 @@ class BankQuestionForm(QDialog):
         box.addLayout(form)
         self.problem = ProblemLabel()       # anything not tied to one field
         box.addWidget(self.problem)
-        buttons = QDialogButtonBox()
-        self.ok = QPushButton(button_text, objectName="bank_form_save")
-        self.ok.setProperty("primary", True)
-        self.ok.setDefault(True)
-        buttons.addButton(self.ok, QDialogButtonBox.AcceptRole)
-        buttons.addButton(QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok = confirm_buttons(self, button_text, "bank_form_save", self.save)
         box.addWidget(buttons)
         if not criterion_refs:
             self._unit_chosen()
