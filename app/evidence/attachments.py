@@ -257,13 +257,16 @@ def viewable_path(attachments_dir: Path, sha256: str, original_name: str) -> Pat
     return target
 
 
-def verify(attachments_dir: Path, sha256: str) -> bool:
-    """Re-hash a stored file (streamed): True if the bytes still match their name."""
-    path = blob_path(attachments_dir, sha256)
-    if not path.exists():
-        return False
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in chunks so a 2 GB video never sits in memory."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(CHUNK), b""):
             digest.update(chunk)
-    return digest.hexdigest() == sha256
+    return digest.hexdigest()
+
+
+def verify(attachments_dir: Path, sha256: str) -> bool:
+    """Re-hash a stored file: True if the bytes still match their name."""
+    path = blob_path(attachments_dir, sha256)
+    return path.exists() and file_sha256(path) == sha256

@@ -18,7 +18,6 @@ Finishing, in an order that a crash at any step can resume:
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import queue
@@ -34,7 +33,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.evidence.attachments import CHUNK, StoredFile, _fsync_dir, add_attachment, blob_path
+from app.evidence.attachments import StoredFile, _fsync_dir, add_attachment, blob_path, file_sha256
 from app.evidence.media_duration import playing_time_ms
 from app.models.evidence import Attachment, EvidenceRecord
 
@@ -196,11 +195,7 @@ def _adopt(attachments_dir: Path, manifest_path: Path, manifest: dict, wav_path:
     """Steps 2 and 3: hash the finished file, note the hash, rename it into the store."""
     sha = manifest.get("sha256")
     if wav_path.exists():
-        digest = hashlib.sha256()
-        with open(wav_path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(CHUNK), b""):
-                digest.update(chunk)
-        sha = digest.hexdigest()
+        sha = file_sha256(wav_path)
         manifest = {**manifest, "sha256": sha, "size": wav_path.stat().st_size}
         _write_json(manifest_path, manifest)
         target = blob_path(attachments_dir, sha)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.evidence.attachments import AttachmentFailed, attach_file
+from ui.evidence.disk_work import disk_work
 from ui.widgets import ProblemLabel, label
 
 NO_CAMERA = "No camera found on this laptop: attach a photo file instead."
@@ -302,9 +303,8 @@ class TakePhoto(QObject):
         return self.dialog
 
     def attach(self, record_id: str, image: QImage, caption: str):
-        from ui.evidence.files_panel import _copier   # the tab's one-at-a-time copier
         panel = self.panel
         # A copy: the worker thread must not share pixels with a widget still showing them.
-        future = _copier.submit(attach_photo, panel.bridge.store, record_id, image.copy(), caption)
+        future = disk_work.submit(attach_photo, panel.bridge.store, record_id, image.copy(), caption)
         return panel.bridge.when_done(
             future, lambda attachment_id: panel._attached(record_id, attachment_id), panel._failed)

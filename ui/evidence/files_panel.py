@@ -3,7 +3,6 @@ with the system viewer, and for a professional discussion play the recording, dr
 bookmarks "AC 2.3 at 12:40" and jump back to them."""
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
@@ -21,13 +20,12 @@ from app.evidence.mapping import mappings_of
 from app.evidence.records import RecordView
 from ui.bridge import Bridge
 from ui.evidence.clock_text import mmss, parse_mmss
+from ui.evidence.disk_work import disk_work
 from ui.evidence.mic_recorder import MicRecorder
 from ui.evidence.camera_dialog import TakePhoto
 from ui.evidence.clip_lengths import ClipLengths
 from ui.widgets import ProblemLabel, label, shrinkable
 
-# Copies run here, one at a time, so the window never waits on a 2 GB video.
-_copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldfolio-attach")
 KIND_MARK = {"photo": "▣", "audio": "♪", "video": "▶", "file": "▤"}
 
 
@@ -182,7 +180,7 @@ class FilesPanel(QWidget):
         store = self.bridge.store
         for path in paths:
             self.message.setText(f"Copying {Path(path).name}…")
-            future = _copier.submit(attach_file, store, record_id, path)
+            future = disk_work.submit(attach_file, store, record_id, path)
             self.bridge.when_done(future, lambda attachment_id: self._attached(record_id, attachment_id),
                                   self._failed)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import weakref
-from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtMultimedia import QAudio, QAudioFormat, QAudioSource, QMediaDevices
@@ -21,9 +20,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QProgressBar, QPushButton,
 from app.evidence.recording import PcmFormat, RecordingJournal, finish, peak_level
 from ui.bridge import Bridge
 from ui.evidence.clock_text import mmss
+from ui.evidence.disk_work import disk_work
 from ui.widgets import label, shrinkable
 
-_finisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recording-finish")
 _active: "weakref.WeakSet[MicRecorder]" = weakref.WeakSet()
 
 # Speech needs no more: 16 kHz mono is 1.9 MB a minute, so an hour fits any laptop.
@@ -237,7 +236,7 @@ class MicRecorder(QWidget):
                 self._failed(exc)
             return
         self.hint.setText("Saving the recording…")
-        self.bridge.when_done(_finisher.submit(finish, self.bridge.store, journal),
+        self.bridge.when_done(disk_work.submit(finish, self.bridge.store, journal),
                               lambda attachment_id: self._done(record_id, attachment_id),
                               self._failed)
 

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.evidence.recording import interrupted_recordings, record_label, recover
 from ui.evidence.clock_text import mmss
-from ui.evidence.mic_recorder import _finisher
+from ui.evidence.disk_work import disk_work
 
 
 def _recover_all(store) -> list[str]:
@@ -39,5 +39,5 @@ def recover_recordings(parent: QWidget, bridge) -> None:
             box.setObjectName("recording_recovered")
             box.open()
 
-    bridge.when_done(_finisher.submit(_recover_all, bridge.store), tell,
+    bridge.when_done(disk_work.submit(_recover_all, bridge.store), tell,
                      lambda exc: QMessageBox.warning(parent, "Recording not recovered", str(exc)))
