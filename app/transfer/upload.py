@@ -1,0 +1,270 @@
+"""Sending one evidence file to the centre so that a dropped connection costs at most a chunk.
+
+The laptop speaks tus 1.0 (core, creation, checksum; see server/files/routes.py for why tus):
+it creates an upload naming the file's SHA-256, then sends it in chunks, each with its own
+SHA-256 in `Upload-Checksum`. After a cut it asks the server for its offset (HEAD) and
+carries on from there; a corrupted chunk is refused by the server and sent again. The
+upload's address is written to `<data dir>/sync/uploads/` as soon as the server gives it,
+so a laptop killed mid-upload resumes after a restart instead of starting from zero.
+
+A chunk (8 MB) is the only part of a file held in memory. Runs on a worker thread; the
+caller passes `progress(done, total)` and `cancelled()` for the window.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import httpx
+
+from app.transfer.laptop_files import LaptopFiles
+
+TUS = {"Tus-Resumable": "1.0.0"}
+CHUNK_SIZE = 8 * 1024 * 1024
+# Explicit limits: a chunk over a slow site link may take a while to write, but a server that
+# stops answering must not hang the sync for ever.
+TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
+FILES_PATH = "/files"
+
+Progress = Callable[[int, int], None]
+# What a dropped or stalled connection raises; anything else is a bug, not worth retrying.
+CUT = (httpx.NetworkError, httpx.TimeoutException, httpx.RemoteProtocolError)
+
+
+class TransferFailed(Exception):
+    """A file could not be moved now; the message is for the assessor. Nothing is lost: the
+    file stays on the laptop and the next sync carries on from what the centre holds."""
+
+
+class TransferCancelled(Exception):
+    pass
+
+
+@dataclass
+class UploadReport:
+    sha256: str
+    size: int
+    sent: int = 0          # bytes put on the wire, chunks sent again included
+    resumed_from: int = 0  # what the centre already held when this upload began
+    retries: int = 0
+    already_there: bool = False
+
+
+class ResumeBook:
+    """Where each unfinished upload lives on the server, one small file per SHA-256."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def _path(self, sha256: str) -> Path:
+        return self.folder / f"{sha256}.json"
+
+    def get(self, sha256: str) -> str | None:
+        try:
+            return json.loads(self._path(sha256).read_text())["url"]
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def put(self, sha256: str, url: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self._path(sha256).with_suffix(".tmp")
+        tmp.write_text(json.dumps({"url": url}))
+        os.replace(tmp, self._path(sha256))
+
+    def forget(self, sha256: str) -> None:
+        try:
+            self._path(sha256).unlink()
+        except FileNotFoundError:
+            pass
+
+
+def _reason(response: httpx.Response) -> str:
+    try:
+        return response.json().get("detail") or response.text
+    except ValueError:
+        return response.text or response.reason_phrase
+
+
+class _Upload:
+    def __init__(self, client: httpx.Client, sha256: str, files: LaptopFiles, book: ResumeBook,
+                 name: str, progress: Progress | None, cancelled: Callable[[], bool] | None,
+                 chunk_size: int, attempts: int, pause: float, files_path: str):
+        self.client, self.sha256, self.files, self.book = client, sha256, files, book
+        self.name, self.chunk_size, self.attempts, self.pause = name, chunk_size, attempts, pause
+        self.progress = progress or (lambda done, total: None)
+        self.cancelled = cancelled or (lambda: False)
+        self.files_path = files_path
+        self.size = files.size(sha256)
+        self.report = UploadReport(sha256, self.size)
+        self.failures = 0
+        self._buffer: bytearray | None = None
+
+    def _failed(self, why: str) -> None:
+        """Count a failure; after `attempts` in a row, give up until the next sync."""
+        self.failures += 1
+        self.report.retries += 1
+        if self.failures > self.attempts:
+            raise TransferFailed(f"{self.name or self.sha256[:12]} could not be sent to the centre "
+                                 f"({why}). It is safe on this laptop; the next sync carries on "
+                                 f"from where this one stopped.")
+        time.sleep(min(self.pause * 2 ** (self.failures - 1), 10.0))
+
+    def _centre_has_it(self) -> bool:
+        r = self.client.head(f"{self.files_path}/by-hash/{self.sha256}", timeout=TIMEOUT)
+        return r.status_code == 200
+
+    def _offset_of(self, url: str) -> int | None:
+        r = self.client.head(url, headers=TUS, timeout=TIMEOUT)
+        if r.status_code in (404, 410):
+            return None
+        if r.status_code != 200:
+            raise TransferFailed(f"the centre refused to say how much it holds: {_reason(r)}")
+        return int(r.headers["Upload-Offset"])
+
+    def _create(self) -> tuple[str, int]:
+        meta = ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" if v else k
+                        for k, v in (("sha256", self.sha256), ("filename", self.name)))
+        r = self.client.post(self.files_path, timeout=TIMEOUT, headers={
+            **TUS, "Upload-Length": str(self.size), "Upload-Metadata": meta})
+        if r.status_code != 201:
+            raise TransferFailed(f"the centre would not take {self.name or 'the file'}: {_reason(r)}")
+        url = r.headers["Location"]
+        self.book.put(self.sha256, url)
+        return url, int(r.headers.get("Upload-Offset", 0))
+
+    def _where(self) -> tuple[str | None, int]:
+        """The upload's address and the centre's offset; (None, size) when the file is already
+        stored there (finished earlier, or by another laptop, or our last reply was lost)."""
+        url = self.book.get(self.sha256)
+        if url is not None:
+            offset = self._offset_of(url)
+            if offset is not None:
+                return url, offset
+            self.book.forget(self.sha256)
+        if self._centre_has_it():
+            return None, self.size
+        return self._create()
+
+    def run(self) -> UploadReport:
+        while True:
+            try:
+                url, offset = self._where()
+                break
+            except CUT as exc:
+                self._failed(f"no answer: {exc.__class__.__name__}")
+        self.report.resumed_from = offset
+        if url is None:
+            self.report.already_there = True
+            self.progress(self.size, self.size)
+            return self.report
+        self.progress(offset, self.size)
+        with self.files.open(self.sha256) as fh:
+            while url is not None and offset < self.size:
+                if self.cancelled():
+                    raise TransferCancelled()
+                url, offset = self._send_chunk(fh, url, offset)
+        self.book.forget(self.sha256)
+        self.progress(self.size, self.size)
+        return self.report
+
+    def _read_chunk(self, fh, offset: int) -> memoryview:
+        """The next chunk, read into one buffer reused for the whole file: httpx keeps each
+        request's body alive until the garbage collector's next cycle, so fresh bytes per
+        chunk would pile up to tens of MB."""
+        if self._buffer is None:
+            self._buffer = bytearray(self.chunk_size)
+        fh.seek(offset)
+        want = min(self.chunk_size, self.size - offset)
+        view = memoryview(self._buffer)[:want]
+        got = 0
+        while got < want:
+            n = fh.readinto(view[got:])
+            if not n:
+                raise TransferFailed(f"{self.name or 'A file'} on this laptop is shorter than when "
+                                     f"it was saved; check it with 'fieldfolio verify'.")
+            got += n
+        return view
+
+    def _send_chunk(self, fh, url: str, offset: int) -> tuple[str | None, int]:
+        data = self._read_chunk(fh, offset)
+        checksum = base64.b64encode(hashlib.sha256(data).digest()).decode()
+
+        def body():
+            for start in range(0, len(data), 256 * 1024):
+                yield data[start:start + 256 * 1024]
+        try:
+            r = self.client.patch(url, content=body(), timeout=TIMEOUT, headers={
+                **TUS, "Content-Type": "application/offset+octet-stream",
+                "Content-Length": str(len(data)),
+                "Upload-Offset": str(offset), "Upload-Checksum": f"sha256 {checksum}"})
+        except CUT as exc:
+            self.report.sent += len(data)  # some or all of it went; count it as resent
+            self._failed(f"the connection dropped: {exc.__class__.__name__}")
+            return self._recover(url, offset)
+        self.report.sent += len(data)
+        if r.status_code == 204:
+            self.failures = 0
+            new_offset = int(r.headers["Upload-Offset"])
+            self.progress(new_offset, self.size)
+            return url, new_offset
+        if r.status_code == 460:  # corrupted on the way: the server kept nothing, send again
+            self._failed("a chunk arrived damaged")
+            return url, offset
+        if r.status_code in (409, 423):  # our offset was stale, or a dying request still writes
+            self._failed(_reason(r))
+            return self._recover(url, offset)
+        if r.status_code == 404:
+            self.book.forget(self.sha256)
+            return self._recover(None, offset)
+        if r.status_code == 422:
+            self.book.forget(self.sha256)
+            raise TransferFailed(f"{self.name or 'A file'} on this laptop no longer matches the "
+                                 f"fingerprint it was saved with; the centre refused it "
+                                 f"({_reason(r)}). Check the file with 'fieldfolio verify'.")
+        raise TransferFailed(f"the centre refused {self.name or 'a file'}: {_reason(r)}")
+
+    def _recover(self, url: str | None, offset: int) -> tuple[str | None, int]:
+        """After a cut: ask where the centre is (it may have committed the chunk whose reply
+        was lost, or finished the file)."""
+        while True:
+            try:
+                if url is not None:
+                    at = self._offset_of(url)
+                    if at is not None:
+                        return url, at
+                    self.book.forget(self.sha256)
+                if self._centre_has_it():
+                    return None, self.size
+                url, at = self._create()
+                return url, at
+            except CUT as exc:
+                self._failed(f"no answer: {exc.__class__.__name__}")
+
+
+def upload_file(client: httpx.Client, sha256: str, files: LaptopFiles, book: ResumeBook, *,
+                name: str = "", progress: Progress | None = None,
+                cancelled: Callable[[], bool] | None = None, chunk_size: int = CHUNK_SIZE,
+                attempts: int = 6, pause: float = 0.5, files_path: str = FILES_PATH) -> UploadReport:
+    """Send the stored file `sha256` to the centre, resuming whatever was sent before.
+    `client` carries the centre's base URL and the device's credentials. Raises
+    TransferFailed (message for the assessor) or TransferCancelled."""
+    return _Upload(client, sha256, files, book, name, progress, cancelled, chunk_size,
+                   attempts, pause, files_path).run()
+
+
+def lacking(client: httpx.Client, hashes: list[str], files_path: str = FILES_PATH) -> list[str]:
+    """Which of these SHA-256 hashes the centre does not hold yet (asked in batches)."""
+    missing: list[str] = []
+    for start in range(0, len(hashes), 1000):
+        r = client.post(f"{files_path}/lacking", json={"sha256": hashes[start:start + 1000]},
+                        timeout=TIMEOUT)
+        if r.status_code != 200:
+            raise TransferFailed(f"the centre could not say which files it lacks: {_reason(r)}")
+        missing += r.json()["lacking"]
+    return missing

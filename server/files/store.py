@@ -1,0 +1,386 @@
+"""Where the centre keeps evidence files: content-addressed, never overwritten, resumable.
+
+An assessor's video arrives over a Wi-Fi link that drops, from laptops that may be killed
+mid-upload, at server processes that may be restarted or run side by side. So everything an
+upload needs to carry on lives on disk, never only in a process's memory:
+
+- `<root>/ab/abcdef…` is the file whose SHA-256 is `abcdef…`; once there it is read-only and
+  no upload replaces it (a second copy of the same bytes is dropped, not renamed over it).
+- `<root>/.uploads/<id>.part` holds the bytes received so far and `<id>.json` the length,
+  the expected SHA-256, the owner and the committed offset. A chunk counts only once its own
+  checksum matched and it was flushed to disk (fsync), then the offset is rewritten (temp
+  file + rename); bytes past the offset (a connection cut mid-chunk, a kill) are cut off.
+- The whole file is hashed while it is written; the last chunk moves it into the store only
+  if the SHA-256 matches what the laptop said, after fsync, by a hard link (which cannot
+  replace an existing name) and a directory fsync.
+
+`FileStore` is the one small interface the HTTP layer uses, so a centre can later keep its
+files on S3-compatible storage (multipart upload parts map onto chunks); `FolderFileStore`
+is the default, a folder in the server's data folder.
+"""
+from __future__ import annotations
+
+import base64
+import errno
+import hashlib
+import json
+import os
+import re
+import threading
+import uuid
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Protocol
+
+try:  # one transfer per upload at a time, across server processes sharing the folder
+    import fcntl
+except ImportError:  # pragma: no cover - Windows servers rely on a single process
+    fcntl = None
+
+PIECE = 1024 * 1024
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+UPLOAD_ID_RE = re.compile(r"^[0-9a-f]{32}$")
+CHECKSUM_ALGORITHMS = ("sha256", "sha1")
+
+
+class FileStoreError(Exception):
+    """Something a laptop did or asked for that the store refuses; the message says why."""
+
+
+class UnknownUpload(FileStoreError):
+    pass
+
+
+class OffsetMismatch(FileStoreError):
+    def __init__(self, expected: int, given: int):
+        super().__init__(f"the upload is at byte {expected:,}, not {given:,}; ask for its "
+                         f"offset (HEAD) and carry on from there")
+        self.expected = expected
+
+
+class ChunkCorrupt(FileStoreError):
+    """The chunk's bytes do not match the checksum sent with them: nothing was kept."""
+
+
+class FileMismatch(FileStoreError):
+    """The whole file arrived but its SHA-256 is not the one announced: it was discarded."""
+
+
+class UploadBusy(FileStoreError):
+    """Another request is writing this upload right now (a retry racing a dying one)."""
+
+
+class TooLarge(FileStoreError):
+    pass
+
+
+@dataclass
+class UploadState:
+    id: str
+    length: int
+    sha256: str
+    owner: str
+    offset: int = 0
+    name: str = ""
+
+    @property
+    def complete(self) -> bool:
+        return self.offset >= self.length
+
+
+class FileStore(Protocol):
+    """What the server asks of wherever files are kept (a folder today, S3 later)."""
+
+    def has(self, sha256: str) -> bool: ...
+    def size_of(self, sha256: str) -> int | None: ...
+    def lacking(self, hashes: Iterable[str]) -> list[str]: ...
+    def begin(self, length: int, sha256: str, owner: str, name: str = "") -> UploadState: ...
+    def upload(self, upload_id: str) -> UploadState: ...
+    def receive(self, upload_id: str, offset: int) -> "ChunkReceiver": ...
+    def open_range(self, sha256: str, start: int, end: int) -> Iterator[bytes]: ...
+    def verify(self, sha256: str) -> bool: ...
+
+
+class ChunkReceiver(Protocol):
+    def write(self, data: bytes) -> None: ...
+    def commit(self, checksum: tuple[str, bytes] | None) -> UploadState: ...
+    def abandon(self) -> None: ...
+
+
+def valid_sha256(value: str) -> bool:
+    return bool(SHA256_RE.match(value or ""))
+
+
+def parse_checksum(header: str | None) -> tuple[str, bytes] | None:
+    """`Upload-Checksum: sha256 <base64 digest>` (tus checksum extension) -> (algo, digest)."""
+    if not header:
+        return None
+    try:
+        algo, encoded = header.strip().split(" ", 1)
+        digest = base64.b64decode(encoded.strip(), validate=True)
+    except ValueError:
+        raise FileStoreError("Upload-Checksum must read '<algorithm> <base64 digest>'") from None
+    algo = algo.lower()
+    if algo not in CHECKSUM_ALGORITHMS:
+        raise FileStoreError(f"checksum algorithm {algo!r} is not supported; use one of "
+                             f"{', '.join(CHECKSUM_ALGORITHMS)}")
+    return algo, digest
+
+
+class FolderFileStore:
+    """The default store: a folder (normally `<server data dir>/files`)."""
+
+    def __init__(self, root: Path | str, max_size: int = 64 * 1024 ** 3):
+        self.root = Path(root)
+        self.uploads = self.root / ".uploads"
+        self.uploads.mkdir(parents=True, exist_ok=True)
+        self.max_size = max_size
+        # A cache, not state: the running SHA-256 of an upload at its committed offset, so a
+        # chunk that follows on in the same process need not re-read the file. Any other
+        # process (or this one after a restart) re-hashes the bytes already on disk.
+        self._hashing: dict[str, tuple[int, "hashlib._Hash"]] = {}
+        self._hashing_lock = threading.Lock()
+
+    # -- finished files ------------------------------------------------------------------
+    def path_of(self, sha256: str) -> Path:
+        if not valid_sha256(sha256):
+            raise FileStoreError(f"{sha256!r} is not a SHA-256 (64 lower-case hex digits)")
+        return self.root / sha256[:2] / sha256
+
+    def has(self, sha256: str) -> bool:
+        return valid_sha256(sha256) and self.path_of(sha256).is_file()
+
+    def size_of(self, sha256: str) -> int | None:
+        try:
+            return self.path_of(sha256).stat().st_size
+        except (OSError, FileStoreError):
+            return None
+
+    def lacking(self, hashes: Iterable[str]) -> list[str]:
+        wanted = list(dict.fromkeys(hashes))
+        bad = [h for h in wanted if not valid_sha256(h)]
+        if bad:
+            raise FileStoreError(f"not SHA-256 hashes: {', '.join(map(repr, bad[:3]))}")
+        return [h for h in wanted if not self.has(h)]
+
+    def open_range(self, sha256: str, start: int, end: int) -> Iterator[bytes]:
+        """Bytes start..end (inclusive) of a stored file, a piece at a time."""
+        path = self.path_of(sha256)
+        fh = open(path, "rb")  # opened now, so a missing file fails before a response starts
+
+        def pieces() -> Iterator[bytes]:
+            with fh:
+                fh.seek(start)
+                left = end - start + 1
+                while left > 0:
+                    data = fh.read(min(PIECE, left))
+                    if not data:
+                        return
+                    left -= len(data)
+                    yield data
+        return pieces()
+
+    def verify(self, sha256: str) -> bool:
+        path = self.path_of(sha256)
+        return path.is_file() and _hash_file(path, path.stat().st_size).hexdigest() == sha256
+
+    # -- uploads in progress -------------------------------------------------------------
+    def begin(self, length: int, sha256: str, owner: str, name: str = "") -> UploadState:
+        if not valid_sha256(sha256):
+            raise FileStoreError("the file's SHA-256 must be given (64 lower-case hex digits)")
+        if length < 0:
+            raise FileStoreError("Upload-Length must be 0 or more")
+        if length > self.max_size:
+            raise TooLarge(f"{length:,} bytes is more than this centre accepts "
+                           f"({self.max_size:,} bytes)")
+        state = UploadState(uuid.uuid4().hex, length, sha256, owner, 0, name[:255])
+        self._part(state.id).touch(exist_ok=False)
+        self._save(state)
+        if length == 0:
+            with self._locked(state.id):
+                return self._finish(state, hashlib.sha256())
+        return state
+
+    def upload(self, upload_id: str) -> UploadState:
+        if not UPLOAD_ID_RE.match(upload_id or ""):
+            raise UnknownUpload("no such upload")
+        try:
+            data = json.loads((self.uploads / f"{upload_id}.json").read_text())
+        except FileNotFoundError:
+            raise UnknownUpload("no such upload (it finished, was discarded, or never "
+                                "existed): start it again") from None
+        return UploadState(**data)
+
+    def receive(self, upload_id: str, offset: int) -> "_FolderChunk":
+        self.upload(upload_id)  # an unknown upload is refused before taking any lock
+        return _FolderChunk(self, upload_id, offset)
+
+    def discard(self, upload_id: str) -> None:
+        for suffix in (".part", ".json", ".lock"):
+            try:
+                os.unlink(self.uploads / f"{upload_id}{suffix}")
+            except FileNotFoundError:
+                pass
+        with self._hashing_lock:
+            self._hashing.pop(upload_id, None)
+
+    # -- inside -------------------------------------------------------------------------
+    def _part(self, upload_id: str) -> Path:
+        return self.uploads / f"{upload_id}.part"
+
+    def _save(self, state: UploadState) -> None:
+        target = self.uploads / f"{state.id}.json"
+        tmp = target.with_suffix(".json.tmp")
+        with open(tmp, "w") as fh:
+            json.dump(asdict(state), fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+
+    @contextmanager
+    def _locked(self, upload_id: str):
+        if fcntl is None:
+            yield
+            return
+        fd = os.open(self.uploads / f"{upload_id}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise UploadBusy("this upload is being written by another request; try "
+                                 "again in a moment") from None
+            yield
+        finally:
+            os.close(fd)
+
+    def _hasher_at(self, state: UploadState) -> "hashlib._Hash":
+        with self._hashing_lock:
+            cached = self._hashing.get(state.id)
+        if cached and cached[0] == state.offset:
+            return cached[1].copy()
+        return _hash_file(self._part(state.id), state.offset)
+
+    def _remember(self, state: UploadState, hasher) -> None:
+        with self._hashing_lock:
+            self._hashing[state.id] = (state.offset, hasher.copy())
+
+    def _finish(self, state: UploadState, hasher) -> UploadState:
+        part = self._part(state.id)
+        if hasher.hexdigest() != state.sha256:
+            self.discard(state.id)
+            raise FileMismatch(
+                f"all {state.length:,} bytes arrived but their SHA-256 is {hasher.hexdigest()}, "
+                f"not {state.sha256}; the upload was discarded and nothing was stored")
+        target = self.path_of(state.sha256)
+        target.parent.mkdir(exist_ok=True)
+        os.chmod(part, 0o444)  # evidence never changes under its name
+        try:
+            os.link(part, target)  # unlike rename, a link never replaces an existing file
+        except FileExistsError:
+            pass  # the same bytes, already stored (another laptop, another record): keep them
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV):
+                raise
+            if not target.exists():
+                os.replace(part, target)
+        _fsync_dir(target.parent)
+        self.discard(state.id)
+        return state
+
+
+class _FolderChunk:
+    """One PATCH's bytes, written at the committed offset and counted only on commit."""
+
+    def __init__(self, store: FolderFileStore, upload_id: str, offset: int):
+        self.store = store
+        self._lock = store._locked(upload_id)
+        self._lock.__enter__()
+        try:
+            # Read under the lock: a request that just finished may have moved the offset on,
+            # and truncating to a stale one would throw away a committed chunk.
+            self.state = state = store.upload(upload_id)
+            if state.offset != offset:
+                raise OffsetMismatch(state.offset, offset)
+            self.fd = os.open(store._part(state.id), os.O_WRONLY)
+            os.ftruncate(self.fd, state.offset)  # bytes of a chunk cut short are not kept
+            os.lseek(self.fd, state.offset, os.SEEK_SET)
+            self.file_hash = store._hasher_at(state)
+        except BaseException:
+            self._lock.__exit__(None, None, None)
+            raise
+        self.received = 0
+        self.chunk_hashes = {a: hashlib.new(a) for a in CHECKSUM_ALGORITHMS}
+        self.open = True
+
+    def write(self, data: bytes) -> None:
+        if self.state.offset + self.received + len(data) > self.state.length:
+            self.abandon()
+            raise FileStoreError(f"more bytes than the {self.state.length:,} announced")
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view):]
+        self.received += len(data)
+        self.file_hash.update(data)
+        for h in self.chunk_hashes.values():
+            h.update(data)
+
+    def commit(self, checksum: tuple[str, bytes] | None) -> UploadState:
+        try:
+            if checksum is not None and self.chunk_hashes[checksum[0]].digest() != checksum[1]:
+                raise ChunkCorrupt("the chunk does not match its Upload-Checksum; it was not "
+                                   "kept: send it again")
+            os.fsync(self.fd)
+            self.state.offset += self.received
+            self.store._save(self.state)
+            self.store._remember(self.state, self.file_hash)
+            if self.state.complete:
+                os.close(self.fd)
+                self.fd = -1
+                return self.store._finish(self.state, self.file_hash)
+            return self.state
+        finally:
+            self._close()
+
+    def abandon(self) -> None:
+        """The connection dropped or the chunk was refused: keep only committed bytes."""
+        self._close()
+
+    def _close(self) -> None:
+        if not self.open:
+            return
+        self.open = False
+        try:
+            if self.fd >= 0:
+                os.ftruncate(self.fd, self.state.offset)
+                os.close(self.fd)
+        except OSError:
+            pass
+        finally:
+            self._lock.__exit__(None, None, None)
+
+
+def _hash_file(path: Path, length: int):
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        left = length
+        while left > 0:
+            data = fh.read(min(PIECE, left))
+            if not data:
+                break
+            digest.update(data)
+            left -= len(data)
+    return digest
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
