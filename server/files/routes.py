@@ -150,7 +150,8 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
             checksum_header = request.headers.get("Upload-Checksum")
             checksum = parse_checksum(checksum_header)
             await run_in_threadpool(own_upload, upload_id, device)
-            chunk = await run_in_threadpool(store.receive, upload_id, at)
+            chunk = await run_in_threadpool(store.receive, upload_id, at,
+                                            checksum[0] if checksum else None)
         except ValueError:
             return _refuse(400, "Upload-Offset must be a whole number")
         except UnknownUpload as exc:

@@ -97,7 +97,8 @@ class FileStore(Protocol):
     def lacking(self, hashes: Iterable[str]) -> list[str]: ...
     def begin(self, length: int, sha256: str, owner: str, name: str = "") -> UploadState: ...
     def upload(self, upload_id: str) -> UploadState: ...
-    def receive(self, upload_id: str, offset: int) -> "ChunkReceiver": ...
+    def receive(self, upload_id: str, offset: int,
+                algorithm: str | None = None) -> "ChunkReceiver": ...
     def open_range(self, sha256: str, start: int, end: int) -> Iterator[bytes]: ...
     def verify(self, sha256: str) -> bool: ...
 
@@ -212,9 +213,11 @@ class FolderFileStore:
                                 "existed): start it again") from None
         return UploadState(**data)
 
-    def receive(self, upload_id: str, offset: int) -> "_FolderChunk":
+    def receive(self, upload_id: str, offset: int,
+                algorithm: str | None = None) -> "_FolderChunk":
+        """Take one chunk at `offset`; `algorithm` names the checksum its commit will bring."""
         self.upload(upload_id)  # an unknown upload is refused before taking any lock
-        return _FolderChunk(self, upload_id, offset)
+        return _FolderChunk(self, upload_id, offset, algorithm)
 
     def discard(self, upload_id: str) -> None:
         for suffix in (".part", ".json", ".lock"):
@@ -292,7 +295,8 @@ class FolderFileStore:
 class _FolderChunk:
     """One PATCH's bytes, written at the committed offset and counted only on commit."""
 
-    def __init__(self, store: FolderFileStore, upload_id: str, offset: int):
+    def __init__(self, store: FolderFileStore, upload_id: str, offset: int,
+                 algorithm: str | None):
         self.store = store
         self._lock = store._locked(upload_id)
         self._lock.__enter__()
@@ -310,7 +314,7 @@ class _FolderChunk:
             self._lock.__exit__(None, None, None)
             raise
         self.received = 0
-        self.chunk_hashes = {a: hashlib.new(a) for a in CHECKSUM_ALGORITHMS}
+        self.chunk_hash = hashlib.new(algorithm) if algorithm else None
         self.open = True
 
     def write(self, data: bytes) -> None:
@@ -322,12 +326,14 @@ class _FolderChunk:
             view = view[os.write(self.fd, view):]
         self.received += len(data)
         self.file_hash.update(data)
-        for h in self.chunk_hashes.values():
-            h.update(data)
+        if self.chunk_hash is not None:
+            self.chunk_hash.update(data)
 
     def commit(self, checksum: tuple[str, bytes] | None) -> UploadState:
         try:
-            if checksum is not None and self.chunk_hashes[checksum[0]].digest() != checksum[1]:
+            if checksum is not None and (self.chunk_hash is None
+                                         or self.chunk_hash.name != checksum[0]
+                                         or self.chunk_hash.digest() != checksum[1]):
                 raise ChunkCorrupt("the chunk does not match its Upload-Checksum; it was not "
                                    "kept: send it again")
             os.fsync(self.fd)
