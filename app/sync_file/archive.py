@@ -1,0 +1,339 @@
+"""The sync file: one archive carried on a USB stick instead of a network connection.
+
+Some employers' sites and some centres never let a laptop online. A sync file carries what a
+network sync would: the changes (as the sync protocol's JSON) and the evidence files they
+need, named by SHA-256. Its container is a ZIP (stdlib, streamed, ZIP64 for large videos,
+stored without compression: photos and videos are compressed already):
+
+    manifest.json   format, direction, device, created, and every entry's size and SHA-256
+    manifest.sig    the seal over manifest.json's exact bytes (see below)
+    changes.json    the changes, as the sync protocol's JSON
+    files/<sha256>  each evidence file
+
+A laptop seals its file with its Ed25519 device key, which the centre registered at
+enrolment: so the centre knows which laptop wrote it and that nobody changed it. The centre
+seals a file for one laptop with an HMAC keyed by that laptop's token hash (the centre keeps
+only the hash; the laptop can compute it from its token): only that laptop can check it.
+
+Reading refuses, naming what failed, a file cut short (the ZIP's directory is at its end), a
+seal that does not match, an entry whose bytes do not match the manifest's SHA-256, and an
+entry the manifest does not list. Writing goes to a temporary name beside the target, is
+flushed to disk and then renamed, so a full stick or a cancelled export leaves no
+half-written file under the name the user chose.
+"""
+from __future__ import annotations
+
+import errno
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterable
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+FORMAT = "fieldfolio-sync-file"
+VERSION = 1
+PIECE = 1024 * 1024
+LAPTOP_TO_CENTRE = "laptop-to-centre"
+CENTRE_TO_LAPTOP = "centre-to-laptop"
+
+Progress = Callable[[int, int], None]
+
+
+class SyncFileRefused(Exception):
+    """The file cannot be used; the message says what failed. Nothing was changed."""
+
+
+class SyncFileFailed(Exception):
+    """The file could not be written (full stick, removed stick); nothing is left under the
+    chosen name and nothing on the laptop changed."""
+
+
+class SyncFileCancelled(Exception):
+    pass
+
+
+# -- seals ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DeviceSeal:
+    """A laptop's Ed25519 device key: the centre checks it against the registered key."""
+    private_key: Ed25519PrivateKey
+
+    name = "ed25519"
+
+    def seal(self, data: bytes) -> str:
+        return self.private_key.sign(data).hex()
+
+    def public_hex(self) -> str:
+        from app.signing.device_key import raw_public
+        return raw_public(self.private_key.public_key()).hex()
+
+
+@dataclass(frozen=True)
+class TokenSeal:
+    """The centre's seal for one laptop: HMAC-SHA256 keyed by that laptop's token hash."""
+    token_hash: str
+
+    name = "hmac-sha256"
+
+    def seal(self, data: bytes) -> str:
+        return hmac.new(bytes.fromhex(self.token_hash), data, hashlib.sha256).hexdigest()
+
+    def public_hex(self) -> str:
+        return ""
+
+
+def check_device_seal(manifest_bytes: bytes, seal_hex: str, public_hex: str) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_hex)).verify(
+            bytes.fromhex(seal_hex), manifest_bytes)
+        return True
+    except (InvalidSignature, ValueError):
+        return False
+
+
+def check_token_seal(manifest_bytes: bytes, seal_hex: str, token_hash: str) -> bool:
+    expected = TokenSeal(token_hash).seal(manifest_bytes)
+    return hmac.compare_digest(expected, seal_hex.strip())
+
+
+# -- writing --------------------------------------------------------------------------
+@dataclass
+class Attachment:
+    sha256: str
+    size: int
+
+
+def write_sync_file(target: Path | str, *, direction: str, device_id: str, changes: dict,
+                    files: Iterable[Attachment], open_file: Callable[[str], BinaryIO],
+                    seal, progress: Progress | None = None,
+                    cancelled: Callable[[], bool] | None = None) -> dict:
+    """Write the sync file at `target` (whole, or not at all). `open_file(sha)` gives each
+    evidence file's plaintext (the attachment store's streaming API). Returns the manifest.
+    Raises SyncFileFailed (full or removed stick), SyncFileCancelled, or SyncFileRefused when
+    a file on this laptop no longer matches its own hash (it is named; nothing is written)."""
+    target = Path(target)
+    files = list({f.sha256: f for f in files}.values())
+    changes_bytes = json.dumps(changes, ensure_ascii=False, sort_keys=True,
+                               separators=(",", ":")).encode("utf-8")
+    total = len(changes_bytes) + sum(f.size for f in files)
+    progress = progress or (lambda done, total: None)
+    cancelled = cancelled or (lambda: False)
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.partial")
+    done = 0
+    entries = []
+    try:
+        _check_room(target.parent, total)
+        with open(tmp, "wb") as raw:
+            with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_STORED,
+                                 allowZip64=True) as zf:
+                zf.writestr("changes.json", changes_bytes)
+                entries.append({"name": "changes.json", "size": len(changes_bytes),
+                                "sha256": hashlib.sha256(changes_bytes).hexdigest()})
+                done += len(changes_bytes)
+                progress(done, total)
+                for f in files:
+                    name = f"files/{f.sha256}"
+                    digest, size = hashlib.sha256(), 0
+                    info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+                    info.file_size = f.size
+                    with open_file(f.sha256) as src, zf.open(info, "w", force_zip64=True) as out:
+                        for piece in iter(lambda: src.read(PIECE), b""):
+                            if cancelled():
+                                raise SyncFileCancelled()
+                            out.write(piece)
+                            digest.update(piece)
+                            size += len(piece)
+                            done += len(piece)
+                            progress(done, total)
+                    if digest.hexdigest() != f.sha256:
+                        raise SyncFileRefused(
+                            f"The evidence file {f.sha256[:12]}… on this laptop no longer matches "
+                            f"the fingerprint it was saved with, so it cannot be exported. Run "
+                            f"'fieldfolio verify' and tell your centre.")
+                    entries.append({"name": name, "size": size, "sha256": f.sha256})
+                manifest = {"format": FORMAT, "version": VERSION, "direction": direction,
+                            "device_id": device_id,
+                            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                            "seal": seal.name, "public_key": seal.public_hex(),
+                            "entries": entries}
+                manifest_bytes = json.dumps(manifest, sort_keys=True, indent=1).encode("utf-8")
+                zf.writestr("manifest.json", manifest_bytes)
+                zf.writestr("manifest.sig", seal.seal(manifest_bytes))
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+        return manifest
+    except OSError as exc:
+        _remove(tmp)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise SyncFileFailed(
+                f"There is not enough room on {target.parent} for the sync file (it needs about "
+                f"{_mb(total)}). Free some space or use a larger stick; nothing was written "
+                f"and nothing on this laptop changed.") from None
+        raise SyncFileFailed(f"The sync file could not be written to {target} "
+                             f"({exc.strerror or exc}); nothing on this laptop changed.") from None
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def _check_room(folder: Path, needed: int) -> None:
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return
+    if free < needed + PIECE:
+        raise OSError(errno.ENOSPC, "not enough space")
+
+
+def _mb(n: int) -> str:
+    return f"{max(1, round(n / 1024 / 1024)):,} MB"
+
+
+def _remove(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# -- reading --------------------------------------------------------------------------
+@dataclass
+class SyncFile:
+    """An opened, checked sync file. `changes` is the protocol JSON; `files` the SHA-256s
+    it carries; `copy_file(sha, out)` streams one file's bytes (already verified)."""
+    path: Path
+    manifest: dict
+    changes: dict
+    files: list[str] = field(default_factory=list)
+    _zip: zipfile.ZipFile | None = None
+
+    @property
+    def device_id(self) -> str:
+        return self.manifest["device_id"]
+
+    @property
+    def direction(self) -> str:
+        return self.manifest["direction"]
+
+    def size_of(self, sha256: str) -> int:
+        return self._zip.getinfo(f"files/{sha256}").file_size
+
+    def open_file(self, sha256: str) -> BinaryIO:
+        return self._zip.open(f"files/{sha256}")
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+    def __enter__(self) -> "SyncFile":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_sync_file(path: Path | str, *, direction: str,
+                   check_seal: Callable[[dict, bytes, str], bool],
+                   progress: Progress | None = None) -> SyncFile:
+    """Open and check every byte of a sync file before anything is applied.
+    `check_seal(manifest, manifest_bytes, seal_hex)` says whether the seal is one this side
+    trusts (the centre: the registered key of the manifest's device; a laptop: its token).
+    Raises SyncFileRefused naming what failed."""
+    path = Path(path)
+    progress = progress or (lambda done, total: None)
+    try:
+        zf = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise SyncFileRefused(f"{path} could not be found (is the stick still in?).") from None
+    except zipfile.BadZipFile:
+        raise SyncFileRefused(
+            f"{path.name} is cut short or is not a Fieldfolio sync file: its table of contents "
+            f"(at the end of the file) is missing or damaged. Copy it again from the laptop or "
+            f"centre that wrote it.") from None
+    except OSError as exc:
+        raise SyncFileRefused(f"{path.name} cannot be read ({exc.strerror or exc}).") from None
+    try:
+        return _checked(zf, path, direction, check_seal, progress)
+    except BaseException:
+        zf.close()
+        raise
+
+
+def _checked(zf: zipfile.ZipFile, path: Path, direction: str, check_seal, progress) -> SyncFile:
+    name = path.name
+    try:
+        manifest_bytes = zf.read("manifest.json")
+        seal_hex = zf.read("manifest.sig").decode("ascii", "replace")
+        manifest = json.loads(manifest_bytes)
+    except KeyError:
+        raise SyncFileRefused(f"{name} has no manifest: it is not a Fieldfolio sync file.") from None
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise SyncFileRefused(f"{name}: its manifest is damaged ({exc}).") from None
+    if manifest.get("format") != FORMAT:
+        raise SyncFileRefused(f"{name} is not a Fieldfolio sync file.")
+    if manifest.get("version") != VERSION:
+        raise SyncFileRefused(f"{name} was written by a different version of Fieldfolio "
+                              f"(sync file version {manifest.get('version')}); update Fieldfolio.")
+    if manifest.get("direction") != direction:
+        wanted = "a laptop's export" if direction == LAPTOP_TO_CENTRE else "a file from the centre"
+        raise SyncFileRefused(f"{name} is not {wanted} (it is {manifest.get('direction')}).")
+    if not check_seal(manifest, manifest_bytes, seal_hex):
+        raise SyncFileRefused(
+            f"{name}: its seal does not match (the manifest was changed after it was written, "
+            f"or it was not written by the device it names). Nothing was imported.")
+    listed = {e["name"]: e for e in manifest.get("entries", [])}
+    present = set(zf.namelist()) - {"manifest.json", "manifest.sig"}
+    if present - set(listed):
+        extra = sorted(present - set(listed))[0]
+        raise SyncFileRefused(f"{name} holds {extra}, which its manifest does not list: it was "
+                              f"changed after it was written. Nothing was imported.")
+    if set(listed) - present:
+        missing = sorted(set(listed) - present)[0]
+        raise SyncFileRefused(f"{name} lacks {missing}, which its manifest lists. Nothing was "
+                              f"imported.")
+    total, done = sum(e["size"] for e in listed.values()), 0
+    for entry in listed.values():
+        digest, size = hashlib.sha256(), 0
+        try:
+            with zf.open(entry["name"]) as fh:
+                for piece in iter(lambda: fh.read(PIECE), b""):
+                    digest.update(piece)
+                    size += len(piece)
+                    done += len(piece)
+                    progress(done, total)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise SyncFileRefused(f"{name}: {entry['name']} is damaged ({exc}). Nothing was "
+                                  f"imported.") from None
+        if size != entry["size"] or digest.hexdigest() != entry["sha256"]:
+            raise SyncFileRefused(f"{name}: {entry['name']} does not match its SHA-256 in the "
+                                  f"manifest (altered in transit?). Nothing was imported.")
+    try:
+        changes = json.loads(zf.read("changes.json"))
+    except (KeyError, ValueError) as exc:
+        raise SyncFileRefused(f"{name}: its changes cannot be read ({exc}).") from None
+    files = [n.split("/", 1)[1] for n in listed if n.startswith("files/")]
+    return SyncFile(path, manifest, changes, files, zf)
