@@ -42,8 +42,17 @@ def start_window(data_dir=None):
         if SetupDialog(store).exec() != QDialog.Accepted:
             store.close()
             return None, None
+    keep_a_log(store.data_dir)
     window = MainWindow(store)
     return store, window
+
+
+def keep_a_log(data_dir) -> None:
+    """Failures the window shows in words are kept with their details in the data folder,
+    for support, rather than printed where an assessor never looks."""
+    import logging
+    logging.basicConfig(filename=str(data_dir / "fieldfolio.log"), level=logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def run_window(data_dir=None) -> int:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton, QSplitter, QStackedWidget,
+    QToolBar, QVBoxLayout, QWidget,
 )
 
 from app.caseload.demo import load_demo_caseload
@@ -12,38 +13,16 @@ from app.caseload.drafts import drafts_for
 from app.caseload.learners import DRAFT_FORM, delete_learner, restore_learner
 from app.caseload.profile import ROLE_LABELS, current_profile
 from app.caseload.status import changes_waiting_for_sync
-from app.caseload.validation import InvalidInput
 from app.catalogue.loader import load_bundled_packs
+from app.db.changes import SYNC, Changes
 from app.models import Learner
 from ui.bridge import Bridge
 from ui.caseload_panel import CaseloadPanel
 from ui.evidence.mic_recorder import stop_all_recordings
 from ui.evidence.recording_recovery import recover_recordings
 from ui.learner_page import LearnerPage
+from ui.undo_delete import UndoDelete
 from ui.widgets import label
-
-
-class DeleteLearner(QUndoCommand):
-    """Deleting is a tombstone, so undo simply lifts it."""
-
-    def __init__(self, window: "MainWindow", learner_id: str, name: str):
-        super().__init__(f"delete {name}")
-        self.window, self.learner_id, self.name = window, learner_id, name
-
-    def redo(self) -> None:
-        self.window.store.write_now(delete_learner, self.learner_id)
-        self.window.after_delete(self.name)
-
-    def undo(self) -> None:
-        try:
-            self.window.store.write_now(restore_learner, self.learner_id)
-        except InvalidInput as exc:
-            QMessageBox.warning(self.window, "Cannot undo", " ".join(exc.problems.values()))
-            return
-        self.window.caseload.refresh_filters()    # their employer may have come back too
-        self.window.caseload.refresh(select_id=self.learner_id)
-        self.window.open_learner(self.learner_id)
-        self.window.statusBar().showMessage(f"Restored {self.name}.", 6000)
 
 
 class MainWindow(QMainWindow):
@@ -74,7 +53,13 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([620, 740])
-        self.setCentralWidget(splitter)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self._build_failure_bar())
+        column.addWidget(splitter, 1)
+        self.setCentralWidget(central)
 
         self._build_actions()
         self._build_status_bar()
@@ -83,6 +68,10 @@ class MainWindow(QMainWindow):
         self.caseload.new_learner_requested.connect(self.new_learner)
         self.page.learner_saved.connect(self._learner_saved)
         self.page.employers_requested.connect(self.open_employers)
+        self.bridge.failed.connect(self.show_failure)
+        self.bridge.changed.connect(self._changes_arrived)
+        self.bridge.undoable_delete.connect(
+            lambda text, restore, args: self.undo_stack.push(UndoDelete(self, text, restore, args)))
         self.caseload.refresh_filters()
         self.caseload.refresh()
         self._restore_unsaved_new_learner()
@@ -165,6 +154,46 @@ class MainWindow(QMainWindow):
             f"{n} change{'s' if n != 1 else ''} waiting to go to the centre" if n else
             "Nothing waiting to sync"))
 
+    # -- failures and what changed (ui/bridge.py) ----------------------------------------
+    def _build_failure_bar(self) -> QWidget:
+        """A failed operation is said at the top of the window, where the assessor looks,
+        and stays until dismissed: a status-bar message would be gone in seconds."""
+        self.failure_bar = QWidget(objectName="failure_bar")
+        self.failure_bar.setProperty("role", "failure")
+        row = QHBoxLayout(self.failure_bar)
+        row.setContentsMargins(12, 6, 12, 6)
+        self.failure_text = label("", "problem")
+        self.failure_text.setObjectName("failure_text")
+        dismiss = QPushButton("Dismiss", objectName="failure_dismiss")
+        dismiss.clicked.connect(self.failure_bar.hide)
+        row.addWidget(self.failure_text, 1)
+        row.addWidget(dismiss)
+        self.failure_bar.hide()
+        return self.failure_bar
+
+    def show_failure(self, words: str) -> None:
+        self.failure_text.setText(f"⚠ Not done: {words}. Nothing you typed has been lost: "
+                                  f"it is still on screen and is saved again as you type.")
+        self.failure_bar.show()
+
+    def _changes_arrived(self, changes: Changes) -> None:
+        # Local edits refresh their own screens as they finish; rows pulled by sync arrive
+        # only here, so everything that shows them is refreshed.
+        if changes.source == SYNC:
+            self.refresh_for(changes)
+
+    def refresh_for(self, changes: Changes) -> None:
+        if changes.employers:
+            self.caseload.refresh_filters()
+            self.page.employers_changed()
+        if changes.caseload:
+            self.caseload.refresh(select_id=self.page.learner_id
+                                  if self.right.currentWidget() is self.page else None)
+        if self.right.currentWidget() is self.page and changes.touches(self.page.learner_id):
+            self.page.evidence.refresh(keep=True)
+            self.page.claims.refresh()
+        self.refresh_status()
+
     # -- learners ----------------------------------------------------------------------
     def open_learner(self, learner_id: str) -> None:
         self.page.show_learner(learner_id)
@@ -199,13 +228,40 @@ class MainWindow(QMainWindow):
         name = self.store.read(lambda s: (lambda l: l.full_name if l else None)(s.get(Learner, learner_id)))
         if name is None:
             return
-        self.undo_stack.push(DeleteLearner(self, learner_id, name))
-
-    def after_delete(self, name: str) -> None:
+        self.store.write_now(delete_learner, learner_id)
         self.caseload.clear_selection()
         self.caseload.refresh()
         self.right.setCurrentIndex(0)
         self.statusBar().showMessage(f"Deleted {name}. Press Ctrl+Z to undo.", 10000)
+        self.undo_stack.push(UndoDelete(self, f"delete {name}", restore_learner, (learner_id,),
+                                        delete_again=delete_learner))
+
+    def refresh_after_undo(self, args: tuple) -> None:
+        """A restore (or its redo) has committed: show it where the assessor is; a learner
+        brought back opens, one deleted again leaves the page."""
+        self.caseload.refresh_filters()   # a learner's employer may have come back too
+        learner_id = args[0] if args else None
+        live = self.store.read(lambda s: (lambda l: None if l is None else l.deleted_at is None)(
+            s.get(Learner, learner_id))) if learner_id else None
+        if live is True:
+            self.caseload.refresh(select_id=learner_id)
+            self.open_learner(learner_id)
+        elif live is False:
+            self.caseload.clear_selection()
+            self.caseload.refresh()
+            self.right.setCurrentIndex(0)
+        else:
+            on_page = self.right.currentWidget() is self.page and self.page.learner_id
+            if on_page:
+                self.page.evidence.refresh(keep=True)
+                if args and self.page.evidence.current_record_id() != args[0]:
+                    self.page.evidence.select_record(args[0])    # a record brought back
+                if self.page.evidence.editor.record is not None:
+                    self.page.evidence.editor.files.refresh()     # a file brought back
+                self.page.evidence.changed.emit(self.page.learner_id)
+                self.page.claims.refresh()
+            self.caseload.refresh(select_id=self.page.learner_id if on_page else None)
+        self.refresh_status()
 
     def load_demo(self) -> None:
         self.statusBar().showMessage("Loading the demo caseload…")

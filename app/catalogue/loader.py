@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app import paths
 from app.catalogue.corrected_in_place import ids_from
+from app.db.changes import mark_catalogue_changed
 from app.models import (
     AssessmentCriterion, AssessmentRule, LearningOutcome, Qualification, QualificationUnit,
     SpecPack, Unit,
@@ -52,6 +53,7 @@ def load_pack_data(session: Session, data: dict, sha: str) -> tuple[str, bool]:
     pack_row = _id(id_sha)
     if session.get(SpecPack, pack_row) is not None:   # the pack a loaded one corrects
         return pack_row, False
+    mark_catalogue_changed(session)
     src = data.get("source") or {}
     session.add(SpecPack(
         id=pack_row, pack_id=data["pack_id"], sha256=sha, kind=data["kind"],

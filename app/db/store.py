@@ -8,6 +8,9 @@ Threading rules (the reason this class exists):
   (a small reader pool, for queries too slow for the GUI thread).
 - Functions given to `write` receive a Session and must return plain values (ids, dicts,
   dataclasses), not ORM objects tied to that session.
+- After each write commits, functions registered with `on_changes` receive what it changed
+  (`app.db.changes.Changes`), on the writer thread: the window refreshes from it, and rows
+  pulled by sync are reported the same way.
 """
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import app.models  # noqa: F401
 from app import paths
-from app.db import migrate, outbox
+from app.db import changes, migrate, outbox
 from app.db.engine import SQLITE_MAGIC, sqlite_engine
 from app.db.errors import DataDirNotWritable, NotADatabase, StorageError
 from app.models.local import Device
@@ -40,6 +43,7 @@ class FieldfolioSession(Session):
 
 
 outbox.install(FieldfolioSession)
+changes.install(FieldfolioSession)
 
 
 def check_data_dir(data_dir: Path) -> None:
@@ -90,6 +94,7 @@ class Store:
         self._writer_thread: threading.Thread | None = None
         self._readers: ThreadPoolExecutor | None = None
         self._closed = False
+        self._change_listeners: list[Callable[[changes.Changes], None]] = []
 
     # -- opening ------------------------------------------------------------------------
     def open(self) -> "Store":
@@ -144,6 +149,11 @@ class Store:
         self._queue.put((fn, args, kwargs, future))
         return future
 
+    def on_changes(self, listener: Callable[["changes.Changes"], None]) -> None:
+        """Call `listener(changes)` on the writer thread after every write that changed
+        synced rows commits. It must be quick and must not write (hand work elsewhere)."""
+        self._change_listeners.append(listener)
+
     def write_now(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Queue a write and wait for it (CLI, tests, start-up)."""
         return self.write(fn, *args, **kwargs).result()
@@ -156,14 +166,31 @@ class Store:
             fn, args, kwargs, future = item
             if not future.set_running_or_notify_cancel():
                 continue
+            written = None
             try:
                 with self._write_sessions() as session:
                     session.info["device_id"] = self.device_id
-                    with session.begin():
-                        result = fn(session, *args, **kwargs)
-                future.set_result(result)
+                    try:
+                        with session.begin():
+                            result = fn(session, *args, **kwargs)
+                    except BaseException:
+                        changes.forget(session)
+                        raise
+                    written = changes.take(session)
             except BaseException as exc:  # the caller decides; the writer keeps running
                 future.set_exception(exc)
+                continue
+            if written:   # screens hear what changed before the caller's own callback runs
+                self._tell_listeners(written)
+            future.set_result(result)
+
+    def _tell_listeners(self, written: "changes.Changes") -> None:
+        for listener in list(self._change_listeners):
+            try:
+                listener(written)
+            except Exception:   # a screen's bug must not stop the writer
+                import logging
+                logging.getLogger(__name__).exception("a change listener failed")
 
     # -- reading ------------------------------------------------------------------------
     @contextmanager

@@ -139,6 +139,8 @@ def test_delete_and_undo_from_the_list(qtbot, window):
     qtbot.mouseClick(panel.delete_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: panel.list.count() == 0)
     assert store.read(records_of_learner, learner_id) == []
-    qtbot.mouseClick(panel.undo_button, Qt.LeftButton)
+    # the window's one Undo, as for every delete (Edit → Undo, Ctrl+Z)
+    assert win.undo_action.isEnabled() and "RA-001" in win.undo_action.text()
+    win.undo_action.trigger()
     qtbot.waitUntil(lambda: panel.list.count() == 1)
     assert panel.current_record_id() == record_id

@@ -42,7 +42,6 @@ class EvidencePanel(QWidget):
         super().__init__(parent)
         self.bridge = bridge
         self.learner_id: str | None = None
-        self.deleted: list[str] = []
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         splitter = QSplitter(Qt.Horizontal)
@@ -79,11 +78,7 @@ class EvidencePanel(QWidget):
         actions = QHBoxLayout()
         self.delete_button = QPushButton("Delete record", objectName="delete_record")
         self.delete_button.clicked.connect(self.delete_current)
-        self.undo_button = QPushButton("Undo delete", objectName="undo_delete_record")
-        self.undo_button.clicked.connect(self.undo_delete)
-        self.undo_button.hide()
         actions.addWidget(self.delete_button)
-        actions.addWidget(self.undo_button)
         actions.addStretch()
         box.addLayout(actions)
         splitter.addWidget(left)
@@ -110,8 +105,6 @@ class EvidencePanel(QWidget):
     def load(self, learner_id: str | None) -> None:
         self.editor.flush()
         self.learner_id = learner_id
-        self.deleted = []
-        self.undo_button.hide()
         self.problem.show_problem(None)
         enrolments = self.bridge.store.read(enrolments_of, learner_id) if learner_id else []
         self.enrolment.clear()
@@ -225,27 +218,16 @@ class EvidencePanel(QWidget):
             return
         self.editor.flush()
 
+        ref = self.list.currentItem().text().split(" · ")[0]
+
         def done(_r):
-            self.deleted.append(record_id)
-            self.undo_button.show()
             self.problem.show_problem(None)
             self.editor.record = None
             self.refresh(keep=False)
             self.changed.emit(self.learner_id)
+            # the window's one Undo (Ctrl+Z) brings it back (ui/undo_delete.py)
+            self.bridge.deleted(f"delete {ref}", restore_record, record_id)
 
         self.bridge.write(delete_record, record_id, on_done=done,
                           on_error=lambda exc: self.problem.show_problem(
                               " ".join(getattr(exc, "problems", {"": str(exc)}).values())))
-
-    def undo_delete(self) -> None:
-        if not self.deleted:
-            return
-        record_id = self.deleted.pop()
-
-        def done(ref):
-            self.undo_button.setVisible(bool(self.deleted))
-            self.refresh(keep=False)
-            self.select_record(record_id)
-            self.changed.emit(self.learner_id)
-
-        self.bridge.write(restore_record, record_id, on_done=done)

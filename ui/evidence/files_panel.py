@@ -49,12 +49,8 @@ class FilesPanel(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.remove_button = QPushButton("Remove", objectName="remove_file")
         self.remove_button.clicked.connect(self.remove_selected)
-        self.undo_button = QPushButton("Undo remove", objectName="undo_remove_file")
-        self.undo_button.clicked.connect(self.undo_remove)
-        self.undo_button.hide()
         self.take_photo = TakePhoto(self)
-        for b in (self.attach_button, self.take_photo.button, self.open_button, self.remove_button,
-                  self.undo_button):
+        for b in (self.attach_button, self.take_photo.button, self.open_button, self.remove_button):
             buttons.addWidget(b)
         buttons.addStretch()
         layout.addLayout(buttons)
@@ -121,7 +117,6 @@ class FilesPanel(QWidget):
     def load(self, record: RecordView) -> None:
         self.record = record
         self.message.show_problem(None)
-        self.undo_button.hide()
         self.player.stop()
         self.loaded_sha = None
         is_pd = record.method == "PD"
@@ -216,18 +211,14 @@ class FilesPanel(QWidget):
             return
         self.last_removed = view.id
         record_id = self.record.id
-        self.bridge.write(remove_attachment, view.id,
-                          on_done=lambda _r: (self.refresh(), self.undo_button.show(),
-                                              self.attached.emit(record_id)),
-                          on_error=self._failed)
 
-    def undo_remove(self) -> None:
-        if self.last_removed:
-            record_id = self.record.id
-            self.bridge.write(restore_attachment, self.last_removed,
-                              on_done=lambda _r: (self.refresh(), self.undo_button.hide(),
-                                                  self.attached.emit(record_id)),
-                              on_error=self._failed)
+        def removed(_r):
+            self.refresh()
+            self.attached.emit(record_id)
+            # the window's one Undo (Ctrl+Z) brings it back (ui/undo_delete.py)
+            self.bridge.deleted(f"remove {view.original_name}", restore_attachment, view.id)
+
+        self.bridge.write(remove_attachment, view.id, on_done=removed, on_error=self._failed)
 
     # -- playback and bookmarks -----------------------------------------------------------
     def _load_media(self, view) -> None:
