@@ -10,8 +10,8 @@ What the window does goes through here (Anki's operations, in Qt):
   (the main window puts them in a bar at its top), and the form keeps what was typed.
 - `changed` carries `app.db.changes.Changes` after every committed write, local or pulled
   by sync, so a screen can redraw what it shows when `changes.touches(its learner)`.
-- `deleted(text, restore, *args)` offers the one Undo (Ctrl+Z in the main window) for any
-  delete: `restore(session, *args)` runs on the writer when the assessor undoes it.
+- `undoable(text, undo, redo)` offers the one Undo (Ctrl+Z in the main window) for any
+  delete or bulk change: `undo` is `(function, args)` run on the writer (ui/window_undo.py).
 """
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ class Bridge(QObject):
     _finished = Signal(object, object, object)
     changed = Signal(object)          # app.db.changes.Changes, on the GUI thread
     failed = Signal(str)              # an operation failed and nobody else said so
-    undoable_delete = Signal(str, object, object)   # text, restore function, its arguments
+    undoable_change = Signal(str, object, object)   # text, (undo fn, args), (redo fn, args)
 
     def __init__(self, store: Store, parent: QObject | None = None):
         super().__init__(parent)
@@ -71,9 +71,10 @@ class Bridge(QObject):
             return None
         return self.when_done(self.store.read_async(fn, *args), on_done, on_error)
 
-    def deleted(self, text: str, restore: Callable, *args: Any) -> None:
-        """Something was deleted: the window's Undo (Ctrl+Z) runs `restore` to bring it back."""
-        self.undoable_delete.emit(text, restore, args)
+    def undoable(self, text: str, undo: tuple, redo: tuple | None = None) -> None:
+        """A change was made that the window's Undo (Ctrl+Z) can take back by running
+        `undo` = (function, args) on the writer; `redo` likewise repeats it."""
+        self.undoable_change.emit(text, undo, redo)
 
     def when_done(self, future: Future, on_done, on_error) -> Future:
         self.pending += 1

@@ -21,7 +21,7 @@ from ui.caseload_panel import CaseloadPanel
 from ui.evidence.mic_recorder import stop_all_recordings
 from ui.evidence.recording_recovery import recover_recordings
 from ui.learner_page import LearnerPage
-from ui.undo_delete import UndoDelete
+from ui.window_undo import UndoChange
 from ui.widgets import label
 
 
@@ -70,8 +70,8 @@ class MainWindow(QMainWindow):
         self.page.employers_requested.connect(self.open_employers)
         self.bridge.failed.connect(self.show_failure)
         self.bridge.changed.connect(self._changes_arrived)
-        self.bridge.undoable_delete.connect(
-            lambda text, restore, args: self.undo_stack.push(UndoDelete(self, text, restore, args)))
+        self.bridge.undoable_change.connect(
+            lambda text, undo, redo: self.undo_stack.push(UndoChange(self, text, undo, redo)))
         self.caseload.refresh_filters()
         self.caseload.refresh()
         self._restore_unsaved_new_learner()
@@ -233,8 +233,8 @@ class MainWindow(QMainWindow):
         self.caseload.refresh()
         self.right.setCurrentIndex(0)
         self.statusBar().showMessage(f"Deleted {name}. Press Ctrl+Z to undo.", 10000)
-        self.undo_stack.push(UndoDelete(self, f"delete {name}", restore_learner, (learner_id,),
-                                        delete_again=delete_learner))
+        self.undo_stack.push(UndoChange(self, f"delete {name}", (restore_learner, (learner_id,)),
+                                        (delete_learner, (learner_id,))))
 
     def refresh_after_undo(self, args: tuple) -> None:
         """A restore (or its redo) has committed: show it where the assessor is; a learner
@@ -256,8 +256,10 @@ class MainWindow(QMainWindow):
                 self.page.evidence.refresh(keep=True)
                 if args and self.page.evidence.current_record_id() != args[0]:
                     self.page.evidence.select_record(args[0])    # a record brought back
-                if self.page.evidence.editor.record is not None:
-                    self.page.evidence.editor.files.refresh()     # a file brought back
+                editor = self.page.evidence.editor
+                if editor.record is not None:     # ticks put back, or a file brought back
+                    editor.picker.load(editor.record)
+                    editor.files.refresh()
                 self.page.evidence.changed.emit(self.page.learner_id)
                 self.page.claims.refresh()
             self.caseload.refresh(select_id=self.page.learner_id if on_page else None)

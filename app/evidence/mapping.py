@@ -147,6 +147,17 @@ def unmap_criteria(session: Session, record_id: str, criterion_ids: list[str]) -
         back_to_draft_if_ready(session, record)
 
 
+def set_mappings(session: Session, record_id: str, statuses: dict[str, str | None]) -> None:
+    """Put ACs back as they were (criterion_id -> status, None for not mapped): undoing a
+    tick of a whole learning outcome or unit, in one transaction."""
+    wanted = {c: s for c, s in statuses.items() if s}
+    gone = [c for c, s in statuses.items() if not s]
+    if wanted:
+        map_criteria(session, record_id, wanted)
+    if gone:
+        unmap_criteria(session, record_id, gone)
+
+
 def set_mapping_note(session: Session, record_id: str, criterion_id: str, note: str) -> None:
     record = _editable(session, record_id)
     mapping = session.scalars(select(CriterionMapping).where(

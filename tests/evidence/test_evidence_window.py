@@ -12,10 +12,12 @@ from PySide6.QtGui import QColor, QImage
 
 from app.evidence.attachments import attachments_of
 from app.evidence.mapping import mappings_of
+from app.models import AssessmentCriterion
 from app.evidence.progress import MET, NOT_STARTED, WORKING
 from app.evidence.records import get_record, records_of_learner
 from evidence_helpers import enrolment_with_rules, unit_number
 from window_helpers import evidence_window, new_record
+from ui.evidence.criteria_picker import AC_ROLE
 
 
 @pytest.fixture
@@ -95,7 +97,7 @@ def test_barred_method_refused_in_the_picker_with_the_reason(qtbot, window):
     unit_item = next(picker.tree.topLevelItem(i) for i in range(picker.tree.topLevelItemCount())
                      if picker.tree.topLevelItem(i).text(0).startswith(f"Unit {unit_a}:"))
     assert unit_item.isDisabled() and "cannot be used" in unit_item.toolTip(0)
-    assert "barred" in unit_item.text(3)
+    assert "barred" in unit_item.text(0)   # the rule itself, under the unit, not in a tooltip
 
 
 def test_witness_and_discussion_with_recording_and_bookmark(qtbot, window, tmp_path):
@@ -144,3 +146,38 @@ def test_delete_and_undo_from_the_list(qtbot, window):
     win.undo_action.trigger()
     qtbot.waitUntil(lambda: panel.list.count() == 1)
     assert panel.current_record_id() == record_id
+
+
+def test_a_whole_outcome_ticked_at_once_reads_in_full_and_is_undone(qtbot, window):
+    win, learner_id, unit_a, unit_b = window
+    panel = win.page.evidence
+    store = panel.bridge.store
+    record_id = new_record(qtbot, panel, "Obs")
+    picker = panel.editor.picker
+    panel.editor.tabs.setCurrentWidget(picker)
+    first = ac_item(picker, unit_a, 0)
+    lo = first.parent()
+    ac_ids = [lo.child(i).data(0, AC_ROLE) for i in range(lo.childCount())]
+    # the AC's whole text is on its row, with where the learner stands under it
+    full_text = store.read(lambda s: s.get(AssessmentCriterion, ac_ids[0]).text)
+    assert full_text in first.text(0) and "not started" in first.text(0)
+    rect = picker.tree.visualItemRect(first)
+    assert rect.height() > picker.tree.fontMetrics().height() * 1.8   # both lines shown
+
+    lo.setCheckState(2, Qt.Checked)          # every AC of the outcome, met
+    qtbot.waitUntil(lambda: win.undo_action.isEnabled())
+    assert len(store.read(mappings_of, record_id)) == len(ac_ids)
+    assert {m.status for m in store.read(mappings_of, record_id)} == {"met"}
+    assert ac_item(picker, unit_a, 0).checkState(2) == Qt.Checked
+    assert "tick LO" in win.undo_action.text()
+
+    win.undo_action.trigger()                 # one Undo puts them all back
+    qtbot.waitUntil(lambda: store.read(mappings_of, record_id) == [])
+    win.redo_action.trigger()
+    qtbot.waitUntil(lambda: len(store.read(mappings_of, record_id)) == len(ac_ids))
+    win.undo_action.trigger()
+    qtbot.waitUntil(lambda: store.read(mappings_of, record_id) == [])
+    ac_item(picker, unit_a, 0).setCheckState(1, Qt.Checked)   # one, working towards
+    qtbot.waitUntil(lambda: len(store.read(mappings_of, record_id)) == 1)
+    qtbot.waitUntil(lambda: ac_item(picker, unit_a, 0).parent().checkState(1)
+                    == Qt.PartiallyChecked)

@@ -1,24 +1,64 @@
 """Choosing the ACs a record covers: a tree of unit > LO > AC over the enrolment's units.
 
 Tick "Covers" to map an AC (working towards); tick "Met" as well when the evidence meets
-it. A unit whose assessment rules bar this record's method is shown greyed with the
-reason, and the refusal from `map_criteria` is shown in words if tried anyway.
+it. Ticking a learning outcome's or unit's row ticks every AC under it in one write, and
+the window's Undo (Ctrl+Z) puts them back as they were. A unit whose assessment rules bar
+this record's method is shown greyed with the reason, and the refusal from `map_criteria`
+is shown in words if tried anyway.
+
+Each AC reads in full (wrapped, never cut to a tooltip), with a detail line under it: where
+the learner stands on it, then one line from each function in `AC_DETAIL_READERS`. A
+feature adds what it wants shown at the AC (assessment requirements, say) by appending
+`reader(session, enrolment_id, method) -> {criterion_id: "text"}`; it runs in the same read.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from typing import Callable
+
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QHBoxLayout, QHeaderView, QLineEdit, QTreeWidget, QTreeWidgetItem,
-    QVBoxLayout, QWidget,
+    QCheckBox, QHBoxLayout, QHeaderView, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem,
+    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from app.evidence.mapping import barred_units, map_criteria, mappings_of, unmap_criteria
+from sqlalchemy.orm import Session
+
+from app.evidence.mapping import (
+    barred_units, map_criteria, mappings_of, set_mappings, unmap_criteria,
+)
 from app.evidence.progress import MET, STATUS_SYMBOLS, STATUS_WORDS, enrolment_progress
 from app.evidence.records import RecordView
 from ui.bridge import Bridge
 from ui.widgets import ProblemLabel, label
 
 AC_ROLE = Qt.UserRole + 1
+GROUP_ROLE = Qt.UserRole + 2     # on unit and LO rows: the ids of the ACs under them
+STATUS_ROLE = Qt.UserRole + 3    # on AC rows: where the learner stands on the AC
+
+# reader(session, enrolment_id, method) -> {criterion_id: "one line shown under the AC"}
+AC_DETAIL_READERS: list[Callable[[Session, str, str], dict[str, str]]] = []
+
+
+class WrappedText(QStyledItemDelegate):
+    """Rows as tall as their words at the column's real width: Qt's own guess measures
+    before the column has its width and cut long ACs off with an ellipsis."""
+
+    def __init__(self, tree: QTreeWidget):
+        super().__init__(tree)
+        self.tree = tree
+
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
+        hint = super().sizeHint(option, index)
+        if index.column() != 0:
+            return hint
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        width = self.tree.header().sectionSize(0) - self.tree.indentation() * (depth + 1) - 12
+        text = index.data(Qt.DisplayRole) or ""
+        rect = option.fontMetrics.boundingRect(0, 0, max(width, 80), 100_000,
+                                               int(Qt.TextWordWrap), text)
+        return QSize(hint.width(), max(hint.height(), rect.height() + 8))
 
 
 class CriteriaPicker(QWidget):
@@ -47,17 +87,22 @@ class CriteriaPicker(QWidget):
         self.problem.setObjectName("criteria_problem")
         layout.addWidget(self.problem)
         self.tree = QTreeWidget(objectName="criteria_tree")
-        self.tree.setHeaderLabels(["Criterion", "Covers", "Met", "Progress so far"])
+        # The criterion's words take all the width left by two tick columns: the assessor
+        # reads the whole AC before ticking it.
+        self.tree.setHeaderLabels(["Criterion (and where the learner stands)", "Covers", "Met"])
         self.tree.setUniformRowHeights(False)
         self.tree.setWordWrap(True)
+        self.tree.setTextElideMode(Qt.ElideNone)
+        self.tree.setVerticalScrollMode(QTreeWidget.ScrollPerPixel)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         header = self.tree.header()
         header.setSectionResizeMode(0, QHeaderView.Stretch)
         for col in (1, 2):
             header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.Interactive)
-        header.resizeSection(3, 190)
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(40)
+        self.tree.setItemDelegate(WrappedText(self.tree))
+        header.sectionResized.connect(lambda *_: self.tree.doItemsLayout())
         self.tree.itemChanged.connect(self._item_changed)
         layout.addWidget(self.tree, 1)
 
@@ -80,51 +125,64 @@ class CriteriaPicker(QWidget):
         self._stale = False
 
         def read(session):
+            details: dict[str, list[str]] = {}
+            for reader in AC_DETAIL_READERS:
+                for criterion_id, text in reader(session, record.enrolment_id,
+                                                 record.method).items():
+                    details.setdefault(criterion_id, []).append(text)
             return (enrolment_progress(session, record.enrolment_id),
                     {m.criterion_id: m.status for m in mappings_of(session, record.id)},
-                    barred_units(session, record.enrolment_id, record.method))
+                    barred_units(session, record.enrolment_id, record.method), details)
 
-        progress, mapped, barred = self.bridge.store.read(read)
+        progress, mapped, barred, details = self.bridge.store.read(read)
+        self.mapped = mapped
         scrolled = self.tree.verticalScrollBar().value()  # keep the assessor's place
         self._loading = True
         self.tree.clear()
         locked = record.state == "signed"
+        checkable = Qt.ItemIsEnabled | Qt.ItemIsSelectable | (
+            Qt.NoItemFlags if locked else Qt.ItemIsUserCheckable)
         for unit in progress.units:
-            unit_item = QTreeWidgetItem([f"Unit {unit.number}: {unit.title}", "", "",
-                                         f"{unit.percent}% met"])
+            unit_item = QTreeWidgetItem([f"Unit {unit.number}: {unit.title}\n"
+                                         f"{unit.percent}% met · tick here for every AC"])
+            unit_item.setData(0, GROUP_ROLE, [ac.id for ac in unit.criteria])
+            unit_item.setFlags(checkable)
             if unit.id in barred:
-                unit_item.setText(3, "✖ method barred: hover")
+                unit_item.setText(0, f"Unit {unit.number}: {unit.title}\n"
+                                     f"✖ method barred: {barred[unit.id]}")
                 unit_item.setToolTip(0, barred[unit.id])
-                unit_item.setToolTip(3, barred[unit.id])
                 unit_item.setDisabled(True)
             self.tree.addTopLevelItem(unit_item)
             for lo in unit.outcomes:
-                lo_item = QTreeWidgetItem([f"LO {lo.number} {lo.title}", "", "", f"{lo.percent}% met"])
+                lo_item = QTreeWidgetItem([f"LO {lo.number} {lo.title}\n{lo.percent}% met"])
+                lo_item.setData(0, GROUP_ROLE, [ac.id for ac in lo.criteria])
+                lo_item.setFlags(checkable)
                 unit_item.addChild(lo_item)
                 for ac in lo.criteria:
-                    words = STATUS_WORDS[ac.status]
-                    item = QTreeWidgetItem([f"{ac.number}  {ac.text}", "", "",
-                                            f"{STATUS_SYMBOLS[ac.status]} {words}"
-                                            + (f" · {ac.record_count} ({', '.join(ac.methods)})"
-                                               if ac.record_count else "")])
+                    detail = f"{STATUS_SYMBOLS[ac.status]} {STATUS_WORDS[ac.status]}" + (
+                        f" · {ac.record_count} record(s): {', '.join(ac.methods)}"
+                        if ac.record_count else "")
+                    lines = [f"{ac.number}  {ac.text}", "    " + detail]
+                    lines += ["    " + line for line in details.get(ac.id, [])]
+                    item = QTreeWidgetItem(["\n".join(lines)])
                     item.setData(0, AC_ROLE, ac.id)
-                    item.setData(3, AC_ROLE, ac.status)
-                    item.setToolTip(0, ac.text)
-                    flags = Qt.ItemIsEnabled | Qt.ItemIsSelectable
-                    if not locked and unit.id not in barred:
-                        flags |= Qt.ItemIsUserCheckable
-                    item.setFlags(flags)
+                    item.setData(0, STATUS_ROLE, ac.status)
+                    item.setFlags(checkable if unit.id not in barred else
+                                  Qt.ItemIsEnabled | Qt.ItemIsSelectable)
                     status = mapped.get(ac.id)
                     item.setCheckState(1, Qt.Checked if status else Qt.Unchecked)
                     item.setCheckState(2, Qt.Checked if status == MET else Qt.Unchecked)
                     lo_item.addChild(item)
+                self._show_group_state(lo_item)
+            self._show_group_state(unit_item)
             unit_item.setExpanded(unit.id not in barred)
             for i in range(unit_item.childCount()):
                 unit_item.child(i).setExpanded(True)
         units_covered = len({ac_unit for ac_unit in self._mapped_units(progress, mapped)})
         self.summary.setText(f"{len(mapped)} criteria covered in {units_covered} unit(s). "
-                             f"Tick “Covers” for working towards, “Met” when it is met."
-                             + (" Greyed units bar this method: hover for the rule." if barred else ""))
+                             f"Tick “Covers” for working towards, “Met” when it is met; tick "
+                             f"an outcome or unit for all its criteria (Ctrl+Z undoes)."
+                             + (" Greyed units bar this method (the rule is shown)." if barred else ""))
         self._loading = False
         self._filter()
         self.tree.verticalScrollBar().setValue(scrolled)
@@ -164,6 +222,8 @@ class CriteriaPicker(QWidget):
             return
         criterion_id = item.data(0, AC_ROLE)
         if not criterion_id:
+            if item.data(0, GROUP_ROLE):
+                self._group_ticked(item, column)
             return
         self._loading = True
         if column == 2 and item.checkState(2) == Qt.Checked:
@@ -179,6 +239,39 @@ class CriteriaPicker(QWidget):
         else:
             self.bridge.write(unmap_criteria, record_id, [criterion_id],
                               on_done=lambda _r: self._done(), on_error=self._refused)
+
+    def _show_group_state(self, item: QTreeWidgetItem) -> None:
+        """A unit's or LO's ticks say whether all, some or none of its ACs are ticked."""
+        ids = item.data(0, GROUP_ROLE) or []
+        for column, counted in ((1, lambda s: bool(s)), (2, lambda s: s == MET)):
+            ticked = sum(counted(self.mapped.get(i)) for i in ids)
+            item.setCheckState(column, Qt.Checked if ids and ticked == len(ids) else
+                               Qt.PartiallyChecked if ticked else Qt.Unchecked)
+
+    def _group_ticked(self, item: QTreeWidgetItem, column: int) -> None:
+        """Every AC of an LO or unit at once: ticked means working towards ("Covers") or
+        met ("Met"); unticking "Covers" removes them all. One write, one Undo."""
+        ids = item.data(0, GROUP_ROLE)
+        ticked = item.checkState(column) != Qt.Unchecked
+        before = {i: self.mapped.get(i) for i in ids}
+        if column == 2:
+            after = {i: (MET if ticked else ("working_towards" if before[i] else None))
+                     for i in ids}
+        else:
+            after = {i: ((before[i] or "working_towards") if ticked else None) for i in ids}
+        record_id = self.record.id
+        name = item.text(0).split("\n")[0]
+        words = ("met" if column == 2 else "covered") if ticked else "not covered"
+        if all(before[i] == after[i] for i in ids):
+            self.refresh()
+            return
+
+        def done(_r):
+            self._done()
+            self.bridge.undoable(f"tick {name} as {words}", (set_mappings, (record_id, before)),
+                                 (set_mappings, (record_id, after)))
+
+        self.bridge.write(set_mappings, record_id, after, on_done=done, on_error=self._refused)
 
     def _done(self) -> None:
         self.problem.show_problem(None)
@@ -204,7 +297,7 @@ class CriteriaPicker(QWidget):
                 for k in range(lo.childCount()):
                     ac = lo.child(k)
                     visible = (lo_match or words in ac.text(0).lower())
-                    if needed_only and ac.data(3, AC_ROLE) == MET and ac.checkState(1) != Qt.Checked:
+                    if needed_only and ac.data(0, STATUS_ROLE) == MET and ac.checkState(1) != Qt.Checked:
                         visible = False
                     ac.setHidden(not visible)
                     lo_visible |= visible

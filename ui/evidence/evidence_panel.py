@@ -225,8 +225,9 @@ class EvidencePanel(QWidget):
             self.editor.record = None
             self.refresh(keep=False)
             self.changed.emit(self.learner_id)
-            # the window's one Undo (Ctrl+Z) brings it back (ui/undo_delete.py)
-            self.bridge.deleted(f"delete {ref}", restore_record, record_id)
+            # the window's one Undo (Ctrl+Z) brings it back (ui/window_undo.py)
+            self.bridge.undoable(f"delete {ref}", (restore_record, (record_id,)),
+                                 (delete_record, (record_id,)))
 
         self.bridge.write(delete_record, record_id, on_done=done,
                           on_error=lambda exc: self.problem.show_problem(

@@ -215,8 +215,9 @@ class FilesPanel(QWidget):
         def removed(_r):
             self.refresh()
             self.attached.emit(record_id)
-            # the window's one Undo (Ctrl+Z) brings it back (ui/undo_delete.py)
-            self.bridge.deleted(f"remove {view.original_name}", restore_attachment, view.id)
+            # the window's one Undo (Ctrl+Z) brings it back (ui/window_undo.py)
+            self.bridge.undoable(f"remove {view.original_name}", (restore_attachment, (view.id,)),
+                                 (remove_attachment, (view.id,)))
 
         self.bridge.write(remove_attachment, view.id, on_done=removed, on_error=self._failed)
 
