@@ -13,10 +13,11 @@ from app.claims.sign_off import sign_off_unit, sign_offs_of
 from app.documents.sample import signature_png
 from app.evidence.mapping import map_criteria
 from app.evidence.records import autosave_record, create_record
-from app.evidence.sufficiency import occasions_needed
+from app.evidence.sufficiency import counts_occasions, occasions_needed
 from app.models.evidence import JUDGEMENT_FLAGS, EvidenceRecord
 from app.models import (
-    AssessmentCriterion, AssessmentRule, Enrolment, EnrolmentUnit, Learner, Unit,
+    AssessmentCriterion, AssessmentRule, Enrolment, EnrolmentUnit, Learner, LearningOutcome,
+    Unit,
 )
 from app.signing.sign import sign_record, signing_status
 
@@ -64,6 +65,16 @@ def sign_fully(session: Session, record_type: str, record_id: str, learner_name:
                         image_png=_signer_png(len(role)))
 
 
+def _criteria_of_lo(session: Session, unit_id: str, lo_number: str | None) -> list[str]:
+    query = (select(AssessmentCriterion.id).join(LearningOutcome,
+                                                 LearningOutcome.id == AssessmentCriterion.lo_id)
+             .where(AssessmentCriterion.unit_id == unit_id)
+             .order_by(LearningOutcome.sort_order, AssessmentCriterion.sort_order))
+    if lo_number:
+        query = query.where(LearningOutcome.number == lo_number)
+    return session.scalars(query).all()
+
+
 def complete_unit(session: Session, enrolment_id: str, unit_id: str, *, on: date,
                   learner_name: str, assessor_name: str, records: int = 1) -> list[str]:
     """Signed evidence meeting every AC of the unit and every required method: `records`
@@ -74,12 +85,18 @@ def complete_unit(session: Session, enrolment_id: str, unit_id: str, *, on: date
         AssessmentCriterion.unit_id == unit_id).order_by(AssessmentCriterion.sort_order)).all()
     rules = session.scalars(select(AssessmentRule).where(AssessmentRule.unit_id == unit_id)).all()
     required = [r for r in rules if r.kind == "required"]
-    occasions = max([1] + [occasions_needed(r) for r in rules])
+    # An occasion is a date, for a sufficiency rule and a required method alike.
+    occasions = max([1] + [occasions_needed(r) for r in rules]
+                    + [r.count or 2 for r in required if counts_occasions(r)])
     plan: list[str] = ["Obs"] * max(1, records, occasions)
+    # A required method counts only records meeting an AC where the rule applies.
+    in_scope: dict[int, list[str]] = {}
     for rule in required:
         needed = rule.count if rule.count and rule.count_of else 1
         have = plan.count(rule.method)
-        plan += [rule.method] * max(0, min(needed, 5) - have)
+        for _ in range(max(0, min(needed, 5) - have)):
+            in_scope[len(plan)] = _criteria_of_lo(session, unit_id, rule.lo_number)[:1]
+            plan.append(rule.method)
     made = []
     for i, method in enumerate(plan):
         record_id = create_record(session, enrolment_id, method, title=f"Unit evidence {i + 1}",
@@ -88,7 +105,7 @@ def complete_unit(session: Session, enrolment_id: str, unit_id: str, *, on: date
         if method == "RA":
             details = {"account": "My account of dealing with customers."}
         autosave_record(session, record_id, {"details": details, **{f: True for f in JUDGEMENT_FLAGS}})
-        share = acs[i::len(plan)] if method == "Obs" else acs[:1]
+        share = acs[i::len(plan)] if method == "Obs" else in_scope.get(i) or acs[:1]
         if method == "Obs" and i == 0:
             share = acs  # the first observation covers the whole unit, holistically
         map_criteria(session, record_id, {a: "met" for a in share})

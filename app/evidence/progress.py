@@ -1,9 +1,12 @@
 """Where a learner stands: per AC, LO, unit and qualification, and what is still needed.
 
 An AC is *met* when a live record maps it as met, *working towards* when live records map
-it but none as met, otherwise *not started*. Required methods ("observation required",
-"on at least three customers") count distinct live records of that method covering the
-unit or LO; they stay outstanding until enough exist. A sufficiency rule (EDI: "on different
+it but none as met, otherwise *not started*. A required method ("observation required",
+"on at least three customers") is the evidence that meets the ACs: it counts the live
+records of that method meeting an AC in the unit or LO (one that only works towards them
+shows the method was tried, not that it showed competence), and a count of "occasions"
+counts their different dates, the one meaning of occasion Fieldfolio has (as for
+sufficiency below); they stay outstanding until enough exist. A sufficiency rule (EDI: "on different
 occasions") is outstanding while the records meeting the unit's ACs carry fewer different
 dates than it needs (app/evidence/sufficiency.py). A cap on video (C&G 2794) is
 outstanding while the portfolio's clips run over it (app/evidence/video_cap.py). Of a
@@ -21,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.evidence.in_force import not_in_force
 from app.evidence.methods import method_name
-from app.evidence.sufficiency import SufficiencyGap, occasions_needed
+from app.evidence.sufficiency import SufficiencyGap, counts_occasions, occasions_needed
 from app.evidence.video_cap import VideoCapGap, is_video_cap, video_total
 from app.models import (
     AssessmentCriterion, AssessmentRule, Enrolment, EnrolmentUnit, LearningOutcome,
@@ -124,6 +127,22 @@ class EnrolmentProgress:
         return _percent([c for u in self.units for c in u.criteria])
 
 
+def required_text(rule: AssessmentRule, unit_number: str, needed: int, have: int) -> str:
+    """The visit plan's line for a required method: what is needed, counted as the rule
+    counts, and the source's own sentence with its line, so the assessor can check it."""
+    scope = f"LO {rule.lo_number}" if rule.lo_number else f"unit {unit_number}"
+    if needed > 1:
+        extra = f" on at least {needed} {rule.count_of}"
+        unit_word = "different dates" if counts_occasions(rule) else rule.count_of
+        tally = f"{have} of {needed} {unit_word} so far"
+    else:
+        extra, tally = "", f"{have} of {needed} so far"
+    said = f" (“{rule.source_text.strip()}”, source line {rule.source_line})" \
+        if rule.source_text and rule.source_line else ""
+    return (f"{method_name(rule.method)} required for {scope}{extra}, meeting the ACs it "
+            f"covers: {tally}{said}.")
+
+
 def _percent(criteria: list[CriterionProgress]) -> int:
     if not criteria:
         return 0
@@ -177,8 +196,8 @@ def enrolment_progress(session: Session, enrolment_id: str,
         progress = CriterionProgress(ac.id, ac.number, ac.text, lo_number.get(ac.lo_id, ""))
         by_ac[ac.id] = progress
         by_lo.setdefault(ac.lo_id, []).append(progress)
-    # (unit, lo, method) -> records, for required-method counts
-    records_by_scope: dict[tuple[str, str | None, str], set[str]] = {}
+    # (unit, lo, method) -> {record: date} of records meeting an AC there, for required methods
+    records_by_scope: dict[tuple[str, str | None, str], dict[str, date | None]] = {}
     # (unit, lo) -> dates of records meeting an AC there, for "different occasions"
     met_dates: dict[tuple[str, str | None], set[date]] = {}
     for criterion_id, unit_id, status, record_id, method, ref, when in covered:
@@ -194,9 +213,11 @@ def enrolment_progress(session: Session, enrolment_id: str,
             progress.status = MET
         elif progress.status == NOT_STARTED:
             progress.status = WORKING
+        if status != MET:
+            continue
         for lo in (progress.lo_number, None):
-            records_by_scope.setdefault((unit_id, lo, method), set()).add(record_id)
-            if status == MET and when is not None:
+            records_by_scope.setdefault((unit_id, lo, method), {})[record_id] = when
+            if when is not None:
                 met_dates.setdefault((unit_id, lo), set()).add(when)
 
     out = []
@@ -208,12 +229,11 @@ def enrolment_progress(session: Session, enrolment_id: str,
             counted = bool(rule.count and rule.count_of and
                            any(w in rule.count_of.lower() for w in COUNTED))
             needed = rule.count if counted else 1
-            have = len(records_by_scope.get((unit.id, rule.lo_number, rule.method), ()))
-            scope = f"LO {rule.lo_number}" if rule.lo_number else f"unit {unit.number}"
-            extra = f" on at least {rule.count} {rule.count_of}" if counted else ""
-            gaps.append(RequirementGap(
-                rule.method, rule.lo_number, needed, have,
-                f"{method_name(rule.method)} required for {scope}{extra}: {have} of {needed} so far."))
+            meeting = records_by_scope.get((unit.id, rule.lo_number, rule.method), {})
+            have = (len({d for d in meeting.values() if d is not None})
+                    if counts_occasions(rule) else len(meeting))
+            gaps.append(RequirementGap(rule.method, rule.lo_number, needed, have,
+                                       required_text(rule, unit.number, needed, have)))
         for rule in (r for r in sufficiency if r.unit_id == unit.id):
             gaps.append(SufficiencyGap(occasions_needed(rule), tuple(sorted(
                 met_dates.get((unit.id, rule.lo_number), ()))), rule.lo_number))

@@ -16,10 +16,17 @@ from datetime import date
 from app.models import AssessmentRule
 
 
+def counts_occasions(rule: AssessmentRule) -> bool:
+    """Whether a rule counts occasions. An occasion is a date, wherever a source says it (a
+    sufficiency rule here, a required observation "on more than one occasion" in
+    app/evidence/progress.py): two records of one visit are one occasion."""
+    return "occasion" in (rule.count_of or "").lower()
+
+
 def occasions_needed(rule: AssessmentRule) -> int:
     """How many different dates a sufficiency rule asks for; 0 where it is about something
     dates cannot show (different customers alone), which stays the assessor's judgement."""
-    if rule.kind != "sufficiency" or "occasion" not in (rule.count_of or "").lower():
+    if rule.kind != "sufficiency" or not counts_occasions(rule):
         return 0
     return max(2, rule.count or 0)
 

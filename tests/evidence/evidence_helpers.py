@@ -80,3 +80,23 @@ def fresh_2794_enrolment(session):
                          registration_number="CG-9001", assessor_id=existing.assessor_id)
     choose_units(session, enrolment_id, chosen_unit_ids(session, existing_id))
     return enrolment_id, "Grace Okoye", learner_id
+
+
+def enrol_on_units(session, pack_id, unit_numbers, family_name="Mensah"):
+    """A new learner enrolled on the qualification of `pack_id` with just these units
+    chosen (whatever the rules of combination say: a choice part-way is saved). Returns
+    (enrolment_id, {unit number: unit id})."""
+    from app.caseload.enrolments import choose_units, enrol
+    from app.caseload.learners import save_learner
+    from app.models import QualificationUnit
+    qual_id = session.scalars(select(Qualification.id).join(
+        SpecPack, SpecPack.id == Qualification.pack_row_id).where(SpecPack.pack_id == pack_id)
+        .order_by(Qualification.sort_order)).first()
+    units = dict(session.execute(select(Unit.number, Unit.id).join(
+        QualificationUnit, QualificationUnit.unit_id == Unit.id).where(
+        QualificationUnit.qualification_id == qual_id, Unit.number.in_(unit_numbers))).all())
+    assert set(units) == set(unit_numbers), units
+    learner_id = save_learner(session, None, {"given_names": "Kofi", "family_name": family_name})
+    enrolment_id = enrol(session, learner_id, qual_id)
+    choose_units(session, enrolment_id, set(units.values()))
+    return enrolment_id, units

@@ -109,7 +109,10 @@ def test_progress_per_ac_lo_unit_and_required_observation(setting):
 
 
 def test_required_count_stays_outstanding_until_reached(demo_store):
-    """'Observation on at least three customers': 2 observations leave it outstanding."""
+    """'Observation on at least three customers': 2 observations leave it outstanding. (The
+    first counted rule is C&G unit 213's "more than one occasion", counted in dates: each
+    observation here is on a day of its own.)"""
+    from datetime import date, timedelta
     from sqlalchemy import select
     from app.models import AssessmentRule
     from app.caseload.enrolments import choose_units, chosen_unit_ids
@@ -130,7 +133,8 @@ def test_required_count_stays_outstanding_until_reached(demo_store):
     demo_store.write_now(choose_units, enrolment_id, chosen | {unit_id})
     ac = demo_store.read(criteria_of, unit_id, lo)[0]
     for i in range(count):
-        record = demo_store.write_now(create_record, enrolment_id, "Obs")
+        record = demo_store.write_now(create_record, enrolment_id, "Obs",
+                                      on=date(2026, 11, 2) + timedelta(days=i))
         demo_store.write_now(map_criteria, record, {ac: "met"})
         gap = next(r for r in unit_of(demo_store.read(enrolment_progress, enrolment_id),
                                       unit_id).requirements if r.method == "Obs")
