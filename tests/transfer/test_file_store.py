@@ -147,3 +147,16 @@ def test_bad_hashes_and_ids_are_refused(store):
         store.upload("../x")
     with pytest.raises(FileStoreError):
         store.lacking(["nothex"])
+
+
+def test_an_upload_whose_state_was_lost_in_a_power_cut_starts_again(store):
+    data = os.urandom(5_000)
+    up = store.begin(len(data), sha(data), owner="a")
+    send(store, up.id, 0, data[:2_000])
+    (store.uploads / f"{up.id}.json").write_text("")  # renamed, but its bytes never reached disk
+    with pytest.raises(UnknownUpload):
+        store.receive(up.id, 2_000, "sha256")
+    assert os.listdir(store.uploads) == []
+    again = store.begin(len(data), sha(data), owner="a")
+    send(store, again.id, 0, data)
+    assert store.verify(sha(data))
