@@ -80,7 +80,7 @@ def _clear_centre(root: Path, sha: str) -> None:
 
 
 def upload_speed(scratch: Path, runs: int, quick: bool) -> Row:
-    size = (64 if quick else 1024) * MB
+    size = (16 if quick else 1024) * MB
     label = f"{size // MB} MB" if size < 1024 * MB else "1 GB"
     row = Row(f"attachment upload ({label}) on loopback", None, "≥ 0.7× plain PUT speed",
               note="tus client, 8 MB checksummed chunks, server hashes while writing, fsync, "
@@ -119,7 +119,7 @@ def upload_speed(scratch: Path, runs: int, quick: bool) -> Row:
 
 def resume_after_cut(scratch: Path, quick: bool) -> Row:
     from fault_proxy import FaultProxy
-    size = (32 if quick else 200) * MB
+    size = (24 if quick else 200) * MB
     row = Row(f"upload cut half way and resumed ({size // MB} MB)", None,
               "(resends ≤ one 8 MB chunk)")
     laptop = scratch / "resume-laptop"

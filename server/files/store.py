@@ -36,7 +36,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Protocol
+from typing import BinaryIO, Iterable, Iterator, Protocol
 
 try:  # one transfer per upload at a time, across server processes sharing the folder
     import fcntl
@@ -104,6 +104,7 @@ class FileStore(Protocol):
     def upload(self, upload_id: str) -> UploadState: ...
     def receive(self, upload_id: str, offset: int,
                 algorithm: str | None = None) -> "ChunkReceiver": ...
+    def put(self, sha256: str, size: int, source: BinaryIO, owner: str = "") -> bool: ...
     def open_range(self, sha256: str, start: int, end: int) -> Iterator[bytes]: ...
     def verify(self, sha256: str) -> bool: ...
 
@@ -169,6 +170,27 @@ class FolderFileStore:
         if bad:
             raise FileStoreError(f"not SHA-256 hashes: {', '.join(map(repr, bad[:3]))}")
         return [h for h in wanted if not self.has(h)]
+
+    def put(self, sha256: str, size: int, source: BinaryIO, owner: str = "") -> bool:
+        """Store a whole file read from `source` (a sync file's entry), with the same checks
+        as an upload. Returns False if the centre already had it (nothing was read)."""
+        if self.has(sha256):
+            return False
+        state = self.begin(size, sha256, owner)
+        if state.complete:
+            return True
+        chunk = self.receive(state.id, 0)
+        try:
+            for piece in iter(lambda: source.read(PIECE), b""):
+                chunk.write(piece)
+            if chunk.received != size:
+                raise FileStoreError(f"{size - chunk.received:,} bytes short")
+            chunk.commit(None)
+        except BaseException:
+            chunk.abandon()
+            self.discard(state.id)
+            raise
+        return True
 
     def open_range(self, sha256: str, start: int, end: int) -> Iterator[bytes]:
         """Bytes start..end (inclusive) of a stored file, a piece at a time."""

@@ -89,6 +89,11 @@ def test_quick_run_prints_the_table_and_writes_comparable_results(tiny, tmp_path
         assert row["baseline"]["median"] > 0, f"{name} has no baseline beside it"
         assert row["peak_bytes"] and row["peak_bytes"] > 0, name
         assert row["verdict"] in ("pass", "MISS", "—"), name
+    upload = rows["attachment upload (16 MB) on loopback"]
+    assert upload["measured"]["median"] > 0 and upload["baseline"]["median"] > 0
+    assert upload["peak_kind"] == "RSS" and upload["peak_bytes"] > 0
+    resumed = rows["upload cut half way and resumed (24 MB)"]
+    assert "bytes sent again after the cut" in resumed["note"]
     claim = next(r for n, r in rows.items() if n.startswith("claim pack"))
     assert claim["measured"] or claim["unmeasurable"].startswith("not yet measurable")
     for name in ("sync push", "sync pull", "sync no-op"):

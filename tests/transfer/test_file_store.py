@@ -160,3 +160,14 @@ def test_an_upload_whose_state_was_lost_in_a_power_cut_starts_again(store):
     again = store.begin(len(data), sha(data), owner="a")
     send(store, again.id, 0, data)
     assert store.verify(sha(data))
+
+
+def test_put_a_whole_file_checks_it_like_an_upload(store):
+    import io
+    data = os.urandom(3 * 1024 * 1024 + 5)
+    assert store.put(sha(data), len(data), io.BytesIO(data)) is True
+    assert store.verify(sha(data))
+    assert store.put(sha(data), len(data), io.BytesIO(b"never read")) is False
+    with pytest.raises(FileMismatch):
+        store.put(sha(b"other"), len(data), io.BytesIO(data))
+    assert not store.has(sha(b"other")) and os.listdir(store.uploads) == []
