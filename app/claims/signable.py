@@ -20,7 +20,7 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def serialise_sign_off(session: Session, record_id: str) -> dict | None:
+def serialise_sign_off_rule_1(session: Session, record_id: str) -> dict | None:
     row = session.get(UnitSignOff, record_id)
     if row is None:
         return None
@@ -34,7 +34,7 @@ def serialise_sign_off(session: Session, record_id: str) -> dict | None:
             "evidence": json.loads(row.evidence_json or "[]")}
 
 
-def serialise_claim(session: Session, record_id: str) -> dict | None:
+def serialise_claim_rule_1(session: Session, record_id: str) -> dict | None:
     row = session.get(Claim, record_id)
     if row is None:
         return None
@@ -52,6 +52,21 @@ def serialise_claim(session: Session, record_id: str) -> dict | None:
             "learner_declaration": row.learner_declaration,
             "assessor_declaration": row.assessor_declaration,
             "claimed_on": _iso(row.claimed_on)}
+
+
+def _with_learner_name(rule_1):
+    """Coverage rule 2 (app/signing/coverage.py): rule 1 and the learner's name, which the
+    signed page shows; rule 1 stays as it was for the signatures made under it."""
+    def serialise(session: Session, record_id: str) -> dict | None:
+        content = rule_1(session, record_id)
+        if content is not None:
+            content["learner_name"] = _learner_name(session, content["learner_id"])
+        return content
+    return serialise
+
+
+serialise_sign_off = _with_learner_name(serialise_sign_off_rule_1)
+serialise_claim = _with_learner_name(serialise_claim_rule_1)
 
 
 def _uk(iso: str | None) -> str:
@@ -134,8 +149,10 @@ def _deleted(model):
 register_signable(SIGN_OFF, serialise_sign_off, describe=describe_sign_off,
                   required_signers=lambda s, r: STAGES, present=present_sign_off,
                   version=_version(UnitSignOff), is_deleted=_deleted(UnitSignOff),
-                  policy_key=lambda s, r: SIGN_OFF)
+                  policy_key=lambda s, r: SIGN_OFF, rule=2,
+                  earlier_rules={1: serialise_sign_off_rule_1})
 register_signable(CLAIM, serialise_claim, describe=describe_claim,
                   required_signers=lambda s, r: STAGES, present=present_claim,
                   version=_version(Claim), is_deleted=_deleted(Claim),
-                  mark_signed=check_claim_before_signing, policy_key=lambda s, r: CLAIM)
+                  mark_signed=check_claim_before_signing, policy_key=lambda s, r: CLAIM,
+                  rule=2, earlier_rules={1: serialise_claim_rule_1})

@@ -322,9 +322,10 @@ def records_of_learner(session: Session, learner_id: str) -> list[RecordView]:
 
 
 def canonical_content(session: Session, record_id: str) -> dict:
-    """Everything a signature over this record covers, in a stable shape: the record's
-    fields, its live AC mappings and its live attachments' hashes (sorted, so the same
-    content always serialises the same)."""
+    """The record's fields, its live AC mappings and its live attachments' hashes, in a
+    stable shape (sorted, so the same content always serialises the same). Frozen: it is
+    the heart of signing coverage rule 1 (app/signing/coverage.py), which signatures made
+    before schema 0008 are checked against; cover more in a new rule, not here."""
     r = session.get(EvidenceRecord, record_id)
     mappings = session.scalars(select(CriterionMapping).where(
         CriterionMapping.record_id == record_id, CriterionMapping.deleted_at.is_(None))).all()

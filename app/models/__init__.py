@@ -11,6 +11,6 @@ from app.models.evidence import (  # noqa: F401
     EvidenceRecord, CriterionMapping, Attachment, QuestionBankEntry,
 )
 from app.models.signing import (  # noqa: F401
-    DeviceKey, Signature, Amendment, SignaturePolicy, AuditEvent,
+    DeviceKey, Signature, Amendment, SignaturePolicy, AuditEvent, DeviceCertificate,
 )
 from app.models.claims import UnitSignOff, Claim  # noqa: F401

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, Synced, UtcDateTime
@@ -73,6 +73,10 @@ class Signature(Synced, Base):
     previous_signature_hash: Mapped[str] = mapped_column(String(64), default="")
     signature_hash: Mapped[str] = mapped_column(String(64))
     device_signature: Mapped[str] = mapped_column(String(128))  # Ed25519, hex
+    # Which rule decided what the content covers (app/signing/coverage.py). Signatures made
+    # before rule 2 keep 1 and are checked as they were made; in the payload from 2 on, so
+    # a signature cannot be moved to a narrower rule without failing its own check.
+    content_rule: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Amendment(Synced, Base):
@@ -109,3 +113,30 @@ class AuditEvent(Synced, Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     related_id: Mapped[str] = mapped_column(String(36), default="")  # e.g. the signature made
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Each device's entries form a hash chain (app/signing/audit_chain.py): an entry names
+    # the previous entry's hash, so one inserted, edited or removed with the triggers
+    # dropped breaks the chain, and the head can be compared with the centre's copy.
+    chain_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    previous_entry_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    entry_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+# The newest entry of a device's audit chain is looked up on every event recorded.
+Index("ix_audit_event_device_chain", AuditEvent.device_id, AuditEvent.chain_sequence)
+
+
+class DeviceCertificate(Synced, Base):
+    """The centre vouching for one device's signing key: which device, which key, whose
+    laptop and in what role, when; signed with the centre's Ed25519 key. Written by the
+    centre server and arrives by sync pull; a laptop trusts a key it does not hold itself
+    only through one of these (app/signing/trust.py holds the contract)."""
+
+    __tablename__ = "device_certificate"
+    certified_device_id: Mapped[str] = mapped_column(String(36), index=True)
+    public_key: Mapped[str] = mapped_column(String(64))         # raw 32 bytes, hex
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    staff_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(30), default="")
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    centre_key_fingerprint: Mapped[str] = mapped_column(String(64))
+    centre_signature: Mapped[str] = mapped_column(String(128))  # Ed25519 over the payload, hex

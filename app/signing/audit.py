@@ -1,7 +1,9 @@
 """The audit trail: an append-only log of who did what to which record, on which device.
 
 Operations call `record_event` inside their own write, so the event and the change commit
-together. A trigger refuses UPDATE and DELETE on audit_event; sync carries the rows.
+together. A trigger refuses UPDATE and DELETE on audit_event; each entry is also chained to
+the device's previous one (audit_chain.py) for when the triggers are gone; sync carries
+the rows.
 """
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from sqlalchemy.orm import Session
 from app.caseload.profile import current_profile
 from app.models import AuditEvent
 from app.models.signing import AUDIT_ACTIONS
-from app.db.base import utcnow
+from app.db.base import new_id, utcnow
+from app.signing.audit_chain import chain_onto
 
 
 @dataclass(frozen=True)
@@ -42,9 +45,11 @@ def record_event(session: Session, action: str, record_type: str, record_id: str
     if actor_name is None:
         me = current_profile(session)
         actor_name = me.name if me else ""
-    event = AuditEvent(action=action, record_type=record_type, record_id=record_id,
-                       learner_id=learner_id, actor_name=actor_name, summary=summary,
-                       related_id=related_id, occurred_at=utcnow())
+    event = AuditEvent(id=new_id(), action=action, record_type=record_type,
+                       record_id=record_id, learner_id=learner_id, actor_name=actor_name,
+                       summary=summary, related_id=related_id,
+                       occurred_at=utcnow())
+    chain_onto(session, event)
     session.add(event)
     session.flush()
     return event.id

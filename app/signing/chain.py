@@ -18,7 +18,7 @@ from app.signing.canonical import canonical_json, sha256_hex
 
 
 def payload(sig: Signature) -> dict:
-    return {
+    out = {
         "id": sig.id,
         "record_type": sig.record_type,
         "record_id": sig.record_id,
@@ -39,6 +39,11 @@ def payload(sig: Signature) -> dict:
         "sequence": sig.sequence,
         "previous_signature_hash": sig.previous_signature_hash,
     }
+    # Named from rule 2 on; rule 1 signatures were made without the field and their
+    # payload bytes must stay exactly as they were signed.
+    if (sig.content_rule or 1) != 1:
+        out["content_rule"] = sig.content_rule
+    return out
 
 
 def payload_bytes(sig: Signature) -> bytes:

@@ -101,3 +101,15 @@ def public_keys(session: Session) -> dict[str, Ed25519PublicKey]:
         if fingerprint_of(raw) == row.fingerprint:  # a swapped key fails to load, so it fails checks
             keys[row.fingerprint] = Ed25519PublicKey.from_public_bytes(raw)
     return keys
+
+
+def own_public_keys(data_dir: Path) -> list[Ed25519PublicKey]:
+    """The public half of the key file in this data folder, if there is one; never makes
+    one (verify reads, it does not sign)."""
+    path = Path(data_dir) / KEY_FILE
+    if not path.exists():
+        return []
+    try:
+        return [serialization.load_pem_private_key(path.read_bytes(), password=None).public_key()]
+    except (ValueError, TypeError):
+        return []     # an unreadable key file vouches for nothing

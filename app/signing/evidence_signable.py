@@ -27,9 +27,10 @@ def _ac_labels(session: Session, criterion_ids: list[str]) -> dict[str, tuple[st
     return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
 
-def serialise(session: Session, record_id: str) -> dict | None:
-    """The evidence module's canonical content, with each mapped AC also named by unit and
-    AC number (what the signer read), and each list item keyed for field-by-field compare."""
+def serialise_rule_1(session: Session, record_id: str) -> dict | None:
+    """Coverage rule 1, frozen: the evidence module's canonical content, with each mapped
+    AC also named by unit and AC number, and each list item keyed for field-by-field
+    compare. Signatures made before schema 0008 are checked against exactly this."""
     if session.get(EvidenceRecord, record_id) is None:
         return None
     content = canonical_content(session, record_id)
@@ -41,6 +42,38 @@ def serialise(session: Session, record_id: str) -> dict | None:
     for a in content["attachments"]:
         a["key"] = f"{a['original_name']} ({a['sha256'][:12]})"
     return content
+
+
+def _live_files(session: Session, record_id: str) -> list[Attachment]:
+    return list(session.scalars(select(Attachment).where(
+        Attachment.record_id == record_id, Attachment.deleted_at.is_(None))))
+
+
+def serialise(session: Session, record_id: str) -> dict | None:
+    """Coverage rule 2 (app/signing/coverage.py): rule 1 and what the signer was shown
+    besides: the learner's name, each AC's text, each file's caption, kind and playing
+    time."""
+    content = serialise_rule_1(session, record_id)
+    if content is None:
+        return None
+    learner = session.get(Learner, content["learner_id"])
+    content["learner_name"] = learner.full_name if learner else ""
+    labels = _ac_labels(session, [m["criterion_id"] for m in content["mappings"]])
+    for m in content["mappings"]:
+        m["text"] = labels.get(m["criterion_id"], ("?", "?", ""))[2]
+    # Rule 1's attachment items, in rule 1's order, each with its row's remaining fields.
+    rows = sorted(_live_files(session, record_id),
+                  key=lambda a: (a.sha256, a.original_name, a.caption, a.id))
+    content["attachments"] = [
+        {"sha256": a.sha256, "original_name": a.original_name, "media_type": a.media_type,
+         "size": a.size, "kind": a.kind, "caption": a.caption, "duration_ms": a.duration_ms,
+         "key": f"{a.original_name} ({a.sha256[:12]})"} for a in rows]
+    return content
+
+
+def signed_files(session: Session, record_id: str) -> list[tuple[str, str, int]]:
+    return [(a.original_name or a.sha256[:12], a.sha256, a.size)
+            for a in _live_files(session, record_id)]
 
 
 def describe(session: Session, record_id: str) -> RecordSummary:
@@ -163,4 +196,5 @@ def is_deleted(session: Session, record_id: str) -> bool:
 
 register_signable(RECORD_TYPE, serialise, describe=describe, required_signers=required_signers,
                   present=present, copy_for_amendment=copy_for_amendment, version=version,
-                  mark_signed=mark_signed, policy_key=policy_key, is_deleted=is_deleted)
+                  mark_signed=mark_signed, policy_key=policy_key, is_deleted=is_deleted,
+                  rule=2, earlier_rules={1: serialise_rule_1}, signed_files=signed_files)

@@ -57,6 +57,13 @@ class Signable:
     is_deleted: Callable[[Session, str], bool] = lambda s, r: False
     # Optional "kind" key for the centre policy's required signers (e.g. "evidence:Wt").
     policy_key: Callable[[Session, str], str] | None = None
+    # The coverage rule `serialise` implements (app/signing/coverage.py), and the
+    # serialisers of earlier rules, kept so signatures made under them still verify.
+    rule: int = 1
+    earlier_rules: dict[int, Callable[[Session, str], dict | None]] = field(default_factory=dict)
+    # The files a signature covers by their SHA-256: (name as the signer saw it, sha256,
+    # size). Verify reads each one's bytes where the files are (the laptop's store).
+    signed_files: Callable[[Session, str], list[tuple[str, str, int]]] | None = None
     extra: dict = field(default_factory=dict)
 
 

@@ -16,7 +16,9 @@ from app.models.signing import SIGNATURE_METHODS, SIGNER_ROLES
 from app.signing.audit import record_event
 from app.signing.canonical import content_hash, sha256_hex
 from app.signing.chain import chain_head, payload_bytes
-from app.signing.device_key import device_signer
+from app.signing.coverage import content_under
+from app.signing.device_key import data_dir_of, device_signer
+from app.signing.newest_signature import remember_after_commit
 from app.signing.locking import signatures_on
 from app.signing.policy import current_policy
 from app.signing.registry import RecordSummary, Signable, signable
@@ -149,10 +151,11 @@ def sign_record(session: Session, record_type: str, record_id: str, *, signer_na
     if problems:
         raise InvalidInput(problems)
 
-    content = sig.serialise(session, record_id)
-    digest = content_hash(content)
+    digest = content_hash(sig.serialise(session, record_id))
     earlier = signatures_on(session, record_type, record_id)
-    if any(s.content_hash != digest for s in earlier):
+    if any(s.content_hash != content_hash(content_under(session, record_type, record_id,
+                                                        s.content_rule))
+           for s in earlier):
         raise InvalidInput({"record": "This record no longer matches what was signed earlier "
                                       "(it was changed outside Fieldfolio). Run Verify integrity."})
     if not earlier and sig.mark_signed is not None:
@@ -170,12 +173,14 @@ def sign_record(session: Session, record_type: str, record_id: str, *, signer_na
         typed_name=typed_name.strip() if method == "typed" else "",
         signed_at=utcnow(),
         signing_device_id=signer.device_id, key_fingerprint=signer.fingerprint,
-        sequence=sequence + 1, previous_signature_hash=previous)
+        sequence=sequence + 1, previous_signature_hash=previous, content_rule=sig.rule)
     data = payload_bytes(row)
     row.signature_hash = sha256_hex(data)
     row.device_signature = signer.sign(data)
     session.add(row)
     session.flush()
+    remember_after_commit(session, data_dir_of(session), row.signing_device_id, row.sequence,
+                          row.signature_hash)
     record_event(session, "signed", record_type, record_id, learner_id=status.record.learner_id,
                  related_id=row.id,
                  summary=f"{SIGNER_ROLES[role]} {row.signer_name} signed "

@@ -140,8 +140,12 @@ def upgraded(tmp_path):
 
 def test_the_23_rules_become_sufficiency_rules_and_nothing_else_changes(upgraded):
     store, db, before = upgraded
-    assert migrate.current_revision(store.write_engine) == migrate.head_revision() == "0007"
+    assert migrate.current_revision(store.write_engine) == migrate.head_revision()
     after = rows(db, CATALOGUE + CASELOAD)
+    # Columns later migrations add are theirs to test (0008's in test_migration_0008.py);
+    # here every column that existed at 0006 keeps its value.
+    after = {t: {i: {k: r[k] for k in before[t].get(i, r)} for i, r in table.items()}
+             for t, table in after.items()}
     for table in CATALOGUE + CASELOAD:
         assert after[table].keys() == before[table].keys() and before[table], table
         if table not in ("assessment_rule", "spec_pack"):
