@@ -15,6 +15,7 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.caseload.demo_media import attach_demo_file, demo_photo, demo_recording
 from app.caseload.demo_evidence_plans import FLAVOUR, GENERIC, PLANS, RECORDS, DemoRecord
 from app.caseload.profile import current_profile
 from app.caseload.validation import InvalidInput
@@ -146,6 +147,8 @@ def _write_plan(session: Session, enrolment: Enrolment, place: str,
             fields.update({flag: True for flag in JUDGEMENT_FLAGS})
         autosave_record(session, record_id, fields)
         _map(session, record_id, spec.covers, criteria)
+        if state == "signed":
+            _attach_media(session, record_id, spec.method, len(to_sign))
         if state != "draft":
             set_record_state(session, record_id, "ready")
         if state == "signed":
@@ -157,6 +160,21 @@ def _write_plan(session: Session, enrolment: Enrolment, place: str,
             signers["assessor"] = me.name
         _sign(session, [r.id for r in to_sign], signers)
     return len(plan)
+
+
+def _attach_media(session: Session, record_id: str, method: str, seed: int) -> None:
+    """A photo on a signed observation, a short recording on a signed discussion: files
+    whose bytes the signatures cover (nothing where the database has no data folder)."""
+    try:
+        attachments = data_dir_of(session) / "attachments"
+    except RuntimeError:
+        return
+    if method == "Obs":
+        attach_demo_file(session, attachments, record_id, f"photo-{seed + 1}.jpg",
+                         demo_photo(seed), "Taken at the time, with the learner's agreement")
+    elif method == "PD":
+        attach_demo_file(session, attachments, record_id, f"discussion-{seed + 1}.wav",
+                         demo_recording(pitch=200 + seed * 20), "The start of the discussion")
 
 
 def _sign(session: Session, record_ids: list[str], signers: dict[str, str]) -> None:
