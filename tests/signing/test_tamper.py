@@ -278,3 +278,32 @@ def test_check_signature_is_what_the_centre_calls(folder):
             Signature.record_id == folder.record_id)).first()
         assert "no longer matches" in check_signature(session, sig, key)[0]
     engine.dispose()
+
+
+def test_chain_heads_seen_by_the_centre_catch_a_database_put_back(original, tmp_path):
+    """What sync sends and the centre keeps: an older copy of the database is behind the
+    heads seen since, in both chains; the database itself is ahead of nothing."""
+    import shutil
+
+    from app.claims.sample_portfolio import sign_fully
+    from app.signing.heads import chain_heads, compare_heads, rollback_problems
+    from tests.signing.signing_helpers import make_record
+    folder = copy_of(original, tmp_path / "copy")
+    older = tmp_path / "older.sqlite3"
+    shutil.copy(folder.db, older)
+    with Store(folder.data_dir) as store:
+        record = store.write_now(make_record, "Obs", "One more")
+        store.write_now(sign_fully, "evidence_record", record, "A Learner", "Alex Morgan")
+        seen = store.read(chain_heads)
+        assert store.read(rollback_problems, seen) == []
+    (device,) = [h for h in seen if h.signature_sequence]
+    assert device.signature_sequence == 22 and device.audit_sequence > 22
+    shutil.copy(older, folder.db)
+    with Store(folder.data_dir) as store:
+        problems = store.read(rollback_problems, seen)
+        held = {h.device_id: h for h in store.read(chain_heads)}[device.device_id]
+    assert any("signature chain reached number 22" in p and "holds only 20" in p
+               for p in problems)
+    assert any("audit trail" in p and "older copy" in p for p in problems)
+    assert len(compare_heads(held, device)) == 2
+    assert compare_heads(device, device) == []
