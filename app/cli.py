@@ -25,7 +25,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fieldfolio",
         description="Fieldfolio: offline evidence, signatures and claim forms for assessors. "
-                    "With no command, opens the window.")
+                    "With no command, `fieldfolio` opens the window; the command line on its "
+                    "own (`fieldfolio-cli`, `python -m app`) shows this help.")
+    from app import __version__
+    parser.add_argument("--version", action="version", version=f"Fieldfolio {__version__}")
     parser.add_argument("--data-dir", help="folder holding the database and attachments "
                         "(default: FIELDFOLIO_DATA_DIR, else the user's data folder)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

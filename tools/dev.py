@@ -5,6 +5,7 @@
     python3 tools/dev.py test    # the whole test suite (what CI runs)
     python3 tools/dev.py bench   # the benchmarks table
     python3 tools/dev.py build   # the PyInstaller bundle in dist/Fieldfolio
+    python3 tools/dev.py smoke   # run the built bundle and an installed wheel as users would
 
 Uses only the standard library, so it runs on a fresh machine with nothing but Python 3.10+.
 The virtual environment is reinstalled only when pyproject.toml changes.
@@ -26,9 +27,13 @@ STAMP = VENV / ".fieldfolio-installed"
 
 
 def ensure_venv(extras: str = "test") -> None:
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
-    if PYTHON.exists() and STAMP.exists() and STAMP.read_text() == wanted:
-        return
+    # The stamp names pyproject.toml's hash and the extras installed, so `test` after
+    # `build` (a superset) does not reinstall, as CI runs both.
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if PYTHON.exists() and STAMP.exists():
+        stamped_digest, _, stamped_extras = STAMP.read_text().partition(" ")
+        if stamped_digest == digest and set(extras.split(",")) <= set(stamped_extras.split(",")):
+            return
     if not PYTHON.exists():
         print("Creating the virtual environment in .venv …", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
@@ -36,7 +41,7 @@ def ensure_venv(extras: str = "test") -> None:
     subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
     subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "-e", f".[{extras}]"],
                    cwd=ROOT, check=True)
-    STAMP.write_text(wanted)
+    STAMP.write_text(f"{digest} {extras}")
 
 
 def run(args: list[str]) -> int:
@@ -64,7 +69,21 @@ def build(args: list[str]) -> int:
                            cwd=ROOT)
 
 
-COMMANDS = {"run": run, "test": test, "bench": bench, "build": build}
+def smoke(args: list[str]) -> int:
+    """Run what `build` made (and a freshly built wheel) from elsewhere, with no display:
+    tests/installed/, which the ordinary test run leaves out."""
+    ensure_venv("test,build")
+    bundle = ROOT / "dist" / "Fieldfolio"
+    if not bundle.is_dir():
+        print(f"No bundle in {bundle}: run `python3 tools/dev.py build` first.", file=sys.stderr)
+        return 2
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["FIELDFOLIO_BUNDLE"] = str(bundle)
+    return subprocess.call([str(PYTHON), "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                            "tests/installed", *args], cwd=ROOT, env=env)
+
+
+COMMANDS = {"run": run, "test": test, "bench": bench, "build": build, "smoke": smoke}
 
 
 def main() -> int:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from app import paths
+from app import __version__, paths
 from app.caseload.profile import current_profile
 from app.catalogue.loader import load_bundled_packs
 from app.db.errors import StorageError
@@ -16,6 +17,9 @@ def make_app() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Fieldfolio")
     app.setOrganizationName("Fieldfolio")
+    app.setApplicationVersion(__version__)
+    # Every window and dialog takes the application's icon (title bar, task bar, Alt+Tab).
+    app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "fieldfolio.png")))
     style = paths.resources_dir() / "style.qss"
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))

@@ -53,3 +53,25 @@ def test_a_corrupt_database_exits_non_zero_and_is_untouched(tmp_path):
 def test_no_command_and_bad_usage():
     out = fieldfolio("no-such-command")
     assert out.returncode == 2
+
+
+def no_display():
+    import os
+    return {k: v for k, v in os.environ.items()
+            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+
+
+def test_version_and_no_command_answer_on_the_terminal_without_a_display():
+    """With nowhere to draw, no command explains instead of Qt aborting the process (134)."""
+    from app import __version__
+    window, command_line = [sys.executable, str(ROOT / "main.py")], [sys.executable, "-m", "app"]
+    for cmd in (window, command_line):
+        out = subprocess.run(cmd + ["--version"], capture_output=True, text=True, cwd=ROOT,
+                             env=no_display(), timeout=60)
+        assert (out.returncode, out.stdout.strip()) == (0, f"Fieldfolio {__version__}")
+        out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=no_display(),
+                             timeout=60)
+        assert out.returncode == 2, out.stderr
+        assert "usage: fieldfolio" in out.stdout + out.stderr
+        if cmd is window:
+            assert "no display to open the window on" in out.stderr

@@ -1,0 +1,1 @@
+"""What build.spec writes into each platform's bundle besides the program itself."""
