@@ -364,7 +364,7 @@ def _big_file(path: Path, size_mb: int) -> None:
 
 
 def attachment_import(ws: Workspace) -> Row:
-    from app.evidence.attachments import attach_file, blob_path
+    from app.evidence.attachments import attach_file
     size_mb = 20 if ws.quick else 200
     row = Row(f"attachment import ({size_mb} MB)", None, "(memory stays flat)",
               note="streamed hash + copy into the store + fsync + database link")
@@ -379,7 +379,7 @@ def attachment_import(ws: Workspace) -> Row:
     def clear(i: int) -> None:
         # Remove the blob a previous run stored, so each run really copies the bytes.
         for sha in stored:
-            blob_path(store.attachments_dir, sha).unlink(missing_ok=True)
+            store.attachments.stored_path(sha).unlink(missing_ok=True)
 
     def attach(i: int) -> None:
         attach_file(store, record_id, source)

@@ -211,7 +211,6 @@ def generate(size: Size = Size(), cache_root: Path = DEFAULT_CACHE, *, quiet: bo
         return target
     from app.catalogue.loader import load_bundled_packs
     from app.db.store import Store
-    from app.evidence.attachments import import_file
 
     building = target.with_name(target.name + ".building")
     shutil.rmtree(building, ignore_errors=True)
@@ -232,7 +231,7 @@ def generate(size: Size = Size(), cache_root: Path = DEFAULT_CACHE, *, quiet: bo
                 for r in range(0, size.records, size.photo_every):
                     path = scratch / f"photo-{index}-{r}.jpg"
                     path.write_bytes(_photo(rng, index * 10_000 + r))
-                    photos.append(import_file(store.attachments_dir, path))
+                    photos.append(store.attachments.import_file(path))
                     path.unlink()
                 photos.reverse()
             learners.append(store.write_now(_add_learner, index, size, setup,

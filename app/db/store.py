@@ -32,6 +32,7 @@ import app.models  # noqa: F401
 from app import paths
 from app.db import changes, migrate, outbox
 from app.db.engine import SQLITE_MAGIC, sqlite_engine
+from app.evidence.attachment_store import AttachmentStore
 from app.db.errors import DataDirNotWritable, NotADatabase, StorageError
 from app.models.local import Device
 
@@ -88,6 +89,7 @@ class Store:
         self.db_path = self.data_dir / paths.DATABASE_NAME
         self.backups_dir = self.data_dir / "backups"
         self.attachments_dir = self.data_dir / "attachments"
+        self.attachments = AttachmentStore(self.attachments_dir)
         self.last_backup: Path | None = None
         self.device_id: str = ""
         self._queue: queue.Queue = queue.Queue()
@@ -121,6 +123,7 @@ class Store:
                                                daemon=True)
         self._writer_thread.start()
         self._readers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fieldfolio-reader")
+        self.attachments.clear_viewable_copies()   # a crashed run's copies
         return self
 
     def _refresh_query_statistics(self) -> None:
@@ -223,6 +226,7 @@ class Store:
         for engine in (getattr(self, "write_engine", None), getattr(self, "read_engine", None)):
             if engine is not None:
                 engine.dispose()
+        self.attachments.clear_viewable_copies()
 
     def __enter__(self) -> "Store":
         return self.open()

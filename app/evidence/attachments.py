@@ -1,19 +1,12 @@
-"""Files behind evidence, kept in a content-addressed store in the data folder.
+"""Files behind evidence, the database half: linking stored bytes to a record, removing and
+restoring the link, and listing a record's files.
 
-`<data dir>/attachments/ab/abcdef...` holds the bytes of the file whose SHA-256 is
-`abcdef...`. A file is copied in chunks (a 2 GB video never sits in memory) to a temporary
-file in the same folder, flushed to disk, then renamed into place: a crash or full disk
-leaves either the whole file or nothing under its name. A name is never overwritten, and
-the same file attached twice is stored once. The database row (`Attachment`) is written
-only after the bytes are safe, so a record never points at a missing file.
+The bytes themselves live in the attachment store (`app/evidence/attachment_store.py`,
+`store.attachments`), which owns their paths, hashing and reading. A row (`Attachment`) is
+written only after the bytes are safe there, so a record never points at a missing file.
 """
 from __future__ import annotations
 
-import errno
-import hashlib
-import mimetypes
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,129 +15,10 @@ from sqlalchemy.orm import Session
 
 from app.caseload.validation import InvalidInput
 from app.db.base import utcnow
-from app.evidence.media_duration import playing_time_ms
+from app.evidence.attachment_store import AttachmentFailed, StoredFile, kind_of  # noqa: F401
 from app.evidence.records import AUDIT_TYPE, RecordLocked, back_to_draft_if_ready
 from app.models.evidence import Attachment, EvidenceRecord
 from app.signing.audit import record_event
-
-CHUNK = 1024 * 1024
-
-
-class AttachmentFailed(Exception):
-    """A file could not be stored; the message says why in words the assessor can act on.
-    Nothing was changed: the record is as it was."""
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    sha256: str
-    size: int
-    original_name: str
-    media_type: str
-    kind: str
-    duration_ms: int | None = None   # audio and video, where the header gives it
-
-
-def blob_path(attachments_dir: Path, sha256: str) -> Path:
-    return Path(attachments_dir) / sha256[:2] / sha256
-
-
-def kind_of(media_type: str) -> str:
-    top = media_type.split("/")[0]
-    return {"image": "photo", "audio": "audio", "video": "video"}.get(top, "file")
-
-
-def _write(fd: int, data: bytes) -> None:
-    # One place for the OS write call, so a full disk can be simulated in tests.
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-
-
-def import_file(attachments_dir: Path, source: Path | str) -> StoredFile:
-    """Copy `source` into the store (if not already there) and describe it. Runs outside the
-    database writer: the slow part (reading gigabytes) must not hold up other saves."""
-    source = Path(source)
-    attachments_dir = Path(attachments_dir)
-    try:
-        attachments_dir.mkdir(parents=True, exist_ok=True)
-        src = open(source, "rb")
-    except FileNotFoundError:
-        raise AttachmentFailed(f"{source.name} could not be found (was it moved or on a "
-                               f"removed USB stick?). The record has not changed.") from None
-    except PermissionError:
-        raise AttachmentFailed(f"{source.name} cannot be read: permission denied. "
-                               f"The record has not changed.") from None
-    except IsADirectoryError:
-        raise AttachmentFailed(f"{source.name} is a folder; choose a file.") from None
-    except OSError as exc:
-        raise AttachmentFailed(f"{source.name} cannot be read ({exc.strerror or exc}). "
-                               f"The record has not changed.") from None
-    digest, size = hashlib.sha256(), 0
-    fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=attachments_dir)
-    try:
-        with src:
-            while True:
-                try:
-                    chunk = src.read(CHUNK)
-                except OSError as exc:
-                    raise AttachmentFailed(
-                        f"{source.name} could not be read to the end ({exc.strerror or exc}); "
-                        f"the disk or stick may be failing. The record has not changed.") from None
-                if not chunk:
-                    break
-                digest.update(chunk)
-                size += len(chunk)
-                _write(fd, chunk)
-        os.fsync(fd)
-        os.close(fd)
-        fd = -1
-        sha = digest.hexdigest()
-        target = blob_path(attachments_dir, sha)
-        target.parent.mkdir(exist_ok=True)
-        if target.exists() and target.stat().st_size == size:
-            os.unlink(tmp_name)  # the same bytes are already stored: keep the first copy
-        else:
-            os.chmod(tmp_name, 0o444)  # evidence bytes never change under their name
-            os.replace(tmp_name, target)
-            _fsync_dir(target.parent)
-    except OSError as exc:
-        if fd >= 0:
-            os.close(fd)
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise AttachmentFailed(
-                f"The disk is full: {source.name} was not attached. Free some space (or "
-                f"move old files off the laptop) and attach it again. The record has not "
-                f"changed.") from None
-        raise AttachmentFailed(f"{source.name} could not be stored ({exc.strerror or exc}). "
-                               f"The record has not changed.") from None
-    except BaseException:
-        if fd >= 0:
-            os.close(fd)
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-        raise
-    media_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
-    kind = kind_of(media_type)
-    # Read from the stored copy: a few header reads, and the source may be a slow stick.
-    duration = playing_time_ms(target) if kind in ("audio", "video") else None
-    return StoredFile(sha, size, source.name, media_type, kind, duration)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def add_attachment(session: Session, record_id: str, stored: StoredFile,
@@ -170,7 +44,7 @@ def add_attachment(session: Session, record_id: str, stored: StoredFile,
 def attach_file(store, record_id: str, source: Path | str, caption: str = "") -> str:
     """Store a file's bytes then link them to the record. Blocks; the UI runs it off the
     GUI thread. Raises AttachmentFailed with a message for the user."""
-    stored = import_file(store.attachments_dir, source)
+    stored = store.attachments.import_file(source)
     return store.write_now(add_attachment, record_id, stored, caption)
 
 
@@ -238,35 +112,3 @@ def attachments_of(session: Session, record_id: str) -> list[AttachmentView]:
         .order_by(Attachment.created_at)).all()
     return [AttachmentView(a.id, a.sha256, a.original_name, a.media_type, a.size, a.kind, a.caption,
                            a.duration_ms) for a in rows]
-
-
-def viewable_path(attachments_dir: Path, sha256: str, original_name: str) -> Path:
-    """A path with the file's own name (the system viewer picks an application by the
-    extension), hard-linked to the stored bytes so a 2 GB video is not copied; a copy where
-    links are not possible. Stored files are read-only, so a viewer cannot change them."""
-    source = blob_path(attachments_dir, sha256)
-    safe = Path(original_name).name or sha256
-    target = Path(attachments_dir) / ".view" / sha256[:16] / safe
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            import shutil
-            shutil.copyfile(source, target)
-    return target
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in chunks so a 2 GB video never sits in memory."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def verify(attachments_dir: Path, sha256: str) -> bool:
-    """Re-hash a stored file: True if the bytes still match their name."""
-    path = blob_path(attachments_dir, sha256)
-    return path.exists() and file_sha256(path) == sha256

@@ -33,14 +33,25 @@ def playing_time_ms(path: Path | str) -> int | None:
     here (or it is damaged). Never raises."""
     try:
         with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            head = fh.read(12)
-            if len(head) < 12:
-                return None
-            if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-                return _wav(fh, size)
-            if head[4:8] in _FIRST_BOXES:
-                return _iso_media(fh, size)
+            return playing_time_of(fh)
+    except OSError:
+        return None
+
+
+def playing_time_of(fh: BinaryIO) -> int | None:
+    """As `playing_time_ms`, for a seekable binary file already open (the attachment store
+    hands out its plaintext this way)."""
+    try:
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        fh.seek(0)
+        head = fh.read(12)
+        if len(head) < 12:
+            return None
+        if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+            return _wav(fh, size)
+        if head[4:8] in _FIRST_BOXES:
+            return _iso_media(fh, size)
     except (OSError, ValueError, OverflowError, struct.error, _Damaged):
         return None
     return None

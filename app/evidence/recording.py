@@ -33,11 +33,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.evidence.attachments import StoredFile, _fsync_dir, add_attachment, blob_path, file_sha256
-from app.evidence.media_duration import playing_time_ms
+from app.evidence.attachment_store import AttachmentStore, StoredFile, file_sha256, fsync_dir
+from app.evidence.attachments import add_attachment
+from app.evidence.processes import still_running
 from app.models.evidence import Attachment, EvidenceRecord
 
-JOURNAL_DIR = ".recordings"
 HEADER_BYTES = 44
 FSYNC_EVERY_S = 1.0
 MEDIA_TYPE = "audio/wav"
@@ -96,13 +96,13 @@ class RecordingFailed(Exception):
 class RecordingJournal:
     """One recording in progress. `append` is cheap and never blocks on the disk."""
 
-    def __init__(self, attachments_dir: Path, record_id: str, fmt: PcmFormat,
+    def __init__(self, attachments: AttachmentStore, record_id: str, fmt: PcmFormat,
                  started: datetime | None = None):
         self.fmt = fmt
         self.record_id = record_id
         self.started = started or datetime.now()
         self.name = recording_name(self.started)
-        folder = Path(attachments_dir) / JOURNAL_DIR
+        folder = attachments.journal_dir
         folder.mkdir(parents=True, exist_ok=True)
         key = uuid.uuid4().hex
         self.wav_path = folder / f"{key}.wav"
@@ -173,7 +173,7 @@ def _write_json(path: Path, data: dict) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def fix_header(wav_path: Path, fmt: PcmFormat) -> int:
@@ -191,23 +191,17 @@ def fix_header(wav_path: Path, fmt: PcmFormat) -> int:
     return data
 
 
-def _adopt(attachments_dir: Path, manifest_path: Path, manifest: dict, wav_path: Path) -> StoredFile:
-    """Steps 2 and 3: hash the finished file, note the hash, rename it into the store."""
+def _adopt(attachments: AttachmentStore, manifest_path: Path, manifest: dict,
+           wav_path: Path) -> StoredFile:
+    """Steps 2 and 3: hash the finished file, note the hash, move it into the store."""
     sha = manifest.get("sha256")
     if wav_path.exists():
         sha = file_sha256(wav_path)
         manifest = {**manifest, "sha256": sha, "size": wav_path.stat().st_size}
         _write_json(manifest_path, manifest)
-        target = blob_path(attachments_dir, sha)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            wav_path.unlink()
-        else:
-            os.chmod(wav_path, 0o444)
-            os.replace(wav_path, target)
-            _fsync_dir(target.parent)
+        attachments.adopt(wav_path, sha)
     return StoredFile(sha, int(manifest["size"]), manifest["name"], MEDIA_TYPE, "audio",
-                      playing_time_ms(blob_path(attachments_dir, sha)))
+                      attachments.playing_time_ms(sha))
 
 
 def link_recording(session: Session, record_id: str, stored: StoredFile) -> str:
@@ -228,10 +222,10 @@ def finish(store, journal: RecordingJournal) -> str:
 
 def _complete(store, manifest_path: Path, manifest: dict) -> str:
     wav_path = manifest_path.with_suffix(".wav")
-    stored = _adopt(store.attachments_dir, manifest_path, manifest, wav_path)
+    stored = _adopt(store.attachments, manifest_path, manifest, wav_path)
     attachment_id = store.write_now(link_recording, manifest["record_id"], stored)
     manifest_path.unlink()
-    _fsync_dir(manifest_path.parent)
+    fsync_dir(manifest_path.parent)
     return attachment_id
 
 
@@ -243,34 +237,16 @@ class Interrupted:
     recorded_ms: int
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    if os.name != "posix":
-        return False   # one Fieldfolio per laptop: a journal at start-up is left by a crash
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie (killed, not yet reaped by its parent) is not recording any more.
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
-    except OSError:
-        return True
-
-
-def interrupted_recordings(attachments_dir: Path) -> list[Interrupted]:
+def interrupted_recordings(attachments: AttachmentStore) -> list[Interrupted]:
     """Recordings left unfinished by a crash (their process has gone)."""
-    folder = Path(attachments_dir) / JOURNAL_DIR
+    folder = attachments.journal_dir
     found = []
     for path in sorted(folder.glob("*.json")) if folder.exists() else []:
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue   # a manifest is written atomically; an unreadable one is not ours
-        if _alive(int(manifest.get("pid", 0))):
+        if still_running(int(manifest.get("pid", 0))):
             continue
         fmt = PcmFormat(*manifest["format"])
         wav = path.with_suffix(".wav")

@@ -8,9 +8,10 @@ import tracemalloc
 
 import pytest
 
-from app.evidence import attachments as store_module
+from app.evidence import attachment_store as store_module
+from app.evidence.attachment_store import AttachmentStore
 from app.evidence.attachments import (
-    AttachmentFailed, attach_file, attachments_of, blob_path, import_file, verify,
+    AttachmentFailed, attach_file, attachments_of,
 )
 from app.evidence.records import create_record, get_record
 from evidence_helpers import enrolment_with_rules
@@ -38,12 +39,12 @@ def test_same_file_twice_is_stored_once(demo_store, record, tmp_path):
     second = attach_file(demo_store, record, copy)
     assert first != second
     sha = hashlib.sha256(photo.read_bytes()).hexdigest()
-    assert blobs(demo_store, demo) == [blob_path(demo_store.attachments_dir, sha)]
+    assert blobs(demo_store, demo) == [demo_store.attachments.stored_path(sha)]
     views = demo_store.read(attachments_of, record)
     assert [(v.original_name, v.sha256, v.size, v.kind, v.media_type) for v in views] == [
         ("till-receipt.jpg", sha, 300_000, "photo", "image/jpeg"),
         ("same-receipt-renamed.jpg", sha, 300_000, "photo", "image/jpeg")]
-    assert verify(demo_store.attachments_dir, sha)
+    assert demo_store.attachments.verify(sha)
     assert demo_store.read(get_record, record).attachment_count == 2
 
 
@@ -59,14 +60,14 @@ def test_large_file_is_streamed_not_loaded_whole(tmp_path):
             digest.update(chunk)
     tracemalloc.start()
     try:
-        stored = import_file(tmp_path / "attachments", video)
+        stored = AttachmentStore(tmp_path / "attachments").import_file(video)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert stored.sha256 == digest.hexdigest() and stored.size == size
     assert stored.kind == "video"
     assert peak < 8 * 1024 * 1024, f"peak {peak} bytes: the file was held in memory"
-    assert blob_path(tmp_path / "attachments", stored.sha256).stat().st_size == size
+    assert AttachmentStore(tmp_path / "attachments").stored_path(stored.sha256).stat().st_size == size
 
 
 def test_missing_source_gives_clear_message_and_record_intact(demo_store, record, tmp_path):
@@ -111,7 +112,7 @@ def test_full_disk_gives_clear_message_leaves_nothing_half_written(demo_store, r
     assert demo_store.read(attachments_of, record) == []
     # once space is back the same file goes in whole
     attach_file(demo_store, record, big)
-    assert verify(demo_store.attachments_dir, hashlib.sha256(big.read_bytes()).hexdigest())
+    assert demo_store.attachments.verify(hashlib.sha256(big.read_bytes()).hexdigest())
 
 
 def test_folder_instead_of_file_is_refused_clearly(demo_store, record, tmp_path):

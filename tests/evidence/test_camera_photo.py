@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from app.evidence.attachments import attachments_of, blob_path
+from app.evidence.attachments import attachments_of
 from app.evidence.records import create_record, get_record
 from app.signing.sign import sign_record
 from evidence_helpers import enrolment_with_rules
@@ -65,7 +65,7 @@ def test_photo_kept_as_jpeg_with_caption_and_temporary_copy_removed(
     [photo] = demo_store.read(attachments_of, record)
     assert (photo.original_name, photo.kind, photo.media_type, photo.caption) == (
         "photo-20261124-140509.jpg", "photo", "image/jpeg", "Splashback tiling, kitchen 2")
-    stored = QImage(str(blob_path(demo_store.attachments_dir, photo.sha256)))
+    stored = QImage.fromData(demo_store.attachments.open(photo.sha256).read())
     assert (stored.width(), stored.height()) == (640, 480)
     tile = stored.pixelColor(110, 200)    # JPEG is lossy: near the drawn blue, not exact
     assert abs(tile.red() - 0x1f) < 12 and abs(tile.blue() - 0xa8) < 12

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from app.db.store import Store
-from app.evidence.attachments import attachments_of, blob_path
+from app.evidence.attachments import attachments_of
 from app.evidence.recording import interrupted_recordings
 from app.evidence.records import create_record
 from evidence_helpers import enrolment_with_rules
@@ -54,15 +54,15 @@ def test_killed_while_recording_keeps_all_but_the_last_second(qtbot, demo_store,
     assert proc.returncode == -signal.SIGKILL
 
     with Store(path) as store:
-        assert len(interrupted_recordings(store.attachments_dir)) == 1
+        assert len(interrupted_recordings(store.attachments)) == 1
         window = MainWindow(store)
         qtbot.addWidget(window)
         qtbot.waitUntil(lambda: store.read(attachments_of, record_id) != [], timeout=10000)
         stored = store.read(attachments_of, record_id)[0]
-        with wave.open(str(blob_path(store.attachments_dir, stored.sha256))) as wav:
+        with wave.open(store.attachments.open(stored.sha256)) as wav:
             seconds = wav.getnframes() / wav.getframerate()
         assert reported / 1000 - 1.0 <= seconds <= reported / 1000 + 1.5
-        assert interrupted_recordings(store.attachments_dir) == []
+        assert interrupted_recordings(store.attachments) == []
         box = window.findChild(QMessageBox, "recording_recovered")
         qtbot.waitUntil(lambda: window.findChild(QMessageBox, "recording_recovered") is not None)
         box = window.findChild(QMessageBox, "recording_recovered")

@@ -7,7 +7,7 @@ import wave
 
 from PySide6.QtCore import Qt
 
-from app.evidence.attachments import attachments_of, blob_path
+from app.evidence.attachments import attachments_of
 from app.evidence.mapping import mappings_of
 from app.evidence.records import get_record
 from test_evidence_window import ac_item, window  # noqa: F401  (fixture)
@@ -62,7 +62,7 @@ def test_record_pause_bookmark_and_stop_attaches_the_recording(qtbot, window, mi
     assert "Recording" not in editor.tabs.tabText(editor.tabs.indexOf(editor.files))
     stored = next(a for a in store.read(attachments_of, record_id) if a.original_name == name)
     assert stored.kind == "audio" and stored.media_type == "audio/wav"
-    with wave.open(str(blob_path(store.attachments_dir, stored.sha256))) as wav:
+    with wave.open(store.attachments.open(stored.sha256)) as wav:
         seconds = wav.getnframes() / wav.getframerate()
         assert wav.getnchannels() == 1 and wav.getsampwidth() == 2
     # what the clock showed is what was kept (the last read after Stop may add a little)

@@ -9,7 +9,7 @@ import wave
 
 import pytest
 
-from app.evidence.attachments import attachments_of, blob_path
+from app.evidence.attachments import attachments_of
 from app.evidence.recording import (
     HEADER_BYTES, PcmFormat, RecordingJournal, _adopt, finish, fix_header, interrupted_recordings,
     peak_level, recover,
@@ -32,7 +32,7 @@ def tone(seconds: float, level: int = 8000) -> bytes:
 
 
 def test_a_stopped_recording_is_one_wav_attached_to_its_record(demo_store, discussion):
-    journal = RecordingJournal(demo_store.attachments_dir, discussion, SPEECH)
+    journal = RecordingJournal(demo_store.attachments, discussion, SPEECH)
     for _ in range(10):
         journal.append(tone(0.25))
     assert journal.recorded_ms == 2500
@@ -41,7 +41,7 @@ def test_a_stopped_recording_is_one_wav_attached_to_its_record(demo_store, discu
     assert stored.id == attachment_id and stored.original_name == journal.name
     assert stored.kind == "audio" and stored.size == HEADER_BYTES + 2500 * 32
     assert stored.duration_ms == 2500
-    with wave.open(str(blob_path(demo_store.attachments_dir, stored.sha256))) as wav:
+    with wave.open(demo_store.attachments.open(stored.sha256)) as wav:
         assert (wav.getframerate(), wav.getnchannels(), wav.getnframes()) == (16000, 1, 40000)
         assert wav.readframes(2) == tone(0.25)[:4]
     assert not journal.manifest_path.exists() and not journal.wav_path.exists()
@@ -75,42 +75,42 @@ def _leave_as_if_crashed(journal: RecordingJournal) -> None:
 
 
 def test_a_crashed_recording_is_found_and_attached_once(demo_store, discussion):
-    journal = RecordingJournal(demo_store.attachments_dir, discussion, SPEECH)
+    journal = RecordingJournal(demo_store.attachments, discussion, SPEECH)
     journal.append(tone(3.0))
-    assert interrupted_recordings(demo_store.attachments_dir) == []   # ours, still running
+    assert interrupted_recordings(demo_store.attachments) == []   # ours, still running
     _leave_as_if_crashed(journal)
-    [found] = interrupted_recordings(demo_store.attachments_dir)
+    [found] = interrupted_recordings(demo_store.attachments)
     assert found.record_id == discussion and found.recorded_ms == 3000
     recover(demo_store, found)
     [stored] = demo_store.read(attachments_of, discussion)
-    with wave.open(str(blob_path(demo_store.attachments_dir, stored.sha256))) as wav:
+    with wave.open(demo_store.attachments.open(stored.sha256)) as wav:
         assert wav.getnframes() == 48000
-    assert interrupted_recordings(demo_store.attachments_dir) == []
+    assert interrupted_recordings(demo_store.attachments) == []
 
 
 def test_a_crash_after_the_file_moved_into_the_store_still_links_it(demo_store, discussion):
-    journal = RecordingJournal(demo_store.attachments_dir, discussion, SPEECH)
+    journal = RecordingJournal(demo_store.attachments, discussion, SPEECH)
     journal.append(tone(1.0))
     _leave_as_if_crashed(journal)
     fix_header(journal.wav_path, SPEECH)
     manifest = json.loads(journal.manifest_path.read_text())
-    _adopt(demo_store.attachments_dir, journal.manifest_path, manifest, journal.wav_path)
+    _adopt(demo_store.attachments, journal.manifest_path, manifest, journal.wav_path)
     assert not journal.wav_path.exists()          # renamed into the store, not yet linked
-    [found] = interrupted_recordings(demo_store.attachments_dir)
+    [found] = interrupted_recordings(demo_store.attachments)
     recover(demo_store, found)
-    recover_again = interrupted_recordings(demo_store.attachments_dir)
+    recover_again = interrupted_recordings(demo_store.attachments)
     assert recover_again == []
     assert len(demo_store.read(attachments_of, discussion)) == 1
 
 
 def test_a_recording_whose_record_was_deleted_is_kept_not_lost(demo_store, discussion):
-    journal = RecordingJournal(demo_store.attachments_dir, discussion, SPEECH)
+    journal = RecordingJournal(demo_store.attachments, discussion, SPEECH)
     journal.append(tone(1.0))
     _leave_as_if_crashed(journal)
     demo_store.write_now(delete_record, discussion)
-    [found] = interrupted_recordings(demo_store.attachments_dir)
+    [found] = interrupted_recordings(demo_store.attachments)
     with pytest.raises(Exception, match="deleted"):
         recover(demo_store, found)
-    [still] = interrupted_recordings(demo_store.attachments_dir)   # tried again next start
+    [still] = interrupted_recordings(demo_store.attachments)   # tried again next start
     manifest = json.loads(still.manifest_path.read_text())
-    assert os.path.exists(blob_path(demo_store.attachments_dir, manifest["sha256"]))
+    assert os.path.exists(demo_store.attachments.stored_path(manifest["sha256"]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtMultimedia import QMediaPlayer
 
-from app.evidence.attachments import set_attachment_duration, viewable_path
+from app.evidence.attachments import set_attachment_duration
 from app.evidence.video_cap import video_cap_of_record
 from app.models.evidence import Attachment
 from ui.widgets import ProblemLabel
@@ -71,8 +71,9 @@ class ClipLengths(QObject):
         self.player.setSource(QUrl())
         while self.queue:
             record_id, view = self.queue.pop(0)
-            path = viewable_path(self.bridge.store.attachments_dir, view.sha256, view.original_name)
-            if path.exists():
+            attachments = self.bridge.store.attachments
+            if attachments.exists(view.sha256):
+                path = attachments.viewable_copy(view.sha256, view.original_name)
                 self.current = (record_id, view)
                 self.timer.start()
                 self.player.setSource(QUrl.fromLocalFile(str(path)))

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.evidence.attachments import (
-    attach_file, attachments_of, blob_path, remove_attachment, restore_attachment, viewable_path,
+    attach_file, attachments_of, remove_attachment, restore_attachment,
 )
 from app.evidence.mapping import mappings_of
 from app.evidence.records import RecordView
@@ -143,7 +143,7 @@ class FilesPanel(QWidget):
                                    f"({v.kind}{length}, {_size(v.size)}){caption}")
             item.setData(Qt.UserRole, v.id)
             if v.kind == "photo":
-                image = QImage(str(blob_path(self.bridge.store.attachments_dir, v.sha256)))
+                image = self._thumbnail_of(v.sha256)
                 if not image.isNull():
                     item.setIcon(QIcon(QPixmap.fromImage(
                         image.scaled(96, 72, Qt.KeepAspectRatio, Qt.SmoothTransformation))))
@@ -163,6 +163,15 @@ class FilesPanel(QWidget):
             media = [v for v in self.views if v.kind in ("audio", "video")]
             if media and self.loaded_sha is None:
                 self._load_media(media[0])
+
+    def _thumbnail_of(self, sha256: str) -> QImage:
+        image = QImage()
+        try:
+            with self.bridge.store.attachments.open(sha256) as fh:
+                image.loadFromData(fh.read())
+        except OSError:
+            pass          # a missing photo shows without a thumbnail; `verify` reports it
+        return image
 
     # -- attaching -----------------------------------------------------------------------
     def _choose_files(self) -> None:
@@ -202,7 +211,7 @@ class FilesPanel(QWidget):
     def open_selected(self) -> None:
         view = self._current()
         if view is not None:
-            path = viewable_path(self.bridge.store.attachments_dir, view.sha256, view.original_name)
+            path = self.bridge.store.attachments.viewable_copy(view.sha256, view.original_name)
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def remove_selected(self) -> None:
@@ -223,7 +232,7 @@ class FilesPanel(QWidget):
 
     # -- playback and bookmarks -----------------------------------------------------------
     def _load_media(self, view) -> None:
-        path = viewable_path(self.bridge.store.attachments_dir, view.sha256, view.original_name)
+        path = self.bridge.store.attachments.viewable_copy(view.sha256, view.original_name)
         self.player.setSource(QUrl.fromLocalFile(str(path)))
         self.loaded_sha = view.sha256
         self.loaded_name = view.original_name

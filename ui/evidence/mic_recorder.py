@@ -162,7 +162,7 @@ class MicRecorder(QWidget):
             return
         qt_format, fmt = choose_format(device)
         try:
-            self.journal = RecordingJournal(self.bridge.store.attachments_dir, self.record.id, fmt)
+            self.journal = RecordingJournal(self.bridge.store.attachments, self.record.id, fmt)
         except OSError as exc:
             self.problem.emit(f"Recording could not start: {exc.strerror or exc}.")
             return

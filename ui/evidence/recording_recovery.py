@@ -11,7 +11,7 @@ from ui.evidence.disk_work import disk_work
 
 def _recover_all(store) -> list[str]:
     lines = []
-    for item in interrupted_recordings(store.attachments_dir):
+    for item in interrupted_recordings(store.attachments):
         ref = store.read(record_label, item.record_id)
         try:
             recover(store, item)
@@ -27,7 +27,7 @@ def _recover_all(store) -> list[str]:
 
 def recover_recordings(parent: QWidget, bridge) -> None:
     """Runs off the GUI thread (a long recording takes a moment to hash)."""
-    if not interrupted_recordings(bridge.store.attachments_dir):
+    if not interrupted_recordings(bridge.store.attachments):
         return
 
     def tell(lines: list[str]) -> None:

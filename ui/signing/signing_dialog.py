@@ -238,10 +238,9 @@ class SigningDialog(QDialog):
             self.attach_scan(path)
 
     def attach_scan(self, path: str) -> None:
-        from app.evidence.attachments import import_file
         store = self.bridge.store
         self.scan_label.setText("Storing the scan…")
-        self.bridge.when_done(_files.submit(import_file, store.attachments_dir, path),
+        self.bridge.when_done(_files.submit(store.attachments.import_file, path),
                               self._scan_stored, lambda e: self.problem.show_problem(str(e)))
 
     def _scan_stored(self, stored) -> None:

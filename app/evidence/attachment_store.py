@@ -1,0 +1,272 @@
+"""The files behind evidence: one object that owns where their bytes live, how they are named
+(by the SHA-256 of their content), how they are read back and checked.
+
+`<data dir>/attachments/ab/abcdef...` holds the bytes of the file whose SHA-256 is
+`abcdef...`. Nothing outside this class builds those paths: every reader goes through
+`open`/`chunks` (plaintext, streamed), `viewable_copy` (a file a media player or the system
+viewer can open) or `verify`, so the way the bytes are kept on disk (soon encrypted) can
+change in one place.
+
+Writing: a file is copied in chunks (a 2 GB video never sits in memory) to a temporary file
+in the same folder, flushed to disk, then renamed into place: a crash or full disk leaves
+either the whole file or nothing under its name. A name is never overwritten, and the same
+file attached twice is stored once. The database row that points at the bytes is written by
+the caller only after the bytes are safe (`app/evidence/attachments.py`).
+
+Thread safety: methods touch only the file system and may run on any thread; two imports of
+the same content race harmlessly (the second rename finds the first file and drops its copy).
+"""
+from __future__ import annotations
+
+import errno
+import hashlib
+import mimetypes
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+from app.evidence.media_duration import playing_time_of
+from app.evidence.processes import still_running
+
+CHUNK = 1024 * 1024
+JOURNAL_DIR = ".recordings"   # recordings in progress (app/evidence/recording.py)
+VIEW_DIR = ".view"            # copies a player or viewer may open, one folder per process
+
+
+class AttachmentFailed(Exception):
+    """A file could not be stored; the message says why in words the assessor can act on.
+    Nothing was changed: the record is as it was."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    size: int
+    original_name: str
+    media_type: str
+    kind: str
+    duration_ms: int | None = None   # audio and video, where the header gives it
+
+
+def kind_of(media_type: str) -> str:
+    top = media_type.split("/")[0]
+    return {"image": "photo", "audio": "audio", "video": "video"}.get(top, "file")
+
+
+def _write(fd: int, data: bytes) -> None:
+    # One place for the OS write call, so a full disk can be simulated in tests.
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename in `path` survive a power cut (where the platform allows it)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a plain file outside the store, read in chunks (a 2 GB video never sits in
+    memory)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class AttachmentStore:
+    """The attachment folder of one data folder."""
+
+    def __init__(self, folder: Path | str):
+        self.folder = Path(folder)
+        self._views: Path | None = None
+
+    # -- where things are (for this class, the recording journal, tests and the bench) ----
+    @property
+    def journal_dir(self) -> Path:
+        return self.folder / JOURNAL_DIR
+
+    def stored_path(self, sha256: str) -> Path:
+        """Where the bytes named `sha256` are kept on disk. Not for reading them: use
+        `open`, `chunks` or `viewable_copy`, which give the plaintext."""
+        return self.folder / sha256[:2] / sha256
+
+    # -- reading -------------------------------------------------------------------------
+    def exists(self, sha256: str) -> bool:
+        return self.stored_path(sha256).is_file()
+
+    def open(self, sha256: str) -> BinaryIO:
+        """The plaintext, as a seekable binary file to use in a `with` block. Raises
+        FileNotFoundError if the store does not hold it."""
+        return open(self.stored_path(sha256), "rb")
+
+    def size(self, sha256: str) -> int:
+        return self.stored_path(sha256).stat().st_size
+
+    def chunks(self, sha256: str, size: int = CHUNK) -> Iterator[bytes]:
+        """The plaintext in pieces of at most `size` bytes, for hashing or sending."""
+        with self.open(sha256) as fh:
+            yield from iter(lambda: fh.read(size), b"")
+
+    def verify(self, sha256: str) -> bool:
+        """Re-hash a stored file: True if the bytes still match their name."""
+        if not self.exists(sha256):
+            return False
+        digest = hashlib.sha256()
+        try:
+            for chunk in self.chunks(sha256):
+                digest.update(chunk)
+        except OSError:
+            return False
+        return digest.hexdigest() == sha256
+
+    def playing_time_ms(self, sha256: str) -> int | None:
+        """Length of a stored clip from its header, or None (see media_duration)."""
+        try:
+            with self.open(sha256) as fh:
+                return playing_time_of(fh)
+        except OSError:
+            return None
+
+    def viewable_copy(self, sha256: str, original_name: str) -> Path:
+        """A file with the attachment's own name (a system viewer picks an application by the
+        extension) that a media player or viewer can open. It lives in a folder private to
+        this user and this process and is removed by `clear_viewable_copies` (at close, and
+        at the next start after a crash). Plain stored bytes are hard-linked, not copied, so
+        a 2 GB video costs nothing; they are read-only, so a viewer cannot change them."""
+        source = self.stored_path(sha256)
+        safe = Path(original_name).name or sha256
+        target = self._view_folder() / sha256[:16] / safe
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+        return target
+
+    def _view_folder(self) -> Path:
+        if self._views is None:
+            views = self.folder / VIEW_DIR
+            views.mkdir(parents=True, exist_ok=True)
+            own = views / str(os.getpid())
+            own.mkdir(mode=0o700, exist_ok=True)
+            os.chmod(own, 0o700)
+            self._views = own
+        return self._views
+
+    def clear_viewable_copies(self) -> None:
+        """Remove this process's viewable copies and any a crashed process left behind;
+        another Fieldfolio still running (the CLI beside the window) keeps its own."""
+        views = self.folder / VIEW_DIR
+        if not views.is_dir():
+            return
+        for folder in views.iterdir():
+            pid = int(folder.name) if folder.name.isdigit() else 0
+            if pid == os.getpid() or not still_running(pid):
+                shutil.rmtree(folder, ignore_errors=True)
+        self._views = None
+
+    # -- writing -------------------------------------------------------------------------
+    def import_file(self, source: Path | str) -> StoredFile:
+        """Copy `source` into the store (if not already there) and describe it. Runs outside
+        the database writer: the slow part (reading gigabytes) must not hold up other saves."""
+        source = Path(source)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            src = open(source, "rb")
+        except FileNotFoundError:
+            raise AttachmentFailed(f"{source.name} could not be found (was it moved or on a "
+                                   f"removed USB stick?). The record has not changed.") from None
+        except PermissionError:
+            raise AttachmentFailed(f"{source.name} cannot be read: permission denied. "
+                                   f"The record has not changed.") from None
+        except IsADirectoryError:
+            raise AttachmentFailed(f"{source.name} is a folder; choose a file.") from None
+        except OSError as exc:
+            raise AttachmentFailed(f"{source.name} cannot be read ({exc.strerror or exc}). "
+                                   f"The record has not changed.") from None
+        with src:
+            sha, size = self._take(src, source.name)
+        media_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
+        kind = kind_of(media_type)
+        # Read from the stored copy: a few header reads, and the source may be a slow stick.
+        duration = self.playing_time_ms(sha) if kind in ("audio", "video") else None
+        return StoredFile(sha, size, source.name, media_type, kind, duration)
+
+    def adopt(self, path: Path, sha256: str) -> None:
+        """Move a finished plain file already in the data folder (a recording), whose hash the
+        caller has worked out and noted, into the store under that hash. Safe to repeat after
+        a crash: a file already stored under the hash is kept and `path` is dropped."""
+        target = self.stored_path(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            path.unlink()
+        else:
+            os.chmod(path, 0o444)
+            os.replace(path, target)
+            fsync_dir(target.parent)
+
+    def _take(self, src: BinaryIO, name: str) -> tuple[str, int]:
+        """Stream `src` into a temporary file, then rename it under its hash."""
+        digest, size = hashlib.sha256(), 0
+        fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=self.folder)
+        try:
+            while True:
+                try:
+                    chunk = src.read(CHUNK)
+                except OSError as exc:
+                    raise AttachmentFailed(
+                        f"{name} could not be read to the end ({exc.strerror or exc}); the disk "
+                        f"or stick may be failing. The record has not changed.") from None
+                if not chunk:
+                    break
+                digest.update(chunk)
+                size += len(chunk)
+                _write(fd, chunk)
+            os.fsync(fd)
+            os.close(fd)
+            fd = -1
+            sha = digest.hexdigest()
+            target = self.stored_path(sha)
+            target.parent.mkdir(exist_ok=True)
+            if target.exists() and target.stat().st_size == size:
+                os.unlink(tmp_name)  # the same bytes are already stored: keep the first copy
+            else:
+                os.chmod(tmp_name, 0o444)  # evidence bytes never change under their name
+                os.replace(tmp_name, target)
+                fsync_dir(target.parent)
+            return sha, size
+        except OSError as exc:
+            _discard(fd, tmp_name)
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise AttachmentFailed(
+                    f"The disk is full: {name} was not attached. Free some space (or move old "
+                    f"files off the laptop) and attach it again. The record has not "
+                    f"changed.") from None
+            raise AttachmentFailed(f"{name} could not be stored ({exc.strerror or exc}). "
+                                   f"The record has not changed.") from None
+        except BaseException:
+            _discard(fd, tmp_name)
+            raise
+
+
+def _discard(fd: int, tmp_name: str) -> None:
+    if fd >= 0:
+        os.close(fd)
+    if os.path.exists(tmp_name):
+        os.unlink(tmp_name)
