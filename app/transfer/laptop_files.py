@@ -26,8 +26,8 @@ class _PlainFolder:
         self.folder = Path(folder)
 
     def _path(self, sha256: str) -> Path:
-        from app.evidence.attachments import blob_path
-        return blob_path(self.folder, sha256)
+        from app.evidence.attachment_store import AttachmentStore
+        return AttachmentStore(self.folder).stored_path(sha256)
 
     def exists(self, sha256: str) -> bool:
         return self._path(sha256).is_file()
