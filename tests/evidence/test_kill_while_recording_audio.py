@@ -62,7 +62,8 @@ def test_killed_while_recording_keeps_all_but_the_last_second(qtbot, demo_store,
         with wave.open(store.attachments.open(stored.sha256)) as wav:
             seconds = wav.getnframes() / wav.getframerate()
         assert reported / 1000 - 1.0 <= seconds <= reported / 1000 + 1.5
-        assert interrupted_recordings(store.attachments) == []
+        # The link is made (step 4) just before the manifest goes (step 5): wait for both.
+        qtbot.waitUntil(lambda: interrupted_recordings(store.attachments) == [], timeout=10000)
         box = window.findChild(QMessageBox, "recording_recovered")
         qtbot.waitUntil(lambda: window.findChild(QMessageBox, "recording_recovered") is not None)
         box = window.findChild(QMessageBox, "recording_recovered")
