@@ -20,6 +20,7 @@ from app.caseload.demo_evidence_plans import FLAVOUR, GENERIC, PLANS, RECORDS, D
 from app.caseload.profile import current_profile
 from app.caseload.validation import InvalidInput
 from app.documents.sample import signature_png
+from app.evidence.attachment_store import AttachmentStore
 from app.evidence.mapping import map_criteria
 from app.evidence.records import autosave_record, create_record, set_record_state
 from app.models import (
@@ -166,7 +167,7 @@ def _attach_media(session: Session, record_id: str, method: str, seed: int) -> N
     """A photo on a signed observation, a short recording on a signed discussion: files
     whose bytes the signatures cover (nothing where the database has no data folder)."""
     try:
-        attachments = data_dir_of(session) / "attachments"
+        attachments = AttachmentStore.of_data_folder(data_dir_of(session))
     except RuntimeError:
         return
     if method == "Obs":

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.evidence.attachments import add_attachment, import_file
+from app.evidence.attachment_store import AttachmentStore
+from app.evidence.attachments import add_attachment
 
 RATE = 16000
 
@@ -46,12 +47,12 @@ def demo_recording(seconds: float = 1.0, pitch: int = 220) -> bytes:
     return out.getvalue()
 
 
-def attach_demo_file(session: Session, attachments_dir: Path, record_id: str, name: str,
+def attach_demo_file(session: Session, attachments: AttachmentStore, record_id: str, name: str,
                      data: bytes, caption: str) -> str:
     """Store the bytes as an assessor's file would be (content-addressed, atomic) and
     attach them to the record."""
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / name
         source.write_bytes(data)
-        stored = import_file(attachments_dir, source)
+        stored = attachments.import_file(source)
     return add_attachment(session, record_id, stored, caption)

@@ -95,6 +95,17 @@ class AttachmentStore:
         self.folder = Path(folder)
         self._views: Path | None = None
 
+    @classmethod
+    def of_data_folder(cls, data_dir: Path | str) -> "AttachmentStore":
+        """The store of a data folder, for code that has the folder but not the open Store
+        (verify, the demo, which run inside a database session)."""
+        return cls(Path(data_dir) / "attachments")
+
+    @classmethod
+    def of(cls, where: "AttachmentStore | Path | str") -> "AttachmentStore":
+        """`where` itself, or the store in the attachments folder it names."""
+        return where if isinstance(where, AttachmentStore) else cls(where)
+
     # -- where things are (for this class, the recording journal, tests and the bench) ----
     @property
     def journal_dir(self) -> Path:

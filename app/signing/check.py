@@ -7,7 +7,7 @@ checks the signature row's own payload hash and its Ed25519 signature under `pub
 holding the app tables and touches no file, so the centre can run it before a record's
 files have arrived ("awaiting files"): the files' SHA-256 are part of the content.
 
-`file_problems(session, record_type, record_id, attachments_dir)` is the separate step that
+`file_problems(session, record_type, record_id, attachments)` is the separate step that
 reads each signed file's bytes where they are kept; verify on the laptop does both.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
-from app.evidence.attachments import blob_path, file_sha256
+from app.evidence.attachment_store import AttachmentStore
 from app.models import Signature
 from app.signing.canonical import content_hash, sha256_hex
 from app.signing.chain import device_signature_ok, payload_bytes
@@ -75,22 +75,26 @@ def check_signature(session: Session, signature: Signature,
 
 
 def file_problems(session: Session, record_type: str, record_id: str,
-                  attachments_dir: Path) -> list[str]:
-    """Each signed file that is missing, or whose bytes no longer hash to what was signed."""
+                  attachments: AttachmentStore | Path) -> list[str]:
+    """Each signed file that is missing, or whose bytes no longer hash to what was signed.
+    Read through the attachment store, which alone knows how the bytes are kept."""
+    files = AttachmentStore.of(attachments)
     sig = signable(record_type)
     if sig is None or sig.signed_files is None:
         return []
     out = []
     for name, sha256, size in sig.signed_files(session, record_id):
-        path = blob_path(attachments_dir, sha256)
-        if not path.is_file():
+        if not files.exists(sha256):
             out.append(f"the signed file '{name}' is missing from the attachment store")
             continue
-        actual = path.stat().st_size
+        try:
+            actual = files.size(sha256)
+        except OSError:
+            actual = -1     # unreadable: reported as changed below
         if actual != size:
             out.append(f"the signed file '{name}' has changed on disk ({actual:,} bytes, "
                        f"signed at {size:,}): its bytes are not what was signed")
-        elif file_sha256(path) != sha256:
+        elif not files.verify(sha256):
             out.append(f"the signed file '{name}' has changed on disk: its bytes are not "
                        f"what was signed")
     return out

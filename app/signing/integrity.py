@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from app.models import Amendment, AuditEvent, DeviceKey, EvidenceRecord, Signature
 from app.signing.audit_chain import audit_chain_breaks
+from app.evidence.attachment_store import AttachmentStore
 from app.signing.check import content_problem, file_problems, row_problem
 from app.signing.coverage import RULES
 from app.signing.device_key import data_dir_of, own_public_keys
@@ -105,7 +106,7 @@ def verify_integrity(session: Session, attachments_dir: Path | None | object = L
         except RuntimeError:
             data_dir = None
     if attachments_dir is LAPTOP:
-        attachments_dir = data_dir / "attachments" if data_dir else None
+        attachments_dir = AttachmentStore.of_data_folder(data_dir) if data_dir else None
     if own_keys is LAPTOP:
         own_keys = own_public_keys(data_dir) if data_dir else []
     if centre_key is LAPTOP:

@@ -18,7 +18,8 @@ from app.catalogue.loader import load_bundled_packs
 from app.caseload.demo import load_demo_caseload
 from app.claims.sample_portfolio import build_claim_ready_learner, sign_fully
 from app.db.store import Store
-from app.evidence.attachments import attach_file, blob_path
+from app.evidence.attachment_store import AttachmentStore
+from app.evidence.attachments import attach_file
 from app.models import Attachment, EvidenceRecord, Learner
 from app.signing.integrity import verify_integrity
 from tests.signing.signing_helpers import make_record, raw
@@ -70,7 +71,7 @@ class SignedFolder:
                               cwd=ROOT, timeout=120)
 
     def blob(self, sha256: str) -> Path:
-        return blob_path(self.data_dir / "attachments", sha256)
+        return AttachmentStore.of_data_folder(self.data_dir).stored_path(sha256)
 
 
 def build_signed_folder(path: Path) -> SignedFolder:
