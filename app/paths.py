@@ -14,11 +14,16 @@ DATABASE_NAME = "fieldfolio.sqlite3"
 def install_root() -> Path:
     """The folder holding specs/, resources/ and db/migrations/.
 
-    A PyInstaller bundle unpacks them under sys._MEIPASS; a source checkout or an
-    editable install keeps them beside this package.
+    A PyInstaller bundle unpacks them under sys._MEIPASS; an installed wheel carries them
+    inside this package as app/shipped/ (setup.py puts them there); a source checkout or an
+    editable install keeps them at the top of the repository, beside this package.
     """
     frozen = getattr(sys, "_MEIPASS", None)
-    return Path(frozen) if frozen else Path(__file__).resolve().parent.parent
+    if frozen:
+        return Path(frozen)
+    here = Path(__file__).resolve().parent
+    shipped = here / "shipped"
+    return shipped if (shipped / "specs").is_dir() else here.parent
 
 
 def specs_dir() -> Path:

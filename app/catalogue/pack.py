@@ -16,7 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "specs" / "pack.schema.json"
+from app import paths
+
+# Found as every shipped file is (checkout, bundle or installed wheel), not beside this file.
+SCHEMA_PATH = paths.specs_dir() / "pack.schema.json"
 
 METHOD_CODES = ("Obs", "P", "Q", "PD", "Wt", "EW", "RA", "A", "Sim", "Ot")
 
