@@ -22,7 +22,7 @@ METHOD_NAMES = {
     "Obs": "observation", "P": "product evidence", "Q": "questioning",
     "PD": "professional discussion", "Wt": "witness testimony", "EW": "expert witness",
     "RA": "reflective account", "A": "recognition of prior learning",
-    "Sim": "simulation", "Ot": "other evidence",
+    "Sim": "simulation", "RWE": "realistic working environment", "Ot": "other evidence",
 }
 NO_RULES = "The source gives no rules of combination."
 
@@ -123,14 +123,19 @@ _DIFFERENT = {"occasions": "on", "customers": "with"}
 
 
 def rule_in_words(kind: str, method: str | None, lo: str | None, count: int | None,
-                  count_of: str | None) -> str:
+                  count_of: str | None, evidence: str | None = None) -> str:
     where = f"learning outcome {lo}" if lo else "the whole unit"
+    if kind == "guidance":      # the source's advice: the assessor judges it
+        about = evidence or (METHOD_NAMES.get(method, method) if method else "the evidence")
+        return f"Guidance on {about} for {where} (the assessor's judgement)."
     if kind == "sufficiency":   # how much evidence, not which method
         what = count_of or "occasions"
         many = f"at least {count} different {what}" if count else f"different {what}"
         return (f"Evidence for {where} must show competence over a period of time, "
                 f"{_DIFFERENT.get(what, 'from')} {many}.")
     name = METHOD_NAMES.get(method, method)
+    if evidence:                # a narrower kind of evidence than the method
+        name = f"{evidence} ({name})"
     if kind == "barred":
         return f"{name.capitalize()} is not permitted for {where}."
     if kind == "required":
@@ -267,7 +272,8 @@ def unit_detail(session: Session, unit_id: str, group: str | None = None) -> Uni
                               .order_by(AssessmentCriterion.sort_order)):
         acs[ac.lo_id].append(Criterion(ac.id, ac.number, ac.text, ac.guidance, ac.source_line))
     rules = [RuleInWords(r.lo_number, r.kind, r.method,
-                         rule_in_words(r.kind, r.method, r.lo_number, r.count, r.count_of),
+                         rule_in_words(r.kind, r.method, r.lo_number, r.count, r.count_of,
+                                       r.evidence),
                          r.source_line, r.source_text)
              for r in session.scalars(select(AssessmentRule).where(AssessmentRule.unit_id == u.id)
                                       .order_by(AssessmentRule.sort_order))]

@@ -15,7 +15,12 @@ its own, with its own migration and its own line below.
 """
 from __future__ import annotations
 
-# SHA-256 of the corrected pack file -> SHA-256 of the shipped pack it corrects.
+import json
+
+from app import paths
+
+# SHA-256 of the corrected pack file -> SHA-256 its row ids are made from (that of the pack
+# as it first shipped, through every correction since).
 CORRECTS: dict[str, str] = {
     # EDI Level 2 NVQ customer service: "… over a sufficient period of time with different
     # customers on different occasions …" is a sufficiency rule, once read as a required
@@ -23,6 +28,12 @@ CORRECTS: dict[str, str] = {
     "d61da9f3ad247671e07367dce1540656945506a23ed69152b3da4a50cdf6524f":
         "be4c722d0f06da065553cbf47c220e0bc5cef8c568a882e4aa8977643b9a75c9",
 }
+# Migration 0008 corrects four packs' assessment rules (self-assessment, simulation apart
+# from a realistic working environment, unit 228, the sources' guidance); its frozen data
+# names each corrected pack and the ids it keeps, so the two cannot disagree.
+_0008 = paths.migrations_dir() / "data" / "0008_assessment_rules.json"
+for _pack in json.loads(_0008.read_text(encoding="utf-8")).values():
+    CORRECTS[_pack["corrected_sha256"]] = _pack["ids_from"]
 
 
 def ids_from(sha: str) -> str:

@@ -14,7 +14,7 @@ import json
 import uuid
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app import paths
@@ -65,6 +65,7 @@ def load_pack_data(session: Session, data: dict, sha: str) -> tuple[str, bool]:
                                              ensure_ascii=False)))
     session.flush()
     unit_ids: dict[str, str] = {}
+    rules: list[dict] = []
     for u_order, unit in enumerate(data["units"]):
         unit_id = _id(id_sha, "unit", unit["number"])
         unit_ids[unit["number"]] = unit_id
@@ -88,12 +89,20 @@ def load_pack_data(session: Session, data: dict, sha: str) -> tuple[str, bool]:
                     guidance=ac.get("guidance"), source_line=ac.get("source_line"),
                     sort_order=ac_order))
         for r_order, rule in enumerate(unit.get("assessment_rules") or []):
-            session.add(AssessmentRule(
+            rules.append(dict(
                 id=_id(id_sha, "rule", unit["number"], str(r_order)), unit_id=unit_id,
                 lo_number=rule.get("lo"), kind=rule["kind"], method=rule["method"],
                 count=rule.get("count"), count_of=rule.get("count_of"),
                 source_line=rule.get("source_line"), source_text=rule.get("source_text"),
-                sort_order=r_order))
+                sort_order=r_order,
+                **({"evidence": rule["evidence"]} if rule.get("evidence") else {})))
+    session.flush()
+    # Rules naming no narrower evidence are inserted without that column, so a pack of an
+    # older shape still loads into a database of an older schema (the migration tests).
+    for has_evidence in (False, True):
+        batch = [r for r in rules if ("evidence" in r) == has_evidence]
+        if batch:
+            session.execute(insert(AssessmentRule), batch)
     session.flush()
     qualifications = data.get("qualifications") or []
     if data["kind"] == "unit_bank" or not qualifications:

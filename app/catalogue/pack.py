@@ -21,7 +21,7 @@ from app import paths
 # Found as every shipped file is (checkout, bundle or installed wheel), not beside this file.
 SCHEMA_PATH = paths.specs_dir() / "pack.schema.json"
 
-METHOD_CODES = ("Obs", "P", "Q", "PD", "Wt", "EW", "RA", "A", "Sim", "Ot")
+METHOD_CODES = ("Obs", "P", "Q", "PD", "Wt", "EW", "RA", "A", "Sim", "RWE", "Ot")
 
 __all__ = ["PackProblem", "PackError", "load_pack", "validate_pack", "ac_sort_key",
            "METHOD_CODES", "SCHEMA_PATH"]
@@ -287,7 +287,8 @@ def _walk_strings(node: Any, path: list[Any]):
 def _check_rule_method(rule: dict, where: list[Any], add) -> None:
     """A sufficiency rule is about how much evidence, so it names no method (EDI's "different
     customers on different occasions" once read as a required "Other" record blocked every
-    unit); every other kind is about a method and must name one."""
+    unit); a guidance rule (the source's advice, for the assessor's judgement) may be about a
+    method or about evidence in general; every other kind is about a method and must name one."""
     kind, method = rule.get("kind"), rule.get("method")
     if kind == "sufficiency":
         if method is not None:

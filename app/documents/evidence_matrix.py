@@ -23,7 +23,7 @@ METHOD_KEY = {
     "PD": "Professional discussion", "Wt": "Witness testimony",
     "EW": "Expert witness testimony", "RA": "Reflective account",
     "A": "APA/APL (prior achievement or learning)", "Sim": "Simulation/assignment",
-    "Ot": "Other",
+    "RWE": "Realistic working environment/work placement", "Ot": "Other",
 }
 DECLARATION = ("The above evidence has been assessed against the standards for this unit and "
                "has been judged for validity, authenticity, currency, reliability and "

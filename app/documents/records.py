@@ -26,7 +26,8 @@ from app.documents.style import WIDTH, Table, paragraphs, styles, text, uk_date
 
 WITNESS_DECLARATION = "I confirm that this is a true account of what I saw the learner do."
 # Page titles where "<method> record" would not read as a form's name.
-PAGE_TITLES = {"Sim": "Simulation record", "Ot": "Record of other evidence"}
+PAGE_TITLES = {"Sim": "Simulation record", "RWE": "Realistic working environment record",
+               "Ot": "Record of other evidence"}
 
 
 def observation_section(r: ObservationRecordData) -> Section:

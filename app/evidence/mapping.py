@@ -1,11 +1,14 @@
 """Mapping a record to the ACs it covers, with the catalogue's assessment rules acting.
 
 One record may cover ACs in several units of its enrolment (holistic assessment). A method
-the unit's assessment strategy bars (for example simulation for a competence unit) is
-refused with the rule's own words, so the assessor knows why and where it is written.
+the unit's assessment strategy bars (for example simulation for a competence unit), or a
+kind of evidence it bars (a self-assessment in C&G 2794), is refused with the rule's own
+words, so the assessor knows why and where it is written. Which rule bars what is read in
+one place, app/evidence/requirements.py, which the criteria picker shows too.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -13,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from app.caseload.validation import InvalidInput
 from app.db.base import utcnow
-from app.evidence.methods import method_name
+from app.evidence.methods import method_name, record_evidence
+from app.evidence.requirements import at_outcome, bar_at, unit_requirements
 from app.evidence.records import AUDIT_TYPE, RecordLocked, back_to_draft_if_ready
 from app.models import (
     AssessmentCriterion, AssessmentRule, EnrolmentUnit, LearningOutcome, Unit,
@@ -22,23 +26,28 @@ from app.models.evidence import MAPPING_STATUSES, CriterionMapping, EvidenceReco
 from app.signing.audit import record_change
 
 
-def barred_reason(session: Session, unit_id: str, method: str, lo_number: str | None = None) -> str | None:
-    """Why `method` cannot be used for this unit (or this LO of it), or None if it can."""
-    rules = session.scalars(select(AssessmentRule).where(
-        AssessmentRule.unit_id == unit_id, AssessmentRule.kind == "barred",
-        AssessmentRule.method == method)).all()
-    for rule in rules:
-        if rule.lo_number is None or lo_number is None or rule.lo_number == lo_number:
+def barred_reason(session: Session, unit_id: str, method: str, lo_number: str | None = None,
+                  evidence: str | None = None) -> str | None:
+    """Why `method` (a record saying it is `evidence`) cannot be used for this unit (or this
+    LO of it), or None if it can."""
+    rules = unit_requirements(session, unit_id)
+    los = [lo_number] if lo_number else sorted({r.lo_number for r in rules if r.lo_number}) or [""]
+    for lo in los:
+        rule = bar_at(at_outcome(rules, lo), method, evidence)
+        if rule is not None:
             unit = session.get(Unit, unit_id)
             scope = f"unit {unit.number}" + (f", LO {rule.lo_number}" if rule.lo_number else "")
+            what = f"A {evidence} ({method_name(method).lower()})" if rule.evidence \
+                else method_name(method)
             where = f" (source line {rule.source_line})" if rule.source_line else ""
             said = f": “{rule.source_text.strip()}”" if rule.source_text else ""
-            return (f"{method_name(method)} cannot be used as evidence for {scope}; the "
+            return (f"{what} cannot be used as evidence for {scope}; the "
                     f"assessment rules bar it{said}{where}.")
     return None
 
 
-def barred_units(session: Session, enrolment_id: str, method: str) -> dict[str, str]:
+def barred_units(session: Session, enrolment_id: str, method: str,
+                 evidence: str | None = None) -> dict[str, str]:
     """unit_id -> reason, for the enrolment's units where `method` is barred unit-wide."""
     unit_ids = session.scalars(select(EnrolmentUnit.unit_id).where(
         EnrolmentUnit.enrolment_id == enrolment_id, EnrolmentUnit.deleted_at.is_(None))).all()
@@ -46,8 +55,19 @@ def barred_units(session: Session, enrolment_id: str, method: str) -> dict[str, 
     for rule in session.scalars(select(AssessmentRule).where(
             AssessmentRule.unit_id.in_(unit_ids), AssessmentRule.kind == "barred",
             AssessmentRule.method == method, AssessmentRule.lo_number.is_(None))):
-        out.setdefault(rule.unit_id, barred_reason(session, rule.unit_id, method))
+        if rule.unit_id not in out:
+            reason = barred_reason(session, rule.unit_id, method, evidence=evidence)
+            if reason and not _lifted_anywhere(session, rule.unit_id, method, evidence):
+                out[rule.unit_id] = reason
     return out
+
+
+def _lifted_anywhere(session: Session, unit_id: str, method: str, evidence: str | None) -> bool:
+    """Whether some LO of the unit requires what the unit bars (C&G 2794 unit 201 LO 4 and
+    self-assessment): then the unit is open to the record, LO by LO."""
+    rules = unit_requirements(session, unit_id)
+    return any(r.kind == "required" and r.lo_number and r.applies_to(method, evidence)
+               for r in rules)
 
 
 @dataclass
@@ -89,6 +109,7 @@ def map_criteria(session: Session, record_id: str, criteria: dict[str, str],
     barring = set(session.scalars(select(AssessmentRule.unit_id).where(
         AssessmentRule.unit_id.in_({c.unit_id for c in acs.values()}),
         AssessmentRule.kind == "barred", AssessmentRule.method == record.method)))
+    evidence = record_evidence(record.method, json.loads(record.details_json or "{}"))
     for criterion_id, status in criteria.items():
         ac = acs.get(criterion_id)
         if ac is None:
@@ -98,8 +119,8 @@ def map_criteria(session: Session, record_id: str, criteria: dict[str, str],
         elif status not in MAPPING_STATUSES:
             problems[criterion_id] = "A mapping is either 'working towards' or 'met'."
         else:
-            reason = barred_reason(session, ac.unit_id, record.method, lo_numbers.get(ac.lo_id)) \
-                if ac.unit_id in barring else None
+            reason = barred_reason(session, ac.unit_id, record.method, lo_numbers.get(ac.lo_id),
+                                   evidence) if ac.unit_id in barring else None
             if reason:
                 problems[criterion_id] = reason
     if problems:

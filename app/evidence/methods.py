@@ -58,7 +58,12 @@ PRODUCT = (
     DetailField("held_at", "Where it is held in the workplace (if kept in situ)", "line"),
     DetailField("shows", "What it shows"),
 )
-REFLECTIVE = (DetailField("account", "The learner's account"),)
+# A self-assessment (a SWOT analysis, say) is an account the learner gives of themselves; C&G
+# 2794 bars it as evidence but for unit 201 LO 4, which expects one, so the record says which
+# it is (app/evidence/requirements.py reads it).
+REFLECTIVE = (DetailField("account_kind", "What the account is",
+                          "choice:reflective account|self-assessment"),
+              DetailField("account", "The learner's account"))
 PRIOR_LEARNING = (
     DetailField("certificate", "Certificate", "line"),
     DetailField("prior_unit", "Unit achieved", "line"),
@@ -71,23 +76,37 @@ SIMULATION = (
     DetailField("why_allowed", "Why simulation is allowed here"),
     DetailField("outcome", "What the learner did"),
 )
+REALISTIC_WORK = (
+    DetailField("setting", "The realistic working environment or work placement", "line"),
+    DetailField("how_realistic", "How it meets the realistic working environment guidelines"),
+    DetailField("outcome", "What the learner did"),
+)
 OTHER = (DetailField("description", "Description"),)
 
 DETAILS: dict[str, tuple[DetailField, ...]] = {
     "Obs": OBSERVATION, "PD": DISCUSSION, "Q": QUESTIONING, "Wt": WITNESS,
     "EW": EXPERT_WITNESS, "P": PRODUCT, "RA": REFLECTIVE, "A": PRIOR_LEARNING,
-    "Sim": SIMULATION, "Ot": OTHER,
+    "Sim": SIMULATION, "RWE": REALISTIC_WORK, "Ot": OTHER,
 }
 
 # Portfolio reference prefixes, as assessors write them on paper portfolios.
 REF_PREFIX = {"Obs": "OBS", "P": "PE", "Q": "Q", "PD": "PD", "Wt": "WT", "EW": "EW",
-              "RA": "RA", "A": "RPL", "Sim": "SIM", "Ot": "OT"}
+              "RA": "RA", "A": "RPL", "Sim": "SIM", "RWE": "RWE",
+              "Ot": "OT"}
 
 assert set(DETAILS) == set(METHODS) == set(REF_PREFIX)
 
 
 def method_name(code: str) -> str:
     return METHODS.get(code, code)
+
+
+def record_evidence(method: str, details: dict) -> str | None:
+    """The narrower kind of evidence a record says it is, as the rules name it (specs/FORMAT.md
+    "evidence"), or None where it is simply its method."""
+    if method == "RA" and details.get("account_kind") == "self-assessment":
+        return "self-assessment"
+    return None
 
 
 def empty_details(method: str) -> dict:

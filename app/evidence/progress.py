@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.evidence.in_force import not_in_force
 from app.evidence.methods import method_name
+from app.evidence.requirements import said_evidence
 from app.evidence.sufficiency import SufficiencyGap, counts_occasions, occasions_needed
 from app.evidence.video_cap import VideoCapGap, is_video_cap, video_total
 from app.models import (
@@ -139,8 +140,10 @@ def required_text(rule: AssessmentRule, unit_number: str, needed: int, have: int
         extra, tally = "", f"{have} of {needed} so far"
     said = f" (“{rule.source_text.strip()}”, source line {rule.source_line})" \
         if rule.source_text and rule.source_line else ""
-    return (f"{method_name(rule.method)} required for {scope}{extra}, meeting the ACs it "
-            f"covers: {tally}{said}.")
+    what = method_name(rule.method)
+    if rule.evidence:
+        what = f"{rule.evidence[:1].upper()}{rule.evidence[1:]} ({what.lower()})"
+    return f"{what} required for {scope}{extra}, meeting the ACs it covers: {tally}{said}."
 
 
 def _percent(criteria: list[CriterionProgress]) -> int:
@@ -230,6 +233,9 @@ def enrolment_progress(session: Session, enrolment_id: str,
                            any(w in rule.count_of.lower() for w in COUNTED))
             needed = rule.count if counted else 1
             meeting = records_by_scope.get((unit.id, rule.lo_number, rule.method), {})
+            if rule.evidence:   # a self-assessment, not any reflective account
+                meeting = {r: d for r, d in meeting.items()
+                           if said_evidence(session, r) == rule.evidence}
             have = (len({d for d in meeting.values() if d is not None})
                     if counts_occasions(rule) else len(meeting))
             gaps.append(RequirementGap(rule.method, rule.lo_number, needed, have,

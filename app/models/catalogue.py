@@ -122,7 +122,8 @@ class AssessmentCriterion(Base):
 
 class AssessmentRule(Base):
     """A rule the app acts on: a method barred, required (perhaps N times) or allowed, or
-    the evidence's sufficiency (from different occasions), which names no method."""
+    the evidence's sufficiency (from different occasions), which names no method, or the
+    source's guidance, shown at the AC for the assessor's judgement."""
 
     __tablename__ = "assessment_rule"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -130,6 +131,8 @@ class AssessmentRule(Base):
     lo_number: Mapped[str | None] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(20))
     method: Mapped[str | None] = mapped_column(String(8))   # None for kind "sufficiency"
+    # A narrower kind of evidence than the method ("self-assessment"), or None (migration 0008)
+    evidence: Mapped[str | None] = mapped_column(String(40))
     count: Mapped[int | None] = mapped_column(Integer)
     count_of: Mapped[str | None] = mapped_column(String(30))
     source_line: Mapped[int | None] = mapped_column(Integer)

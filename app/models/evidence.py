@@ -28,7 +28,12 @@ METHODS = {
     "EW": "Expert witness testimony",
     "RA": "Reflective account",
     "A": "Recognition of prior learning",
-    "Sim": "Simulation / realistic working environment",
+    # Simulation and a realistic working environment are apart because the sources treat
+    # them apart (EDI CU791-CU809: RWE or work placement permissible, simulation not). A
+    # "Sim" record made before they were told apart stays "Sim": every rule that applied
+    # to it still does, and its signatures cover its method (migration 0008).
+    "Sim": "Simulation / assignment",
+    "RWE": "Realistic working environment / work placement",
     "Ot": "Other",
 }
 RECORD_STATES = ("draft", "ready", "signed")

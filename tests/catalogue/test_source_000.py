@@ -352,8 +352,19 @@ def test_assessment_rules(units):
     assert [r["lo"] for r in _rules(units["201"], kind="required", method="Obs")] == ["3", "4", "5"]
     assert _rules(units["201"], lo="1", method="Obs") == []
     assert {r["method"] for r in _rules(units["201"], lo="1", kind="allowed")} == {"PD", "Q", "RA", "P"}
-    r = _rules(units["228"], kind="required", method="Q")
+    # unit 228: City & Guilds' own short answer question assignments (line 7639) or the
+    # on-line workbook (line 7535), not "any questioning record"
+    assert _rules(units["228"], kind="required") == []
+    r = _rules(units["228"], kind="guidance", method="Q")
     assert len(r) == 1 and r[0]["lo"] is None and r[0]["source_line"] == 7639
+    assert "short answer question assignments provided by City & Guilds" in r[0]["source_text"]
+    r = _rules(units["228"], kind="guidance", method=None)
+    assert [x["source_line"] for x in r] == [7535] and "on-line ERR workbook" in r[0]["source_text"]
+    # every "Assessment type" line is carried, as guidance of its unit
+    types = {n: [x["source_text"] for x in _rules(u, kind="guidance")
+                 if x["source_text"].startswith("Assessment type:")] for n, u in units.items()}
+    assert {n for n, t in types.items() if t} == {"202", "203", "204", "228", "230"}
+    assert types["202"] == ["Assessment type: E-volve or Portfolio of evidence"]
     # no rule is invented where the source states none
     assert units["205"]["assessment_rules"] == []
     assert units["236"]["assessment_rules"] == []

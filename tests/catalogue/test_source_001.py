@@ -128,8 +128,20 @@ def test_rules_of_combination(pack):
 
 def test_assessment_rules(pack):
     rules = {(r["lo"], r["kind"], r["method"]) for r in unit(pack, "206")["assessment_rules"]}
-    assert (None, "barred", "Ot") in rules        # self-assessment is not evidence
+    # "Evidence must not include: any methods of self-assessment" (line 315) bars a
+    # self-assessment, not the method Other the units invite (presentations, recordings)
+    assert (None, "barred", "Ot") not in rules
+    (bar,) = [r for r in unit(pack, "206")["assessment_rules"] if r["kind"] == "barred"
+              and r.get("evidence") == "self-assessment"]
+    assert (bar["method"], bar["source_line"]) == ("RA", 315)
     assert (None, "barred", "Sim") in rules       # "Simulations should not be used"
+    assert (None, "allowed", "RWE") in rules      # line 280: "... or a realistic working environment"
+    employer = [r for r in unit(pack, "206")["assessment_rules"] if r["source_line"] == 316]
+    assert employer[0]["kind"] == "guidance" and "rather than opinions" in employer[0]["source_text"]
+    # unit 201 LO 4 (line 589) expects the self-assessment line 315 bars: both carried
+    (swot,) = [r for r in unit(pack, "201")["assessment_rules"] if r["source_line"] == 589]
+    assert (swot["lo"], swot["kind"], swot["method"], swot["evidence"]) == \
+        ("4", "required", "RA", "self-assessment")
     assert ("1", "required", "Obs") in rules
     video = [r for r in unit(pack, "201")["assessment_rules"] if r["count"] == 10]
     assert video and video[0]["source_line"] == 306

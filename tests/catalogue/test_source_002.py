@@ -169,7 +169,8 @@ def test_sufficiency_is_a_rule_about_occasions_not_a_required_method(pack):
     unit prints it once in its evidence requirements, except CU810, whose text stops
     before them (see test_listed_but_not_specified)."""
     kinds = Counter((r["kind"], r["method"]) for u in pack["units"] for r in u["assessment_rules"])
-    assert kinds == {("barred", "Sim"): 46, ("sufficiency", None): 23}
+    assert kinds == {("barred", "Sim"): 46, ("sufficiency", None): 23,
+                     ("allowed", "RWE"): 19 + 24, ("barred", "RWE"): 4}
     for u in pack["units"]:
         rules = [r for r in u["assessment_rules"] if r["kind"] == "sufficiency"]
         if u["number"] == "CU810":
@@ -180,6 +181,24 @@ def test_sufficiency_is_a_rule_about_occasions_not_a_required_method(pack):
                 rule["source_text"]) == (None, None, None, "occasions", SUFFICIENT), u["number"]
         start, end = u["source_lines"]
         assert start <= rule["source_line"] <= end
+
+
+def test_a_realistic_working_environment_is_not_simulation(pack):
+    """Each unit's evidence requirements say apart whether RWE (or a work placement) is
+    permissible and that simulation is not: RWE is a method of its own, barred only by the
+    four units that say so, and Appendix D's guidelines (line 1223) go with it to every unit."""
+    rwe = {u["number"]: {(r["kind"], r["source_line"]) for r in u["assessment_rules"]
+                         if r["method"] == "RWE"} for u in pack["units"]}
+    assert {n for n, r in rwe.items() if any(k == "barred" for k, _ in r)} == {
+        "CU818", "CU755", "CU819", "CU820"}
+    assert rwe["CU818"] == {("barred", 5119), ("allowed", 1223)}
+    assert rwe["CU791"] == {("allowed", 2801), ("allowed", 1223)}
+    (barred,) = [r for r in pack["units"] if r["number"] == "CU818"][0]["assessment_rules"][:1]
+    assert barred["source_text"].startswith("Evidence collected in a realistic working "
+                                            "environment or a work placement is not permissible")
+    appendix = [r for r in pack["units"][0]["assessment_rules"] if r["source_line"] == 1223][0]
+    assert appendix["source_text"].startswith("RWE can be applied to all Units in the Level 2")
+    assert "i. the RWE is managed as a real work situation." in appendix["source_text"]
 
 
 def test_validates_except_known_validator_gaps(pack):

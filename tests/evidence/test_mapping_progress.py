@@ -48,7 +48,7 @@ def test_barred_method_refused_with_reason(setting):
     with pytest.raises(InvalidInput) as caught:
         store.write_now(map_criteria, record, {ac: "met"})
     number = store.read(unit_number, ruled)
-    assert f"Simulation / realistic working environment cannot be used as evidence for unit {number}" \
+    assert f"Simulation / assignment cannot be used as evidence for unit {number}" \
         in caught.value.problems[ac]
     assert store.read(mappings_of, record) == []
     assert ruled in store.read(barred_units, enrolment_id, "Sim")

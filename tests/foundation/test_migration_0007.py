@@ -18,6 +18,7 @@ from app.catalogue.loader import load_bundled_packs, load_pack_data
 from app.db import migrate
 from app.db.engine import sqlite_engine
 from app.db.store import Store
+from packs_as_shipped import before_0008
 
 BEFORE = "0006"
 EDI = "edi-l2-nvq-customer-service"
@@ -30,11 +31,16 @@ CASELOAD = ["centre", "staff_member", "learner", "enrolment", "enrolment_unit",
             "evidence_record", "criterion_mapping", "audit_event", "signature"]
 
 
+def corrected_edi_text() -> str:
+    """The EDI pack as 0007 corrected it (as it was until 0008 corrected it again)."""
+    return before_0008(EDI)
+
+
 def shipped_edi_text() -> str:
-    """The EDI pack file as Fieldfolio shipped it before 0007: today's pack with its
-    sufficiency rules read back as required "Other" records. That it hashes to the SHA-256
-    that shipped proves the reading of that sentence is the only change."""
-    data = json.loads((paths.specs_dir() / f"{EDI}.json").read_text(encoding="utf-8"))
+    """The EDI pack file as Fieldfolio shipped it before 0007: the pack 0007 corrected to,
+    with its sufficiency rules read back as required "Other" records. That it hashes to the
+    SHA-256 that shipped proves the reading of that sentence is the only change."""
+    data = json.loads(corrected_edi_text())
     for unit in data["units"]:
         for rule in unit["assessment_rules"]:
             if rule["kind"] == "sufficiency":
@@ -48,8 +54,8 @@ def sha(text: str) -> str:
 
 def test_the_corrected_pack_differs_from_the_shipped_one_only_in_that_sentence():
     shipped = sha(shipped_edi_text())
-    corrected = hashlib.sha256((paths.specs_dir() / f"{EDI}.json").read_bytes()).hexdigest()
-    assert CORRECTS == {corrected: shipped}
+    corrected = sha(corrected_edi_text())
+    assert CORRECTS[corrected] == shipped
     assert shipped == "be4c722d0f06da065553cbf47c220e0bc5cef8c568a882e4aa8977643b9a75c9"
 
 
@@ -129,6 +135,19 @@ def rows(db, tables):
 
 
 @pytest.fixture
+def at_0007(tmp_path):
+    """Upgraded to 0007 and no further (0008 corrects the rules again)."""
+    data_dir = tmp_path / "data"
+    db = make_0006_database(data_dir)
+    before = rows(db, CATALOGUE + CASELOAD)
+    engine = sqlite_engine(db, writer=True)
+    backup = migrate.upgrade(engine, db, data_dir / "backups", target="0007")
+    assert migrate.current_revision(engine) == "0007"
+    engine.dispose()
+    return db, before, backup
+
+
+@pytest.fixture
 def upgraded(tmp_path):
     data_dir = tmp_path / "data"
     db = make_0006_database(data_dir)
@@ -138,9 +157,8 @@ def upgraded(tmp_path):
     store.close()
 
 
-def test_the_23_rules_become_sufficiency_rules_and_nothing_else_changes(upgraded):
-    store, db, before = upgraded
-    assert migrate.current_revision(store.write_engine) == migrate.head_revision()
+def test_the_23_rules_become_sufficiency_rules_and_nothing_else_changes(at_0007):
+    db, before, backup_path = at_0007
     after = rows(db, CATALOGUE + CASELOAD)
     # Columns later migrations add are theirs to test (0008's in test_migration_0008.py);
     # here every column that existed at 0006 keeps its value.
@@ -161,15 +179,16 @@ def test_the_23_rules_become_sufficiency_rules_and_nothing_else_changes(upgraded
     assert not any(r["kind"] == "required" for r in after["assessment_rule"].values())
     (pack_id, old_pack), = before["spec_pack"].items()
     new_pack = after["spec_pack"][pack_id]
-    assert (old_pack["sha256"], new_pack["sha256"]) == (sha(shipped_edi_text()), *CORRECTS)
+    assert (old_pack["sha256"], new_pack["sha256"]) == (sha(shipped_edi_text()),
+                                                        sha(corrected_edi_text()))
     assert {**new_pack, "sha256": old_pack["sha256"]} == old_pack
-    backup = rows(store.last_backup, CATALOGUE + CASELOAD)
+    backup = rows(backup_path, CATALOGUE + CASELOAD)
     assert backup == before
 
 
-def test_the_catalogue_stays_immutable_and_whole(upgraded):
+def test_the_catalogue_stays_immutable_and_whole(at_0007):
     from app.db.triggers import TRIGGERS
-    store, db, _ = upgraded
+    db, _, _ = at_0007
     con = sqlite3.connect(db)
     try:
         names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
@@ -216,10 +235,9 @@ def test_importing_the_pack_as_it_shipped_changes_nothing(upgraded, tmp_path):
     assert rows(db, CATALOGUE) == before
 
 
-def test_downgrading_gives_back_the_0006_rows(upgraded):
+def test_downgrading_gives_back_the_0006_rows(at_0007):
     from alembic import command
-    store, db, before = upgraded
-    store.close()
+    db, before, _ = at_0007
     engine = sqlite_engine(db, writer=True)
     command.downgrade(migrate.alembic_config(engine), BEFORE)
     engine.dispose()

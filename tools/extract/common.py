@@ -199,16 +199,13 @@ def new_ac(number: str, text: str, guidance: str | None = None, source_line: int
 
 
 def new_rule(kind: str, method: str | None, source_line: int, source_text: str, lo: str | None = None,
-             count: int | None = None, count_of: str | None = None) -> dict:
-    return {
-        "lo": lo,
-        "kind": kind,
-        "method": method,
-        "count": count,
-        "count_of": count_of,
-        "source_line": source_line,
-        "source_text": source_text,
-    }
+             count: int | None = None, count_of: str | None = None,
+             evidence: str | None = None) -> dict:
+    rule = {"lo": lo, "kind": kind, "method": method}
+    if evidence is not None:   # only where a rule is about it, so other packs stay as built
+        rule["evidence"] = evidence
+    rule.update(count=count, count_of=count_of, source_line=source_line, source_text=source_text)
+    return rule
 
 
 def finish_pack(pack: dict, corrections: list) -> dict:

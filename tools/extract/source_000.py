@@ -619,10 +619,26 @@ def _unit_specifics(pack: dict, source_text: str):
                 return no
         raise ValueError(f"{needle!r} not found after line {start}")
 
+    # "Assessment type" lines: how the unit is assessed, as printed in its header (the unit
+    # list drops them otherwise). Guidance: which instrument was used is the assessor's
+    # record to keep, not something a method code shows.
+    for unit in pack["units"]:
+        first, last = unit["source_lines"]
+        for no in range(first, last + 1):
+            if lines.get(no, "").startswith("Assessment type:"):
+                end = no
+                while lines.get(end + 1, "").strip():   # the field runs on to a blank line
+                    end += 1
+                text = _squash(" ".join(lines[k] for k in range(no, end + 1)))
+                unit["assessment_rules"].append(c.new_rule("guidance", None, no, text))
+
     u = units["228"]
     n = line_of("must be assessed by one", u["source_lines"][0])
     text = _squash(" ".join(lines[k] for k in range(n, n + 4)))
-    u["assessment_rules"].append(c.new_rule("required", "Q", n, text))
+    # One of City & Guilds' own short answer question assignments, marked by the centre (or,
+    # by the unit's header, the Skills CFA on-line workbook): not any questioning record,
+    # which is how it was once read. Which paper was used is the assessor's to record.
+    u["assessment_rules"].append(c.new_rule("guidance", "Q", n, text))
     u["missing"].append("no assessment guidance is printed for either learning outcome; the "
                         "continuation page's 'Supporting information / Evidence "
                         "requirements' is filed as guidance of the last learning outcome")

@@ -281,6 +281,12 @@ def _parse_unit(num: str, start: int, end: int, by_line: dict[int, str],
             rules.append(c.new_rule("required", "Obs", n0, _first_sentence(text), lo=lo_no))
         elif re.search(r"provided through a professional discussion", text, re.IGNORECASE):
             rules.append(c.new_rule("required", "PD", n0, _first_sentence(text), lo=lo_no))
+        elif re.search(r"technique of self-\s?assessment", text, re.IGNORECASE):
+            # Unit 201 LO 4 expects a self-assessment (a SWOT analysis) where the handbook's
+            # "Evidence must not include: any methods of self-assessment" bars one: both are
+            # kept, and the app shows them as the conflict they are.
+            rules.append(c.new_rule("required", "RA", n0, _first_sentence(text), lo=lo_no,
+                                    evidence="self-assessment"))
     return unit
 
 
@@ -334,9 +340,27 @@ def build(source_text: str, corrections: list) -> dict:
     n_self = find(r"^- any methods of self-assessment", n_not)
     n_rpl = find(r"^RPL is allowed and is not sector-specific\.")
     n_rwe = find(r"must be generated in the workplace or a realistic working environment")
+    n_employer = find(r"^- any employer contributions should focus on direct observation", n_not)
+    n_sources = find(r"^Evidence sources may include:")
+    n_open = find(r"^This is not a definitive list; other evidence sources are permitted\.",
+                  n_sources)
+    sources = "; ".join(_md(by_line[n])[2:].strip().rstrip(".")
+                        for n in range(n_sources + 1, n_open) if by_line[n].startswith("- "))
+    # A self-assessment is a kind of evidence, not a method: it was once read as a bar on
+    # "Other", which refused the presentations and recordings the units invite and let a
+    # self-assessment filed as a reflective account through.
     qual_rules = [
-        c.new_rule("barred", "Ot", n_self,
-                   "Evidence must not include: any methods of self-assessment"),
+        c.new_rule("barred", "RA", n_self,
+                   "Evidence must not include: any methods of self-assessment",
+                   evidence="self-assessment"),
+        c.new_rule("guidance", "Wt", n_employer,
+                   "Evidence must not include: any employer contributions should focus on "
+                   "direct observation of evidence (for example witness statements) of "
+                   "competence rather than opinions."),
+        c.new_rule("allowed", "RWE", n_rwe, _md(by_line[n_rwe]).split(". ", 1)[1].strip()),
+        c.new_rule("guidance", None, n_sources,
+                   f"Evidence sources may include: {sources}. This is not a definitive list; "
+                   f"other evidence sources are permitted."),
         c.new_rule("allowed", "Ot", n_video,
                    "Evidence sources may include: video clips (maximum duration in total = "
                    "10 minutes)", count=10, count_of="minutes of video clips in total"),

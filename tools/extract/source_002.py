@@ -297,8 +297,15 @@ def _parse_unit(start, end, by_line, rows_by_number):
                             c.new_rule("barred", "Sim", n, sent, lo=lo["number"]))
             elif re.match(r"Simulation is not allowed for any evidence", sent):
                 unit["assessment_rules"].append(c.new_rule("barred", "Sim", n, sent))
-            elif re.search(r"realistic working environment is not permissible", sent):
-                unit["assessment_rules"].append(c.new_rule("barred", "Sim", n, sent))
+            # A realistic working environment is not simulation: the units say apart which
+            # each may use (once one code, each simulation bar also refused the RWE evidence
+            # the unit permits, and the four units barring RWE did so only by accident).
+            elif re.search(r"realistic working environment or a work placement\s+is not "
+                           r"permissible", sent):
+                unit["assessment_rules"].append(c.new_rule("barred", "RWE", n, sent))
+            elif re.search(r"realistic working environment or a work placement\s+is "
+                           r"permissible", sent):
+                unit["assessment_rules"].append(c.new_rule("allowed", "RWE", n, sent))
             elif re.search(r"over a sufficient period of time with different customers on "
                            r"different occasions", sent):
                 # How much evidence, not which kind: evidence from different occasions (the
@@ -352,6 +359,18 @@ def _evidence_text(ev_lines) -> str | None:
 # ---------------------------------------------------------------------------
 
 
+def _rwe_guidelines(lines, by_line) -> dict:
+    """Appendix D: RWE for every unit, on the guidelines printed there. Four units' own
+    evidence requirements bar it; the app shows each such pair as the conflict it is."""
+    start = next(n for n, s in lines if s.strip() == "APPENDIX D")
+    applies = next(n for n, s in lines if n > start and s.strip().startswith("RWE can be applied"))
+    must = next(n for n, s in lines if n > applies and "the following guidelines must be met" in s)
+    end = next(n for n, s in lines if n > must and "managed as a real work situation" in s)
+    words = " ".join(_clean(by_line[n]) for n in range(must, end + 1) if by_line[n].strip())
+    text = f"{_clean(by_line[applies]).strip()}. {' '.join(words.split())}"
+    return c.new_rule("allowed", "RWE", applies, text)
+
+
 def build(source_text: str, corrections: list) -> dict:
     lines = c.numbered_lines(source_text)
     by_line = dict(lines)
@@ -364,11 +383,13 @@ def build(source_text: str, corrections: list) -> dict:
     rows_by_number = {r["number"]: r for r in rows}
     group_title = {g["id"]: g["title"] for g in groups}
 
+    rwe_rule = _rwe_guidelines(lines, by_line)
     units = []
     for a, b in _unit_blocks(lines, by_line, s_end):
         unit = _parse_unit(a, b, by_line, rows_by_number)
         row = rows_by_number[unit["number"]]
         unit["group"] = f"Group {row['group']}: {group_title[row['group']]}"
+        unit["assessment_rules"].append(dict(rwe_rule))
         units.append(unit)
     last = units[-1]
     last_ac = last["learning_outcomes"][-1]["criteria"][-1]

@@ -337,6 +337,16 @@ def _add_rules(pack: dict, lines: list[tuple[int, str]]) -> None:
     c_sim_n, c_sim = _find_line(lines, "Only the Level 1 NVQ/SVQ Award in Contact Centres can be "
                                 "assessed in a realistic working environment",
                                 start=appendix["C"], end=appendix["D"])
+    # Appendix A, 3.1: a trainee assessor's decisions are countersigned (the assessor's
+    # judgement to act on, shown at every AC the strategy governs).
+    a_counter_n, a_counter = _find_line(lines, "Assessors working towards an appropriate "
+                                        "qualification must ensure their decisions are "
+                                        "countersigned", start=appendix["A"], end=appendix["B"])
+    a_counter = " ".join(_bullet_free(t) for n, t in lines if a_counter_n <= n <= a_counter_n + 2)
+    a_counter = a_counter[:a_counter.index("period.") + len("period.")]
+    # Appendix B, 4.1: a simulated unit must be in a realistic working environment.
+    b_rwe_n, b_rwe = _find_line(lines, "If a unit or part of a unit at any level is simulated",
+                                start=appendix["B"], end=appendix["C"])
     # Appendix D (ITQ): any method; recommended methods listed in Section B.
     d_rules = []
     for method, needle in (("Sim", "electronic testing using simulation"),
@@ -345,6 +355,10 @@ def _add_rules(pack: dict, lines: list[tuple[int, str]]) -> None:
                            ("PD", "professional discussion;")):
         n, s = _find_line(lines, needle, start=appendix["D"])
         d_rules.append(("allowed", method, n, _bullet_free(s)))
+    # A.5: who may be a witness, in the strategy's words.
+    d_wt_n, d_wt = _find_line(lines, "A 'witness' is someone who provides a written statement",
+                              start=appendix["D"])
+    d_rules.append(("guidance", "Wt", d_wt_n, d_wt))
     d_apa_n, d_apa = _find_line(lines, "candidates will be able to count any relevant units "
                                 "towards the ITQ", start=appendix["D"])
     d_rules.append(("allowed", "A", d_apa_n,
@@ -386,16 +400,20 @@ def _add_rules(pack: dict, lines: list[tuple[int, str]]) -> None:
             if unit["title"] in a_listed:
                 raise SourceShapeError(f"{unit['number']} is listed in Appendage B")
             rules.append(c.new_rule("barred", "Sim", a_sim_n, a_sim))
+            rules.append(c.new_rule("guidance", None, a_counter_n, a_counter))
         elif strategy == STRATEGY_B:
             if "simulation" not in own_first:
                 raise SourceShapeError(f"line {own_n}: unexpected simulation rule {own_first!r}")
             rules.append(c.new_rule("allowed", "Sim", own_n, own_first))
             rules.append(c.new_rule("allowed", "Sim", b_sim_n, _bullet_free(b_sim)))
+            rules.append(c.new_rule("guidance", "Sim", b_rwe_n, _bullet_free(b_rwe)))
         elif strategy == STRATEGY_C or STRATEGY_C in (unit["assessment_requirements"] or ""):
             if not own_first.startswith("Simulation is not allowed"):
                 raise SourceShapeError(f"line {own_n}: unexpected simulation rule {own_first!r}")
             rules.append(c.new_rule("barred", "Sim", own_n, own_first))
-            rules.append(c.new_rule("barred", "Sim", c_sim_n, _bullet_free(c_sim)))
+            # Appendix C bars a realistic working environment, not simulation (the unit's
+            # own sentence, above, bars that).
+            rules.append(c.new_rule("barred", "RWE", c_sim_n, _bullet_free(c_sim)))
         elif strategy == STRATEGY_D:
             for kind, method, n, s in d_rules:
                 rules.append(c.new_rule(kind, method, n, s))

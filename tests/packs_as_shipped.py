@@ -1,0 +1,40 @@
+"""Packs as earlier Fieldfolio versions shipped them, rebuilt from today's packs and the
+frozen data of the migrations that corrected them in place, so a test can make a database
+of an older schema holding exactly what a laptop of that time held. That each rebuilt text
+hashes to the SHA-256 that shipped proves the corrections changed nothing else."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from app import paths
+
+DATA_0008 = paths.migrations_dir() / "data" / "0008_assessment_rules.json"
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def dump(data: dict) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def before_0008(pack_id: str) -> str:
+    """The pack file as it was at schema 0007 (before 0008 corrected its rules)."""
+    data = json.loads((paths.specs_dir() / f"{pack_id}.json").read_text(encoding="utf-8"))
+    frozen = json.loads(DATA_0008.read_text(encoding="utf-8")).get(pack_id)
+    if frozen:
+        for unit in data["units"]:
+            if unit["number"] in frozen["units"]:
+                unit["assessment_rules"] = frozen["units"][unit["number"]]["was"]
+        text = dump(data)
+        assert sha(text) == frozen["shipped_sha256"], pack_id
+        return text
+    return dump(data)
+
+
+def shipped_0008_sha(pack_id: str) -> tuple[str, str]:
+    """(SHA-256 at 0007, SHA-256 0008 corrected it to) for a pack 0008 corrects."""
+    frozen = json.loads(DATA_0008.read_text(encoding="utf-8"))[pack_id]
+    return frozen["shipped_sha256"], frozen["corrected_sha256"]
