@@ -10,6 +10,8 @@ Each AC reads in full (wrapped, never cut to a tooltip), with a detail line unde
 the learner stands on it, then one line from each function in `AC_DETAIL_READERS`. A
 feature adds what it wants shown at the AC (assessment requirements, say) by appending
 `reader(session, enrolment_id, method) -> {criterion_id: "text"}`; it runs in the same read.
+The AC the assessor is on shows its learning outcome's assessment requirements in full,
+judged for this record, in a strip under the tree (ui/evidence/requirements_at_ac.py).
 """
 from __future__ import annotations
 
@@ -17,8 +19,8 @@ from typing import Callable
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QHBoxLayout, QHeaderView, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem,
-    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QCheckBox, QHBoxLayout, QHeaderView, QLineEdit, QSplitter, QStyledItemDelegate,
+    QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from sqlalchemy.orm import Session
@@ -28,15 +30,20 @@ from app.evidence.mapping import (
 )
 from app.evidence.progress import MET, STATUS_SYMBOLS, STATUS_WORDS, enrolment_progress
 from app.evidence.records import RecordView
+from app.evidence.requirements import requirement_lines
 from ui.bridge import Bridge
+from ui.evidence.requirements_at_ac import RequirementsAtAC
 from ui.widgets import ProblemLabel, label
 
 AC_ROLE = Qt.UserRole + 1
 GROUP_ROLE = Qt.UserRole + 2     # on unit and LO rows: the ids of the ACs under them
 STATUS_ROLE = Qt.UserRole + 3    # on AC rows: where the learner stands on the AC
+PLACE_ROLE = Qt.UserRole + 4     # a unit's (id, number), an LO's number
 
 # reader(session, enrolment_id, method) -> {criterion_id: "one line shown under the AC"}
-AC_DETAIL_READERS: list[Callable[[Session, str, str], dict[str, str]]] = []
+AC_DETAIL_READERS: list[Callable[[Session, str, str], dict[str, str]]] = [
+    requirement_lines,      # the assessment rules at the AC, each with its source line
+]
 
 
 class WrappedText(QStyledItemDelegate):
@@ -104,10 +111,20 @@ class CriteriaPicker(QWidget):
         self.tree.setItemDelegate(WrappedText(self.tree))
         header.sectionResized.connect(lambda *_: self.tree.doItemsLayout())
         self.tree.itemChanged.connect(self._item_changed)
-        layout.addWidget(self.tree, 1)
+        self.requirements = RequirementsAtAC(self.bridge)
+        # The ACs keep most of the height; the assessor drags the divider to read more rules.
+        split = QSplitter(Qt.Vertical, objectName="criteria_split")
+        split.addWidget(self.tree)
+        split.addWidget(self.requirements)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        layout.addWidget(split, 1)
+        self.tree.currentItemChanged.connect(self._show_requirements)
 
     def load(self, record: RecordView) -> None:
         self.record = record
+        self.requirements.load(record)
         self.problem.show_problem(None)
         # The tree (a few hundred rows) is built when the tab is first looked at, not on
         # every learner or record opened: opening a learner must stay under 100 ms.
@@ -146,6 +163,7 @@ class CriteriaPicker(QWidget):
             unit_item = QTreeWidgetItem([f"Unit {unit.number}: {unit.title}\n"
                                          f"{unit.percent}% met · tick here for every AC"])
             unit_item.setData(0, GROUP_ROLE, [ac.id for ac in unit.criteria])
+            unit_item.setData(0, PLACE_ROLE, (unit.id, unit.number))
             unit_item.setFlags(checkable)
             if unit.id in barred:
                 unit_item.setText(0, f"Unit {unit.number}: {unit.title}\n"
@@ -156,6 +174,7 @@ class CriteriaPicker(QWidget):
             for lo in unit.outcomes:
                 lo_item = QTreeWidgetItem([f"LO {lo.number} {lo.title}\n{lo.percent}% met"])
                 lo_item.setData(0, GROUP_ROLE, [ac.id for ac in lo.criteria])
+                lo_item.setData(0, PLACE_ROLE, lo.number)
                 lo_item.setFlags(checkable)
                 unit_item.addChild(lo_item)
                 for ac in lo.criteria:
@@ -186,6 +205,17 @@ class CriteriaPicker(QWidget):
         self._loading = False
         self._filter()
         self.tree.verticalScrollBar().setValue(scrolled)
+
+    def _show_requirements(self, item: QTreeWidgetItem | None, _previous=None) -> None:
+        """The LO's requirements for the AC (or LO) the assessor is on."""
+        ac_number = None
+        if item is not None and item.data(0, AC_ROLE):
+            ac_number = item.text(0).split("  ")[0]
+            item = item.parent()
+        if item is None or item.parent() is None:
+            return      # a unit row: its LOs differ, so wait for one of them
+        unit_id, unit_number = item.parent().data(0, PLACE_ROLE)
+        self.requirements.show_for(unit_id, unit_number, item.data(0, PLACE_ROLE), ac_number)
 
     @staticmethod
     def _mapped_units(progress, mapped):
