@@ -65,7 +65,8 @@ def sign_fully(session: Session, record_type: str, record_id: str, learner_name:
                         image_png=_signer_png(len(role)))
 
 
-def _criteria_of_lo(session: Session, unit_id: str, lo_number: str | None) -> list[str]:
+def criteria_of(session: Session, unit_id: str, lo_number: str | None = None) -> list[str]:
+    """The unit's AC ids in the source's order, or those of one LO."""
     query = (select(AssessmentCriterion.id).join(LearningOutcome,
                                                  LearningOutcome.id == AssessmentCriterion.lo_id)
              .where(AssessmentCriterion.unit_id == unit_id)
@@ -95,7 +96,7 @@ def complete_unit(session: Session, enrolment_id: str, unit_id: str, *, on: date
         needed = rule.count if rule.count and rule.count_of else 1
         have = plan.count(rule.method)
         for _ in range(max(0, min(needed, 5) - have)):
-            in_scope[len(plan)] = _criteria_of_lo(session, unit_id, rule.lo_number)[:1]
+            in_scope[len(plan)] = criteria_of(session, unit_id, rule.lo_number)[:1]
             plan.append(rule.method)
     made = []
     for i, method in enumerate(plan):

@@ -4,8 +4,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.caseload.demo_evidence_plans import PLANS
+from app.claims import sample_portfolio
 from app.models import (
-    AssessmentCriterion, AssessmentRule, Enrolment, EnrolmentUnit, LearningOutcome,
+    AssessmentRule, Enrolment, EnrolmentUnit,
     Qualification, SpecPack, Unit,
 )
 
@@ -47,13 +48,7 @@ def enrolment_with_rules(session):
 
 
 def criteria_of(session, unit_id, lo_number=None):
-    query = (select(AssessmentCriterion.id).join(LearningOutcome,
-                                                 LearningOutcome.id == AssessmentCriterion.lo_id)
-             .where(AssessmentCriterion.unit_id == unit_id)
-             .order_by(LearningOutcome.sort_order, AssessmentCriterion.sort_order))
-    if lo_number:
-        query = query.where(LearningOutcome.number == lo_number)
-    return session.scalars(query).all()
+    return sample_portfolio.criteria_of(session, unit_id, lo_number)
 
 
 def required_obs_lo(session, unit_id):

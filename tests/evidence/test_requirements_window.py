@@ -8,13 +8,17 @@ from evidence_helpers import enrol_on_units
 from window_helpers import evidence_window, new_record
 
 
+def window_on(qtbot, store, pack_id, unit_numbers):
+    """The window on a new learner enrolled on just these units of the pack."""
+    from app.models import Enrolment
+    enrolment_id, _ = store.write_now(enrol_on_units, pack_id, unit_numbers)
+    return evidence_window(qtbot, store, store.read(
+        lambda s: s.get(Enrolment, enrolment_id).learner_id))
+
+
 @pytest.fixture
 def edi_window(qtbot, demo_store):
-    enrolment_id, units = demo_store.write_now(
-        enrol_on_units, "edi-l2-nvq-customer-service", ["CU791", "CU818"])
-    from app.models import Enrolment
-    learner_id = demo_store.read(lambda s: s.get(Enrolment, enrolment_id).learner_id)
-    win = evidence_window(qtbot, demo_store, learner_id)
+    win = window_on(qtbot, demo_store, "edi-l2-nvq-customer-service", ["CU791", "CU818"])
     yield win
     win.close()
 
@@ -71,10 +75,7 @@ def test_a_simulation_sees_the_bar_at_a_performance_lo(qtbot, edi_window):
 
 @pytest.fixture
 def cg_window(qtbot, demo_store):
-    enrolment_id, units = demo_store.write_now(enrol_on_units, "cg-2794-02", ["201", "206"])
-    from app.models import Enrolment
-    learner_id = demo_store.read(lambda s: s.get(Enrolment, enrolment_id).learner_id)
-    win = evidence_window(qtbot, demo_store, learner_id)
+    win = window_on(qtbot, demo_store, "cg-2794-02", ["201", "206"])
     yield win, demo_store
     win.close()
 

@@ -11,7 +11,6 @@ import sqlite3
 import pytest
 from sqlalchemy.orm import Session
 
-from app import paths
 from app.catalogue.browse import list_catalogue
 from app.catalogue.corrected_in_place import CORRECTS
 from app.catalogue.loader import load_bundled_packs, load_pack_data
