@@ -18,7 +18,7 @@ nothing the picker would notice.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -107,8 +107,7 @@ def _with_conflicts(rules: list[Requirement]) -> list[Requirement]:
     out = []
     for r in rules:
         against = tuple(o.source_line or 0 for o in rules if o is not r and _contradict(r, o))
-        out.append(Requirement(r.kind, r.method, r.evidence, r.lo_number, r.count, r.count_of,
-                               r.source_line, r.source_text, against) if against else r)
+        out.append(replace(r, conflicts_with=against) if against else r)
     return out
 
 
@@ -124,17 +123,22 @@ def _contradict(a: Requirement, b: Requirement) -> bool:
     return a.lo_number is None or b.lo_number is None or a.lo_number == b.lo_number
 
 
+def _rules_of(session: Session, unit_ids: list[str]) -> dict[str, tuple[Requirement, ...]]:
+    """unit_id -> its rules in the source's order, each conflict marked (one query)."""
+    by_unit: dict[str, list[Requirement]] = {}
+    for unit_id, kind, method, evidence, lo, count, count_of, line, text in session.execute(
+            select(AssessmentRule.unit_id, AssessmentRule.kind, AssessmentRule.method,
+                   AssessmentRule.evidence, AssessmentRule.lo_number, AssessmentRule.count,
+                   AssessmentRule.count_of, AssessmentRule.source_line, AssessmentRule.source_text)
+            .where(AssessmentRule.unit_id.in_(unit_ids)).order_by(AssessmentRule.sort_order)):
+        by_unit.setdefault(unit_id, []).append(
+            Requirement(kind, method, evidence, lo, count, count_of, line, text or ""))
+    return {u: tuple(_with_conflicts(rules)) for u, rules in by_unit.items()}
+
+
 def unit_requirements(session: Session, unit_id: str) -> tuple[Requirement, ...]:
     """Every rule of a unit, in the source's order, each conflict marked."""
-    rows = session.execute(
-        select(AssessmentRule.kind, AssessmentRule.method, AssessmentRule.evidence,
-               AssessmentRule.lo_number, AssessmentRule.count, AssessmentRule.count_of,
-               AssessmentRule.source_line, AssessmentRule.source_text)
-        .where(AssessmentRule.unit_id == unit_id).order_by(AssessmentRule.sort_order)).all()
-    return tuple(_with_conflicts([Requirement(kind, method, evidence, lo, count, count_of, line,
-                                              text or "")
-                                  for kind, method, evidence, lo, count, count_of, line, text
-                                  in rows]))
+    return _rules_of(session, [unit_id]).get(unit_id, ())
 
 
 def said_evidence(session: Session, record_id: str) -> str | None:
@@ -196,17 +200,7 @@ def requirement_lines(session: Session, enrolment_id: str, method: str) -> dict[
     from app.models import AssessmentCriterion, EnrolmentUnit, LearningOutcome
     unit_ids = session.scalars(select(EnrolmentUnit.unit_id).where(
         EnrolmentUnit.enrolment_id == enrolment_id, EnrolmentUnit.deleted_at.is_(None))).all()
-    rows = session.execute(
-        select(AssessmentRule.unit_id, AssessmentRule.kind, AssessmentRule.method,
-               AssessmentRule.evidence, AssessmentRule.lo_number, AssessmentRule.count,
-               AssessmentRule.count_of, AssessmentRule.source_line, AssessmentRule.source_text)
-        .where(AssessmentRule.unit_id.in_(unit_ids)).order_by(AssessmentRule.sort_order)).all()
-    by_unit: dict[str, list[Requirement]] = {}
-    for unit_id, *rest in rows:
-        kind, rule_method, evidence, lo, count, count_of, line, text = rest
-        by_unit.setdefault(unit_id, []).append(
-            Requirement(kind, rule_method, evidence, lo, count, count_of, line, text or ""))
-    by_unit = {u: _with_conflicts(rules) for u, rules in by_unit.items()}
+    by_unit = _rules_of(session, unit_ids)
     lines: dict[tuple[str, str], str] = {}
     out = {}
     for criterion_id, unit_id, lo in session.execute(
@@ -215,7 +209,7 @@ def requirement_lines(session: Session, enrolment_id: str, method: str) -> dict[
             .where(AssessmentCriterion.unit_id.in_(list(by_unit)))):
         key = (unit_id, lo)
         if key not in lines:
-            lines[key] = _summary(judge(at_outcome(tuple(by_unit[unit_id]), lo), method))
+            lines[key] = _summary(judge(at_outcome(by_unit[unit_id], lo), method))
         if lines[key]:
             out[criterion_id] = lines[key]
     return out
