@@ -59,7 +59,8 @@ class Requirement:
             "allowed": f"{thing[:1].upper()}{thing[1:]} allowed" + (
                 f" (at most {self.count} {self.count_of})" if self.count else ""),
             "sufficiency": f"Evidence from different {self.count_of or 'occasions'}",
-            "guidance": f"Guidance on {thing}" if self.method or self.evidence else "Guidance",
+            "guidance": f"Guidance on {thing}" if self.method or self.evidence
+            else f"Guidance: {_opening(self.source_text)}",
         }.get(self.kind, self.kind)
 
     @property
@@ -72,6 +73,12 @@ class Requirement:
         if self.method is not None and self.method != method:
             return False
         return self.evidence is None or self.evidence == evidence
+
+
+def _opening(text: str, words: int = 5) -> str:
+    """The first few words of a sentence, to name guidance that is about no one method."""
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
 @dataclass(frozen=True)
@@ -226,11 +233,12 @@ def most_pressing_first(judged: list[Judged]) -> list[Judged]:
 def _summary(judged: list[Judged]) -> str:
     """'Rules (source line): ✗ Simulation / assignment barred (2802) · ◇ Evidence from
     different occasions (2812)': the most pressing first, each with its source line."""
-    parts = []
+    lines: dict[str, list[str]] = {}      # the same rule printed twice is named once
     for j in most_pressing_first(judged):
-        if j.verdict == NOT_THIS:
-            continue    # about another method: in the strip under the tree, not on every AC
         r = j.requirement
+        if j.verdict == NOT_THIS and not r.evidence:
+            continue    # about another method: in the strip under the tree, not on every AC
         symbol = "?" if r.evidence else j.symbol
-        parts.append(f"{symbol} {r.what} ({r.source_line})")
-    return "Rules (source line): " + " · ".join(dict.fromkeys(parts)) if parts else ""
+        lines.setdefault(f"{symbol} {r.what}", []).append(str(r.source_line))
+    parts = [f"{what} ({', '.join(dict.fromkeys(at))})" for what, at in lines.items()]
+    return "Rules (source line): " + " · ".join(parts) if parts else ""

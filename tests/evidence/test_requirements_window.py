@@ -42,7 +42,7 @@ def test_clicking_an_ac_shows_its_requirements_judged_for_this_record(qtbot, edi
     # the line under the AC names each rule with its source line, the most pressing first
     under = item.text(0).split("\n")[2]
     assert under.startswith("    Rules (source line): ✓ Realistic working environment / work "
-                            "placement allowed (2801)")
+                            "placement allowed (2801, 1223)")
     assert "Simulation" not in under and "◇ Evidence from different occasions (2812)" in under
     shown = picker.requirements.lines()
     assert "unit CU791 AC 1.1" in picker.requirements.heading.text(), shown
