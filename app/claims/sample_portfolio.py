@@ -92,11 +92,14 @@ def complete_unit(session: Session, enrolment_id: str, unit_id: str, *, on: date
     plan: list[str] = ["Obs"] * max(1, records, occasions)
     # A required method counts only records meeting an AC where the rule applies.
     in_scope: dict[int, list[str]] = {}
+    self_assessed: set[int] = set()      # unit 201 LO 4 expects a self-assessment
     for rule in required:
         needed = rule.count if rule.count and rule.count_of else 1
         have = plan.count(rule.method)
         for _ in range(max(0, min(needed, 5) - have)):
             in_scope[len(plan)] = criteria_of(session, unit_id, rule.lo_number)[:1]
+            if rule.evidence == "self-assessment":
+                self_assessed.add(len(plan))
             plan.append(rule.method)
     made = []
     for i, method in enumerate(plan):
@@ -105,6 +108,9 @@ def complete_unit(session: Session, enrolment_id: str, unit_id: str, *, on: date
         details = DETAILS.get(method, {"description": "Evidence gathered at work."})
         if method == "RA":
             details = {"account": "My account of dealing with customers."}
+            if i in self_assessed:
+                details = {"account_kind": "self-assessment",
+                           "account": "My SWOT analysis, reviewed each month for my PDP."}
         autosave_record(session, record_id, {"details": details, **{f: True for f in JUDGEMENT_FLAGS}})
         share = acs[i::len(plan)] if method == "Obs" else in_scope.get(i) or acs[:1]
         if method == "Obs" and i == 0:
