@@ -9,7 +9,7 @@ import json
 
 from app import paths
 
-DATA_0008 = paths.migrations_dir() / "data" / "0008_assessment_rules.json"
+DATA_0008 = paths.migrations_dir() / "data" / "assessment_rules_as_their_sources_say.json"
 
 
 def sha(text: str) -> str:

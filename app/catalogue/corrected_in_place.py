@@ -31,7 +31,7 @@ CORRECTS: dict[str, str] = {
 # Migration 0008 corrects four packs' assessment rules (self-assessment, simulation apart
 # from a realistic working environment, unit 228, the sources' guidance); its frozen data
 # names each corrected pack and the ids it keeps, so the two cannot disagree.
-_0008 = paths.migrations_dir() / "data" / "0008_assessment_rules.json"
+_0008 = paths.migrations_dir() / "data" / "assessment_rules_as_their_sources_say.json"
 for _pack in json.loads(_0008.read_text(encoding="utf-8")).values():
     CORRECTS[_pack["corrected_sha256"]] = _pack["ids_from"]
 

@@ -27,7 +27,7 @@ The rules already loaded are corrected where they are, as 0007 did (the catalogu
 are pinned by every enrolment): each changed unit's rules are replaced by the corrected
 ones under the ids a new laptop loading the corrected pack gives them, and the spec_pack
 row records the corrected pack's SHA-256 (app/catalogue/corrected_in_place.py). The rules,
-before and after, are frozen beside this script (../data/0008_assessment_rules.json) so
+before and after, are frozen beside this script (../data/assessment_rules_as_their_sources_say.json) so
 the migration never changes when the packs do.
 """
 import json
@@ -44,7 +44,7 @@ down_revision = '0008'
 branch_labels = None
 depends_on = None
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "0008_assessment_rules.json"
+DATA = Path(__file__).resolve().parents[1] / "data" / "assessment_rules_as_their_sources_say.json"
 NAMESPACE = uuid.UUID("6b0d1f0e-5a43-4b39-9f5e-0f1e1d2c3b4a")   # app/catalogue/loader.py
 TRIGGERS = ("catalogue_assessment_rule_no_update", "catalogue_assessment_rule_no_delete",
             "catalogue_spec_pack_no_update")
