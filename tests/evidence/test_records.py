@@ -50,7 +50,7 @@ def test_every_method_saves_and_reads_back(demo_store):
         assert view.draft is None  # all valid: nothing pending
     refs = sorted(v.portfolio_ref for v in demo_store.read(records_of_learner, learner_id))
     assert refs == sorted(["OBS-001", "PE-001", "Q-001", "PD-001", "WT-001", "EW-001",
-                           "RA-001", "RPL-001", "SIM-001", "OT-001"])
+                           "RA-001", "RPL-001", "SIM-001", "RWE-001", "OT-001"])
 
 
 def test_references_count_up_and_are_never_reused(demo_store):
