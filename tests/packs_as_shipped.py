@@ -9,7 +9,7 @@ import json
 
 from app import paths
 
-DATA_0008 = paths.migrations_dir() / "data" / "assessment_rules_as_their_sources_say.json"
+RULES_DATA = paths.migrations_dir() / "data" / "assessment_rules_as_their_sources_say.json"
 
 
 def sha(text: str) -> str:
@@ -20,10 +20,10 @@ def dump(data: dict) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def before_0008(pack_id: str) -> str:
-    """The pack file as it was at schema 0007 (before 0008 corrected its rules)."""
+def before_0009(pack_id: str) -> str:
+    """The pack file as it was at schemas 0007 and 0008 (before 0009 corrected its rules)."""
     data = json.loads((paths.specs_dir() / f"{pack_id}.json").read_text(encoding="utf-8"))
-    frozen = json.loads(DATA_0008.read_text(encoding="utf-8")).get(pack_id)
+    frozen = json.loads(RULES_DATA.read_text(encoding="utf-8")).get(pack_id)
     if frozen:
         for unit in data["units"]:
             if unit["number"] in frozen["units"]:
@@ -34,7 +34,7 @@ def before_0008(pack_id: str) -> str:
     return dump(data)
 
 
-def shipped_0008_sha(pack_id: str) -> tuple[str, str]:
-    """(SHA-256 at 0007, SHA-256 0008 corrected it to) for a pack 0008 corrects."""
-    frozen = json.loads(DATA_0008.read_text(encoding="utf-8"))[pack_id]
+def shipped_0009_sha(pack_id: str) -> tuple[str, str]:
+    """(SHA-256 at 0007, SHA-256 0009 corrected it to) for a pack 0009 corrects."""
+    frozen = json.loads(RULES_DATA.read_text(encoding="utf-8"))[pack_id]
     return frozen["shipped_sha256"], frozen["corrected_sha256"]

@@ -28,11 +28,11 @@ CORRECTS: dict[str, str] = {
     "d61da9f3ad247671e07367dce1540656945506a23ed69152b3da4a50cdf6524f":
         "be4c722d0f06da065553cbf47c220e0bc5cef8c568a882e4aa8977643b9a75c9",
 }
-# Migration 0008 corrects four packs' assessment rules (self-assessment, simulation apart
+# Migration 0009 corrects four packs' assessment rules (self-assessment, simulation apart
 # from a realistic working environment, unit 228, the sources' guidance); its frozen data
 # names each corrected pack and the ids it keeps, so the two cannot disagree.
-_0008 = paths.migrations_dir() / "data" / "assessment_rules_as_their_sources_say.json"
-for _pack in json.loads(_0008.read_text(encoding="utf-8")).values():
+_RULES = paths.migrations_dir() / "data" / "assessment_rules_as_their_sources_say.json"
+for _pack in json.loads(_RULES.read_text(encoding="utf-8")).values():
     CORRECTS[_pack["corrected_sha256"]] = _pack["ids_from"]
 
 

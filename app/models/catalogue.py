@@ -131,7 +131,7 @@ class AssessmentRule(Base):
     lo_number: Mapped[str | None] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(20))
     method: Mapped[str | None] = mapped_column(String(8))   # None for kind "sufficiency"
-    # A narrower kind of evidence than the method ("self-assessment"), or None (migration 0008)
+    # A narrower kind of evidence than the method ("self-assessment"), or None (migration 0009)
     evidence: Mapped[str | None] = mapped_column(String(40))
     count: Mapped[int | None] = mapped_column(Integer)
     count_of: Mapped[str | None] = mapped_column(String(30))

@@ -31,7 +31,7 @@ METHODS = {
     # Simulation and a realistic working environment are apart because the sources treat
     # them apart (EDI CU791-CU809: RWE or work placement permissible, simulation not). A
     # "Sim" record made before they were told apart stays "Sim": every rule that applied
-    # to it still does, and its signatures cover its method (migration 0008).
+    # to it still does, and its signatures cover its method (migration 0009).
     "Sim": "Simulation / assignment",
     "RWE": "Realistic working environment / work placement",
     "Ot": "Other",

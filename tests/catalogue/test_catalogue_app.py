@@ -22,7 +22,7 @@ from app.models import (
     AssessmentCriterion, LearningOutcome, Qualification, SpecPack, Unit,
 )
 
-from packs_as_shipped import before_0008  # noqa: E402
+from packs_as_shipped import before_0009  # noqa: E402
 
 PACKS = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in pack_files()}
 
@@ -245,9 +245,9 @@ def test_migration_builds_the_index_from_catalogue_rows_already_there(tmp_path):
     engine = sqlite_engine(db, writer=True)
     from alembic import command  # a database from before the index existed
     command.upgrade(migrate.alembic_config(engine), "0002")
-    # SFJ's rules all named a method, as every rule had to before schema 0007, until 0008
+    # SFJ's rules all named a method, as every rule had to before schema 0007, until 0009
     # carried its guidance: load it as it was then
-    data = json.loads(before_0008("sfj-l3-diploma-customer-service"))
+    data = json.loads(before_0009("sfj-l3-diploma-customer-service"))
     with Session(engine) as session, session.begin():
         load_pack_data(session, data, "a" * 64)
     migrate.upgrade(engine, db, tmp_path / "backups")

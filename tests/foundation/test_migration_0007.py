@@ -17,7 +17,7 @@ from app.catalogue.loader import load_bundled_packs, load_pack_data
 from app.db import migrate
 from app.db.engine import sqlite_engine
 from app.db.store import Store
-from packs_as_shipped import before_0008
+from packs_as_shipped import before_0009
 
 BEFORE = "0006"
 EDI = "edi-l2-nvq-customer-service"
@@ -31,8 +31,8 @@ CASELOAD = ["centre", "staff_member", "learner", "enrolment", "enrolment_unit",
 
 
 def corrected_edi_text() -> str:
-    """The EDI pack as 0007 corrected it (as it was until 0008 corrected it again)."""
-    return before_0008(EDI)
+    """The EDI pack as 0007 corrected it (as it was until 0009 corrected it again)."""
+    return before_0009(EDI)
 
 
 def shipped_edi_text() -> str:
@@ -135,7 +135,7 @@ def rows(db, tables):
 
 @pytest.fixture
 def at_0007(tmp_path):
-    """Upgraded to 0007 and no further (0008 corrects the rules again)."""
+    """Upgraded to 0007 and no further (0009 corrects the rules again)."""
     data_dir = tmp_path / "data"
     db = make_0006_database(data_dir)
     before = rows(db, CATALOGUE + CASELOAD)

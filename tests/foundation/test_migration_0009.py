@@ -1,9 +1,9 @@
-"""Upgrading a portfolio made at schema 0007 to 0008, which corrects four packs' assessment
+"""Upgrading a portfolio made at schema 0008 to 0009, which corrects four packs' assessment
 rules where they are loaded: simulation and a realistic working environment told apart, a
 bar on self-assessment instead of on "Other", unit 228, the sources' guidance. A record of
 method "Sim" made before the split keeps its method, its mappings and its signature, and
 every rule that applied to it still does; the catalogue is then the one a new laptop loads,
-and downgrading gives the 0007 rows back."""
+and downgrading gives the 0008 rows back."""
 from __future__ import annotations
 
 import json
@@ -16,16 +16,16 @@ from app.catalogue.loader import load_bundled_packs, load_pack_data, pack_files
 from app.db import migrate
 from app.db.engine import sqlite_engine
 from app.db.store import Store
-from packs_as_shipped import before_0008, sha, shipped_0008_sha
+from packs_as_shipped import before_0009, sha, shipped_0009_sha
 from test_migration_0007 import CASELOAD, CATALOGUE, SYNCED, VALS, rows
 
-BEFORE = "0007"
+BEFORE = "0008"
 CORRECTED = ["cg-2794-02", "cg-customer-service-units", "edi-l2-nvq-customer-service",
              "sfj-l3-diploma-customer-service"]
 
 
-def make_0007_database(data_dir):
-    """Every pack as 0007 held it; a learner on C&G 2794 unit 201 whose LO 1 is met by a
+def make_0008_database(data_dir):
+    """Every pack as 0008 held it; a learner on C&G 2794 unit 201 whose LO 1 is met by a
     signed record of method "Sim" (simulation / RWE as it then was), in raw SQL."""
     data_dir.mkdir(parents=True, exist_ok=True)
     db = data_dir / "fieldfolio.sqlite3"
@@ -33,7 +33,7 @@ def make_0007_database(data_dir):
     migrate.upgrade(engine, db, data_dir / "backups", target=BEFORE)
     with Session(engine) as session, session.begin():
         for path in pack_files():
-            text = before_0008(path.stem)
+            text = before_0009(path.stem)
             load_pack_data(session, json.loads(text), sha(text))
     engine.dispose()
     con = sqlite3.connect(db)
@@ -84,7 +84,7 @@ def make_0007_database(data_dir):
 @pytest.fixture
 def upgraded(tmp_path):
     data_dir = tmp_path / "data"
-    db, unit, acs = make_0007_database(data_dir)
+    db, unit, acs = make_0008_database(data_dir)
     before = rows(db, CATALOGUE + CASELOAD)
     store = Store(data_dir).open()
     yield store, db, before, unit, acs
@@ -93,7 +93,7 @@ def upgraded(tmp_path):
 
 def test_the_sim_record_keeps_its_method_mappings_and_signature(upgraded):
     store, db, before, unit, acs = upgraded
-    assert migrate.current_revision(store.write_engine) == "0008"
+    assert migrate.current_revision(store.write_engine) == "0009"
     after = rows(db, CATALOGUE + CASELOAD)
     for table in CASELOAD:
         assert after[table] == before[table], table
@@ -112,7 +112,7 @@ def test_only_the_corrected_packs_change_and_each_records_its_new_sha(upgraded):
     after = rows(db, ["spec_pack"])["spec_pack"]
     by_pack = {r["pack_id"]: r for r in after.values()}
     for pack_id in CORRECTED:
-        old, new = shipped_0008_sha(pack_id)
+        old, new = shipped_0009_sha(pack_id)
         assert by_pack[pack_id]["sha256"] == new
         was = next(r for r in before["spec_pack"].values() if r["pack_id"] == pack_id)
         assert was["sha256"] == old and {**by_pack[pack_id], "sha256": old} == was
@@ -154,7 +154,7 @@ def test_the_catalogue_stays_immutable(upgraded):
         con.close()
 
 
-def test_downgrading_gives_back_the_0007_rows(upgraded):
+def test_downgrading_gives_back_the_0008_rows(upgraded):
     from alembic import command
     store, db, before, _, _ = upgraded
     store.close()
