@@ -39,6 +39,8 @@ from typing import BinaryIO, Callable, Iterable
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from app.transfer.durable import fsync_dir
+
 FORMAT = "fieldfolio-sync-file"
 VERSION = 1
 PIECE = 1024 * 1024
@@ -171,7 +173,7 @@ def write_sync_file(target: Path | str, *, direction: str, device_id: str, chang
             raw.flush()
             os.fsync(raw.fileno())
         os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
         return manifest
     except OSError as exc:
         _remove(tmp)
@@ -205,19 +207,6 @@ def _remove(path: Path) -> None:
         os.unlink(path)
     except FileNotFoundError:
         pass
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # -- reading --------------------------------------------------------------------------
@@ -326,7 +315,8 @@ def _checked(zf: zipfile.ZipFile, path: Path, direction: str, check_seal, progre
                     done += len(piece)
                     progress(done, total)
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise SyncFileRefused(f"{name}: {entry['name']} is damaged ({exc}). Nothing was "
+            raise SyncFileRefused(f"{name}: {entry['name']} does not match what was written "
+                                  f"(altered or damaged in transit: {exc}). Nothing was "
                                   f"imported.") from None
         if size != entry["size"] or digest.hexdigest() != entry["sha256"]:
             raise SyncFileRefused(f"{name}: {entry['name']} does not match its SHA-256 in the "

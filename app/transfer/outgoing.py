@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.models.evidence import Attachment, EvidenceRecord
 from app.transfer.laptop_files import LaptopFiles, attachments_of_store
-from app.transfer.upload import FILES_PATH, ResumeBook, lacking, upload_file
+from app.transfer.upload import FILES_PATH, ResumeBook, TransferFailed, lacking, upload_file
 
 
 @dataclass
@@ -43,6 +43,7 @@ class FilesSent:
     sent: list[str] = field(default_factory=list)      # uploaded in this sync
     already_there: int = 0                             # the centre had them before
     bytes_sent: int = 0
+    failed: list[str] = field(default_factory=list)    # why each file that could not go
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,9 @@ def resume_book(data_dir: Path) -> ResumeBook:
 def send_files(client: httpx.Client, store, *, progress: Callable[[FilesProgress], None] | None = None,
                cancelled: Callable[[], bool] | None = None, files_path: str = FILES_PATH,
                files: LaptopFiles | None = None, **upload_options) -> FilesSent:
-    """Upload every file in use here that the centre lacks. Raises TransferFailed (the
-    message names the file; the rest wait for the next sync) or TransferCancelled."""
+    """Upload every file in use here that the centre lacks. A file that cannot go now is
+    named in `failed` and the others still go (its record reaches the centre marked as
+    awaiting files; the next sync sends it). Raises TransferCancelled."""
     files = files or attachments_of_store(store)
     book = resume_book(store.data_dir)
     held = [f for f in store.read(files_in_use) if files.exists(f.sha256)]
@@ -84,12 +86,16 @@ def send_files(client: httpx.Client, store, *, progress: Callable[[FilesProgress
     to_go = sum(f.size for f in waiting)
     notify(FilesProgress(len(waiting), to_go))
     for index, f in enumerate(waiting):
-        def on_bytes(done: int, total: int, f=f, index=index) -> None:
+        def on_bytes(done: int, total: int, f=f, index=index, to_go=to_go) -> None:
             notify(FilesProgress(len(waiting) - index, to_go - done, f.sha256, f.name, done, total))
-        result = upload_file(client, f.sha256, files, book, name=f.name, progress=on_bytes,
-                             cancelled=cancelled, files_path=files_path, **upload_options)
-        report.sent.append(f.sha256)
-        report.bytes_sent += result.sent
+        try:
+            result = upload_file(client, f.sha256, files, book, name=f.name, progress=on_bytes,
+                                 cancelled=cancelled, files_path=files_path, **upload_options)
+        except TransferFailed as exc:
+            report.failed.append(str(exc))
+        else:
+            report.sent.append(f.sha256)
+            report.bytes_sent += result.sent
         to_go -= f.size
     notify(FilesProgress(0, 0))
     return report

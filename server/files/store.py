@@ -39,6 +39,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Protocol
 
+from app.transfer.durable import fsync_dir
+
 try:  # one transfer per upload at a time, across server processes sharing the folder
     import fcntl
 except ImportError:  # pragma: no cover - Windows servers rely on a single process
@@ -108,6 +110,7 @@ class FileStore(Protocol):
                 algorithm: str | None = None) -> "ChunkReceiver": ...
     def put(self, sha256: str, size: int, source: BinaryIO, owner: str = "") -> bool: ...
     def open_range(self, sha256: str, start: int, end: int) -> Iterator[bytes]: ...
+    def open(self, sha256: str) -> BinaryIO: ...
     def verify(self, sha256: str) -> bool: ...
 
 
@@ -210,6 +213,10 @@ class FolderFileStore:
                     left -= len(data)
                     yield data
         return pieces()
+
+    def open(self, sha256: str) -> BinaryIO:
+        """A stored file to read from the start (a sync file for a laptop)."""
+        return open(self.path_of(sha256), "rb")
 
     def verify(self, sha256: str) -> bool:
         path = self.path_of(sha256)
@@ -317,7 +324,7 @@ class FolderFileStore:
                 raise
             if not target.exists():
                 os.replace(part, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
         self.discard(state.id)
         return state
 
@@ -410,16 +417,3 @@ def _hash_file(path: Path, length: int):
             digest.update(data)
             left -= len(data)
     return digest
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -14,17 +14,9 @@ from app.transfer.upload import TransferFailed, upload_file
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fault_proxy import FaultProxy  # noqa: E402
-from file_server import FileServer  # noqa: E402
 from transfer_helpers import Laptop, client, on_disk  # noqa: E402
 
 MB = 1024 * 1024
-
-
-@pytest.fixture
-def centre(tmp_path):
-    server = FileServer(tmp_path / "centre-files").start()
-    yield server
-    server.kill()
 
 
 def recording_at_centre(tmp_path, centre, size, seed=0):

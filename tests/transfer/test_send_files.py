@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from app.evidence.attachments import attach_file
@@ -13,17 +12,9 @@ from app.models.evidence import EvidenceRecord
 from app.transfer.outgoing import files_in_use, send_files
 
 sys.path.insert(0, str(Path(__file__).parent))
-from file_server import FileServer  # noqa: E402
 from transfer_helpers import client, make_file, on_disk, stored_sha  # noqa: E402
 
 MB = 1024 * 1024
-
-
-@pytest.fixture
-def centre(tmp_path):
-    server = FileServer(tmp_path / "centre-files").start()
-    yield server
-    server.kill()
 
 
 def draft_records(store, n):

@@ -2,7 +2,6 @@
 failed when altered or cut short, never left half-written under its name."""
 from __future__ import annotations
 
-import errno
 import hashlib
 import io
 import os

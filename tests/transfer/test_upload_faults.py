@@ -17,18 +17,10 @@ from app.transfer.upload import TransferFailed, lacking, upload_file
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fault_proxy import FaultProxy  # noqa: E402
-from file_server import FileServer  # noqa: E402
 from transfer_helpers import Laptop, client, on_disk, stored_sha  # noqa: E402
 
 MB = 1024 * 1024
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def centre(tmp_path):
-    server = FileServer(tmp_path / "centre-files").start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture
