@@ -83,7 +83,7 @@ class CaseloadPanel(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(label("Caseload", "section"))
         self.search = QLineEdit(objectName="caseload_search")
-        self.search.setPlaceholderText("Search name, ULN, registration number or employer  (Ctrl+F)")
+        self.search.setPlaceholderText("Search name, ULN, registration no. or employer (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         layout.addWidget(self.search)
         filters = QHBoxLayout()
@@ -91,7 +91,7 @@ class CaseloadPanel(QWidget):
         self.qualification_filter = QComboBox(objectName="filter_qualification")
         self.status_filter = QComboBox(objectName="filter_status")
         for combo in (self.employer_filter, self.qualification_filter, self.status_filter):
-            combo.setMinimumContentsLength(10)
+            combo.setMinimumContentsLength(5)   # the panel fits beside a learner at 1280 px
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
             filters.addWidget(combo, 1)
         self.status_filter.addItem("Any status", None)
@@ -110,11 +110,15 @@ class CaseloadPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(34)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         header = self.table.horizontalHeader()
-        for column in (0, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.Interactive)
+        # Progress sits beside the name and sizes to its words; a long name is cut with an
+        # ellipsis (the tooltip has it whole) rather than pushing progress out of view.
+        header.moveSection(3, 1)
+        header.setSectionResizeMode(3, QHeaderView.ResizeToContents)
+        for column, width in ((0, 150), (1, 110)):
+            header.setSectionResizeMode(column, QHeaderView.Interactive)
+            header.resizeSection(column, width)
         header.setSectionResizeMode(2, QHeaderView.Stretch)
-        header.resizeSection(1, 110)
+        header.setMinimumSectionSize(60)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.stack.addWidget(self.table)
 

@@ -24,7 +24,7 @@ from app.caseload.validation import InvalidInput
 from app.models import Employer
 from ui.bridge import Bridge
 from ui.employer_dialog import EmployerDialog
-from ui.widgets import ProblemLabel, card, label, set_invalid
+from ui.widgets import ProblemLabel, card, fit_to_screen, label, set_invalid
 
 SAVE_DELAY_MS = 300
 ID_ROLE = Qt.UserRole
@@ -48,7 +48,7 @@ class EmployersDialog(QDialog):
         self.new_dialog: EmployerDialog | None = None
         self.setWindowTitle("Employers")
         self.setWindowModality(Qt.WindowModal)
-        self.resize(1080, 660)
+        fit_to_screen(self, 1080, 660)
         self.setMinimumSize(900, 520)     # a 1366 x 768 laptop, with room for the taskbar
 
         box = QVBoxLayout(self)

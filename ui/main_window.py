@@ -4,8 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton, QSplitter, QStackedWidget,
-    QToolBar, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton, QSizePolicy, QSplitter,
+    QStackedWidget, QToolBar, QVBoxLayout, QWidget,
 )
 
 from app.caseload.demo import load_demo_caseload
@@ -22,7 +22,7 @@ from ui.evidence.mic_recorder import stop_all_recordings
 from ui.evidence.recording_recovery import recover_recordings
 from ui.learner_page import LearnerPage
 from ui.window_undo import UndoChange
-from ui.widgets import label
+from ui.widgets import fit_to_screen, label
 
 
 class MainWindow(QMainWindow):
@@ -32,7 +32,7 @@ class MainWindow(QMainWindow):
         self.bridge = Bridge(store, self)
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle("Fieldfolio")
-        self.resize(1360, 860)
+        fit_to_screen(self, 1360, 860)
 
         self.caseload = CaseloadPanel(self.bridge)
         self.page = LearnerPage(self.bridge)
@@ -50,9 +50,11 @@ class MainWindow(QMainWindow):
         splitter = QSplitter()
         splitter.addWidget(self.caseload)
         splitter.addWidget(self.right)
-        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([620, 740])
+        # The learner's page gets the width: at 1280 pixels the caseload keeps name and
+        # progress in view, and can be widened by dragging.
+        splitter.setSizes([400, 960])
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -135,15 +137,19 @@ class MainWindow(QMainWindow):
         profile = self.store.read(current_profile)
         who = (f"{profile.name} · {ROLE_LABELS.get(profile.role, profile.role)} · "
                f"{profile.centre_name}") if profile else ""
-        self.offline_label = QLabel("● Working on this laptop · every change is saved here")
+        self.offline_label = QLabel("● On this laptop · saved as you type")
         self.offline_label.setObjectName("offline_state")
         self.sync_label = QLabel("")
         self.sync_label.setObjectName("sync_state")
         self.who_label = QLabel(who)
-        bar.addPermanentWidget(self.who_label)
-        bar.addPermanentWidget(self.sync_label)
-        bar.addPermanentWidget(self.offline_label)
-        self.offline_label.setToolTip(f"Data folder: {self.store.data_dir}")
+        for widget in (self.who_label, self.sync_label, self.offline_label):
+            # On a narrow screen these give way (their words stay in the tooltip) rather
+            # than widen the window past the screen's edge.
+            widget.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
+            widget.setMinimumWidth(60)
+            bar.addPermanentWidget(widget)
+        self.offline_label.setToolTip(f"{self.offline_label.text()}. Data folder: {self.store.data_dir}")
+        self.who_label.setToolTip(who)
         self._status_timer = QTimer(self, interval=5000)
         self._status_timer.timeout.connect(self.refresh_status)
         self._status_timer.start()

@@ -1,8 +1,10 @@
 """Small building blocks the screens share: labelled fields with a problem line, cards."""
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget,
+    QApplication, QComboBox, QDialog, QDialogButtonBox, QFrame, QLabel, QPushButton,
+    QScrollArea, QVBoxLayout, QWidget,
 )
 
 
@@ -72,3 +74,48 @@ def confirm_buttons(dialog: QDialog, text: str, name: str, on_confirm,
     buttons.accepted.connect(on_confirm)
     buttons.rejected.connect(dialog.reject)
     return buttons, ok
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Open at the size wanted, or the screen's work area if that is smaller: an assessor's
+    laptop is often 1366×768, or 1280×720 at Windows' 150% scaling, less the taskbar.
+    Room is left for the title bar and frame the window manager adds."""
+    screen = window.screen() if window.screen() is not None else QApplication.primaryScreen()
+    if screen is None:
+        window.resize(width, height)
+        return
+    area = screen.availableGeometry()
+    window.resize(min(width, area.width() - 16), min(height, area.height() - 40))
+
+
+class _WrappedHeight(QObject):
+    """A scroll area sizes its content by its minimum size, which counts a wrapped label as
+    one line; squeezed to that, the content's buttons were cut off at the bottom. This keeps
+    the content's minimum height at what its words need at the width it is given."""
+
+    def __init__(self, scroll: QScrollArea):
+        super().__init__(scroll)
+        self.scroll = scroll
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() in (QEvent.Resize, QEvent.LayoutRequest):
+            content = self.scroll.widget()
+            layout = content.layout() if content is not None else None
+            if layout is not None and layout.hasHeightForWidth():
+                width = self.scroll.viewport().width()
+                content.setMinimumHeight(layout.totalHeightForWidth(width))
+        return False
+
+
+def scrolling(content: QWidget) -> QScrollArea:
+    """Content that scrolls vertically when the window is short instead of forcing the
+    window taller than the screen (it still wraps to the width it is given)."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    scroll.setWidget(content)
+    follower = _WrappedHeight(scroll)
+    scroll.viewport().installEventFilter(follower)
+    content.installEventFilter(follower)
+    return scroll

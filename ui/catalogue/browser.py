@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 from app.catalogue.browse import list_catalogue, qualification_detail, unit_detail
 from app.catalogue.search import MARK_END, MARK_START, search_criteria
 from ui.catalogue.detail_html import qualification_html, unit_html, unit_name
-from ui.widgets import label
+from ui.widgets import fit_to_screen, label
 
 ALL = "__all__"
 
@@ -30,7 +30,7 @@ class CatalogueBrowser(QWidget):
         # two- and three-line entries need air between them to be read and tapped
         self.setStyleSheet("QListWidget::item { padding: 6px 4px; border-bottom: 1px solid #e3e7ed; }"
                            "QListWidget::item:selected { background: #dce8f7; color: #1b2430; }")
-        self.resize(1400, 880)
+        fit_to_screen(self, 1400, 880)
 
         self.search = QLineEdit(objectName="catalogue_search", clearButtonEnabled=True)
         self.search.setPlaceholderText("Search the words of every assessment criterion, "

@@ -16,7 +16,7 @@ from app.claims.claim import (
 )
 from app.claims.sign_off import SignOffView
 from app.documents.words import in_words
-from ui.widgets import ProblemLabel, label
+from ui.widgets import ProblemLabel, fit_to_screen, label
 
 
 class ClaimDialog(QDialog):
@@ -28,7 +28,7 @@ class ClaimDialog(QDialog):
         self.bridge, self.enrolment_id, self.claim_id = bridge, enrolment_id, claim_id
         self.setWindowTitle("Claim to competence")
         self.setWindowModality(Qt.WindowModal)
-        self.resize(900, 780)
+        fit_to_screen(self, 900, 780)
         outer = QVBoxLayout(self)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

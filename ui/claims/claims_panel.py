@@ -19,7 +19,7 @@ from app.claims.sign_off import sign_offs_of, unit_readiness
 from app.claims.withdrawal import withdrawn_claims
 from app.models import Enrolment, StaffMember
 from ui.claims.printing import WHAT_LABELS, Paperwork
-from ui.widgets import label
+from ui.widgets import label, scrolling
 
 
 def _read_state(session, enrolment_id: str) -> dict:
@@ -44,8 +44,13 @@ class ClaimsPanel(QWidget):
         self.learner_name = ""
         self.state: dict = {}
         self.paperwork = Paperwork(bridge, self)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
+        # Scrolls when the window is short, rather than making it taller than the screen.
+        body = QWidget()
+        frame = QVBoxLayout(self)
+        frame.setContentsMargins(0, 0, 0, 0)
+        frame.addWidget(scrolling(body))
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(0, 0, 4, 0)
         top = QHBoxLayout()
         self.enrolment = QComboBox(objectName="claims_enrolment")
         # Long qualification titles must not widen the window past a 13-inch screen.

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QVBoxLayout
 
 from app.caseload.validation import InvalidInput
 from app.claims.sign_off import ASSESSOR_DECLARATION, LEARNER_CONFIRMATION, sign_off_unit
-from ui.widgets import ProblemLabel, confirm_buttons, label
+from ui.widgets import ProblemLabel, confirm_buttons, fit_to_screen, label
 
 
 class SignOffDialog(QDialog):
@@ -21,7 +21,7 @@ class SignOffDialog(QDialog):
         self.bridge, self.enrolment_id, self.unit_id = bridge, enrolment_id, unit_id
         self.setWindowTitle(f"Sign off {unit_label}")
         self.setWindowModality(Qt.WindowModal)
-        self.resize(640, 520)
+        fit_to_screen(self, 640, 520)
         box = QVBoxLayout(self)
         box.addWidget(label(f"Sign off {unit_label}", "title"))
         box.addWidget(label("Every AC is met and every required method is present. After this, "

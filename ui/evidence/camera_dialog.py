@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.evidence.attachments import AttachmentFailed, attach_file
 from ui.evidence.disk_work import disk_work
-from ui.widgets import ProblemLabel, label
+from ui.widgets import ProblemLabel, fit_to_screen, label
 
 NO_CAMERA = "No camera found on this laptop: attach a photo file instead."
 SIGNED = "This record is signed; photos cannot be added."
@@ -114,7 +114,7 @@ class CameraDialog(QDialog):
     def __init__(self, portfolio_ref: str, device: QCameraDevice | None = None, parent=None):
         super().__init__(parent)
         self.setWindowTitle(f"Take a photo for {portfolio_ref}")
-        self.resize(760, 600)   # room to judge the photo, still inside a 1366×768 screen
+        fit_to_screen(self, 760, 600)   # room to judge the photo, still inside a 1366×768 screen
         layout = QVBoxLayout(self)
         self.problem = ProblemLabel()
         self.problem.setObjectName("camera_problem")

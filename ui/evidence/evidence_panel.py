@@ -53,7 +53,7 @@ class EvidencePanel(QWidget):
         self.enrolment = shrinkable(QComboBox(objectName="evidence_enrolment"))
         box.addWidget(self.enrolment)
         new_row = QHBoxLayout()
-        self.method = shrinkable(QComboBox(objectName="new_method"))
+        self.method = shrinkable(QComboBox(objectName="new_method"), 8)
         for code, name in METHODS.items():
             self.method.addItem(f"{name} ({code})", code)
         self.new_button = QPushButton("New record", objectName="new_record")

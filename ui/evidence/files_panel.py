@@ -24,7 +24,7 @@ from ui.evidence.disk_work import disk_work
 from ui.evidence.mic_recorder import MicRecorder
 from ui.evidence.camera_dialog import TakePhoto
 from ui.evidence.clip_lengths import ClipLengths
-from ui.widgets import ProblemLabel, label, shrinkable
+from ui.widgets import ProblemLabel, label, scrolling, shrinkable
 
 KIND_MARK = {"photo": "▣", "audio": "♪", "video": "▶", "file": "▤"}
 
@@ -39,7 +39,13 @@ class FilesPanel(QWidget):
         self.record: RecordView | None = None
         self.views = []
         self.last_removed: str | None = None
-        layout = QVBoxLayout(self)
+        # Everything scrolls when the window is short: squeezed, the recording controls
+        # overlapped the file list and its texts.
+        inner = QWidget()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolling(inner))
+        layout = QVBoxLayout(inner)
         buttons = QHBoxLayout()
         self.attach_button = QPushButton("Attach files…", objectName="attach_files")
         self.attach_button.setProperty("primary", True)
@@ -62,6 +68,7 @@ class FilesPanel(QWidget):
         self.lengths.measured.connect(self.attached)
         self.list = QListWidget(objectName="file_list")
         self.list.setIconSize(QSize(96, 72))
+        self.list.setMinimumHeight(130)   # at least one row of thumbnails, never overlapped
         self.list.itemDoubleClicked.connect(lambda *_: self.open_selected())
         self.list.currentRowChanged.connect(self._selected)
         layout.addWidget(self.list, 1)

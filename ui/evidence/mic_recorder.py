@@ -79,9 +79,13 @@ class MicRecorder(QWidget):
         self.meter = QProgressBar(objectName="level_meter")
         self.meter.setRange(0, 100)
         self.meter.setTextVisible(False)
-        self.meter.setFixedWidth(120)
+        self.meter.setMinimumWidth(50)
+        self.meter.setMaximumWidth(120)
         self.meter.setToolTip("Microphone level: it should move when people speak")
-        for w in (self.device_choice, self.record_button, self.pause_button, self.stop_button):
+        # The microphone on a line of its own: with the buttons it was wider than the
+        # editor's column on a 1280-pixel screen.
+        box.addWidget(self.device_choice)
+        for w in (self.record_button, self.pause_button, self.stop_button):
             row.addWidget(w)
         row.addWidget(label("Level", "hint", wrap=False))
         row.addWidget(self.meter)

@@ -23,7 +23,7 @@ from app.evidence.records import RecordView
 from ui.bridge import Bridge
 from ui.evidence.bank_question_form import BankQuestionForm
 from ui.evidence.fields import ListField
-from ui.widgets import ProblemLabel, card, label
+from ui.widgets import ProblemLabel, card, fit_to_screen, label
 
 QUESTION_ROLE = Qt.UserRole + 1
 
@@ -63,7 +63,7 @@ class QuestionBankDialog(QDialog):
         self._deleted: str | None = None
         self.setWindowTitle("Question bank")
         self.setWindowModality(Qt.WindowModal)
-        self.resize(940, 680)
+        fit_to_screen(self, 940, 680)
 
         box = QVBoxLayout(self)
         self.heading = label("Question bank", "title")

@@ -26,7 +26,7 @@ from ui.evidence.files_panel import FilesPanel
 from ui.evidence.question_bank_dialog import QuestionBankRow
 from ui.evidence.signing_bar import SigningBar
 from ui.signing.locked_banner import LockedBanner
-from ui.widgets import ProblemLabel, label, set_invalid
+from ui.widgets import ProblemLabel, label, scrolling, set_invalid
 
 SAVE_DELAY_MS = 300
 STATE_WORDS = {"draft": "Draft", "ready": "Ready for signatures", "signed": "Signed (locked)"}
@@ -48,8 +48,16 @@ class RecordEditor(QWidget):
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._tick)
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
+        # The whole record scrolls when the window is short (a 1280×720 laptop less its
+        # taskbar): its heading, banner, signing buttons and tabs never push the window's
+        # minimum height past the screen, and the tabs keep room to work in.
+        body = QWidget()
+        frame = QVBoxLayout(self)
+        frame.setContentsMargins(0, 0, 0, 0)
+        self.scroll = scrolling(body)
+        frame.addWidget(self.scroll)
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(0, 0, 4, 0)
         self.heading = label("", "title")
         self.heading.setObjectName("record_heading")
         self.state_label = label("", "subtitle")
@@ -66,6 +74,7 @@ class RecordEditor(QWidget):
         self.signing_bar.signed.connect(self._state_changed)
         outer.addWidget(self.signing_bar)
         self.tabs = QTabWidget(objectName="record_tabs")
+        self.tabs.setMinimumHeight(300)
         outer.addWidget(self.tabs, 1)
 
         # -- the record's own fields --------------------------------------------------
@@ -155,8 +164,13 @@ class RecordEditor(QWidget):
         self.setEnabled(self.record is not None)
         self.banner.load("evidence_record", record_id if self.record else None)
         self.signing_bar.load(self.record)
+        self.scroll.verticalScrollBar().setValue(0)   # a record opens at its heading
+        # With no record there is nothing to show: the last learner's record must not
+        # linger under "No record chosen".
+        self.tabs.setVisible(self.record is not None)
         if self.record is None:
             self.heading.setText("No record chosen")
+            self.state_label.setText("Choose a record on the left, or press New record.")
             return
         self._build_details(self.record.method)
         self._fill(self.record.form_values())

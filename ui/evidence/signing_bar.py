@@ -40,7 +40,6 @@ class SigningBar(QFrame):
         words.addWidget(self.who, 1)
         outer.addLayout(words)
         row = QHBoxLayout()
-        row.addStretch()
         self.ready_button = QPushButton("✓ Ready for signatures", objectName="mark_ready")
         self.ready_button.setToolTip("The record is complete: nothing more to add before signing")
         self.ready_button.clicked.connect(self.toggle_ready)
@@ -50,10 +49,15 @@ class SigningBar(QFrame):
         self.sign_button.setProperty("primary", True)
         self.sign_button.setToolTip(f"Collect signatures ({SIGN_SHORTCUT})")
         self.sign_button.clicked.connect(self.sign)
-        for b in (self.trail_button, self.ready_button, self.sign_button):
+        # The audit trail is looked at, the other two are pressed: it stays smaller and to
+        # the left, so the row fits the editor's column on a 1280-pixel screen.
+        row.addWidget(self.trail_button)
+        row.addStretch()
+        for b in (self.ready_button, self.sign_button):
             b.setMinimumHeight(48)
             row.addWidget(b)
-        self.sign_button.setMinimumWidth(150)
+        self.trail_button.setMinimumHeight(40)
+        self.sign_button.setMinimumWidth(120)
         outer.addLayout(row)
         self.problem = ProblemLabel()
         outer.addWidget(self.problem)

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.signing.amend import AmendmentComparison, what_changed
-from ui.widgets import label
+from ui.widgets import fit_to_screen, label
 
 
 def _text(value) -> str:
@@ -27,7 +27,7 @@ class AmendmentComparisonDialog(QDialog):
     def __init__(self, parent, bridge, amended_id: str, record_type: str = "evidence_record"):
         super().__init__(parent)
         self.setWindowTitle("What changed in this amendment")
-        self.resize(980, 560)
+        fit_to_screen(self, 980, 560)
         layout = QVBoxLayout(self)
         self.heading = label("", "title")
         self.reason = label("", "subtitle")

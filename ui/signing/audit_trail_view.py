@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.signing.audit_trail import AuditLine, learner_audit_trail, record_audit_trail
-from ui.widgets import label
+from ui.widgets import fit_to_screen, label
 
 COLUMNS = ("When", "Who", "Device", "Action", "Record", "What happened")
 
@@ -90,7 +90,7 @@ class AuditTrailDialog(QDialog):
     def __init__(self, parent, bridge, record_id: str, title: str):
         super().__init__(parent)
         self.setWindowTitle(f"Audit trail: {title}")
-        self.resize(1000, 480)
+        fit_to_screen(self, 1000, 480)
         layout = QVBoxLayout(self)
         layout.addWidget(label(f"Audit trail: {title}", "title"))
         self.view = AuditTrailView(bridge)

@@ -22,7 +22,7 @@ from app.models.signing import SIGNATURE_METHODS, SIGNER_ROLES
 from app.signing.sheet import SigningSheet, signing_sheet
 from app.signing.sign import sign_record
 from ui.signing.signature_pad import SignaturePad
-from ui.widgets import ProblemLabel, label
+from ui.widgets import ProblemLabel, fit_to_screen, label
 
 _files = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldfolio-scan")
 STAFF_ROLES = {"assessor", "trainee_assessor", "countersigning_assessor", "iqa"}
@@ -58,7 +58,7 @@ class SigningDialog(QDialog):
         self._scan_sha = ""
         self.setWindowTitle("Sign")
         self.setWindowModality(Qt.ApplicationModal)
-        self.resize(1200, 780)
+        fit_to_screen(self, 1200, 780)
         self.pages = QStackedWidget()
         outer = QVBoxLayout(self)
         outer.addWidget(self.pages)

@@ -4,14 +4,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidget, QVBoxLayout
 
 from app.signing.integrity import IntegrityReport, verify_integrity
-from ui.widgets import label
+from ui.widgets import fit_to_screen, label
 
 
 class VerifyDialog(QDialog):
     def __init__(self, parent, bridge):
         super().__init__(parent)
         self.setWindowTitle("Verify integrity")
-        self.resize(900, 480)
+        fit_to_screen(self, 900, 480)
         layout = QVBoxLayout(self)
         self.verdict = label("Checking every signed record…", "title")
         self.detail = label("")

@@ -1,0 +1,165 @@
+"""Every screen and dialog fits a 1280×720 laptop (a 1080p screen at Windows' 150% scaling)
+less its taskbar and title bar: no minimum size larger than that, and the buttons an
+assessor presses next are on screen, not scrolled or clipped out of view."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSize, QThread
+from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QWidget
+
+from app.caseload.profile import set_up
+from app.evidence.records import records_of_learner
+from app.models import Learner
+from ui.main_window import MainWindow
+
+# 720 less a 40-pixel taskbar and a 30-pixel title bar; 16 pixels of frame across.
+WINDOW = QSize(1264, 650)
+
+
+def fits(widget: QWidget) -> None:
+    wanted = widget.minimumSizeHint().expandedTo(widget.minimumSize())
+    assert wanted.width() <= WINDOW.width() and wanted.height() <= WINDOW.height(), (
+        f"{type(widget).__name__} needs at least {wanted.toTuple()}")
+
+
+def on_screen(button: QPushButton) -> None:
+    """Shown, and not clipped by a scroll area or the window's edge (once laid out)."""
+    assert button.isVisible(), f"{button.text()} is hidden"
+    for _ in range(100):
+        QApplication.processEvents()
+        shown = button.visibleRegion().boundingRect()
+        if shown.size() == button.size():
+            return
+        QThread.msleep(10)
+    raise AssertionError(f"“{button.text()}” shows only {shown.size().toTuple()} of "
+                         f"{button.size().toTuple()}")
+
+
+@pytest.fixture
+def window(qtbot, demo_store):
+    demo_store.write_now(set_up, "Alex Morgan", "assessor", "Riverside", "RT1")
+    win = MainWindow(demo_store)
+    qtbot.addWidget(win)
+    win.show()
+    win.resize(WINDOW)
+    qtbot.waitUntil(lambda: win.caseload.model.rowCount() == 12, timeout=5000)
+    yield win
+    win.close()
+
+
+def learner(store, name):
+    return store.read(lambda s: next(l.id for l in s.query(Learner) if l.full_name == name))
+
+
+def find(win, name) -> QPushButton:
+    button = win.findChild(QPushButton, name)
+    assert button is not None, name
+    return button
+
+
+def test_main_window_fits_with_each_kind_of_record_open(qtbot, window, demo_store):
+    win = window
+    fits(win)
+    amelia = learner(demo_store, "Amelia Hughes")
+    win.open_learner(amelia)
+    page = win.page
+    for index in range(page.tabs.count()):
+        page.tabs.setCurrentIndex(index)
+        qtbot.wait(20)
+        fits(win)
+    page.tabs.setCurrentIndex(0)
+    on_screen(find(win, "edit_employer"))
+    page.tabs.setCurrentWidget(page.tabs.widget(1))
+    on_screen(find(win, "enrol_button"))
+
+    page.tabs.setCurrentWidget(page.evidence)
+    panel = page.evidence
+    seen = set()
+    for record in demo_store.read(records_of_learner, amelia):
+        if (record.method, record.state) in seen:
+            continue
+        seen.add((record.method, record.state))
+        panel.select_record(record.id)
+        for tab in range(panel.editor.tabs.count()):
+            panel.editor.tabs.setCurrentIndex(tab)
+            qtbot.wait(10)
+            fits(win)
+            on_screen(find(win, "new_record"))
+            if panel.editor.signing_bar.sign_button.isVisibleTo(win):
+                on_screen(find(win, "open_signing"))
+            if record.state != "signed":
+                on_screen(find(win, "mark_ready"))
+    assert {"Obs", "PD", "Q", "Wt", "P"} <= {method for method, _ in seen}
+    assert "signed" in {state for _, state in seen}
+
+    page.tabs.setCurrentWidget(page.claims)
+    qtbot.wait(20)
+    for name in ("sign_off_unit", "make_claim", "save_pdf", "print_pdf"):
+        on_screen(find(win, name))
+
+    for name in ("Kwame Mensah",):          # an empty learner, and a new one being typed
+        win.open_learner(learner(demo_store, name))
+        fits(win)
+    win.new_action.trigger()
+    fits(win)
+
+
+def test_the_last_criteria_can_be_reached(qtbot, window, demo_store):
+    win = window
+    win.open_learner(learner(demo_store, "Amelia Hughes"))
+    win.page.tabs.setCurrentWidget(win.page.evidence)
+    editor = win.page.evidence.editor
+    editor.tabs.setCurrentWidget(editor.picker)
+    tree = editor.picker.tree
+    qtbot.wait(20)
+    last = list(editor.picker.ac_items())[-1]
+    tree.scrollToItem(last)
+    qtbot.wait(20)
+    rect = tree.visualItemRect(last)
+    assert rect.isValid() and tree.viewport().rect().contains(rect.topLeft())
+    assert tree.viewport().height() >= 150     # room to read a few criteria at a time
+
+
+
+
+def test_every_dialog_fits_and_keeps_its_buttons_in_view(qtbot, window, demo_store):
+    win = window
+    amelia = learner(demo_store, "Amelia Hughes")
+    win.open_learner(amelia)
+    ready = next(r for r in demo_store.read(records_of_learner, amelia) if r.state == "ready")
+    win.page.tabs.setCurrentWidget(win.page.evidence)
+    win.page.evidence.select_record(ready.id)
+    opened = []
+
+    def check(dialog: QWidget, *buttons: str) -> None:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.wait(30)
+        fits(dialog)
+        dialog.resize(dialog.size().boundedTo(WINDOW))
+        qtbot.wait(10)
+        for name in buttons:
+            on_screen(find(dialog, name) if dialog.findChild(QPushButton, name) else
+                      next(b for b in dialog.findChildren(QPushButton) if b.text() == name))
+        opened.append(type(dialog).__name__)
+        dialog.close()
+
+    win.page.evidence.editor.signing_bar.sign()
+    signing = win.page.evidence.editor.signing_bar.dialog
+    check(signing, "Sign")
+    win.page.tabs.setCurrentWidget(win.page.claims)
+    from ui.claims.claim_dialog import ClaimDialog
+    check(ClaimDialog(win.page.claims, win.bridge, win.page.claims.enrolment_id, [], None), "Close")
+    check(win.open_catalogue())
+    check(win.open_employers())
+    from ui.enrolments_panel import EnrolDialog
+    check(EnrolDialog(win.bridge, amelia, win), "Cancel")
+    from ui.setup_dialog import SetupDialog
+    check(SetupDialog(demo_store))
+    win.page.tabs.setCurrentWidget(win.page.evidence)
+    win.verify_action.trigger()
+    for top in QApplication.topLevelWidgets():
+        if top.isVisible() and isinstance(top, QDialog) and top.windowTitle() and top is not win:
+            check(top)
+    assert {"SigningDialog", "ClaimDialog", "CatalogueBrowser", "EmployersDialog",
+            "EnrolDialog", "SetupDialog"} <= set(opened)
