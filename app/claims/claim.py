@@ -149,14 +149,46 @@ def autosave_claim(session: Session, claim_id: str, fields: dict) -> None:
     session.flush()
 
 
+# A statement shorter than this says nothing an IQA can judge. The window shows the count
+# as it is typed, and checks it before the laptop is handed to the learner to sign.
+STATEMENT_MIN_WORDS = 10
+
+
+def word_count(text: str) -> int:
+    return len((text or "").split())
+
+
+def statement_length_words(text: str) -> str:
+    """'4 words: at least 10 needed', or '12 words' once the minimum is reached."""
+    n = word_count(text)
+    said = f"{n} word{'s' if n != 1 else ''}"
+    return said if n >= STATEMENT_MIN_WORDS else f"{said}: at least {STATEMENT_MIN_WORDS} needed"
+
+
 def claim_statement_problems(claim: Claim) -> dict[str, str]:
     problems = {}
-    if len(claim.learner_statement.split()) < 10:
-        problems["learner_statement"] = ("Write the learner's statement first: how the units "
-                                         "were achieved, time in role, methods used, what changed.")
-    if len(claim.assessor_statement.split()) < 10:
-        problems["assessor_statement"] = ("Write the assessor's summative statement first, "
-                                          "supporting the learner's statement.")
+    if word_count(claim.learner_statement) < STATEMENT_MIN_WORDS:
+        problems["learner_statement"] = (
+            "Write the learner's statement first: how the units were achieved, time in role, "
+            f"methods used, what changed (at least {STATEMENT_MIN_WORDS} words; "
+            f"{word_count(claim.learner_statement)} so far).")
+    if word_count(claim.assessor_statement) < STATEMENT_MIN_WORDS:
+        problems["assessor_statement"] = (
+            "Write the assessor's summative statement first, supporting the learner's "
+            f"statement (at least {STATEMENT_MIN_WORDS} words; "
+            f"{word_count(claim.assessor_statement)} so far).")
+    return problems
+
+
+def problems_before_signing(session: Session, claim_id: str) -> dict[str, str]:
+    """Everything that would stop anyone signing the claim now, so it is said to the
+    assessor before the laptop is handed over, never to the learner holding it."""
+    claim = session.get(Claim, claim_id)
+    if claim is None or claim.deleted_at is not None:
+        return {"claim": "That claim no longer exists."}
+    problems = claim_problems(session, claim.enrolment_id, json.loads(claim.sign_offs_json),
+                              claim.full_award)
+    problems.update(claim_statement_problems(claim))
     return problems
 
 

@@ -90,6 +90,17 @@ def test_sign_off_claim_save_and_print_from_the_learner_page(qtbot, demo_store, 
     assert "Full award: No" in claim.verdict.text()
     qtbot.mouseClick(claim.start_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: claim.learner_statement.isEnabled(), timeout=5000)
+    # The 10-word rule is shown as the words are typed, and checked before the laptop goes
+    # to the learner: nobody in hand-over meets it.
+    assert claim.learner_count.text().startswith("0 words: at least 10 needed")
+    qtbot.keyClicks(claim.learner_statement, "Two years on the tills")
+    assert claim.learner_count.text().startswith("5 words: at least 10 needed")
+    qtbot.mouseClick(claim.sign_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: claim.learner_problem.isVisible(), timeout=5000)
+    assert "at least 10 words; 5 so far" in claim.learner_problem.text()
+    assert "at least 10 words; 0 so far" in claim.assessor_problem.text()
+    assert claim.findChild(type(panel.signing_dialog)) is None     # nothing handed over
+    claim.learner_statement.clear()
     learner_words = "I have worked on the returns desk for two years and learnt to explain the law calmly."
     assessor_words = f"{name} explained the regulations clearly in every observation and discussion."
     qtbot.keyClicks(claim.learner_statement, learner_words)
@@ -136,3 +147,35 @@ def test_printing_draws_every_page_of_the_pdf(qtbot, tmp_path):
     expected = len(PdfReader(io.BytesIO(pdf)).pages)
     assert pages == expected
     assert len(PdfReader(tmp_path / "printed.pdf").pages) == expected
+
+
+def test_print_with_no_printer_never_claims_it_printed(qtbot, demo_store):
+    """No printer here: the file goes to the PDF viewer if one opens; either way the window
+    says where the file is and the audit trail says it was exported there, not printed."""
+    from PySide6.QtPrintSupport import QPrinterInfo
+    from sqlalchemy import select
+
+    from app.models import AuditEvent
+    from tests.claims.window_helpers import claims_window
+    if QPrinterInfo.availablePrinters():
+        import pytest
+        pytest.skip("this machine has a printer")
+    learner_id = demo_store.read(lambda s: next(
+        l.id for l in s.query(Learner) if l.full_name == "Amelia Hughes"))
+    win = claims_window(qtbot, demo_store, learner_id)
+    panel = win.page.claims
+    panel.what.setCurrentIndex(panel.what.findData("records"))
+    qtbot.mouseClick(panel.print_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: ".pdf" in panel.status.text(), timeout=20000)
+    said = panel.status.text()
+    path = said.split(" is saved at ")[1].split(": open it")[0] if " is saved at " in said \
+        else said.split("(")[-1].rstrip(").")
+    assert path.endswith(".pdf") and __import__("pathlib").Path(path).exists()
+
+    def events(session):
+        return [(e.action, e.summary) for e in session.scalars(select(AuditEvent).where(
+            AuditEvent.learner_id == learner_id, AuditEvent.action.in_(("printed", "exported"))))]
+    qtbot.waitUntil(lambda: bool(demo_store.read(events)), timeout=5000)
+    assert [a for a, _ in demo_store.read(events)] == ["exported"]
+    assert path in demo_store.read(events)[0][1]
+    win.close()

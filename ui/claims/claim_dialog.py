@@ -12,7 +12,8 @@ from PySide6.QtWidgets import (
 from app.caseload.validation import InvalidInput
 from app.claims.claim import (
     ASSESSOR_DECLARATION, ASSESSOR_PROMPTS, LEARNER_DECLARATION, LEARNER_PROMPTS,
-    autosave_claim, combination_for, get_claim, start_claim,
+    STATEMENT_MIN_WORDS, autosave_claim, combination_for, get_claim, problems_before_signing,
+    start_claim, statement_length_words,
 )
 from app.claims.sign_off import SignOffView
 from app.documents.words import in_words
@@ -73,6 +74,10 @@ class ClaimDialog(QDialog):
         self.learner_statement = QPlainTextEdit(objectName="learner_statement")
         self.learner_statement.setMinimumHeight(150)
         box.addWidget(self.learner_statement)
+        # The length rule is told where the words are typed, not first met at signing.
+        self.learner_count = label("", "hint")
+        self.learner_count.setObjectName("learner_statement_words")
+        box.addWidget(self.learner_count)
         box.addWidget(label(LEARNER_DECLARATION))
         self.learner_problem = ProblemLabel()
         box.addWidget(self.learner_problem)
@@ -81,6 +86,9 @@ class ClaimDialog(QDialog):
         self.assessor_statement = QPlainTextEdit(objectName="assessor_statement")
         self.assessor_statement.setMinimumHeight(130)
         box.addWidget(self.assessor_statement)
+        self.assessor_count = label("", "hint")
+        self.assessor_count.setObjectName("assessor_statement_words")
+        box.addWidget(self.assessor_count)
         box.addWidget(label(ASSESSOR_DECLARATION))
         self.assessor_problem = ProblemLabel()
         box.addWidget(self.assessor_problem)
@@ -104,6 +112,8 @@ class ClaimDialog(QDialog):
         self._timer.timeout.connect(self._save)
         for edit in (self.learner_statement, self.assessor_statement):
             edit.textChanged.connect(self._timer.start)
+            edit.textChanged.connect(self._count_words)
+        self._count_words()
         self._loading = False
         if claim_id:
             self._load(claim_id)
@@ -193,10 +203,26 @@ class ClaimDialog(QDialog):
                 getattr(exc, "problems", {"": str(exc)}).values()))
         self.bridge.write(autosave_claim, self.claim_id, fields, on_done=done, on_error=failed)
 
+    def _count_words(self) -> None:
+        for edit, shown in ((self.learner_statement, self.learner_count),
+                            (self.assessor_statement, self.assessor_count)):
+            shown.setText(statement_length_words(edit.toPlainText())
+                          + f" (a statement needs at least {STATEMENT_MIN_WORDS})")
+
     def _sign(self) -> None:
         from ui.signing import open_signing
 
         def open_it() -> None:
+            # Checked here, while the assessor holds the laptop: a learner in hand-over
+            # must never meet a problem only the assessor can put right.
+            problems = self.bridge.store.read(problems_before_signing, self.claim_id)
+            self.learner_problem.show_problem(problems.pop("learner_statement", None))
+            self.assessor_problem.show_problem(problems.pop("assessor_statement", None))
+            if problems:
+                self.units_problem.show_problem(" ".join(problems.values()))
+            if problems or not self.learner_problem.isHidden() \
+                    or not self.assessor_problem.isHidden():
+                return
             open_signing(self, self.bridge, "claim", self.claim_id,
                          on_signed=lambda _: (self.changed.emit(self.claim_id),
                                               self._load(self.claim_id)))

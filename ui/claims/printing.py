@@ -87,11 +87,17 @@ def print_pdf(parent, job: PrintJob, bridge, report) -> None:
     folder = Path(tempfile.gettempdir()) / "fieldfolio-print"
     path = write_pdf(folder / suggested_name(job.pages_of, "claim-pack"), job.pdf)
     if not QPrinterInfo.availablePrinters():
-        # No printer known to Qt: hand the file to the system's PDF viewer to print.
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-        report(f"No printer is set up here: opened the {job.pages_of} in the PDF viewer "
-               "to print from there.")
-        bridge.write(note_export, job, "printed", "the system PDF viewer")
+        # No printer known to Qt: hand the file to the system's PDF viewer to print. Nothing
+        # has been printed yet, so the audit trail says the file was exported, and where;
+        # and if no viewer opened, the window says so and where the file is.
+        opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        if opened:
+            report(f"No printer is set up here: opened the {job.pages_of} in the PDF viewer "
+                   f"to print from there ({path}).")
+        else:
+            report(f"⚠ No printer is set up here and no PDF viewer could be opened. The "
+                   f"{job.pages_of} is saved at {path}: open it from there to print.")
+        bridge.write(note_export, job, "exported", str(path))
         return
     printer = QPrinter(QPrinter.HighResolution)
     printer.setDocName(job.pages_of)
