@@ -71,7 +71,7 @@ class EnrolDialog(QDialog):
                 enrol, self.learner_id, self.qualification.currentData(),
                 registration_number=self.registration.text(),
                 assessor_id=self.assessor.currentData(), iqa_id=self.iqa.currentData(),
-                start_date=self.start.text())
+                start_date=self.start.text(), mandatory_units=True)
         except InvalidInput as exc:
             self.problem.show_problem(" ".join(exc.problems.values()))
             return

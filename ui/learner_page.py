@@ -52,6 +52,8 @@ class LearnerPage(QWidget):
         self.evidence = EvidencePanel(bridge)
         self.tabs.addTab(self.evidence, "Evidence and progress")
         self.enrolments.changed.connect(lambda: self.evidence.load(self.form.learner_id))
+        # the caseload row follows an enrolment at once ("Not enrolled" no longer)
+        self.enrolments.changed.connect(lambda: self.learner_saved.emit(self.form.learner_id))
         self.evidence.changed.connect(self.learner_saved)  # caseload progress follows
         self.claims = ClaimsPanel(bridge)
         self.tabs.addTab(self.claims, "Sign-off and claims")

@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
         """A failed operation is said at the top of the window, where the assessor looks,
         and stays until dismissed: a status-bar message would be gone in seconds."""
         self.failure_bar = QWidget(objectName="failure_bar")
-        self.failure_bar.setProperty("role", "failure")
+        self.failure_bar.setAttribute(Qt.WA_StyledBackground, True)
         row = QHBoxLayout(self.failure_bar)
         row.setContentsMargins(12, 6, 12, 6)
         self.failure_text = label("", "problem")
@@ -209,6 +209,9 @@ class MainWindow(QMainWindow):
         self.caseload.clear_selection()
         self.page.show_learner(None)
         self.right.setCurrentWidget(self.page)
+        # The names are typed on the Details tab: show it, whatever tab was open before,
+        # so the keys go where the assessor can see them.
+        self.page.tabs.setCurrentIndex(0)
         self.page.form.editors["given_names"].setFocus()
 
     def _restore_unsaved_new_learner(self) -> None:

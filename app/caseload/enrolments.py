@@ -55,7 +55,10 @@ def check_units(session: Session, qualification_id: str, unit_ids: set[str]) -> 
 
 def enrol(session: Session, learner_id: str, qualification_id: str, *,
           registration_number: str = "", assessor_id: str | None = None,
-          iqa_id: str | None = None, start_date: str = "", enrolment_id: str | None = None) -> str:
+          iqa_id: str | None = None, start_date: str = "", enrolment_id: str | None = None,
+          mandatory_units: bool = False) -> str:
+    """Enrol a learner. With `mandatory_units` the qualification's mandatory units are
+    chosen at once (every learner takes them; the assessor then picks the optional ones)."""
     problems = {}
     if session.get(Learner, learner_id) is None:
         problems["learner"] = "Type the learner's given and family names first, so they can be saved."
@@ -80,6 +83,9 @@ def enrol(session: Session, learner_id: str, qualification_id: str, *,
                           **({"id": enrolment_id} if enrolment_id else {}))
     session.add(enrolment)
     session.flush()
+    if mandatory_units:
+        choose_units(session, enrolment.id, {o.id for o in unit_options(session, qualification_id)
+                                             if o.mandatory})
     return enrolment.id
 
 

@@ -19,7 +19,7 @@ from app.caseload.drafts import clear_draft, load_draft, save_draft
 from app.caseload.validation import InvalidInput, format_date, limited, parse_date
 from app.db.base import utcnow
 from app.evidence.methods import DETAILS, REF_PREFIX, empty_details, method_name
-from app.models import Enrolment
+from app.models import Enrolment, Learner
 from app.models.evidence import (
     JUDGEMENT_FLAGS, METHODS, Attachment, CriterionMapping, EvidenceRecord,
 )
@@ -58,17 +58,31 @@ def create_record(session: Session, enrolment_id: str, method: str, *,
         problems["method"] = f"'{method}' is not an assessment method ({', '.join(METHODS)})."
     if problems:
         raise InvalidInput(problems)
+    details = empty_details(method)
+    if "workplace" in details and not details["workplace"]:
+        details["workplace"] = _workplace_of(session, enrolment.learner_id)
     record = EvidenceRecord(
         enrolment_id=enrolment_id, learner_id=enrolment.learner_id, method=method,
         portfolio_ref=allocate_portfolio_ref(session, enrolment.learner_id, method),
         title=title or method_name(method), date=on or date.today(), location=location,
-        details_json=json.dumps(empty_details(method), ensure_ascii=False),
+        details_json=json.dumps(details, ensure_ascii=False),
         **({"id": record_id} if record_id else {}))
     session.add(record)
     session.flush()
     record_event(session, "created", AUDIT_TYPE, record.id, learner_id=record.learner_id,
                  summary=f"{record.portfolio_ref} {method_name(method)} created")
     return record.id
+
+
+def _workplace_of(session: Session, learner_id: str) -> str:
+    """Where the learner works, as their details say: the employer's name, and the
+    workplace address where one is kept (a store of a chain, say)."""
+    learner = session.get(Learner, learner_id)
+    if learner is None:
+        return ""
+    employer = learner.employer.name if learner.employer is not None else ""
+    place = " ".join((learner.workplace_address or "").split())
+    return ", ".join(x for x in (employer, place) if x)
 
 
 def _check(session: Session, record: EvidenceRecord, fields: dict) -> tuple[dict, dict]:

@@ -110,3 +110,24 @@ def test_import_from_the_window_adds_a_newer_version(qtbot, catalogue_store, tmp
     assert len([q for q in catalogue_store.read(list_catalogue)
                 if q.pack_id == "edi-l2-nvq-customer-service"]) == 2
     window.close()
+
+
+def test_source_files_and_lines_only_behind_the_source_box_and_esc_closes(qtbot, catalogue_store):
+    browser = open_browser(qtbot, catalogue_store)
+    click_row(qtbot, browser.qualifications, lambda t: t.startswith("EDI Level 2 NVQ"))
+    qtbot.waitUntil(lambda: browser.detail.summary.pack_id == "edi-l2-nvq-customer-service")
+    source_file = browser.detail.source_file
+    assert source_file and source_file not in browser.reader.toPlainText()
+    assert "Rules of combination" in browser.reader.toPlainText()
+    browser.show_source.setChecked(True)
+    assert source_file in browser.reader.toPlainText()
+    assert "Corrections made to the source text" in browser.reader.toPlainText()
+
+    browser.show_source.setChecked(False)
+    item = click_row(qtbot, browser.units, lambda t: True)
+    qtbot.waitUntil(lambda: browser.unit is not None)
+    assert "(line " not in browser.reader.toPlainText()
+    assert item is not None
+    browser.reader.setFocus()
+    qtbot.keyClick(browser.reader, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: not browser.isVisible())

@@ -9,6 +9,7 @@ import wave
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication
 
 from app.evidence.attachments import attachments_of
 from app.evidence.mapping import mappings_of
@@ -181,3 +182,25 @@ def test_a_whole_outcome_ticked_at_once_reads_in_full_and_is_undone(qtbot, windo
     qtbot.waitUntil(lambda: len(store.read(mappings_of, record_id)) == 1)
     qtbot.waitUntil(lambda: ac_item(picker, unit_a, 0).parent().checkState(1)
                     == Qt.PartiallyChecked)
+
+
+def test_the_observation_timer_leaves_the_form_where_it_was(qtbot, window):
+    win, *_ = window
+    panel = win.page.evidence
+    new_record(qtbot, panel, "Obs")
+    editor = panel.editor
+    win.resize(1264, 650)                  # a laptop: the form scrolls
+    form_scroll = editor.tabs.widget(0)
+    qtbot.wait(50)
+    before = (form_scroll.verticalScrollBar().value(), editor.scroll.verticalScrollBar().value())
+    qtbot.mouseClick(editor.start_button, Qt.LeftButton)
+    qtbot.wait(50)
+    assert QApplication.focusWidget() is editor.stop_button
+    assert (form_scroll.verticalScrollBar().value(),
+            editor.scroll.verticalScrollBar().value()) == before
+    qtbot.mouseClick(editor.stop_button, Qt.LeftButton)
+    qtbot.wait(50)
+    assert QApplication.focusWidget() is editor.start_button
+    assert (form_scroll.verticalScrollBar().value(),
+            editor.scroll.verticalScrollBar().value()) == before
+    assert editor.details["learner_comments"].toPlainText() == ""

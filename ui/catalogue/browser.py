@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+    QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
     QSplitter, QStackedWidget, QTextBrowser, QVBoxLayout, QWidget,
 )
 
@@ -106,10 +106,23 @@ class CatalogueBrowser(QWidget):
         splitter.addWidget(self.middle)
         splitter.addWidget(self.reader)
         splitter.setSizes([300, 430, 670])
+        # Source files, line numbers and corrections are for whoever reviews the packs:
+        # behind a box, so an assessor reads the qualification, not its provenance.
+        self.show_source = QCheckBox("Source: show where each text comes from",
+                                     objectName="show_source")
+        self.show_source.toggled.connect(self._redraw)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.show_source)
+        QShortcut(QKeySequence(Qt.Key_Escape), self, activated=self.close)
         self.refresh()
+
+    def _redraw(self, *_args) -> None:
+        if self.unit is not None:
+            self.reader.setHtml(unit_html(self.unit, None, self.show_source.isChecked()))
+        elif self.detail is not None:
+            self.reader.setHtml(qualification_html(self.detail, self.show_source.isChecked()))
 
     # -- qualifications -------------------------------------------------------------------
     def refresh(self, select_id: str | None = None) -> None:
@@ -187,7 +200,7 @@ class CatalogueBrowser(QWidget):
             self.units.blockSignals(False)
             self.unit = None
             self._wanted_unit = None
-            self.reader.setHtml(qualification_html(self.detail))
+            self.reader.setHtml(qualification_html(self.detail, self.show_source.isChecked()))
 
     # -- units ---------------------------------------------------------------------------
     def _fill_units(self) -> None:
@@ -237,7 +250,7 @@ class CatalogueBrowser(QWidget):
         if detail is None or detail.summary.id != self._wanted_unit:
             return
         self.unit = detail
-        self.reader.setHtml(unit_html(detail, ac_id))
+        self.reader.setHtml(unit_html(detail, ac_id, self.show_source.isChecked()))
         if ac_id:
             self.reader.scrollToAnchor(f"ac-{ac_id}")
         else:

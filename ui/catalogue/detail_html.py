@@ -2,7 +2,9 @@
 outcomes, ACs, guidance and assessment rules, or a qualification's rules and gaps.
 
 Every text is escaped and its line breaks kept, so sub-items (a., b., …) and bullet lists
-read as the source prints them."""
+read as the source prints them. Where each text came from (source file, line numbers,
+corrections made to the source) is for reviewers, not assessors: shown only with
+`source=True` (the browser's "Source" box)."""
 from __future__ import annotations
 
 from html import escape
@@ -36,7 +38,7 @@ def unit_name(number: str) -> str:
     return number if number.lower().startswith("unit") else f"Unit {number}"
 
 
-def unit_html(d: UnitDetail, found_ac: str | None = None) -> str:
+def unit_html(d: UnitDetail, found_ac: str | None = None, source: bool = False) -> str:
     u = d.summary
     out = [f"<h2>{escape(unit_name(u.number))}: {escape(u.title)}</h2>",
            "<p>" + _dl([("National reference", u.reference or "none printed"),
@@ -59,8 +61,9 @@ def unit_html(d: UnitDetail, found_ac: str | None = None) -> str:
                                  if r.kind == kind and r.method == method and r.source_text == said)
             src = f" (line {line})" if line else ""
             out.append(f"<li>{KIND_MARKS.get(kind, '')} <b>{KIND_WORDS.get(kind, kind)}:</b> "
-                       f"{escape(words)}<br><span style='color:#5b6574'>Source{src}: "
-                       f"<i>“{_text(said)}”</i></span></li>")
+                       f"{escape(words)}" + (f"<br><span style='color:#5b6574'>Source{src}: "
+                                             f"<i>“{_text(said)}”</i></span>" if source else "")
+                       + "</li>")
         out.append("</ul>")
     for lo in d.outcomes:
         kind = f" <span style='color:#5b6574'>({escape(lo.lo_type)})</span>" if lo.lo_type else ""
@@ -84,6 +87,8 @@ def unit_html(d: UnitDetail, found_ac: str | None = None) -> str:
         out.append(f"<h3>Aim</h3><p>{_text(d.aim)}</p>")
     if d.assessment_requirements:
         out.append(f"<h3>Assessment requirements</h3><p>{_text(d.assessment_requirements)}</p>")
+    if not source:
+        return "".join(out)
     if d.missing:
         out.append("<h3>Not in the source</h3><ul>"
                    + "".join(f"<li>{_text(m)}</li>" for m in d.missing) + "</ul>")
@@ -97,7 +102,7 @@ def unit_html(d: UnitDetail, found_ac: str | None = None) -> str:
     return "".join(out)
 
 
-def qualification_html(d: QualificationDetail) -> str:
+def qualification_html(d: QualificationDetail, source: bool = False) -> str:
     s = d.summary
     kind = "Unit bank" if s.kind == "unit_bank" else "Qualification"
     out = [f"<h2>{escape(s.title)}</h2>",
@@ -106,11 +111,13 @@ def qualification_html(d: QualificationDetail) -> str:
                         ("Level", s.level), ("Credits", s.credits), ("GLH", s.glh),
                         ("TQT", s.tqt), ("Version", s.version_label),
                         ("Units", s.unit_count)]) + "</p>",
-           f"<p style='color:#5b6574'>Pack {escape(s.pack_id)} · source "
-           f"{escape(d.source_file or '')}</p>",
            "<h3>Rules of combination</h3><ul>"]
     out += [f"<li>{_text(line)}</li>" for line in d.rules_in_words]
     out.append("</ul>")
+    if not source:
+        return "".join(out)
+    out.append(f"<h3>Source</h3><p style='color:#5b6574'>Pack {escape(s.pack_id)} · source "
+               f"{escape(d.source_file or '')}</p>")
     if d.missing:
         out.append("<h3>What the source does not give</h3><ul>"
                    + "".join(f"<li>{_text(m)}</li>" for m in d.missing) + "</ul>")

@@ -112,8 +112,8 @@ class EvidencePanel(QWidget):
             self.enrolment.addItem(e.qualification, e.id)
         self.new_button.setEnabled(bool(enrolments))
         if learner_id and not enrolments:
-            self.problem.show_problem("Enrol the learner on a qualification (Details tab) "
-                                      "before recording evidence.")
+            self.problem.show_problem("Enrol the learner on a qualification (the Enrolments "
+                                      "and units tab) before recording evidence.")
         self.refresh()
 
     def refresh(self, keep: bool = True) -> None:

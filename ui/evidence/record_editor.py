@@ -323,12 +323,18 @@ class RecordEditor(QWidget):
         if start is not None:
             start.setText(datetime.now().strftime("%H:%M"))
             self.details["end_time"].setText("")
+            # Focus to Stop before Start is disabled: Qt would otherwise hand it to the
+            # next field in the chain, scrolling the form down to Learner's comments.
+            self.stop_button.setEnabled(True)
+            self.stop_button.setFocus()
             self._edited()
 
     def stop_timer(self) -> None:
         end = self.details.get("end_time")
         if end is not None and self.details["start_time"].text():
             end.setText(datetime.now().strftime("%H:%M"))
+            self.start_button.setEnabled(True)
+            self.start_button.setFocus()     # as above: the form stays where it was
             self._edited()
 
     def _update_timer(self) -> None:

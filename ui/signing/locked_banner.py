@@ -31,7 +31,7 @@ class LockedBanner(QFrame):
         outer = QVBoxLayout(self)
         row = QHBoxLayout()
         self.text = label("")
-        self.amend_button = QPushButton("Make a correction…")
+        self.amend_button = QPushButton("Make an amendment…")
         self.amend_button.clicked.connect(self.ask_for_amendment)
         self.compare_button = QPushButton("What changed")
         self.compare_button.clicked.connect(self.show_comparison)
@@ -75,7 +75,7 @@ class LockedBanner(QFrame):
     def ask_for_amendment(self) -> None:
         reason, ok = QInputDialog.getMultiLineText(
             self, "Amend a signed record",
-            "Why does the signed record need correcting? The signed version stays on file;\n"
+            "Why does the signed record need amending? The signed version stays on file;\n"
             "the amendment starts as a copy and needs its own signatures.")
         if ok:
             self.make_amendment(reason)

@@ -222,10 +222,18 @@ class SigningDialog(QDialog):
         elif role == "learner" and (not self.name.text() or self.name.text() == self.sheet.assessor_name):
             self.name.setText(self.sheet.status.record.learner_name)
         elif role and role not in STAFF_ROLES | {"learner"} and self.name.text() in (
-                self.sheet.assessor_name, self.sheet.status.record.learner_name):
-            self.name.clear()
+                self.sheet.assessor_name, self.sheet.status.record.learner_name, ""):
+            # The witness is named in the record they sign: their name is already typed.
+            self.name.setText(self._named_witness() if role == "witness" else "")
         self.hand_over_button.setVisible(bool(role) and role not in STAFF_ROLES
                                          and not self.handed_over)
+
+    def _named_witness(self) -> str:
+        if self.record_type != "evidence_record":
+            return ""
+        from app.evidence.records import get_record
+        record = self.bridge.store.read(get_record, self.record_id)
+        return (record.details.get("witness_name") or "").strip() if record else ""
 
     def current_method(self) -> str:
         page = self.methods.currentWidget()
