@@ -13,7 +13,8 @@ from ui.bridge import Bridge
 from ui.widgets import label
 
 STATUS_LABELS = {"active": "Active", "on_break": "On a break", "completed": "Completed",
-                 "withdrawn": "Withdrawn", "not enrolled": "Not enrolled"}
+                 "withdrawn": "Withdrawn", "not enrolled": "Not enrolled",
+                 "deleted": "Deleted (to restore)"}
 
 
 class CaseloadModel(QAbstractTableModel):

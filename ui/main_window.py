@@ -10,7 +10,9 @@ from PySide6.QtWidgets import (
 
 from app.caseload.demo import load_demo_caseload
 from app.caseload.drafts import drafts_for
+from app.caseload.deletion import ASK, REFUSED, deletion_check
 from app.caseload.learners import DRAFT_FORM, delete_learner, restore_learner
+from app.caseload.validation import InvalidInput
 from app.caseload.profile import ROLE_LABELS, current_profile
 from app.caseload.status import changes_waiting_for_sync
 from app.catalogue.loader import load_bundled_packs
@@ -177,9 +179,11 @@ class MainWindow(QMainWindow):
         self.failure_bar.hide()
         return self.failure_bar
 
-    def show_failure(self, words: str) -> None:
-        self.failure_text.setText(f"⚠ Not done: {words}. Nothing you typed has been lost: "
-                                  f"it is still on screen and is saved again as you type.")
+    def show_failure(self, words: str, typing_kept: bool = True) -> None:
+        words = words.rstrip(".")
+        self.failure_text.setText(f"⚠ Not done: {words}." + (
+            " Nothing you typed has been lost: it is still on screen and is saved again as "
+            "you type." if typing_kept else ""))
         self.failure_bar.show()
 
     def _changes_arrived(self, changes: Changes) -> None:
@@ -202,8 +206,31 @@ class MainWindow(QMainWindow):
 
     # -- learners ----------------------------------------------------------------------
     def open_learner(self, learner_id: str) -> None:
+        deleted = self.store.read(lambda s: (lambda l: l.full_name if l is not None
+                                             and l.deleted_at is not None else None)(
+            s.get(Learner, learner_id)))
+        if deleted is not None:   # chosen from the Deleted filter: the one thing to do
+            self.offer_restore(learner_id, deleted)
+            return
         self.page.show_learner(learner_id)
         self.right.setCurrentWidget(self.page)
+
+    def offer_restore(self, learner_id: str, name: str) -> None:
+        answer = QMessageBox.question(
+            self, "Restore a deleted learner",
+            f"{name} was deleted. Restore them, with their evidence, to the caseload?",
+            QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
+        if answer != QMessageBox.Yes:
+            return
+        try:
+            self.store.write_now(restore_learner, learner_id)
+        except InvalidInput as exc:
+            self.show_failure(" ".join(exc.problems.values()))
+            return
+        status = self.caseload.status_filter
+        status.setCurrentIndex(status.findData(None))   # back to the caseload, to see them
+        self.refresh_after_undo((learner_id,))
+        self.statusBar().showMessage(f"Restored {name}.", 8000)
 
     def new_learner(self) -> None:
         self.caseload.clear_selection()
@@ -234,9 +261,17 @@ class MainWindow(QMainWindow):
         learner_id = self.page.learner_id if self.right.currentWidget() is self.page else None
         if not learner_id:
             return
-        name = self.store.read(lambda s: (lambda l: l.full_name if l else None)(s.get(Learner, learner_id)))
-        if name is None:
+        check = self.store.read(deletion_check, learner_id)
+        if check.verdict == REFUSED:
+            if check.name:
+                self.show_failure(check.words, typing_kept=False)
             return
+        if check.verdict == ASK and QMessageBox.question(
+                self, "Delete a learner with evidence", check.words,
+                QMessageBox.Yes | QMessageBox.No, QMessageBox.No) != QMessageBox.Yes:
+            return
+        name = check.name
+        self.page.form.flush()
         self.store.write_now(delete_learner, learner_id)
         self.caseload.clear_selection()
         self.caseload.refresh()

@@ -24,8 +24,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("learners", help="list the caseload")
     p.add_argument("--search", default="")
+    p.add_argument("--deleted", action="store_true",
+                   help="list deleted learners instead (to restore one)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_learners)
+
+    p = sub.add_parser("learner-restore", help="bring back a deleted learner, with their "
+                                                "evidence (by ULN or id; see learners --deleted)")
+    p.add_argument("learner", help="the learner's ULN or id")
+    p.set_defaults(run=_learner_restore)
 
     p = sub.add_parser("learner-add", help="add a learner (dates as DD/MM/YYYY)")
     for key, label in LEARNER_FIELDS.items():
@@ -50,7 +57,8 @@ def _demo(store, args) -> int:
 
 
 def _learners(store, args) -> int:
-    rows = store.read(caseload_rows, args.search)
+    rows = store.read(caseload_rows, args.search, None, None,
+                      "deleted" if args.deleted else None)
     if args.json:
         from app.cli import print_json
         print_json([{"id": r.learner_id, "name": r.name, "uln": r.uln, "employer": r.employer,
@@ -65,4 +73,32 @@ def _learner_add(store, args) -> int:
     fields = {key: getattr(args, key) for key in LEARNER_FIELDS if key != "employer_id"}
     learner_id = store.write_now(save_learner, None, fields)
     print(learner_id)
+    return 0
+
+
+def _learner_restore(store, args) -> int:
+    import sys
+
+    from app.caseload.learners import restore_learner
+    from app.caseload.validation import InvalidInput
+    from app.models import Learner
+
+    def find(session):
+        return [(l.id, l.full_name, l.deleted_at is not None) for l in session.query(Learner)
+                .filter((Learner.id == args.learner) | (Learner.uln == args.learner))]
+    found = store.read(find)
+    if not found:
+        print(f"No learner has the ULN or id {args.learner}.", file=sys.stderr)
+        return 1
+    deleted = [f for f in found if f[2]]
+    if not deleted:
+        print(f"{found[0][1]} is not deleted: nothing to restore.")
+        return 0
+    learner_id, name, _ = deleted[0]
+    try:
+        store.write_now(restore_learner, learner_id)
+    except InvalidInput as exc:
+        print(" ".join(exc.problems.values()), file=sys.stderr)
+        return 1
+    print(f"Restored {name}.")
     return 0

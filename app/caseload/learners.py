@@ -139,6 +139,11 @@ def learner_form_values(learner: Learner) -> dict[str, str]:
 
 
 def delete_learner(session: Session, learner_id: str) -> None:
+    """Tombstone a learner; refused for one with signed work (app/caseload/deletion.py)."""
+    from app.caseload.deletion import REFUSED, deletion_check
+    check = deletion_check(session, learner_id)
+    if check.verdict == REFUSED and check.name:
+        raise InvalidInput({"learner": check.words})
     learner = session.get(Learner, learner_id)
     if learner is not None and learner.deleted_at is None:
         learner.deleted_at = utcnow()

@@ -25,8 +25,12 @@ class CaseloadRow:
     progress_percent: int = 0          # ACs met across live enrolments (app/evidence/progress.py)
     last_evidence: date | None = None
 
+    deleted: bool = False
+
     @property
     def status(self) -> str:
+        if self.deleted:
+            return "deleted"
         if not self.statuses:
             return "not enrolled"
         for s in ("active", "on_break", "completed", "withdrawn"):
@@ -37,7 +41,11 @@ class CaseloadRow:
 
 def caseload_rows(session: Session, search: str = "", employer_id: str | None = None,
                   qualification_id: str | None = None, status: str | None = None) -> list[CaseloadRow]:
-    query = (select(Learner).where(Learner.deleted_at.is_(None))
+    """The caseload, filtered. `status="deleted"` lists the deleted learners instead (to
+    restore one); every other view lists only learners who are not deleted."""
+    deleted = status == "deleted"
+    query = (select(Learner).where(Learner.deleted_at.is_not(None) if deleted
+                                   else Learner.deleted_at.is_(None))
              .options(selectinload(Learner.employer), selectinload(Learner.enrolments))
              .order_by(Learner.family_name, Learner.given_names))
     if search.strip():
@@ -59,7 +67,8 @@ def caseload_rows(session: Session, search: str = "", employer_id: str | None = 
             employer_id=learner.employer_id,
             qualifications=[titles.get(e.qualification_id, "?") for e in live],
             qualification_ids=[e.qualification_id for e in live],
-            statuses=[e.status for e in live], planned_end_date=learner.planned_end_date)
+            statuses=[e.status for e in live], planned_end_date=learner.planned_end_date,
+            deleted=deleted)
         if qualification_id and qualification_id not in row.qualification_ids:
             continue
         if status and row.status != status:
