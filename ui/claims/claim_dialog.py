@@ -22,6 +22,7 @@ from ui.widgets import ProblemLabel, fit_to_screen, label
 
 class ClaimDialog(QDialog):
     changed = Signal(str)     # claim id, whenever it was created or saved
+    print_requested = Signal(str)   # claim id: print its claim pack (the panel prints)
 
     def __init__(self, parent, bridge, enrolment_id: str, sign_offs: list[SignOffView],
                  claim_id: str | None = None):
@@ -103,9 +104,16 @@ class ClaimDialog(QDialog):
         close = QPushButton("Close")
         close.setMinimumHeight(48)
         close.clicked.connect(self.accept)
+        # Once signed, the next thing is the paper: printed from here, not after closing.
+        self.print_button = QPushButton("Print the claim pack…", objectName="print_claim_pack")
+        self.print_button.setProperty("primary", True)
+        self.print_button.setMinimumHeight(48)
+        self.print_button.clicked.connect(self._print)
+        self.print_button.hide()
         buttons.addStretch()
         buttons.addWidget(close)
         buttons.addWidget(self.sign_button)
+        buttons.addWidget(self.print_button)
         outer.addLayout(buttons)
 
         self._timer = QTimer(self, singleShot=True, interval=500)
@@ -179,8 +187,13 @@ class ClaimDialog(QDialog):
         if view.locked:
             for w in (self.learner_statement, self.assessor_statement):
                 w.setReadOnly(True)
+            self.print_button.show()
             self.saved_label.setText("✔ Signed: this claim is locked. Sign again to add the "
                                      "remaining signatures (IQA, if sampled).")
+
+    def _print(self) -> None:
+        self.print_requested.emit(self.claim_id)
+        self.accept()
 
     # -- statements --------------------------------------------------------------------
     def _save(self, then=None) -> None:

@@ -352,6 +352,8 @@ class ClaimsPanel(QWidget):
         views = sorted(self.state.get("sign_offs", {}).values(), key=lambda v: v.unit_number)
         dialog = ClaimDialog(self, self.bridge, self.enrolment_id, views, claim_id)
         dialog.changed.connect(lambda _: self._changed())
+        dialog.print_requested.connect(
+            lambda claim: self.paperwork.print_(self.learner_id, "claim-pack", claim))
         dialog.open()
         self.claim_dialog = dialog
 

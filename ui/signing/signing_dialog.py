@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton,
     QSplitter, QStackedWidget, QTabWidget, QTextBrowser, QVBoxLayout, QWidget,
@@ -52,6 +52,8 @@ class SigningDialog(QDialog):
     def __init__(self, parent, bridge, record_type: str, record_id: str):
         super().__init__(parent)
         self.bridge, self.record_type, self.record_id = bridge, record_type, record_id
+        self._signed_here = False
+        self._opened_for: set[str] | None = None
         self.sheet: SigningSheet | None = None
         self.handed_over = False
         self._covered: QWidget | None = None
@@ -204,6 +206,14 @@ class SigningDialog(QDialog):
         self.on_behalf.setVisible(st.on_behalf_allowed and not self.handed_over)
         self.sign_button.setEnabled(bool(st.next_roles))
         self._role_changed()
+        if self._opened_for is None:
+            self._opened_for = set(st.next_roles)
+        # Everyone this dialog was opened for has signed (the IQA signs later, after
+        # sampling, not at the visit): nothing is left to do here, so the dialog goes (one
+        # click fewer each time), and the screen behind shows the result.
+        if self._signed_here and not self.handed_over and not (
+                set(st.next_roles) & (self._opened_for | {"learner", "assessor"})):
+            QTimer.singleShot(300, self.accept)
 
     def _role_changed(self, *_args) -> None:
         if self.sheet is None:
@@ -274,6 +284,7 @@ class SigningDialog(QDialog):
                           on_done=self._signed, on_error=self._refused)
 
     def _signed(self, view) -> None:
+        self._signed_here = True
         self.problem.show_problem(None)
         self.pad.clear()
         self.typed.clear()

@@ -1,0 +1,158 @@
+"""From an empty learner to a printed claim for one unit, as an assessor does it at a visit,
+through the real window, counting what the assessor does: a click, a tick, a typed field or a
+drawn signature is one action. The issue's target is at most 35 (it took about 70). The
+steps are listed in the README ("One visit, step by step")."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+
+from app.caseload.profile import set_up
+from app.claims.claim import claims_of
+from app.claims.sign_off import sign_offs_of
+from app.evidence.records import records_of_learner
+from app.models import AuditEvent, Learner
+from ui.main_window import MainWindow
+
+LEARNER, UNIT = "Kwame Mensah", "202"      # the demo's empty learner on C&G 2794-02
+
+
+class Visit:
+    """Counts the assessor's actions as the test performs them."""
+
+    def __init__(self, qtbot):
+        self.qtbot, self.steps = qtbot, []
+
+    def click(self, widget, why: str, pos: QPoint | None = None) -> None:
+        self.steps.append(why)
+        self.qtbot.mouseClick(widget, Qt.LeftButton, pos=pos or widget.rect().center())
+
+    def type(self, widget, text: str, why: str) -> None:
+        self.steps.append(why)
+        widget.setFocus()
+        self.qtbot.keyClicks(widget, text)
+
+    def tick(self, item, column: int, why: str) -> None:
+        self.steps.append(why)
+        item.setCheckState(column, Qt.Checked)
+
+    def tab(self, tabs, widget, why: str) -> None:
+        bar = tabs.tabBar()
+        self.click(bar, why, bar.tabRect(tabs.indexOf(widget)).center())
+
+    def sign(self, dialog, who: str) -> None:
+        self.qtbot.waitUntil(lambda: dialog.role.currentData() == who, timeout=5000)
+        self.steps.append(f"{who} draws their signature")
+        pad = dialog.pad
+        self.qtbot.mousePress(pad, Qt.LeftButton, pos=QPoint(40, 100))
+        for point in ((90, 60), (160, 130), (220, 70)):
+            self.qtbot.mouseMove(pad, QPoint(*point))
+        self.qtbot.mouseRelease(pad, Qt.LeftButton, pos=QPoint(220, 70))
+        self.click(dialog.sign_button, f"{who} presses Sign")
+
+
+def signing_dialog(qtbot, parent):
+    from ui.signing.signing_dialog import SigningDialog
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in parent.findChildren(SigningDialog)),
+                    timeout=5000)
+    dialog = next(d for d in parent.findChildren(SigningDialog) if d.isVisible())
+    qtbot.waitUntil(lambda: dialog.sheet is not None, timeout=5000)
+    return dialog
+
+
+def test_empty_learner_to_printed_claim_in_at_most_35_actions(qtbot, demo_store, tmp_path):
+    store = demo_store
+    store.write_now(set_up, "Alex Morgan", "assessor", "Riverside", "RT1")
+    win = MainWindow(store)
+    qtbot.addWidget(win)
+    win.show()
+    win.resize(1264, 650)
+    qtbot.waitUntil(lambda: win.caseload.model.rowCount() == 12, timeout=5000)
+    visit = Visit(qtbot)
+    learner_id = store.read(lambda s: next(l.id for l in s.query(Learner) if l.full_name == LEARNER))
+    assert store.read(records_of_learner, learner_id) == []
+
+    # The observation.
+    table = win.caseload.table
+    row = win.caseload.model.row_of(learner_id)
+    visit.click(table.viewport(), "choose the learner",
+                table.visualRect(win.caseload.model.index(row, 0)).center())
+    qtbot.waitUntil(lambda: win.page.learner_id == learner_id)
+    page, panel = win.page, win.page.evidence
+    visit.tab(page.tabs, panel, "Evidence and progress")
+    assert panel.method.currentData() == "Obs"
+    visit.click(panel.new_button, "New record (an observation)")
+    editor = panel.editor
+    editor.common["title"].selectAll()
+    visit.type(editor.common["title"], "Handling a return at the till", "title")
+    visit.click(editor.start_button, "Start observation")
+    visit.type(editor.details["activities"], "Greeted the customer, checked the receipt and "
+               "refunded calmly, explaining the policy.", "activities observed")
+    visit.click(editor.stop_button, "Stop")
+    visit.tab(editor.tabs, editor.picker, "Criteria covered")
+    unit_row = next(editor.picker.tree.topLevelItem(i)
+                    for i in range(editor.picker.tree.topLevelItemCount())
+                    if editor.picker.tree.topLevelItem(i).text(0).startswith(f"Unit {UNIT}:"))
+    visit.tick(unit_row, 2, f"tick unit {UNIT} met (all its ACs at once)")
+    qtbot.waitUntil(lambda: win.undo_action.isEnabled(), timeout=5000)
+    bar = editor.signing_bar
+    visit.click(bar.ready_button, "Ready for signatures")
+    qtbot.waitUntil(lambda: bar.sign_button.isEnabled(), timeout=5000)
+    visit.click(bar.sign_button, "Sign…")
+    dialog = signing_dialog(qtbot, win)
+    visit.sign(dialog, "learner")
+    visit.sign(dialog, "assessor")
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)   # closes once all signed
+    [record] = store.read(records_of_learner, learner_id)
+    assert record.state == "signed"
+
+    # Signing off the unit.
+    claims = page.claims
+    visit.tab(page.tabs, claims, "Sign-off and claims")
+    qtbot.waitUntil(lambda: claims.units.count() > 0, timeout=5000)
+    index = next(i for i in range(claims.units.count())
+                 if f"Unit {UNIT}:" in claims.units.item(i).text())
+    claims.units.scrollToItem(claims.units.item(index))
+    visit.click(claims.units.viewport(), f"choose unit {UNIT}",
+                claims.units.visualItemRect(claims.units.item(index)).center())
+    qtbot.waitUntil(claims.sign_off_button.isEnabled, timeout=5000)
+    visit.click(claims.sign_off_button, "Sign off unit…")
+    visit.click(claims.sign_off_dialog.ok, "Sign off and collect signatures… (today's date)")
+    dialog = signing_dialog(qtbot, win)
+    visit.sign(dialog, "learner")
+    visit.sign(dialog, "assessor")
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    enrolment_id = claims.enrolment_id
+    qtbot.waitUntil(lambda: any(v.signed_off for v in store.read(sign_offs_of, enrolment_id)),
+                    timeout=5000)
+
+    # The claim, signed and printed.
+    qtbot.waitUntil(claims.claim_button.isEnabled, timeout=5000)
+    visit.click(claims.claim_button, "Make a claim…")
+    claim = claims.claim_dialog
+    qtbot.waitUntil(lambda: "Number of units in this claim: one" in claim.verdict.text(),
+                    timeout=5000)
+    visit.click(claim.start_button, "Start the claim with these units")
+    qtbot.waitUntil(claim.learner_statement.isEnabled, timeout=5000)
+    visit.type(claim.learner_statement, "I have worked on the tills for a year and now deal "
+               "with returns and complaints on my own.", "learner's statement")
+    visit.type(claim.assessor_statement, "Kwame dealt with a return calmly and correctly, "
+               "explaining the policy to the customer.", "assessor's statement")
+    visit.click(claim.sign_button, "Sign the claim…")
+    dialog = signing_dialog(qtbot, claim)
+    visit.sign(dialog, "learner")
+    visit.sign(dialog, "assessor")
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: claim.print_button.isVisible(), timeout=5000)
+    visit.click(claim.print_button, "Print the claim pack")
+    qtbot.waitUntil(lambda: ".pdf" in claims.status.text(), timeout=30000)
+    [made] = store.read(claims_of, enrolment_id)
+    assert made.reference
+    qtbot.waitUntil(lambda: store.read(lambda s: s.query(AuditEvent).filter(
+        AuditEvent.learner_id == learner_id, AuditEvent.action.in_(("printed", "exported")))
+        .count()) == 1, timeout=5000)
+
+    print("\n".join(f"{n:2}. {step}" for n, step in enumerate(visit.steps, 1)))
+    assert len(visit.steps) <= 35, visit.steps
+    win.close()
+    QApplication.processEvents()
