@@ -133,6 +133,10 @@ class MainWindow(QMainWindow):
         self.employers_action = action("Employers…", None, lambda: self.open_employers(),
                                        "act_employers")
         self.menus["tools"].addAction(self.employers_action)
+        self.shortcuts_action = action("Keyboard shortcuts", "F1", self.show_shortcuts,
+                                       "act_shortcuts")
+        self.menus["help"] = self.menuBar().addMenu("&Help")
+        self.menus["help"].addAction(self.shortcuts_action)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -371,6 +375,12 @@ class MainWindow(QMainWindow):
             import_qualification_file(self, self.bridge, path, imported, status)
         else:
             ask_and_import(self, self.bridge, imported, status)
+
+    def show_shortcuts(self):
+        from ui.shortcuts_help import ShortcutsDialog
+        dialog = ShortcutsDialog(self)
+        dialog.open()
+        return dialog
 
     def _focus_search(self) -> None:
         self.caseload.search.setFocus()

@@ -92,3 +92,20 @@ def test_the_witness_named_in_the_record_is_the_name_offered_to_sign(qtbot, cata
     assert dialog.name.text() == "Priya Shah"
     dialog.close()
     win.close()
+
+
+def test_help_lists_every_shortcut_with_what_it_does(qtbot, catalogue_store):
+    win = window_on(qtbot, catalogue_store)
+    assert win.shortcuts_action.shortcut().toString() == "F1"
+    dialog = win.show_shortcuts()
+    qtbot.addWidget(dialog)
+    rows = {(dialog.table.item(r, 0).text(), dialog.table.item(r, 1).text())
+            for r in range(dialog.table.rowCount())}
+    for keys, words in (("Ctrl+N", "New learner"), ("Ctrl+Z", "Undo"),
+                        ("Ctrl+E", "Evidence: new record of the chosen method"),
+                        ("Ctrl+Shift+S", "Evidence: collect signatures on the open record (Sign…)"),
+                        ("Ctrl+Shift+M", "Sign-off and claims: Make a claim…"),
+                        ("Ctrl+P", "Sign-off and claims: Print…")):
+        assert (keys, words) in rows, (keys, words)
+    dialog.close()
+    win.close()

@@ -143,7 +143,8 @@ class ClaimsPanel(QWidget):
         button.clicked.connect(lambda: slot())
         if primary:
             button.setProperty("primary", True)
-        QShortcut(QKeySequence(keys), self, activated=slot, context=Qt.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(keys), self, activated=slot, context=Qt.WidgetWithChildrenShortcut,
+                  whatsThis=f"Sign-off and claims: {text}")
         return button
 
     # -- loading -----------------------------------------------------------------------

@@ -99,7 +99,8 @@ class EvidencePanel(QWidget):
         left.setMaximumWidth(380)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.new_record)
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.new_record,
+                  whatsThis="Evidence: new record of the chosen method")
 
     # -- loading -----------------------------------------------------------------------
     def load(self, learner_id: str | None) -> None:

@@ -135,8 +135,10 @@ class RecordEditor(QWidget):
         self.tabs.addTab(self.files, "Files && recordings")
         # A recording goes on while the assessor types: the tab shows it is running.
         self.files.recorder.status_changed.connect(self._recording_status)
-        QShortcut(QKeySequence("Ctrl+T"), self, activated=self.add_timestamped_note_focus)
-        QShortcut(QKeySequence("Ctrl+B"), self, activated=self.files.request_bookmark)
+        QShortcut(QKeySequence("Ctrl+T"), self, activated=self.add_timestamped_note_focus,
+                  whatsThis="Observation: type a timestamped note")
+        QShortcut(QKeySequence("Ctrl+B"), self, activated=self.files.request_bookmark,
+                  whatsThis="Professional discussion: bookmark the chosen AC in the recording")
 
     def _recording_status(self, status: str) -> None:
         index = self.tabs.indexOf(self.files)

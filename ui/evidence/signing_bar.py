@@ -61,7 +61,8 @@ class SigningBar(QFrame):
         outer.addLayout(row)
         self.problem = ProblemLabel()
         outer.addWidget(self.problem)
-        QShortcut(QKeySequence(SIGN_SHORTCUT), self, activated=self.sign)
+        QShortcut(QKeySequence(SIGN_SHORTCUT), self, activated=self.sign,
+                  whatsThis="Evidence: collect signatures on the open record (Sign…)")
 
     def load(self, record: RecordView | None) -> None:
         self.record = record
