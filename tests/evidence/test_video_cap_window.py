@@ -42,14 +42,14 @@ def test_a_clip_over_the_cap_warns_keeps_the_file_and_shows_in_the_plan(qtbot, e
     names = [v.original_name for v in panel.bridge.store.read(attachments_of, panel.editor.record.id)]
     assert names == ["till.mp4", "phone-call.mp4"]
     qtbot.waitUntil(lambda: OVER in panel.needed.text())
-    panel.tabs.setCurrentWidget(panel.editor)
+    win.page.tabs.setCurrentWidget(panel)
     qtbot.wait(200)
     win.grab().save(str(tmp_path / "over-the-cap.png"))
-    panel.tabs.setCurrentWidget(panel.needed)
+    win.page.tabs.setCurrentWidget(panel.progress_view)   # the grid and what's still needed
     qtbot.wait(200)
     win.grab().save(str(tmp_path / "still-needed.png"))
     # the assessor decides: removing the second clip brings the portfolio back within the cap
-    panel.tabs.setCurrentWidget(panel.editor)
+    win.page.tabs.setCurrentWidget(panel)
     files.list.setCurrentRow(1)
     qtbot.mouseClick(files.remove_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: "Video clips" not in panel.needed.text())

@@ -79,7 +79,7 @@ def test_empty_learner_to_printed_claim_in_at_most_35_actions(qtbot, demo_store,
                 table.visualRect(win.caseload.model.index(row, 0)).center())
     qtbot.waitUntil(lambda: win.page.learner_id == learner_id)
     page, panel = win.page, win.page.evidence
-    visit.tab(page.tabs, panel, "Evidence and progress")
+    visit.tab(page.tabs, panel, "Evidence")
     assert panel.method.currentData() == "Obs"
     visit.click(panel.new_button, "New record (an observation)")
     editor = panel.editor

@@ -163,3 +163,29 @@ def test_every_dialog_fits_and_keeps_its_buttons_in_view(qtbot, window, demo_sto
             check(top)
     assert {"SigningDialog", "ClaimDialog", "CatalogueBrowser", "EmployersDialog",
             "EnrolDialog", "SetupDialog"} <= set(opened)
+
+
+def test_no_screen_is_more_than_two_levels_of_tabs_deep(window):
+    from PySide6.QtWidgets import QTabWidget
+    deepest = 0
+    for tabs in window.findChildren(QTabWidget):
+        depth, parent = 1, tabs.parentWidget()
+        while parent is not None:
+            depth += isinstance(parent, QTabWidget)
+            parent = parent.parentWidget()
+        deepest = max(deepest, depth)
+    assert deepest == 2
+
+
+def test_a_long_name_never_pushes_progress_out_of_view(qtbot, window, demo_store):
+    from app.caseload.learners import autosave_learner
+    amelia = learner(demo_store, "Amelia Hughes")
+    demo_store.write_now(autosave_learner, amelia, {
+        "given_names": "Amelia Charlotte Victoria Elizabeth", "family_name": "Hughes-Montgomery"})
+    window.caseload.refresh()
+    qtbot.waitUntil(lambda: any(r.name.startswith("Amelia Charlotte")
+                                for r in window.caseload.model.rows), timeout=5000)
+    table = window.caseload.table
+    progress = table.horizontalHeader()
+    x = progress.sectionViewportPosition(3)
+    assert 0 <= x and x + progress.sectionSize(3) <= table.viewport().width()

@@ -1,12 +1,14 @@
-"""A learner's evidence on their page: the records, one open in the editor, the progress
-grid and the visit plan ("what's still needed"), side by side with the learner in view."""
+"""A learner's evidence on their page: the records, one open in the editor, side by side
+with the learner in view; and the progress grid with the visit plan ("what's still
+needed"), which the learner page shows as a tab of its own (`progress_view`), so no screen
+is more than two levels of tabs deep."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QSplitter, QTabWidget,
-    QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QSplitter, QVBoxLayout,
+    QWidget,
 )
 
 from app.caseload.queries import enrolments_of
@@ -83,7 +85,6 @@ class EvidencePanel(QWidget):
         box.addLayout(actions)
         splitter.addWidget(left)
 
-        self.tabs = QTabWidget(objectName="evidence_tabs")
         self.editor = RecordEditor(bridge)
         self.editor.saved.connect(self._record_saved)
         self.editor.state_changed.connect(self._progress_changed)
@@ -92,10 +93,12 @@ class EvidencePanel(QWidget):
         self.editor.files.attached.connect(self._progress_changed)
         self.grid = ProgressGrid()
         self.needed = StillNeeded()
-        self.tabs.addTab(self.editor, "Record")
-        self.tabs.addTab(self.grid, "Progress grid")
-        self.tabs.addTab(self.needed, "What's still needed")
-        splitter.addWidget(self.tabs)
+        # The grid above, what is still needed below: one click from the learner.
+        self.progress_view = QSplitter(Qt.Vertical, objectName="progress_view")
+        self.progress_view.addWidget(self.grid)
+        self.progress_view.addWidget(self.needed)
+        self.progress_view.setSizes([360, 240])
+        splitter.addWidget(self.editor)
         left.setMaximumWidth(380)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
@@ -178,7 +181,6 @@ class EvidencePanel(QWidget):
         """A correction just made (or the original it corrects): show it in the editor."""
         self.refresh(keep=True)
         self.select_record(record_id)
-        self.tabs.setCurrentWidget(self.editor)
         self.changed.emit(self.learner_id)
 
     def select_record(self, record_id: str) -> None:
@@ -197,7 +199,6 @@ class EvidencePanel(QWidget):
         record_id = self.bridge.store.write_now(create_record, enrolment_id, method)
         self.refresh(keep=False)
         self.select_record(record_id)
-        self.tabs.setCurrentWidget(self.editor)
         self.editor.tabs.setCurrentIndex(0)
         self.editor.common["title"].setFocus()
         self.editor.common["title"].selectAll()
