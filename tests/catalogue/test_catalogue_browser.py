@@ -127,6 +127,9 @@ def test_source_files_and_lines_only_behind_the_source_box_and_esc_closes(qtbot,
     item = click_row(qtbot, browser.units, lambda t: True)
     qtbot.waitUntil(lambda: browser.unit is not None)
     assert "(line " not in browser.reader.toPlainText()
+    click_row(qtbot, browser.qualifications, lambda t: t.startswith("City & Guilds Level 2"))
+    qtbot.waitUntil(lambda: browser.detail.summary.ab_number == "2794-02")
+    assert "(line " not in browser.reader.toPlainText() and "Source lines" not in browser.reader.toPlainText()
     assert item is not None
     browser.reader.setFocus()
     qtbot.keyClick(browser.reader, Qt.Key_Escape)

@@ -7,6 +7,7 @@ corrections made to the source) is for reviewers, not assessors: shown only with
 `source=True` (the browser's "Source" box)."""
 from __future__ import annotations
 
+import re
 from html import escape
 
 from app.catalogue.browse import METHOD_NAMES, QualificationDetail, RuleInWords, UnitDetail
@@ -18,6 +19,14 @@ KIND_MARKS = {"barred": "✖", "required": "✔", "allowed": "○", "sufficiency
 
 def _text(s: str | None) -> str:
     return escape(s or "").replace("\n", "<br>")
+
+
+_LINE_NOTES = re.compile(r"\s*\((?:source )?lines? [0-9][0-9–\-, ]*\.?\)\.?", re.IGNORECASE)
+
+
+def _without_line_notes(text: str) -> str:
+    """'…complete." (line 577)' -> '…complete."': line numbers are for reviewers."""
+    return _LINE_NOTES.sub("", text).strip()
 
 
 def _dl(pairs) -> str:
@@ -112,7 +121,9 @@ def qualification_html(d: QualificationDetail, source: bool = False) -> str:
                         ("TQT", s.tqt), ("Version", s.version_label),
                         ("Units", s.unit_count)]) + "</p>",
            "<h3>Rules of combination</h3><ul>"]
-    out += [f"<li>{_text(line)}</li>" for line in d.rules_in_words]
+    lines = d.rules_in_words if source else [
+        plain for plain in (_without_line_notes(line) for line in d.rules_in_words) if plain]
+    out += [f"<li>{_text(line)}</li>" for line in lines]
     out.append("</ul>")
     if not source:
         return "".join(out)
