@@ -30,19 +30,23 @@ def deletion_check(session: Session, learner_id: str) -> DeletionCheck:
     if learner is None or learner.deleted_at is not None:
         return DeletionCheck(REFUSED, "That learner is not in the caseload.", "")
     name = learner.full_name
-    signatures = session.scalar(select(func.count()).select_from(Signature).where(
-        Signature.learner_id == learner_id, Signature.deleted_at.is_(None)))
+    signatures = _live(session, Signature, learner_id)
     if signatures:
         return DeletionCheck(REFUSED, (
             f"{name} cannot be deleted: their portfolio holds signed work ({signatures} "
             f"signature{'s' if signatures != 1 else ''}), which the centre must keep. To take "
             f"them off the active caseload, withdraw the enrolment or mark it completed "
             f"(Enrolments and units)."), name)
-    records = session.scalar(select(func.count()).select_from(EvidenceRecord).where(
-        EvidenceRecord.learner_id == learner_id, EvidenceRecord.deleted_at.is_(None)))
+    records = _live(session, EvidenceRecord, learner_id)
     if records:
         return DeletionCheck(ASK, (
             f"Delete {name} and their {records} evidence record{'s' if records != 1 else ''}? "
             f"Nothing is erased: Undo (Ctrl+Z) brings them back, and so does the caseload's "
             f"Deleted filter at any time, after a restart too."), name)
     return DeletionCheck(ALLOWED, "", name)
+
+
+def _live(session: Session, model, learner_id: str) -> int:
+    """How many rows of `model` the learner has that are not tombstoned."""
+    return session.scalar(select(func.count()).select_from(model).where(
+        model.learner_id == learner_id, model.deleted_at.is_(None)))
