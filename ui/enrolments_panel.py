@@ -174,15 +174,36 @@ class EnrolmentsPanel(QWidget):
         self.body = QVBoxLayout()
         self.layout_.addLayout(self.body)
         self.layout_.addStretch()
-        self.choosers: list[UnitChooser] = []
+        self._choosers: list[UnitChooser] = []
+        self._stale = False
+
+    def load_when_shown(self, learner_id: str | None) -> None:
+        """The learner page opens a learner: the unit choosers (a tree per enrolment, the
+        slowest part of opening a learner) are built when this tab is looked at or read."""
+        self.learner_id = learner_id
+        self._stale = True
+        if self.isVisible():
+            self.load(learner_id)
+
+    def showEvent(self, event) -> None:
+        if self._stale:
+            self.load(self.learner_id)
+        super().showEvent(event)
+
+    @property
+    def choosers(self) -> list[UnitChooser]:
+        if self._stale:
+            self.load(self.learner_id)
+        return self._choosers
 
     def load(self, learner_id: str | None) -> None:
+        self._stale = False
         self.learner_id = learner_id
         while self.body.count():
             item = self.body.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
-        self.choosers = []
+        self._choosers = []
         if not learner_id:
             return
         views = self.bridge.store.read(enrolments_of, learner_id)
@@ -198,7 +219,7 @@ class EnrolmentsPanel(QWidget):
                 f" · {view.status.replace('_', ' ').capitalize()}", "subtitle"))
             chooser = UnitChooser(self.bridge, view)
             chooser.changed.connect(self.changed)
-            self.choosers.append(chooser)
+            self._choosers.append(chooser)
             box.addWidget(chooser)
             self.body.addWidget(frame)
 

@@ -79,7 +79,7 @@ class LearnerPage(QWidget):
 
     def show_learner(self, learner_id: str | None) -> None:
         self.form.load(learner_id)
-        self.enrolments.load(learner_id)
+        self.enrolments.load_when_shown(learner_id)
         self.evidence.load(self.form.learner_id)
         self.claims.load(self.form.learner_id)
         self._tab_shown(self.tabs.currentIndex())

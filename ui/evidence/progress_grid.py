@@ -34,20 +34,40 @@ class ProgressGrid(QWidget):
                                "evidence from different occasions or the video cap (see “What's "
                                "still needed”). "
                                "Hover a cell for the criterion and the records covering it.", "hint"))
-        self.table = QTableWidget(objectName="progress_grid")
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.horizontalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.table.horizontalHeader().setDefaultSectionSize(52)
-        self.table.verticalHeader().setDefaultSectionSize(34)
-        layout.addWidget(self.table, 1)
+        self._pending: list[EnrolmentProgress] | None = None
+        self._table = QTableWidget(objectName="progress_grid")
+        self._table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self._table.horizontalHeader().hide()
+        self._table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self._table.horizontalHeader().setDefaultSectionSize(52)
+        self._table.verticalHeader().setDefaultSectionSize(34)
+        layout.addWidget(self._table, 1)
 
     def show_progress(self, progress_list: list[EnrolmentProgress]) -> None:
+        """Kept, and drawn when the grid is looked at (or read): filling a few hundred
+        cells on every learner opened cost a tenth of the open, for a tab not showing."""
+        self._pending = progress_list
+        if self.isVisible():
+            self._draw()
+
+    def showEvent(self, event) -> None:
+        self._draw()
+        super().showEvent(event)
+
+    @property
+    def table(self) -> QTableWidget:
+        self._draw()
+        return self._table
+
+    def _draw(self) -> None:
+        progress_list, self._pending = getattr(self, "_pending", None), None
+        if progress_list is None:
+            return
         units = [u for p in progress_list for u in p.units]
         width = max((len(u.criteria) for u in units), default=0)
-        self.table.clear()
-        self.table.setRowCount(len(units))
-        self.table.setColumnCount(width)
+        self._table.clear()
+        self._table.setRowCount(len(units))
+        self._table.setColumnCount(width)
         labels = []
         for row, unit in enumerate(units):
             gaps = f"  ⚠{len(unit.outstanding)}" if unit.outstanding else ""
@@ -62,14 +82,14 @@ class ProgressGrid(QWidget):
                            f"({', '.join(ac.methods)})") if ac.record_count else ""
                 item.setToolTip(f"Unit {unit.number} AC {ac.number}: {STATUS_WORDS[ac.status]}"
                                 f"{covered}\n{ac.text}")
-                self.table.setItem(row, col, item)
+                self._table.setItem(row, col, item)
         for row, unit in enumerate(units):
             header = QTableWidgetItem(labels[row])
             header.setToolTip(f"Unit {unit.number}: {unit.title}\n{unit.percent}% of ACs met, "
                               f"{STATUS_WORDS[unit.status]}"
                               + "".join(f"\n⚠ {g.text}" for g in unit.outstanding))
-            self.table.setVerticalHeaderItem(row, header)
-        self.table.resizeColumnsToContents()
+            self._table.setVerticalHeaderItem(row, header)
+        self._table.resizeColumnsToContents()
         overall = " · ".join(f"{p.qualification}: {p.percent}% met" for p in progress_list)
         self.heading.setText(overall or "Not enrolled yet: enrol the learner to see progress.")
 
@@ -89,6 +109,19 @@ class StillNeeded(QWidget):
         layout.addWidget(self.browser)
 
     def show_progress(self, progress_list: list[EnrolmentProgress]) -> None:
+        """As the grid: kept, and written out when shown or read."""
+        self._pending = progress_list
+        if self.isVisible():
+            self._draw()
+
+    def showEvent(self, event) -> None:
+        self._draw()
+        super().showEvent(event)
+
+    def _draw(self) -> None:
+        progress_list, self._pending = getattr(self, "_pending", None), None
+        if progress_list is None:
+            return
         parts = []
         for p in progress_list:
             parts.append(f"<h3>{_esc(p.qualification)} — {p.percent}% met</h3>")
@@ -107,6 +140,7 @@ class StillNeeded(QWidget):
         self.browser.setHtml("".join(parts) or "<p>Not enrolled yet.</p>")
 
     def text(self) -> str:
+        self._draw()
         return self.browser.toPlainText()
 
 
