@@ -180,7 +180,8 @@ def record_data(p: _Portfolio, record: EvidenceRecord):
     crit = _criteria(p, record.id)
     name = p.learner.full_name
     files = p.files.get(record.id, [])
-    held = [f for f in JUDGEMENT_FLAGS if getattr(record, f)]
+    # A draft is not judged yet: its unticked boxes are not five 'no's.
+    held = None if record.state == "draft" else [f for f in JUDGEMENT_FLAGS if getattr(record, f)]
     more = detail_entries(record.method, d, ON_OWN_PAGE.get(record.method, frozenset()))
     correction, superseded = p.amendments.get(record.id, (None, None))
     standing = {"correction": correction, "superseded": superseded}
@@ -270,12 +271,19 @@ def evidence_matrix(session: Session, p: _Portfolio, unit: Unit,
         by_lo.setdefault(lo_id, []).append(number)
     outcomes = [MatrixOutcome(lo.number, lo.title, by_lo.get(lo.id, [])) for lo in los
                 if by_lo.get(lo.id)]
+    # A signed sign-off's matrix shows the evidence it was signed on and nothing added
+    # since (a reprint is the same page); otherwise what the portfolio holds now, with
+    # evidence not yet signed marked so and not counted as meeting anything.
+    frozen = signed_evidence_ids(p, sign_off)
     rows = []
     for r in p.records:
         marks = {n: s for _, n, _, s, uid, _ in p.mappings.get(r.id, []) if uid == unit.id}
-        if marks:
-            rows.append(MatrixRow(p.reference(r), _describe(r), r.method, marks,
-                                  r.id not in p.not_counted))
+        if not marks or (frozen is not None and r.id not in frozen):
+            continue
+        signed = r.state == "signed"
+        description = _describe(r) if signed else "Not yet signed. " + _describe(r)
+        rows.append(MatrixRow(p.reference(r), description, r.method, marks,
+                              r.id not in p.not_counted and signed))
     roles = [("learner", "Learner", p.learner.full_name), ("assessor", "Assessor", p.assessor_name),
              ("iqa", IV, (sign_off.iqa_name or p.iqa_name)
                      if sign_off and sign_off.iqa_sampled_on else "")]
@@ -287,6 +295,15 @@ def evidence_matrix(session: Session, p: _Portfolio, unit: Unit,
         reference, h = f"UNIT-{unit.number}-MATRIX", None
     return EvidenceMatrixData(reference, unit.number, unit.title, outcomes, rows, learner,
                               assessor, iv, h)
+
+
+def signed_evidence_ids(p: _Portfolio, sign_off: UnitSignOff | None) -> set[str] | None:
+    """The records a signed sign-off was signed on (its frozen evidence list) and every
+    version of each; None while the sign-off is unsigned or there is none."""
+    if sign_off is None or not p.signatures.get((SIGN_OFF, sign_off.id)):
+        return None
+    return _with_versions(p, {e["id"] for e in json.loads(sign_off.evidence_json or "[]")
+                              if e.get("id")})
 
 
 def achievement_summary(session: Session, p: _Portfolio) -> UnitAchievementSummaryData:
@@ -371,14 +388,18 @@ def claim_pack_data(session: Session, claim_id: str) -> ClaimPackData:
     p = _portfolio(session, claim.enrolment_id)
     claimed_units = set(session.scalars(select(UnitSignOff.unit_id).where(
         UnitSignOff.id.in_(json.loads(claim.sign_offs_json) or [""]))))
-    matrices = [evidence_matrix(session, p, u, s)
-                for u, s in _units_and_sign_offs(session, p, claimed_units)]
+    units = list(_units_and_sign_offs(session, p, claimed_units))
+    matrices = [evidence_matrix(session, p, u, s) for u, s in units]
     # The records behind those matrices' rows (by id: a row's reference may be marked),
     # with every version of each: a correction that moved a record to another unit is still
-    # the page its superseded original sends the reader to.
-    used = _with_versions(p, {rid for rid, maps in p.mappings.items()
-                              if any(m[4] in claimed_units for m in maps)})
-    records = [d for r in p.records if r.id in used
+    # the page its superseded original sends the reader to. A signed sign-off gives its
+    # frozen list; a draft is never printed inside a claim pack.
+    used: set[str] = set()
+    for unit, sign_off in units:
+        frozen = signed_evidence_ids(p, sign_off)
+        used |= frozen if frozen is not None else _with_versions(p, {
+            rid for rid, maps in p.mappings.items() if any(m[4] == unit.id for m in maps)})
+    records = [d for r in p.records if r.id in used and r.state != "draft"
                for d in [record_data(p, r)] if d is not None]
     return ClaimPackData(p.header, claim_form(session, p, claim), achievement_summary(session, p),
                          matrices, records, witness_list(p))
@@ -393,6 +414,11 @@ def enrolment_pack_data(session: Session, enrolment_id: str, what: str = "claim-
             .order_by(Claim.created_at.desc())).first()
         if latest:
             return claim_pack_data(session, latest)
+        from app.caseload.validation import InvalidInput
+        learner = session.get(Learner, session.get(Enrolment, enrolment_id).learner_id)
+        raise InvalidInput({"what": f"{learner.full_name} has no claim yet, so there is no "
+                                    f"claim pack to print. Print the matrices (--what matrix) "
+                                    f"or the records (--what records), or make a claim first."})
     p = _portfolio(session, enrolment_id)
     matrices = [] if what == "records" else [
         evidence_matrix(session, p, u, s) for u, s in _units_and_sign_offs(session, p)]

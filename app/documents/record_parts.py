@@ -80,13 +80,20 @@ def attachments(files: list[AttachmentRef]) -> list:
     return flow + [table]
 
 
-def judgement(held: list[str]) -> Table:
-    """The assessor's VARCS judgement on one line: each quality, yes or no."""
+def judgement(held: list[str] | None) -> Table:
+    """The assessor's VARCS judgement on one line: each quality, yes or no; a draft's
+    (`held` None) says it is not yet judged, not 'no' five times as if judged negatively."""
     s = styles()
-    row = [Paragraph("Assessor's judgement", s["cell_bold"])] + [
-        text(f"{j.capitalize()}: {'yes' if j in held else 'no'}", "cell") for j in JUDGEMENT]
     label_w = 38 * mm
-    table = Table([row], colWidths=[label_w] + [(WIDTH - label_w) / 5] * 5)
+    if held is None:
+        row = [Paragraph("Assessor's judgement", s["cell_bold"]),
+               text("Not yet judged: this record is a draft.", "cell")]
+        widths = [label_w, WIDTH - label_w]
+    else:
+        row = [Paragraph("Assessor's judgement", s["cell_bold"])] + [
+            text(f"{j.capitalize()}: {'yes' if j in held else 'no'}", "cell") for j in JUDGEMENT]
+        widths = [label_w] + [(WIDTH - label_w) / 5] * 5
+    table = Table([row], colWidths=widths)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, RULE),
                                ("BACKGROUND", (0, 0), (0, 0), LIGHT),
                                ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -94,7 +101,7 @@ def judgement(held: list[str]) -> Table:
     return table
 
 
-def closing(refs: list[CriterionRef], files: list[AttachmentRef], held: list[str],
+def closing(refs: list[CriterionRef], files: list[AttachmentRef], held: list[str] | None,
             boxes: list[SignatureBox], declaration: str = "") -> list:
     """The end of every record: ACs, files, then the judgement, any declaration and the
     signatures, kept on one page because the signatures put a name to that judgement."""
