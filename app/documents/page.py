@@ -31,9 +31,12 @@ from app.documents.style import (
 QR_SIZE = 18 * mm
 
 
-def qr_payload(reference: str, content_hash: str | None) -> str:
-    # Upper case keeps the payload in QR's compact alphanumeric mode: a smaller code.
-    return f"FIELDFOLIO:{reference}:{content_hash or 'UNSIGNED'}".upper()
+def qr_payload(reference: str, content_hash: str | None, signed: bool = True) -> str:
+    # Upper case keeps the payload in QR's compact alphanumeric mode: a smaller code. A page
+    # generated from the records (a summary) says so, so a checker does not look for a
+    # signature it never had (app/signing/page_check.py reads these).
+    kind = "" if signed or not content_hash else "GENERATED:"
+    return f"FIELDFOLIO:{reference}:{kind}{content_hash or 'UNSIGNED'}".upper()
 
 
 def digest(data) -> str:
@@ -151,7 +154,8 @@ class _FurnishedCanvas(Canvas):
         self.drawRightString(width - RIGHT - QR_SIZE - 4 * mm, base + QR_SIZE - 4 * mm,
                              f"Page {number} of {total}")
         if section and section.checkable:
-            self._draw_qr(qr_payload(reference, content_hash), width - RIGHT - QR_SIZE, base)
+            self._draw_qr(qr_payload(reference, content_hash, section.signed),
+                          width - RIGHT - QR_SIZE, base)
 
     def _define_contents_numbers(self) -> None:
         # The contents lines drew these forms before their numbers were known; a form's

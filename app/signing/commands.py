@@ -19,6 +19,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     group.add_argument("--learner", help="learner id")
     group.add_argument("--record", help="record id")
     p.set_defaults(run=_audit)
+    p = sub.add_parser("verify-page", help="check printed pages: a page's code (the text of "
+                                           "its QR, or the footer's reference and "
+                                           "fingerprint), a PDF, or a scan; exits 1 if any "
+                                           "page does not match what was signed")
+    p.add_argument("pages", nargs="+", help="a code, or a PDF / PNG / JPEG file")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_verify_page)
 
 
 def _verify(store, args) -> int:
@@ -30,6 +37,43 @@ def _verify(store, args) -> int:
     else:
         (sys.stdout if report.ok else sys.stderr).write(report.summary() + "\n")
     return 0 if report.ok else 1
+
+
+def _verify_page(store, args) -> int:
+    from pathlib import Path
+
+    from app.signing.page_check import check_code
+    from app.signing.page_reading import UnreadablePage, codes_in_file
+    results, failed = [], False
+    for given in args.pages:
+        try:
+            found = codes_in_file(Path(given)) if Path(given).is_file() else [("", given)]
+        except UnreadablePage as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        for where, code in found:
+            if code is None:
+                results.append({"where": where, "ok": None, "lines": [
+                    "no signed record's code on this page (contents, or a page generated "
+                    "from the records such as a summary)"]})
+                continue
+            check = store.read(check_code, code)
+            failed |= not check.ok
+            results.append({"where": where, "ok": check.ok, "code": code,
+                            "lines": check.lines()})
+    if not any(r["ok"] is not None for r in results):
+        print("No Fieldfolio page code was found.", file=sys.stderr)
+        return 1
+    if args.json:
+        print_json(results)
+    else:
+        for r in results:
+            head = f"{r['where']}: " if r["where"] else ""
+            mark = {True: "matches", False: "DOES NOT MATCH", None: "no code"}[r["ok"]]
+            print(f"{head}{mark}")
+            for line in r["lines"]:
+                print(f"  {line}")
+    return 1 if failed else 0
 
 
 def _audit(store, args) -> int:
