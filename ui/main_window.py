@@ -130,6 +130,10 @@ class MainWindow(QMainWindow):
             "act_verify")
         self.menus["tools"] = self.menuBar().addMenu("&Tools")
         self.menus["tools"].addAction(self.verify_action)
+        self.menus["tools"].addAction(action(
+            "Check a printed page…", None,
+            lambda: __import__("ui.signing", fromlist=["open_page_check"]).open_page_check(
+                self, self.bridge), "act_check_page"))
         self.employers_action = action("Employers…", None, lambda: self.open_employers(),
                                        "act_employers")
         self.menus["tools"].addAction(self.employers_action)

@@ -40,27 +40,20 @@ def _verify(store, args) -> int:
 
 
 def _verify_page(store, args) -> int:
-    from pathlib import Path
-
-    from app.signing.page_check import check_code
-    from app.signing.page_reading import UnreadablePage, codes_in_file
-    results, failed = [], False
+    from app.signing.page_check import check_pages
+    from app.signing.page_reading import UnreadablePage
+    results = []
     for given in args.pages:
         try:
-            found = codes_in_file(Path(given)) if Path(given).is_file() else [("", given)]
+            checked = store.read(check_pages, given)
         except UnreadablePage as exc:
             print(str(exc), file=sys.stderr)
             return 1
-        for where, code in found:
-            if code is None:
-                results.append({"where": where, "ok": None, "lines": [
-                    "no signed record's code on this page (contents, or a page generated "
-                    "from the records such as a summary)"]})
-                continue
-            check = store.read(check_code, code)
-            failed |= not check.ok
-            results.append({"where": where, "ok": check.ok, "code": code,
-                            "lines": check.lines()})
+        results += [{"where": where, "ok": c.ok if c else None, "code": c.code if c else "",
+                     "lines": c.lines() if c else [
+                         "no signed record's code on this page (contents, or a page "
+                         "generated from the records such as a summary)"]}
+                    for where, c in checked]
     if not any(r["ok"] is not None for r in results):
         print("No Fieldfolio page code was found.", file=sys.stderr)
         return 1
@@ -69,11 +62,10 @@ def _verify_page(store, args) -> int:
     else:
         for r in results:
             head = f"{r['where']}: " if r["where"] else ""
-            mark = {True: "matches", False: "DOES NOT MATCH", None: "no code"}[r["ok"]]
-            print(f"{head}{mark}")
+            print(head + {True: "matches", False: "DOES NOT MATCH", None: "no code"}[r["ok"]])
             for line in r["lines"]:
                 print(f"  {line}")
-    return 1 if failed else 0
+    return 1 if any(r["ok"] is False for r in results) else 0
 
 
 def _audit(store, args) -> int:

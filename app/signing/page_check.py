@@ -113,3 +113,13 @@ def check_code(session: Session, code: str) -> PageCheck:
                      [f"{s.signer_name} ({SIGNER_ROLES.get(s.role, s.role).lower()}), "
                       f"{s.signed_at:%d/%m/%Y %H:%M} UTC" for s in every],
                      _standing(session, record_type, record_id, every))
+
+
+def check_pages(session: Session, given: str) -> list[tuple[str, PageCheck | None]]:
+    """(where on the paper, its check or None for a page with no code) for a typed code or
+    a PDF or scan's path. Raises page_reading.UnreadablePage for a file that is neither."""
+    from pathlib import Path
+
+    from app.signing.page_reading import codes_in_file
+    found = codes_in_file(Path(given)) if Path(given).is_file() else [("", given)]
+    return [(where, check_code(session, code) if code else None) for where, code in found]

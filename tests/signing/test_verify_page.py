@@ -86,3 +86,32 @@ def test_a_typed_fingerprint_a_made_up_one_and_a_corrected_record(printed):
     standing = store.read(check_code, typed).standing
     assert standing.startswith("Superseded by a correction") and "The date was wrong" in standing
     assert "not yet signed" not in standing
+
+
+def test_check_a_printed_page_from_the_tools_menu(qtbot, printed, tmp_path):
+    """The window's Tools → Check a printed page…: a code typed, then the PDF opened."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+    from ui.signing.page_check_dialog import PageCheckDialog
+    store, ids, pdf = printed
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    action = next(a for a in window.menus["tools"].actions() if a.objectName() == "act_check_page")
+    assert action.text() == "Check a printed page…"
+    action.trigger()
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PageCheckDialog))
+    qtbot.keyClicks(dialog.code, "OBS-001 0000 1111 2222")
+    qtbot.keyClick(dialog.code, Qt.Key_Return)
+    qtbot.waitUntil(lambda: dialog.results.count() == 1, timeout=10000)
+    assert "do NOT match" in dialog.verdict.text()
+    assert "does not match anything signed" in dialog.results.item(0).text()
+    dialog.check(str(pdf))
+    qtbot.waitUntil(lambda: "match what was signed" in dialog.verdict.text(), timeout=20000)
+    texts = [dialog.results.item(i).text() for i in range(dialog.results.count())]
+    assert any(t.startswith("✓ claim-pack.pdf page 2: Claim to competence") for t in texts)
+    assert not any(t.startswith("✗") for t in texts)
+    dialog.close()
+    window.close()

@@ -23,6 +23,13 @@ def open_verify(parent, bridge):
     return dialog
 
 
+def open_page_check(parent, bridge):
+    from ui.signing.page_check_dialog import PageCheckDialog
+    dialog = PageCheckDialog(parent, bridge)
+    dialog.open()
+    return dialog
+
+
 def open_amendment_comparison(parent, bridge, amended_id: str, record_type: str = "evidence_record"):
     from ui.signing.amendment_view import AmendmentComparisonDialog
     dialog = AmendmentComparisonDialog(parent, bridge, amended_id, record_type)
