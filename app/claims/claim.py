@@ -76,8 +76,22 @@ def combination_for(session: Session, enrolment_id: str, sign_off_ids: list[str]
     return check_units(session, enrolment.qualification_id, unit_ids)
 
 
+def claimed_elsewhere(session: Session, enrolment_id: str, sign_off_ids: list[str],
+                      claim_id: str | None = None) -> dict[str, str]:
+    """sign-off id -> the reference of another live (not withdrawn) claim already claiming
+    it: a unit is claimed once; withdrawing that claim frees it."""
+    out = {}
+    for other in session.scalars(select(Claim).where(
+            Claim.enrolment_id == enrolment_id, Claim.deleted_at.is_(None))):
+        if other.id != claim_id:
+            for sid in json.loads(other.sign_offs_json or "[]"):
+                if sid in sign_off_ids:
+                    out.setdefault(sid, other.reference)
+    return out
+
+
 def claim_problems(session: Session, enrolment_id: str, sign_off_ids: list[str],
-                   full_award: bool) -> dict[str, str]:
+                   full_award: bool, claim_id: str | None = None) -> dict[str, str]:
     problems: dict[str, str] = {}
     views = {v.id: v for v in sign_offs_of(session, enrolment_id)}
     if not sign_off_ids:
@@ -90,6 +104,12 @@ def claim_problems(session: Session, enrolment_id: str, sign_off_ids: list[str],
         problems["units"] = (f"Unit{'s' if len(unsigned) > 1 else ''} {', '.join(unsigned)} "
                              f"{'are' if len(unsigned) > 1 else 'is'} not signed off by both "
                              "learner and assessor, so cannot be claimed.")
+    elsewhere = claimed_elsewhere(session, enrolment_id, sign_off_ids, claim_id)
+    if elsewhere and "units" not in problems:
+        problems["units"] = "; ".join(
+            f"Unit {views[sid].unit_number} is already claimed in {ref}"
+            for sid, ref in elsewhere.items() if sid in views) + (
+            ". A unit is claimed once: withdraw that claim first if it must be claimed again.")
     if full_award and sign_off_ids:
         check = combination_for(session, enrolment_id, sign_off_ids)
         if not check.rules_stated:

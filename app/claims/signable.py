@@ -129,7 +129,7 @@ def check_claim_before_signing(session: Session, record_id: str) -> None:
     """A claim is only signed while it still claims signed-off units and a supported award."""
     row = session.get(Claim, record_id)
     problems = claim_problems(session, row.enrolment_id, json.loads(row.sign_offs_json),
-                              row.full_award)
+                              row.full_award, claim_id=row.id)
     problems.update(claim_statement_problems(row))
     if problems:
         raise InvalidInput(problems)

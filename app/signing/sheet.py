@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.caseload.profile import current_profile
-from app.models import Amendment
+from app.models import Amendment, Enrolment, StaffMember
+from app.models.claims import Claim, UnitSignOff
 from app.signing.amend import amendment_of
 from app.signing.locking import lock_reason
 from app.signing.registry import signable
@@ -24,6 +25,7 @@ class SigningSheet:
     lock_reason: str | None
     amended_by_id: str | None      # the amendment that corrects this record, if any
     amends_id: str | None          # the signed record this one corrects, if any
+    iqa_name: str = ""             # who the IQA slot names: the sample's IQA, or the enrolment's
 
 
 def signing_sheet(session: Session, record_type: str, record_id: str) -> SigningSheet:
@@ -37,4 +39,19 @@ def signing_sheet(session: Session, record_type: str, record_id: str) -> Signing
         Amendment.amended_id == record_id)).first()
     return SigningSheet(status, sections, me.name if me else "", me.role if me else "",
                         lock_reason(session, record_type, record_id),
-                        later.amended_id if later else None, earlier)
+                        later.amended_id if later else None, earlier,
+                        _iqa_name(session, record_type, record_id))
+
+
+def _iqa_name(session: Session, record_type: str, record_id: str) -> str:
+    """The IQA who signs a sign-off or claim: the one who recorded its sample, else the
+    enrolment's IQA; never the person using the laptop by default (usually the assessor)."""
+    model = {"unit_sign_off": UnitSignOff, "claim": Claim}.get(record_type)
+    row = session.get(model, record_id) if model else None
+    if row is None:
+        return ""
+    if row.iqa_name:
+        return row.iqa_name
+    enrolment = session.get(Enrolment, row.enrolment_id)
+    iqa = session.get(StaffMember, enrolment.iqa_id) if enrolment and enrolment.iqa_id else None
+    return iqa.name if iqa else ""

@@ -24,6 +24,7 @@ from app.signing.policy import current_policy
 from app.signing.registry import RecordSummary, Signable, signable
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+ASSESSOR_ROLES = ("assessor", "trainee_assessor", "countersigning_assessor")
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,13 @@ def sign_record(session: Session, record_type: str, record_id: str, *, signer_na
         problems["method"] = (f"The centre's signing policy does not accept a "
                               f"{SIGNATURE_METHODS[method].lower()} from a "
                               f"{SIGNER_ROLES[role].lower()}. Use: {allowed}.")
+    if role == "iqa" and not name_problem:
+        assessors = {x.signer_name.strip().lower() for x in status.signatures
+                     if x.role in ASSESSOR_ROLES}
+        if signer_name.strip().lower() in assessors:
+            problems["signer_name"] = (f"{signer_name.strip()} assessed this decision, so "
+                                       f"cannot also sign as its IQA: the IQA samples "
+                                       f"someone else's decisions.")
     if on_behalf_by.strip() and not policy.on_behalf_allowed:
         problems["on_behalf_by"] = ("The centre's policy does not allow signing on someone's "
                                     "behalf: the signer must sign themselves.")

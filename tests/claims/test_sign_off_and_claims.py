@@ -202,3 +202,24 @@ def test_an_iqa_sample_reaches_the_claim_form_and_the_matrix(demo_store):
     text = " ".join(" ".join((p.extract_text() or "").split())
                     for p in PdfReader(io.BytesIO(pdf_for(pack))).pages)
     assert "01/02/2026 JW" in text
+
+
+def test_a_unit_in_a_live_claim_cannot_be_claimed_again_and_an_iqa_is_not_the_assessor(demo_store):
+    """Issue 12's compliance rules: a unit is claimed once (until that claim is withdrawn),
+    and the assessor of a decision cannot sign it again as its IQA."""
+    from app.signing.sign import sign_record
+    ids = demo_store.write_now(lambda s: build_claim_ready_learner(s, units=1, records=2))
+    sign_off_ids = demo_store.read(lambda s: [v.id for v in sign_offs_of(s, ids["enrolment_id"])
+                                              if v.signed_off])
+    with pytest.raises(InvalidInput) as refused:
+        demo_store.write_now(start_claim, ids["enrolment_id"], sign_off_ids)
+    assert "is already claimed in CLAIM-001" in refused.value.problems["units"]
+    assert "withdraw that claim first" in refused.value.problems["units"]
+    with pytest.raises(InvalidInput) as refused:
+        demo_store.write_now(sign_record, "unit_sign_off", sign_off_ids[0],
+                             signer_name="alex morgan", role="iqa", method="drawn",
+                             strokes=[[[0, 0], [5, 5]]], image_png=b"\x89PNG-x")
+    assert "cannot also sign as its IQA" in refused.value.problems["signer_name"]
+    demo_store.write_now(sign_record, "unit_sign_off", sign_off_ids[0], signer_name="Jo Whitfield",
+                         role="iqa", method="drawn", strokes=[[[0, 0], [5, 5]]],
+                         image_png=b"\x89PNG-x")

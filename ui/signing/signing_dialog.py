@@ -227,7 +227,10 @@ class SigningDialog(QDialog):
                 self.methods.addTab(page, SIGNATURE_METHODS[method])
             else:
                 page.setParent(None)
-        if role in STAFF_ROLES and self.sheet.assessor_name and not self.name.text():
+        if role == "iqa" and self.sheet.iqa_name and self.name.text() in (
+                "", self.sheet.assessor_name):
+            self.name.setText(self.sheet.iqa_name)   # the IQA slot names the IQA, not the user
+        elif role in STAFF_ROLES and self.sheet.assessor_name and not self.name.text():
             self.name.setText(self.sheet.assessor_name)
         elif role == "learner" and (not self.name.text() or self.name.text() == self.sheet.assessor_name):
             self.name.setText(self.sheet.status.record.learner_name)
