@@ -31,15 +31,19 @@ def _claimed(demo_store):
     return demo_store.write_now(lambda s: build_claim_ready_learner(s, units=1, records=2))
 
 
-def _draft_for_the_claimed_unit(session, enrolment_id):
-    unit_id = session.scalars(select(UnitSignOff.unit_id).where(
-        UnitSignOff.enrolment_id == enrolment_id)).first()
-    record_id = create_record(session, enrolment_id, "Obs", title="Added after the claim",
-                              on=date.today())
+def _draft_meeting_a_unit(session, enrolment_id, unit_id, title):
+    """A draft observation ticking every AC of the unit as met; its portfolio reference."""
+    record_id = create_record(session, enrolment_id, "Obs", title=title, on=date.today())
     acs = session.scalars(select(AssessmentCriterion.id).where(
         AssessmentCriterion.unit_id == unit_id)).all()
     map_criteria(session, record_id, {a: "met" for a in acs})
     return get_record(session, record_id).portfolio_ref
+
+
+def _draft_for_the_claimed_unit(session, enrolment_id):
+    unit_id = session.scalars(select(UnitSignOff.unit_id).where(
+        UnitSignOff.enrolment_id == enrolment_id)).first()
+    return _draft_meeting_a_unit(session, enrolment_id, unit_id, "Added after the claim")
 
 
 def test_a_signed_claim_pack_reprints_the_same_after_a_draft_is_added(demo_store, tmp_path):
@@ -70,12 +74,7 @@ def test_unsigned_evidence_is_marked_on_the_matrix_and_meets_nothing(demo_store)
         from app.models import EnrolmentUnit
         unit_id = session.scalars(select(EnrolmentUnit.unit_id).where(
             EnrolmentUnit.enrolment_id == enrolment_id)).first()
-        record_id = create_record(session, enrolment_id, "Obs", title="Unsigned till work",
-                                  on=date.today())
-        acs = session.scalars(select(AssessmentCriterion.id).where(
-            AssessmentCriterion.unit_id == unit_id)).all()
-        map_criteria(session, record_id, {a: "met" for a in acs})
-        return get_record(session, record_id).portfolio_ref
+        return _draft_meeting_a_unit(session, enrolment_id, unit_id, "Unsigned till work")
     ref = demo_store.write_now(draft)
     pack = demo_store.read(enrolment_pack_data, enrolment_id, "matrix")
     matrix = next(m for m in pack.matrices if m.rows)

@@ -3,6 +3,7 @@
 names what it found. One signed folder is built per module and copied per test."""
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from datetime import datetime, timezone
 from types import SimpleNamespace
@@ -210,18 +211,26 @@ def test_the_newest_signature_deleted_with_its_audit_row_is_caught(folder):
         in text
 
 
-def test_an_older_copy_of_the_database_put_back_is_caught(original, tmp_path):
-    """A copy taken before the last signature, put back over the folder."""
+def _signed_after_a_copy_was_taken(original, tmp_path):
+    """The folder, a copy of its database taken before one more record was signed, and
+    the chain heads after that signing."""
+    from app.claims.sample_portfolio import sign_fully
+    from app.signing.heads import chain_heads
+    from tests.signing.signing_helpers import make_record
     folder = copy_of(original, tmp_path / "copy")
-    import shutil
     older = tmp_path / "older.sqlite3"
     shutil.copy(folder.db, older)
     with Store(folder.data_dir) as store:
-        from app.claims.sample_portfolio import sign_fully
-        from tests.signing.signing_helpers import make_record
         record = store.write_now(make_record, "Obs", "One more")
         store.write_now(sign_fully, "evidence_record", record, "A Learner", "Alex Morgan")
         assert store.read(verify_integrity).ok
+        seen = store.read(chain_heads)
+    return folder, older, seen
+
+
+def test_an_older_copy_of_the_database_put_back_is_caught(original, tmp_path):
+    """A copy taken before the last signature, put back over the folder."""
+    folder, older, _ = _signed_after_a_copy_was_taken(original, tmp_path)
     shutil.copy(older, folder.db)
     report, text = problems_of(folder)
     assert "an older copy of the database was put back" in text
@@ -283,18 +292,9 @@ def test_check_signature_is_what_the_centre_calls(folder):
 def test_chain_heads_seen_by_the_centre_catch_a_database_put_back(original, tmp_path):
     """What sync sends and the centre keeps: an older copy of the database is behind the
     heads seen since, in both chains; the database itself is ahead of nothing."""
-    import shutil
-
-    from app.claims.sample_portfolio import sign_fully
     from app.signing.heads import chain_heads, compare_heads, rollback_problems
-    from tests.signing.signing_helpers import make_record
-    folder = copy_of(original, tmp_path / "copy")
-    older = tmp_path / "older.sqlite3"
-    shutil.copy(folder.db, older)
+    folder, older, seen = _signed_after_a_copy_was_taken(original, tmp_path)
     with Store(folder.data_dir) as store:
-        record = store.write_now(make_record, "Obs", "One more")
-        store.write_now(sign_fully, "evidence_record", record, "A Learner", "Alex Morgan")
-        seen = store.read(chain_heads)
         assert store.read(rollback_problems, seen) == []
     (device,) = [h for h in seen if h.signature_sequence]
     assert device.signature_sequence == 22 and device.audit_sequence > 22
