@@ -40,6 +40,10 @@ def content_problem(session: Session, signature: Signature,
             content = content_under(session, *key)
         except UnknownRule as exc:
             return f"cannot be checked: {exc}"
+        except (ValueError, TypeError, KeyError) as exc:
+            # A value no Fieldfolio writes (a date that is not a date, JSON that is not
+            # JSON): edited outside the app, so it cannot be what was signed.
+            return f"cannot be read as Fieldfolio wrote it ({exc}): it was edited outside Fieldfolio"
         now = content_hash(content) if content is not None else None
         if cache is not None:
             cache[key] = now

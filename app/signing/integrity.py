@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from pathlib import Path
@@ -98,7 +99,23 @@ def verify_integrity(session: Session, attachments_dir: Path | None | object = L
                      centre_key: Ed25519PublicKey | None | object = LAPTOP) -> IntegrityReport:
     """Check everything signed in this database. On the laptop (the defaults) the files are
     the data folder's attachment store, the own key its key file, the centre's key the one
-    pinned at enrolment; a caller elsewhere passes them (None: files not checked)."""
+    pinned at enrolment; a caller elsewhere passes them (None: files not checked).
+
+    A value Fieldfolio never writes (a date that is not a date, JSON that is not JSON, a
+    reference to a row that is gone) stops the check with that as its finding, never a
+    traceback: it can only have been put there outside Fieldfolio."""
+    try:
+        return _verify(session, attachments_dir, own_keys, centre_key)
+    except (ValueError, TypeError, KeyError, AttributeError, SQLAlchemyError) as exc:
+        report = IntegrityReport()
+        report.problems.append(IntegrityProblem(
+            "database", "", "", "", "database",
+            f"holds a value Fieldfolio never writes, so it was edited outside Fieldfolio and "
+            f"the check could not finish ({type(exc).__name__}: {str(exc).splitlines()[0]})"))
+        return report
+
+
+def _verify(session: Session, attachments_dir, own_keys, centre_key) -> IntegrityReport:
     data_dir = None
     if LAPTOP in (attachments_dir, own_keys):
         try:
@@ -198,6 +215,15 @@ def verify_integrity(session: Session, attachments_dir: Path | None | object = L
     for record in session.scalars(select(EvidenceRecord).where(EvidenceRecord.state == "signed")):
         if record.id not in signed_ids:
             problem("evidence_record", record.id, "marked signed but holds no signature")
+    for record in session.scalars(select(EvidenceRecord).where(
+            EvidenceRecord.id.in_(signed_ids), EvidenceRecord.state != "signed")):
+        problem("evidence_record", record.id, f"holds signatures but is marked "
+                                              f"'{record.state}', as if never signed")
+    for s in sigs:
+        if s.deleted_at is not None:
+            problem(s.record_type, s.record_id, f"the signature of {s.signer_name} ({s.role}) "
+                                                f"was marked deleted; signatures are never "
+                                                f"deleted")
     used = {s.key_fingerprint for s in sigs}
     for key in session.scalars(select(DeviceKey)):
         if key.fingerprint not in used:

@@ -194,6 +194,25 @@ def test_anything_signed_tombstoned_is_caught(folder, table, where):
     assert "deleted (tombstoned)" in text
 
 
+@pytest.mark.parametrize("sql, found", [
+    ("UPDATE evidence_record SET state = 'draft' WHERE id = '{record}'", "as if never signed"),
+    ("UPDATE signature SET deleted_at = '2026-12-01T00:00:00.000000+00:00' WHERE record_id = "
+     "'{record}'", "signatures are never deleted"),
+    ("UPDATE evidence_record SET date = '2026-13-45' WHERE id = '{record}'",
+     "edited outside Fieldfolio"),
+    ("UPDATE signature SET signed_at = 'yesterday' WHERE record_id = '{record}'",
+     "could not finish"),
+    ("UPDATE claim SET sign_offs_json = '[' WHERE id = '{claim}'", "edited outside Fieldfolio"),
+])
+def test_a_signed_state_undone_a_signature_tombstoned_or_a_value_no_app_writes(folder, sql, found):
+    """Never a traceback: a value Fieldfolio never writes is itself the finding."""
+    folder.sql(sql.format(record=folder.record_id, claim=folder.claim["claim_id"]))
+    report, text = problems_of(folder)
+    assert found in text
+    result = folder.verify_cli()
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
 def test_every_signature_stripped_with_its_audit_rows_and_signed_state_is_caught(folder):
     folder.sql("DELETE FROM signature", "DELETE FROM audit_event WHERE action = 'signed'",
                "UPDATE evidence_record SET state = 'ready' WHERE state = 'signed'")
