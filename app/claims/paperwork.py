@@ -180,8 +180,10 @@ def record_data(p: _Portfolio, record: EvidenceRecord):
     crit = _criteria(p, record.id)
     name = p.learner.full_name
     files = p.files.get(record.id, [])
-    # A draft is not judged yet: its unticked boxes are not five 'no's.
-    held = None if record.state == "draft" else [f for f in JUDGEMENT_FLAGS if getattr(record, f)]
+    # A draft nothing is ticked on is not judged yet: its boxes are not five 'no's.
+    held = [f for f in JUDGEMENT_FLAGS if getattr(record, f)]
+    if record.state == "draft" and not held:
+        held = None
     more = detail_entries(record.method, d, ON_OWN_PAGE.get(record.method, frozenset()))
     correction, superseded = p.amendments.get(record.id, (None, None))
     standing = {"correction": correction, "superseded": superseded}
@@ -399,7 +401,9 @@ def claim_pack_data(session: Session, claim_id: str) -> ClaimPackData:
         frozen = signed_evidence_ids(p, sign_off)
         used |= frozen if frozen is not None else _with_versions(p, {
             rid for rid, maps in p.mappings.items() if any(m[4] == unit.id for m in maps)})
-    records = [d for r in p.records if r.id in used and r.state != "draft"
+    # (A correction still being signed is printed, marked so, after the original it
+    # corrects: the reader is sent to it.)
+    records = [d for r in p.records if r.id in used and (r.state != "draft" or r.amends_id)
                for d in [record_data(p, r)] if d is not None]
     return ClaimPackData(p.header, claim_form(session, p, claim), achievement_summary(session, p),
                          matrices, records, witness_list(p))
