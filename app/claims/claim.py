@@ -207,7 +207,7 @@ def problems_before_signing(session: Session, claim_id: str) -> dict[str, str]:
     if claim is None or claim.deleted_at is not None:
         return {"claim": "That claim no longer exists."}
     problems = claim_problems(session, claim.enrolment_id, json.loads(claim.sign_offs_json),
-                              claim.full_award)
+                              claim.full_award, claim_id=claim.id)
     problems.update(claim_statement_problems(claim))
     return problems
 
