@@ -18,7 +18,7 @@ from app.caseload.validation import InvalidInput
 # Modules exposing register(subparsers); each adds parsers with set_defaults(run=fn),
 # where fn(store, args) -> int.
 COMMAND_MODULES = ["app.caseload.commands", "app.signing.commands", "app.claims.commands"]
-OPTIONAL_COMMAND_MODULES = ["app.catalogue.commands"]
+OPTIONAL_COMMAND_MODULES = ["app.catalogue.commands", "app.about"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +49,8 @@ def run(argv: list[str]) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
+    if not getattr(args, "needs_store", True):  # e.g. `about`: creates no data folder
+        return args.run(None, args) or 0
     try:
         with Store(args.data_dir) as store:
             return args.run(store, args) or 0

@@ -141,6 +141,10 @@ class MainWindow(QMainWindow):
                                        "act_shortcuts")
         self.menus["help"] = self.menuBar().addMenu("&Help")
         self.menus["help"].addAction(self.shortcuts_action)
+        # The version and the licences of everything inside (ui/about_dialog.py).
+        self.about_action = action("About Fieldfolio", None, self.open_about, "act_about")
+        self.about_action.setMenuRole(QAction.AboutRole)  # macOS puts it in the app menu
+        self.menus["help"].addAction(self.about_action)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -337,6 +341,12 @@ class MainWindow(QMainWindow):
             self, "Demo caseload", f"The demo caseload could not be loaded: {e}"))
 
     # -- employers (ui/employers_dialog.py) ------------------------------------------------
+    def open_about(self):
+        from ui.about_dialog import AboutDialog
+        self.about_dialog = AboutDialog(self)
+        self.about_dialog.open()
+        return self.about_dialog
+
     def open_employers(self, select_id: str = ""):
         from ui.employers_dialog import EmployersDialog
         self.page.form.flush()   # a just-chosen employer counts as placed before it opens

@@ -57,8 +57,9 @@ def build_print_job(store, learner: str, what: str = "claim-pack",
     return store.read(print_job, learner, what, claim_id)
 
 
-def write_pdf(path: str | os.PathLike, pdf: bytes) -> Path:
-    """Whole file or nothing: a half-written PDF on a full disk must not look like a form."""
+def write_pdf(path: str | os.PathLike, pdf: bytes, private: bool = False) -> Path:
+    """Whole file or nothing: a half-written PDF on a full disk must not look like a form.
+    `private` keeps it readable by this user alone (a copy waiting to be printed)."""
     target = Path(path).expanduser().resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".fieldfolio-", suffix=".pdf", dir=target.parent)
@@ -66,7 +67,7 @@ def write_pdf(path: str | os.PathLike, pdf: bytes) -> Path:
         # mkstemp makes the file private; a saved form gets the permissions any new file would.
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        os.chmod(tmp, 0o600 if private else 0o666 & ~umask)
         with os.fdopen(fd, "wb") as f:
             f.write(pdf)
             f.flush()

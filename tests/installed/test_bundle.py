@@ -137,8 +137,21 @@ def test_modules_loaded_by_name_are_inside_and_test_tools_are_not(bundle):
     assert (internal / "db" / "migrations" / "versions").is_dir()
 
 
+def test_about_names_the_version_the_speedups_and_the_licences(bundle):
+    out = bundle.run(CLI, "about")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(f"Fieldfolio {__version__}\n")
+    assert "ReportLab C speed-ups: in use" in out.stdout
+    import reportlab
+    assert re.search(rf"ReportLab\s+{re.escape(reportlab.Version)}\s+BSD", out.stdout)
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="checks the Linux bundle's files")
 def test_licences_ship_with_the_bundle(bundle):
     internal = bundle.folder / "_internal"
     assert "All rights reserved" in (internal / "LICENSE").read_text()
     assert (internal / "resources" / "fonts" / "DejaVu-LICENSE.txt").exists()
+    licences = internal / "resources" / "licenses"
+    assert "GNU LGPL version 3" in (licences / "NOTICES.txt").read_text()
+    for text in ("LGPL-3.0.txt", "GPL-3.0.txt", "LGPL-2.1.txt", "Python-PSF.txt"):
+        assert (licences / text).stat().st_size > 1000, text

@@ -7,14 +7,15 @@ is how macOS and many Linux desktops print.
 """
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRectF, QSize, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPainter
+from PySide6.QtCore import QObject, QRectF, QSize, Signal
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QDialog, QFileDialog
 
 from app.claims.export import PrintJob, note_export, print_job, write_pdf
+from app.claims.print_files import write_print_copy
+from ui.system_viewer import open_in_system
 
 WHAT_LABELS = {"claim-pack": "Claim pack", "matrix": "Evidence matrices",
                "records": "Records of evidence"}
@@ -84,13 +85,12 @@ class Paperwork(QObject):
 
 def print_pdf(parent, job: PrintJob, bridge, report) -> None:
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
-    folder = Path(tempfile.gettempdir()) / "fieldfolio-print"
-    path = write_pdf(folder / suggested_name(job.pages_of, "claim-pack"), job.pdf)
+    path = write_print_copy(suggested_name(job.pages_of, "claim-pack"), job.pdf)
     if not QPrinterInfo.availablePrinters():
         # No printer known to Qt: hand the file to the system's PDF viewer to print. Nothing
         # has been printed yet, so the audit trail says the file was exported, and where;
         # and if no viewer opened, the window says so and where the file is.
-        opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        opened = open_in_system(path)
         if opened:
             report(f"No printer is set up here: opened the {job.pages_of} in the PDF viewer "
                    f"to print from there ({path}).")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPixmap
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QSlider,
@@ -24,6 +24,7 @@ from ui.evidence.disk_work import disk_work
 from ui.evidence.mic_recorder import MicRecorder
 from ui.evidence.camera_dialog import TakePhoto
 from ui.evidence.clip_lengths import ClipLengths
+from ui.system_viewer import open_in_system
 from ui.widgets import ProblemLabel, label, scrolling, shrinkable
 
 KIND_MARK = {"photo": "▣", "audio": "♪", "video": "▶", "file": "▤"}
@@ -219,7 +220,7 @@ class FilesPanel(QWidget):
         view = self._current()
         if view is not None:
             path = self.bridge.store.attachments.viewable_copy(view.sha256, view.original_name)
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            open_in_system(path)
 
     def remove_selected(self) -> None:
         view = self._current()
