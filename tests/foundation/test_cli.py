@@ -55,21 +55,16 @@ def test_no_command_and_bad_usage():
     assert out.returncode == 2
 
 
-def no_display():
-    import os
-    return {k: v for k, v in os.environ.items()
-            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-
-
 def test_version_and_no_command_answer_on_the_terminal_without_a_display():
     """With nowhere to draw, no command explains instead of Qt aborting the process (134)."""
     from app import __version__
+    from tests.installed.programs import no_display_env
     window, command_line = [sys.executable, str(ROOT / "main.py")], [sys.executable, "-m", "app"]
     for cmd in (window, command_line):
         out = subprocess.run(cmd + ["--version"], capture_output=True, text=True, cwd=ROOT,
-                             env=no_display(), timeout=60)
+                             env=no_display_env(), timeout=60)
         assert (out.returncode, out.stdout.strip()) == (0, f"Fieldfolio {__version__}")
-        out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=no_display(),
+        out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=no_display_env(),
                              timeout=60)
         assert out.returncode == 2, out.stderr
         assert "usage: fieldfolio" in out.stdout + out.stderr
