@@ -21,7 +21,25 @@ COLOURS = {NOT_STARTED: "#f6d5d2", WORKING: "#fbe3a6", MET: "#c7e8c9"}
 STATUS_ROLE = Qt.UserRole + 2
 
 
-class ProgressGrid(QWidget):
+class DrawnWhenShown(QWidget):
+    """Progress is kept, and drawn when the view is looked at (or read, see `_draw`):
+    filling a few hundred grid cells on every learner opened cost a tenth of the open,
+    for a tab that was not showing."""
+
+    def show_progress(self, progress_list: list[EnrolmentProgress]) -> None:
+        self._pending = progress_list
+        if self.isVisible():
+            self._draw()
+
+    def showEvent(self, event) -> None:
+        self._draw()
+        super().showEvent(event)
+
+    def _draw(self) -> None:
+        raise NotImplementedError
+
+
+class ProgressGrid(DrawnWhenShown):
     def __init__(self, parent=None):
         super().__init__(parent)
         layout = QVBoxLayout(self)
@@ -42,17 +60,6 @@ class ProgressGrid(QWidget):
         self._table.horizontalHeader().setDefaultSectionSize(52)
         self._table.verticalHeader().setDefaultSectionSize(34)
         layout.addWidget(self._table, 1)
-
-    def show_progress(self, progress_list: list[EnrolmentProgress]) -> None:
-        """Kept, and drawn when the grid is looked at (or read): filling a few hundred
-        cells on every learner opened cost a tenth of the open, for a tab not showing."""
-        self._pending = progress_list
-        if self.isVisible():
-            self._draw()
-
-    def showEvent(self, event) -> None:
-        self._draw()
-        super().showEvent(event)
 
     @property
     def table(self) -> QTableWidget:
@@ -98,7 +105,7 @@ class ProgressGrid(QWidget):
         return item.data(STATUS_ROLE) if item else None
 
 
-class StillNeeded(QWidget):
+class StillNeeded(DrawnWhenShown):
     """Per unit: missing required methods first, then ACs not yet met."""
 
     def __init__(self, parent=None):
@@ -107,16 +114,6 @@ class StillNeeded(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.browser = QTextBrowser(objectName="still_needed")
         layout.addWidget(self.browser)
-
-    def show_progress(self, progress_list: list[EnrolmentProgress]) -> None:
-        """As the grid: kept, and written out when shown or read."""
-        self._pending = progress_list
-        if self.isVisible():
-            self._draw()
-
-    def showEvent(self, event) -> None:
-        self._draw()
-        super().showEvent(event)
 
     def _draw(self) -> None:
         progress_list, self._pending = getattr(self, "_pending", None), None
