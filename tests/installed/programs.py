@@ -29,3 +29,14 @@ class Installed:
         return subprocess.run([str(self.path(program)), *map(str, args)], cwd=self.cwd,
                               env=no_display_env() if env is None else env,
                               capture_output=True, text=True, timeout=timeout)
+
+
+def add_claim_ready_learner(data_dir: Path) -> str:
+    """A learner with three units signed off and a claim made, written by the checkout's own
+    operations into a data folder an installed Fieldfolio made (the demo has no claim, and a
+    claim pack needs one). Returns the learner's ULN."""
+    from app.claims.sample_portfolio import build_claim_ready_learner
+    from app.db.store import Store
+    with Store(data_dir) as store:
+        ids = store.write_now(lambda s: build_claim_ready_learner(s, units=3, records=6))
+    return ids["uln"]

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from app import __version__
 from app.db.migrate import SCHEMA_HEAD
 from tests.foundation.test_migrations import make_first_schema_database
-from tests.installed.programs import no_display_env
+from tests.installed.programs import add_claim_ready_learner, no_display_env
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI, WINDOW = "fieldfolio-cli", "Fieldfolio"
@@ -38,12 +38,6 @@ def test_the_command_line_answers_on_the_terminal_without_a_display(bundle):
     assert "no display" in out.stderr
 
 
-def amelia_uln(bundle, data) -> str:
-    out = bundle.run(CLI, "--data-dir", data, "learners", "--json")
-    assert out.returncode == 0, out.stderr
-    return next(row["uln"] for row in json.loads(out.stdout) if row["name"] == "Amelia Hughes")
-
-
 def test_demo_verify_and_every_pdf_the_checkout_makes(bundle, tmp_path):
     data = tmp_path / "data"
     out = bundle.run(CLI, "--data-dir", data, "demo")
@@ -52,7 +46,7 @@ def test_demo_verify_and_every_pdf_the_checkout_makes(bundle, tmp_path):
     out = bundle.run(CLI, "--data-dir", data, "verify")
     assert out.returncode == 0, out.stdout + out.stderr
     assert "Everything matches what was signed" in out.stdout
-    uln = amelia_uln(bundle, data)
+    uln = add_claim_ready_learner(data)
     for what in ("records", "matrix", "claim-pack"):
         pdf = tmp_path / f"{what}.pdf"
         out = bundle.run(CLI, "--data-dir", data, "pdf", uln, "--what", what, "--out", pdf)
@@ -60,7 +54,7 @@ def test_demo_verify_and_every_pdf_the_checkout_makes(bundle, tmp_path):
         reader = PdfReader(pdf)
         said = int(re.search(r"\((\d+) pages?\)", out.stdout).group(1))
         assert len(reader.pages) == said > 0
-        assert "Amelia Hughes" in reader.pages[0].extract_text()
+        assert uln in reader.pages[0].extract_text()
         # The same document from the checkout has the same pages.
         checkout = subprocess.run(
             [sys.executable, str(ROOT / "main.py"), "--data-dir", str(data), "pdf", uln,
@@ -70,9 +64,8 @@ def test_demo_verify_and_every_pdf_the_checkout_makes(bundle, tmp_path):
         assert len(PdfReader(tmp_path / f"checkout-{what}.pdf").pages) == len(reader.pages), what
     text = " ".join(" ".join(page.extract_text().split())
                     for page in PdfReader(tmp_path / "claim-pack.pdf").pages)
-    # The demo has no claim yet, so the pack is everything behind one, each part present.
-    for part in ("Unit achievement summary", "Evidence matrix Unit 204", "Witness testimony",
-                 "List of witnesses", "Assessor's judgement"):
+    for part in ("Claim to competence", "Contents", "Unit achievement summary",
+                 "Evidence matrix", "Assessor's judgement"):
         assert part in text, part
 
 
