@@ -5,11 +5,11 @@
     python tools/build_specs.py --only vtct-customer-service-bank
 
 Each extractor is a module ``tools/extract/source_NNN.py`` exposing ``PACK_ID``,
-``SOURCE_FILE`` (a file name in the seeds directory) and
+``SOURCE_FILE`` (a file name in ``specs/sources/``) and
 ``build(source_text: str, corrections: list) -> dict``.  Corrections come from
 ``tools/corrections/<PACK_ID>.json`` (a JSON list).  Every pack is validated with
 ``app.catalogue.pack.validate_pack`` before it is written; an invalid pack is never written.
-Seeds are found through ``$FIELDFOLIO_SEEDS`` or ``../shared/seeds`` next to the repository.
+The source documents live in ``specs/sources/`` (``$FIELDFOLIO_SEEDS`` overrides).
 """
 
 from __future__ import annotations

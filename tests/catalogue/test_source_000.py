@@ -25,9 +25,6 @@ from tools.extract import source_000  # noqa: E402
 SPEC_PATH = REPO_ROOT / "specs" / "cg-customer-service-units.json"
 CORRECTIONS_PATH = REPO_ROOT / "tools" / "corrections" / "cg-customer-service-units.json"
 
-pytestmark = pytest.mark.skipif(not common.seed_path(source_000.SOURCE_FILE).exists(),
-                                reason="seed 000 not available")
-
 # unit -> ACs per LO, in LO order (LO numbers are 1..n in every unit)
 EXPECTED_COUNTS = {
     "201": [6, 4, 2, 6, 2],

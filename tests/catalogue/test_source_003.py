@@ -24,9 +24,6 @@ PACK_ID = "sfj-l3-diploma-customer-service"
 SPEC_PATH = REPO_ROOT / "specs" / f"{PACK_ID}.json"
 CORRECTIONS_PATH = REPO_ROOT / "tools" / "corrections" / f"{PACK_ID}.json"
 
-pytestmark = pytest.mark.skipif(not common.seed_path(source_003.SOURCE_FILE).exists(),
-                                reason="seed 003 not available")
-
 # unit -> (national reference, level, credit, GLH, criteria per LO in order)
 # read from the unit pages; LO/AC positions as the source prints (or implies) them.
 UNITS = {

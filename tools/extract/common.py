@@ -80,18 +80,15 @@ class CorrectionError(ValueError):
 
 
 def seeds_dir() -> Path:
-    """Directory holding the source documents.
+    """Directory holding the source documents: ``specs/sources`` in this repository.
 
-    ``$FIELDFOLIO_SEEDS`` if set, else ``../shared/seeds`` next to the repository root
-    (i.e. ``<repo>/../shared/seeds``), else ``<repo>/../seeds``.
+    They live in the checkout so that a fresh clone can rebuild and test every pack with
+    nothing beside it (``$FIELDFOLIO_SEEDS`` still points elsewhere, to try a new source).
     """
     env = os.environ.get("FIELDFOLIO_SEEDS")
     if env:
         return Path(env)
-    for candidate in (REPO_ROOT.parent / "shared" / "seeds", REPO_ROOT.parent / "seeds"):
-        if candidate.is_dir():
-            return candidate
-    return REPO_ROOT.parent / "shared" / "seeds"
+    return REPO_ROOT / "specs" / "sources"
 
 
 def seed_path(file_name: str) -> Path:
