@@ -20,7 +20,7 @@ from app.db.changes import SYNC, Changes
 from app.models import Learner
 from ui.bridge import Bridge
 from ui.caseload_panel import CaseloadPanel
-from ui.evidence.mic_recorder import stop_all_recordings
+from ui.evidence.media_support import stop_all_recordings
 from ui.evidence.recording_recovery import recover_recordings
 from ui.learner_page import LearnerPage
 from ui.window_undo import UndoChange

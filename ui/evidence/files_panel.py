@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
-from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QSlider,
     QVBoxLayout, QWidget,
@@ -21,9 +20,7 @@ from app.evidence.records import RecordView
 from ui.bridge import Bridge
 from ui.evidence.clock_text import mmss, parse_mmss
 from ui.evidence.disk_work import disk_work
-from ui.evidence.mic_recorder import MicRecorder
-from ui.evidence.camera_dialog import TakePhoto
-from ui.evidence.clip_lengths import ClipLengths
+from ui.evidence import media_support
 from ui.system_viewer import open_in_system
 from ui.widgets import ProblemLabel, label, scrolling, shrinkable
 
@@ -56,7 +53,7 @@ class FilesPanel(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.remove_button = QPushButton("Remove", objectName="remove_file")
         self.remove_button.clicked.connect(self.remove_selected)
-        self.take_photo = TakePhoto(self)
+        self.take_photo = media_support.take_photo(self)
         for b in (self.attach_button, self.take_photo.button, self.open_button, self.remove_button):
             buttons.addWidget(b)
         buttons.addStretch()
@@ -65,7 +62,7 @@ class FilesPanel(QWidget):
         self.message = ProblemLabel()
         self.message.setObjectName("files_problem")
         layout.addWidget(self.message)
-        self.lengths = ClipLengths(bridge, self.message, self)   # unknown lengths; video cap
+        self.lengths = media_support.clip_lengths(bridge, self.message, self)   # unknown lengths; video cap
         self.lengths.measured.connect(self.attached)
         self.list = QListWidget(objectName="file_list")
         self.list.setIconSize(QSize(96, 72))
@@ -82,7 +79,7 @@ class FilesPanel(QWidget):
         self.mic_warning = label("", "problem")
         self.mic_warning.setObjectName("mic_warning")
         rec.addWidget(self.mic_warning)
-        self.recorder = MicRecorder(bridge)
+        self.recorder = media_support.recorder(bridge)
         self.recorder.recorded.connect(self._recorded)
         self.recorder.problem.connect(lambda words: self.message.show_problem(words))
         rec.addWidget(self.recorder)
@@ -110,13 +107,14 @@ class FilesPanel(QWidget):
         rec.addWidget(label("Bookmarks are listed on the Record tab; double-click one to jump "
                             "to that moment.", "hint"))
         layout.addWidget(self.recording_box)
-        self.player = QMediaPlayer(self)
-        self.audio = QAudioOutput(self)
-        self.player.setAudioOutput(self.audio)
+        self.player = media_support.player(self)
+        if media_support.multimedia_missing():
+            self.play_button.setEnabled(False)
+            self.play_button.setToolTip(media_support.multimedia_missing())
         self.player.positionChanged.connect(self._position)
         self.player.durationChanged.connect(lambda d: (self.slider.setRange(0, d), self._position()))
         self.player.playbackStateChanged.connect(
-            lambda s: self.play_button.setText("‖ Pause" if s == QMediaPlayer.PlayingState else "▶ Play"))
+            lambda s: self.play_button.setText("‖ Pause" if s == self.player.PlayingState else "▶ Play"))
         self.loaded_sha: str | None = None
         self._pending_jump: int | None = None
         self.player.mediaStatusChanged.connect(self._media_status)
@@ -131,12 +129,15 @@ class FilesPanel(QWidget):
         self.recording_box.setVisible(is_pd)
         self.recorder.set_record(record if is_pd else None)
         if is_pd:
+            # Without Qt Multimedia the line under the buttons already gives the reason.
+            missing = media_support.multimedia_missing()
+            microphones = media_support.audio_inputs()
             self.mic_warning.setText(
-                "" if QMediaDevices.audioInputs() else
+                "" if missing or microphones else
                 "⚠ No microphone found on this laptop: recording in the app is not possible. "
                 "Record on a phone or recorder and attach the file here.")
-            self.mic_warning.setVisible(not QMediaDevices.audioInputs())
-            self.recorder.setVisible(bool(QMediaDevices.audioInputs()))
+            self.mic_warning.setVisible(not missing and not microphones)
+            self.recorder.setVisible(bool(missing) or bool(microphones))
         self.refresh()
 
     def refresh(self) -> None:
@@ -246,7 +247,7 @@ class FilesPanel(QWidget):
         self.loaded_name = view.original_name
 
     def toggle_play(self) -> None:
-        if self.player.playbackState() == QMediaPlayer.PlayingState:
+        if self.player.playbackState() == self.player.PlayingState:
             self.player.pause()
         else:
             self.player.play()
@@ -280,14 +281,14 @@ class FilesPanel(QWidget):
         ms = parse_mmss(at_text)
         if ms is None:
             return
-        if self.player.mediaStatus() in (QMediaPlayer.LoadingMedia, QMediaPlayer.NoMedia):
+        if self.player.mediaStatus() in (self.player.LoadingMedia, self.player.NoMedia):
             self._pending_jump = ms     # a position set while loading is lost: apply it after
         else:
             self.player.setPosition(ms)
             self._position()
 
     def _media_status(self, status) -> None:
-        if status == QMediaPlayer.LoadedMedia and self._pending_jump is not None:
+        if status == self.player.LoadedMedia and self._pending_jump is not None:
             self.player.setPosition(self._pending_jump)
             self._pending_jump = None
             self._position()
