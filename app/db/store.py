@@ -32,6 +32,7 @@ import app.models  # noqa: F401
 from app import paths
 from app.db import changes, migrate, outbox
 from app.db.engine import SQLITE_MAGIC, sqlite_engine
+from app.db.statistics import statistics_stale
 from app.evidence.attachment_store import AttachmentStore
 from app.db.errors import DataDirNotWritable, NotADatabase, StorageError
 from app.models.local import Device
@@ -131,6 +132,8 @@ class Store:
         took 0.8 s on a 60-learner caseload instead of 45 ms. A sampled ANALYZE at each
         open keeps the planner's picture current for tens of milliseconds."""
         with self.write_engine.connect() as conn:
+            if not statistics_stale(conn):
+                return      # unchanged: a command that only reads leaves the file as it was
             conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
             conn.exec_driver_sql("ANALYZE")
             conn.commit()

@@ -57,13 +57,26 @@ _TRIGGER_TABLE = re.compile(r"\bON\s+([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
 def install_triggers(engine: Engine) -> None:
     """(Re)create every registered trigger whose table exists. A database stopped at an
     older revision (a test, or a partial upgrade) lacks later tables; their triggers come
-    with the migration that creates the table and the install that follows it."""
-    with engine.begin() as conn:
+    with the migration that creates the table and the install that follows it. Triggers
+    already there as written are left alone: opening the database to read it must not
+    rewrite the file."""
+    with engine.connect() as conn:
+        present = {name: _words(sql) for name, sql in conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
         tables = {row[0] for row in conn.exec_driver_sql(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-        for name, sql in TRIGGERS.items():
+    wanted = {}
+    for name, sql in TRIGGERS.items():
+        match = _TRIGGER_TABLE.search(sql)
+        wanted[name] = None if match and match.group(1) not in tables else sql
+    if all(present.get(name) == (_words(sql) if sql else None) for name, sql in wanted.items()):
+        return
+    with engine.begin() as conn:
+        for name, sql in wanted.items():
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-            match = _TRIGGER_TABLE.search(sql)
-            if match and match.group(1) not in tables:
-                continue
-            conn.exec_driver_sql(sql)
+            if sql is not None:
+                conn.exec_driver_sql(sql)
+
+
+def _words(sql: str) -> str:
+    return " ".join(sql.split())
