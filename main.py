@@ -18,6 +18,15 @@ def main(argv: list[str] | None = None) -> int:
     if known.command or any(a in ("-h", "--help") for a in argv):
         from app.cli import run
         return run(argv)
+    from app.cli_errors import UsageProblem, check_arguments
+    try:
+        check_arguments(argv)
+        if known.data_dir is not None and not known.data_dir.strip():
+            raise UsageProblem("--data-dir is empty: name a folder, or leave the option out "
+                               "to use the usual one.")
+    except UsageProblem as exc:
+        print(f"fieldfolio: {exc}", file=sys.stderr)
+        return 2
     if not _display_available():
         parser.print_help(sys.stderr)
         print("\nfieldfolio: there is no display to open the window on (DISPLAY and "

@@ -44,23 +44,66 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(argv: list[str]) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "run", None):
-        parser.print_help()
-        return 2
-    if not getattr(args, "needs_store", True):  # e.g. `about`: creates no data folder
-        return args.run(None, args) or 0
+    """Run one command; every failure is one sentence on stderr (see app/cli_errors.py)."""
+    from app import paths
+    from app.cli_errors import CommandFailed, UsageProblem, check_arguments, disk_problem
+    from app.fault_log import record_unexpected
+    data_dir = None
     try:
+        check_arguments(argv)
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:     # argparse has said what is wrong (or shown --help)
+            return exc.code if isinstance(exc.code, int) else 2
+        if not getattr(args, "run", None):
+            parser.print_help()
+            return 2
+        if args.data_dir is not None and not args.data_dir.strip():
+            raise UsageProblem("--data-dir is empty: name a folder, or leave the option out "
+                               "to use the usual one.")
+        if not getattr(args, "needs_store", True):  # e.g. `about`: creates no data folder
+            return args.run(None, args) or 0
+        data_dir = paths.resolve_data_dir(args.data_dir)
         with Store(args.data_dir) as store:
             return args.run(store, args) or 0
-    except StorageError as exc:
-        print(f"fieldfolio: {exc}", file=sys.stderr)
+    except UsageProblem as exc:
+        _say(exc)
+        return 2
+    except (StorageError, CommandFailed) as exc:
+        _say(exc)
         return 1
     except InvalidInput as exc:
         for fieldname, message in exc.problems.items():
-            print(f"fieldfolio: {fieldname}: {message}", file=sys.stderr)
+            _say(f"{fieldname}: {message}")
         return 1
+    except BrokenPipeError:
+        _quiet_stdout()      # `fieldfolio … | head`: the reader left; nothing to say
+        return 1
+    except OSError as exc:
+        _say(disk_problem(exc, "finish the command"))
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the last net: a sentence, details in the log
+        _say(record_unexpected(exc, data_dir))
+        return 1
+
+
+def _say(message) -> None:
+    try:
+        print(f"fieldfolio: {message}", file=sys.stderr)
+        sys.stderr.flush()
+    except (BrokenPipeError, OSError):
+        pass
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so Python's own flush at exit does not complain again."""
+    import os
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def print_json(data) -> None:

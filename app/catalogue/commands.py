@@ -7,6 +7,7 @@ from app.catalogue.browse import list_catalogue, qualification_detail, qualifica
 from app.catalogue.importer import PackImportError, import_pack_file
 from app.catalogue.loader import load_bundled_packs
 from app.catalogue.search import MARK_END, MARK_START, search_criteria
+from app.cli_errors import whole_number
 
 
 def register(subparsers) -> None:
@@ -23,7 +24,8 @@ def register(subparsers) -> None:
     p.set_defaults(run=run_import)
     p = sub.add_parser("search", help="find assessment criteria by their words")
     p.add_argument("text", nargs="+")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=whole_number(1, 10_000), default=50,
+                   help="at most this many criteria (1 to 10,000; default 50)")
     p.set_defaults(run=run_search)
 
 

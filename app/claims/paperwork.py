@@ -433,13 +433,20 @@ def enrolment_pack_data(session: Session, enrolment_id: str, what: str = "claim-
     return ClaimPackData(p.header, None, summary, matrices, records, witnesses)
 
 
-def learner_enrolment(session: Session, learner: str) -> str:
-    """A learner named by ULN or id -> their current enrolment id (the newest)."""
+def learner_named(session: Session, learner: str) -> Learner:
+    """A learner named by ULN or id, or InvalidInput saying no such learner."""
     from app.caseload.validation import InvalidInput
     row = session.scalars(select(Learner).where(
         ((Learner.uln == learner) | (Learner.id == learner)), Learner.deleted_at.is_(None))).first()
     if row is None:
         raise InvalidInput({"learner": f"No learner has the ULN or id '{learner}'."})
+    return row
+
+
+def learner_enrolment(session: Session, learner: str) -> str:
+    """A learner named by ULN or id -> their current enrolment id (the newest)."""
+    from app.caseload.validation import InvalidInput
+    row = learner_named(session, learner)
     enrolment = session.scalars(select(Enrolment.id).where(
         Enrolment.learner_id == row.id, Enrolment.deleted_at.is_(None))
         .order_by(Enrolment.created_at.desc())).first()

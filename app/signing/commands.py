@@ -69,8 +69,28 @@ def _verify_page(store, args) -> int:
 
 
 def _audit(store, args) -> int:
+    from app.cli_errors import CommandFailed
+    kind, wanted = ("learner", args.learner) if args.learner else ("record", args.record)
+    if not store.read(audit_subject_exists, kind, wanted):
+        where = ("`fieldfolio learners --json`" if kind == "learner" else
+                 "`fieldfolio audit --learner ID`")
+        raise CommandFailed(f"No {kind} has the id '{wanted}' ({kind} ids are listed by "
+                            f"{where}).")
     events = store.read(events_for_learner, args.learner) if args.learner else \
         store.read(events_for_record, args.record)
     for e in events:
         print(f"{e.occurred_at:%d/%m/%Y %H:%M} UTC  {e.action:<8} {e.actor_name:<20} {e.summary}")
+    if not events:
+        print(f"Nothing is in the audit trail for this {kind} yet.", file=sys.stderr)
     return 0
+
+
+def audit_subject_exists(session, kind: str, wanted: str) -> bool:
+    """A learner or record Fieldfolio has heard of: a row, or anything in the audit trail
+    (a deleted learner's trail is still there to read)."""
+    from sqlalchemy import select
+    from app.models import AuditEvent, EvidenceRecord, Learner
+    column = AuditEvent.learner_id if kind == "learner" else AuditEvent.record_id
+    model = Learner if kind == "learner" else EvidenceRecord
+    return (session.get(model, wanted) is not None or
+            session.scalar(select(AuditEvent.id).where(column == wanted).limit(1)) is not None)
