@@ -60,8 +60,16 @@ def keep_a_log(data_dir) -> None:
 
 
 def run_window(data_dir=None) -> int:
+    from app.fault_log import start_logging
+    from ui import fault_report
+    folder = paths.resolve_data_dir(data_dir)
+    # The one line a normal start prints: where the caseload is, for backups and support.
+    print(f"Fieldfolio data folder: {folder}", file=sys.stderr, flush=True)
+    start_logging(folder) if folder.is_dir() else None
+    fault_report.install(folder)       # before Qt says anything
     app = make_app()
     store, window = start_window(data_dir)
+    start_logging(folder)        # a first start has only now made the folder
     if window is None:
         return 1
     window.show()
