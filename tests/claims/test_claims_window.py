@@ -130,6 +130,12 @@ def test_sign_off_claim_save_and_print_from_the_learner_page(qtbot, demo_store, 
                      "I confirm the evidence I have assessed is authentic.",
                      "Number of units in this claim (in words) one", "Full award No"):
         assert expected in text, expected
+    # The save dialog lets anyone pick the database itself: it is refused, and kept.
+    database = demo_store.db_path.read_bytes()
+    panel.save_pdf(str(demo_store.db_path.with_suffix(".pdf")))
+    qtbot.waitUntil(lambda: "inside Fieldfolio's data folder" in panel.status.text(), timeout=15000)
+    assert demo_store.db_path.read_bytes() == database
+    assert not demo_store.db_path.with_suffix(".pdf").exists()
 
 
 def test_printing_draws_every_page_of_the_pdf(qtbot, tmp_path):

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QRectF, QSize, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QDialog, QFileDialog
 
-from app.claims.export import PrintJob, note_export, print_job, write_pdf
+from app.claims.export import PdfTargetRefused, PrintJob, note_export, print_job, write_pdf
 from app.claims.print_files import write_print_copy
 from ui.system_viewer import open_in_system
 
@@ -66,8 +66,11 @@ class Paperwork(QObject):
             path += ".pdf"
 
         def write(job: PrintJob) -> None:
-            try:
-                target = write_pdf(path, job.pdf)
+            try:   # never over the database, key or attachments (the save dialog allows it)
+                target = write_pdf(path, job.pdf, self.bridge.store.data_dir)
+            except PdfTargetRefused as exc:
+                self.status.emit(f"⚠ {exc}")
+                return
             except OSError as exc:
                 self.status.emit(f"⚠ Could not save {path}: {exc.strerror or exc}")
                 return
