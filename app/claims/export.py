@@ -39,7 +39,7 @@ def pack_for(session: Session, learner: str, what: str = "claim-pack",
     if claim_id:
         from app.models.claims import Claim
         claim = session.get(Claim, claim_id)
-        if claim is None or claim.deleted_at is not None:
+        if claim is None:        # a withdrawn claim still prints (marked WITHDRAWN)
             raise InvalidInput({"claim": f"No claim has the id '{claim_id}'."})
         if claim.learner_id != named.id:
             raise InvalidInput({"claim": f"Claim {claim_id} is not {named.full_name}'s."})
