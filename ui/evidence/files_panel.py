@@ -114,7 +114,7 @@ class FilesPanel(QWidget):
         self.player.positionChanged.connect(self._position)
         self.player.durationChanged.connect(lambda d: (self.slider.setRange(0, d), self._position()))
         self.player.playbackStateChanged.connect(
-            lambda s: self.play_button.setText("‖ Pause" if s == self.player.PlayingState else "▶ Play"))
+            lambda s: self.play_button.setText("‖ Pause" if s == type(self.player).PlayingState else "▶ Play"))
         self.loaded_sha: str | None = None
         self._pending_jump: int | None = None
         self.player.mediaStatusChanged.connect(self._media_status)
@@ -247,7 +247,7 @@ class FilesPanel(QWidget):
         self.loaded_name = view.original_name
 
     def toggle_play(self) -> None:
-        if self.player.playbackState() == self.player.PlayingState:
+        if self.player.playbackState() == type(self.player).PlayingState:
             self.player.pause()
         else:
             self.player.play()
@@ -281,14 +281,14 @@ class FilesPanel(QWidget):
         ms = parse_mmss(at_text)
         if ms is None:
             return
-        if self.player.mediaStatus() in (self.player.LoadingMedia, self.player.NoMedia):
+        if self.player.mediaStatus() in (type(self.player).LoadingMedia, type(self.player).NoMedia):
             self._pending_jump = ms     # a position set while loading is lost: apply it after
         else:
             self.player.setPosition(ms)
             self._position()
 
     def _media_status(self, status) -> None:
-        if status == self.player.LoadedMedia and self._pending_jump is not None:
+        if status == type(self.player).LoadedMedia and self._pending_jump is not None:
             self.player.setPosition(self._pending_jump)
             self._pending_jump = None
             self._position()
