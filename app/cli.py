@@ -84,7 +84,12 @@ def run(argv: list[str]) -> int:
         _say(disk_problem(exc, "finish the command"))
         return 1
     except Exception as exc:  # noqa: BLE001 - the last net: a sentence, details in the log
-        _say(record_unexpected(exc, data_dir))
+        from sqlalchemy.exc import DBAPIError
+        from app.db.health import disk_full_message, disk_is_full
+        if isinstance(exc, DBAPIError) and data_dir and disk_is_full(data_dir, exc.orig):
+            _say(disk_full_message(data_dir))      # the write was rolled back
+        else:
+            _say(record_unexpected(exc, data_dir))
         return 1
 
 

@@ -8,7 +8,6 @@ mode drops.
 """
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -54,17 +53,17 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def backup(db_path: Path, backups_dir: Path, label: str) -> Path:
-    backups_dir.mkdir(parents=True, exist_ok=True)
+    """A whole, checked copy before upgrading (app/db/health.py); a retry after a failed
+    upgrade reuses the copy of the unchanged database instead of writing another."""
+    from app.db import health
+    health.make_private_folder(backups_dir)
+    again = health.reusable_backup(db_path, backups_dir, label)
+    if again is not None:
+        return again
+    for leftover in backups_dir.glob("*" + health.PARTIAL):   # a backup killed part-way
+        leftover.unlink(missing_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    target = backups_dir / f"fieldfolio-before-{label}-{stamp}.sqlite3"
-    src = sqlite3.connect(str(db_path))
-    dst = sqlite3.connect(str(target))
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    return target
+    return health.whole_backup(db_path, backups_dir / f"fieldfolio-before-{label}-{stamp}.sqlite3")
 
 
 def _newest_script_prefix() -> str:

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import app.models  # noqa: F401
 from app import paths
-from app.db import changes, migrate, outbox
+from app.db import changes, health, migrate, outbox
 from app.db.engine import SQLITE_MAGIC, sqlite_engine
 from app.db.statistics import statistics_stale
 from app.evidence.attachment_store import AttachmentStore
@@ -50,7 +50,7 @@ changes.install(FieldfolioSession)
 
 def check_data_dir(data_dir: Path) -> None:
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        health.make_private_folder(data_dir)
         probe = data_dir / f".write-test-{uuid.uuid4().hex}"
         probe.write_bytes(b"")
         probe.unlink()
@@ -72,13 +72,12 @@ def check_is_sqlite(db_path: Path) -> None:
             f"damaged or something else was saved under that name). It has been left "
             f"untouched. Move it aside or open another data folder with --data-dir.")
     try:
-        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        try:
+        with health.read_only(db_path) as con:
             con.execute("PRAGMA schema_version").fetchone()
             con.execute("SELECT name FROM sqlite_master LIMIT 1").fetchall()
-        finally:
-            con.close()
     except sqlite3.DatabaseError as exc:
+        if health.disk_is_full(db_path.parent, exc):
+            raise health.DiskFull(health.disk_full_message(db_path.parent)) from None
         raise NotADatabase(
             f"{db_path} cannot be read as a database ({exc}). It has been left untouched. "
             f"Restore it from the backups folder or open another data folder.") from None
@@ -105,15 +104,22 @@ class Store:
         whose message is meant for the user."""
         check_data_dir(self.data_dir)
         check_is_sqlite(self.db_path)
+        health.check_before_open(self.db_path, self.backups_dir)   # before anything writes
         try:
+            health.create_private_file(self.db_path)
             self.write_engine = sqlite_engine(self.db_path, writer=True)
             self.read_engine = sqlite_engine(self.db_path, writer=False)
             self.last_backup = migrate.upgrade(self.write_engine, self.db_path, self.backups_dir)
         except StorageError:
+            self._dispose_engines()
             raise
-        except DatabaseError as exc:
+        except (DatabaseError, OSError) as exc:
+            self._dispose_engines()
+            if health.disk_is_full(self.data_dir, getattr(exc, "orig", exc)):
+                raise health.DiskFull(health.disk_full_message(self.data_dir)) from None
             raise NotADatabase(
-                f"{self.db_path} cannot be opened ({exc.orig}). It has been left as it is.") from None
+                f"{self.db_path} cannot be opened ({getattr(exc, 'orig', exc)}). It has been "
+                f"left as it is.") from None
         self._write_sessions = sessionmaker(self.write_engine, class_=FieldfolioSession,
                                             expire_on_commit=False)
         self._read_sessions = sessionmaker(self.read_engine, class_=FieldfolioSession,
@@ -226,6 +232,11 @@ class Store:
             self._writer_thread.join(timeout=30)
         if self._readers is not None:
             self._readers.shutdown(wait=True)
+        self._dispose_engines()
+        if self._writer_thread is not None:     # it was open: remember it closed cleanly
+            health.mark_closed_cleanly(self.db_path)
+
+    def _dispose_engines(self) -> None:
         for engine in (getattr(self, "write_engine", None), getattr(self, "read_engine", None)):
             if engine is not None:
                 engine.dispose()
