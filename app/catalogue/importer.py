@@ -20,10 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.catalogue.loader import load_pack_data
-from app.catalogue.pack import PackError, PackProblem, load_pack
+from app.catalogue import pack_file
+from app.catalogue.corrected_in_place import CORRECTS
+from app.catalogue.pack import PackProblem, validate_pack
 from app.models import Qualification, SpecPack
 
-MAX_PACK_BYTES = 50 * 1024 * 1024  # the largest shipped pack is well under 1 MB
+MAX_PACK_BYTES = pack_file.MAX_PACK_BYTES
 
 
 class PackImportError(Exception):
@@ -159,31 +161,58 @@ def _located(problems: list[PackProblem], data: Any, text: str) -> list[str]:
 def prepare_pack(path: str | Path) -> PreparedPack:
     """Read and validate the whole file. Raises PackImportError; touches no database."""
     path = Path(path)
-    name = path.name
+    name = path.name or str(path)
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise PackImportError(name, [f"the file cannot be read ({exc.strerror or exc})"]) from None
-    if size > MAX_PACK_BYTES:
-        raise PackImportError(name, [f"the file is {size // (1024 * 1024)} MB; a specification "
-                                     f"pack is a small JSON text file, so this is not one"])
-    raw = path.read_bytes()
-    try:
-        data = load_pack(path)
-    except PackError as exc:
-        text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
-        try:
-            parsed = json.loads(text)
-        except ValueError:
-            parsed = None
-        problems = (_located(exc.problems, parsed, text) if parsed is not None
-                    else [p.message for p in exc.problems])
-        raise PackImportError(name, problems) from None
+        raw = pack_file.read_pack_bytes(path)
+        text = pack_file.decode(raw)
+        shape = pack_file.shape_problems(text)
+        if shape:
+            raise pack_file.PackFileProblem(shape)
+        data, problems = pack_file.parse(text)
+    except pack_file.PackFileProblem as exc:
+        raise PackImportError(name, exc.problems) from None
+    located = _locator(data, text)
+    problems += pack_file.text_problems(data, located)
+    if problems:
+        raise PackImportError(name, problems)
+    invalid = validate_pack(data)
+    if invalid:
+        raise PackImportError(name, _located(invalid, data, text))
     return PreparedPack(str(path), data, hashlib.sha256(raw).hexdigest())
 
 
+def _locator(data: Any, text: str):
+    """path of keys and indexes -> 'line L, column C: name' for messages."""
+    from app.catalogue.pack import _fmt_path
+    try:
+        positions = value_positions(text)
+    except Exception:  # never let locating a problem hide the problem itself
+        positions = {}
+
+    def locate(path: tuple) -> str:
+        line, col = positions.get(path, (1, 1))
+        return f"line {line}, column {col}: {_fmt_path(data, path) or '(top level)'}"
+    return locate
+
+
 def import_pack(session: Session, prepared: PreparedPack) -> ImportResult:
-    """Run on the writer: the whole pack goes in within the caller's one transaction."""
+    """Run on the writer: the whole pack goes in within the caller's one transaction. A
+    changed file that keeps the pack id and version of one already loaded is refused: two
+    different packs under one name and version cannot be told apart on paper."""
+    label = (prepared.data.get("source") or {}).get("document_version")
+    clash = session.scalars(select(SpecPack).where(
+        SpecPack.pack_id == prepared.pack_id, SpecPack.sha256 != prepared.sha256,
+        (SpecPack.document_version == label) if label is not None
+        else SpecPack.document_version.is_(None))).first()
+    in_place = prepared.sha256 in CORRECTS or prepared.sha256 in CORRECTS.values()
+    if clash is not None and not in_place and not session.scalars(select(SpecPack.id).where(
+            SpecPack.sha256 == prepared.sha256)).first():
+        version = f"version '{label}'" if label else "no version label"
+        raise PackImportError(Path(prepared.path).name, [
+            f"a different pack with id '{prepared.pack_id}' and {version} is already in the "
+            f"catalogue (loaded {clash.loaded_at:%d/%m/%Y}); its text differs from this "
+            f"file's. Give this pack a new source.document_version to load it beside the "
+            f"other"])
     older = session.scalars(
         select(Qualification.title).join(SpecPack, SpecPack.id == Qualification.pack_row_id)
         .where(SpecPack.pack_id == prepared.pack_id, SpecPack.sha256 != prepared.sha256)).all()
