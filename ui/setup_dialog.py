@@ -1,8 +1,12 @@
-"""First start: who is using this laptop, and for which centre."""
+"""First start: who is using this laptop, and for which centre.
+
+Esc (or closing the window) once quit Fieldfolio without a word, which looked like a crash
+to someone who pressed it by mistake. Now it asks first, and says nothing is lost.
+"""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout,
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QMessageBox, QVBoxLayout,
 )
 
 from app.caseload.profile import ROLE_LABELS, set_up
@@ -30,6 +34,7 @@ class SetupDialog(QDialog):
             self.role.addItem(text, key)
         self.centre = QLineEdit(objectName="setup_centre")
         self.centre_number = QLineEdit(objectName="setup_centre_number")
+        self.centre_number.setPlaceholderText("as your awarding body wrote it, e.g. RT-04412")
         self.problems = {k: ProblemLabel() for k in ("name", "role", "centre_name", "centre_number")}
         form.addRow("Your name", self.name)
         form.addRow("", self.problems["name"])
@@ -57,3 +62,18 @@ class SetupDialog(QDialog):
             set_invalid(self.centre, "centre_name" in exc.problems)
             return
         self.accept()
+
+    def reject(self) -> None:
+        """Asked, not assumed: quitting here leaves nothing half-made."""
+        box = QMessageBox(QMessageBox.Question, "Quit Fieldfolio?",
+                          "Fieldfolio needs your name and centre before it can start. Quit "
+                          "now? Nothing has been saved; it will ask again next time.",
+                          QMessageBox.NoButton, self)
+        box.setObjectName("quit_setup")
+        keep = box.addButton("Keep setting up", QMessageBox.RejectRole)
+        box.addButton("Quit Fieldfolio", QMessageBox.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        if box.clickedButton() is not keep:
+            super().reject()

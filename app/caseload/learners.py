@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.caseload.validation import (
-    InvalidInput, email_problem, format_date, limited, parse_date, required_name, uln_problem,
+    InvalidInput, ascii_digits, email_problem, format_date, limited, parse_date, required_name, uln_problem,
 )
 from app.caseload.drafts import clear_draft, save_draft
 from app.caseload.employers import restore_employer
@@ -57,7 +57,7 @@ def check_learner(session: Session, fields: dict[str, str],
     start, end = clean.get("start_date"), clean.get("planned_end_date")
     if start and end and end < start:
         problems["planned_end_date"] = "The planned end date is before the start date."
-    uln = fields.get("uln", "").replace(" ", "")
+    uln = ascii_digits(fields.get("uln", "")).replace(" ", "")
     if uln:
         problem = uln_problem(uln)
         if problem:

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.caseload.validation import InvalidInput, limited, required_name
+from app.caseload.validation import (
+    InvalidInput, ascii_digits, centre_number_problem, required_name,
+)
 from app.models import Centre, LocalSetting, StaffMember
 from app.models.caseload import STAFF_ROLES
 
@@ -54,7 +56,8 @@ def set_up(session: Session, name: str, role: str, centre_name: str, centre_numb
             problems[key] = problem
     if role not in STAFF_ROLES:
         problems["role"] = "Choose assessor, trainee assessor or IQA."
-    problem = limited(centre_number, "Centre number", 50)
+    centre_number = ascii_digits(centre_number.strip())
+    problem = centre_number_problem(centre_number)
     if problem:
         problems["centre_number"] = problem
     if problems:

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.caseload.validation import ascii_digits
 from app.models import Employer, Enrolment, Learner, Qualification
 
 
@@ -39,6 +40,10 @@ class CaseloadRow:
         return self.statuses[0]
 
 
+# No field searched is longer than this (employer names: 200 characters).
+SEARCH_LIMIT = 200
+
+
 def caseload_rows(session: Session, search: str = "", employer_id: str | None = None,
                   qualification_id: str | None = None, status: str | None = None) -> list[CaseloadRow]:
     """The caseload, filtered. `status="deleted"` lists the deleted learners instead (to
@@ -48,8 +53,11 @@ def caseload_rows(session: Session, search: str = "", employer_id: str | None = 
                                    else Learner.deleted_at.is_(None))
              .options(selectinload(Learner.employer), selectinload(Learner.enrolments))
              .order_by(Learner.family_name, Learner.given_names))
-    if search.strip():
-        like = f"%{search.strip()}%"
+    search = ascii_digits(search.strip())
+    if len(search) > SEARCH_LIMIT:
+        return []       # longer than any name, ULN or employer, and too long for SQLite's LIKE
+    if search:
+        like = f"%{search}%"
         query = query.outerjoin(Employer, Employer.id == Learner.employer_id).where(or_(
             Learner.given_names.ilike(like), Learner.family_name.ilike(like),
             (Learner.given_names + " " + Learner.family_name).ilike(like),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 
 
@@ -13,12 +14,34 @@ class InvalidInput(Exception):
         super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
 
 
+def ascii_digits(text: str) -> str:
+    """Every decimal digit as its ASCII form: full-width '１２３' and Arabic-Indic '١٢٣' type
+    as digits on some keyboards, pass Python's isdigit(), and once made a second learner
+    with Amelia Hughes's ULN because '１９２…' is not '192…' to the database."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(ch)) if unicodedata.decimal(ch, None) is not None
+                   else ch for ch in text)
+
+
+CENTRE_NUMBER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 /.-]{0,18}[A-Za-z0-9])?")
+
+
+def centre_number_problem(number: str) -> str | None:
+    """As an awarding body writes it ('RT-04412', '123456', 'C/0042'): it is printed in the
+    header of every form, so no emoji or stray symbols."""
+    if number and not CENTRE_NUMBER.fullmatch(number):
+        return ("A centre number is letters and digits, with '-', '/', '.' or spaces between "
+                "them, at most 20 characters, as your awarding body wrote it.")
+    return None
+
+
 def uln_problem(uln: str) -> str | None:
     """The Learning Records Service rule: 10 digits, first not 0, and the digits weighted
-    10..1 summed must leave remainder 10 when divided by 11."""
-    if not re.fullmatch(r"\d{10}", uln):
+    10..1 summed must leave remainder 10 when divided by 11. Give it ascii_digits() first."""
+    if not re.fullmatch(r"[0-9]{10}", uln):
         return "A ULN is exactly 10 digits (you typed %d characters)." % len(uln) \
-            if not uln.isdigit() else "A ULN is exactly 10 digits (you typed %d)." % len(uln)
+            if not uln.isascii() or not uln.isdigit() else "A ULN is exactly 10 digits (you typed %d)." % len(uln)
     if uln[0] == "0":
         return "A ULN never starts with 0."
     total = sum(int(d) * w for d, w in zip(uln, range(10, 0, -1)))
@@ -33,7 +56,7 @@ DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 def parse_date(text: str) -> date | None:
     """Dates as assessors type them (31/01/2026) or ISO. Empty means no date.
     Raises ValueError with a message for anything else."""
-    text = text.strip()
+    text = ascii_digits(text.strip())
     if not text:
         return None
     for fmt in DATE_FORMATS:

@@ -435,9 +435,10 @@ def enrolment_pack_data(session: Session, enrolment_id: str, what: str = "claim-
 
 def learner_named(session: Session, learner: str) -> Learner:
     """A learner named by ULN or id, or InvalidInput saying no such learner."""
-    from app.caseload.validation import InvalidInput
+    from app.caseload.validation import InvalidInput, ascii_digits
+    uln = ascii_digits(learner).replace(" ", "")
     row = session.scalars(select(Learner).where(
-        ((Learner.uln == learner) | (Learner.id == learner)), Learner.deleted_at.is_(None))).first()
+        ((Learner.uln == uln) | (Learner.id == learner)), Learner.deleted_at.is_(None))).first()
     if row is None:
         raise InvalidInput({"learner": f"No learner has the ULN or id '{learner}'."})
     return row
