@@ -11,11 +11,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# System places code may name on purpose (/proc for memory, /dev/zero as hostile input, fonts).
-_OUTSIDE = re.compile(r"(^|[/\\])\.\.([/\\]|$)"                  # ../ anywhere
-                      r"|^~[/\\]"                                 # a user's home
-                      r"|^/(work|home|root|Users|mnt|media|srv|opt|var|shared)(/|$)"
-                      r"|^[A-Za-z]:\\")                            # a Windows drive
+# A user's folders or another checkout; system places (/proc, /dev/zero, fonts) are fine.
+_ABSOLUTE = re.compile(r"^~[/\\]|^/(work|home|root|Users|mnt|media|srv|opt|var|shared)(/|$)"
+                       r"|^[A-Za-z]:\\")
+_PARENT_STEP = re.compile(r"(^|[/\\])\.\.[/\\]")
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
@@ -28,20 +27,50 @@ def _docstrings(tree: ast.AST) -> set[int]:
     return ids
 
 
-def paths_outside(folder: Path) -> list[str]:
+def _climb(node: ast.AST) -> int:
+    """How many folders up from the file a `Path(__file__)....parent` / `.parents[k]` goes."""
+    steps = 0
+    while True:
+        if isinstance(node, ast.Attribute) and node.attr == "parent":
+            steps, node = steps + 1, node.value
+        elif (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute)
+              and node.value.attr == "parents" and isinstance(node.slice, ast.Constant)):
+            steps, node = steps + node.slice.value + 1, node.value.value
+        else:
+            break
+    if isinstance(node, ast.Attribute) and node.attr in ("resolve", "absolute"):
+        node = node.value
+    if isinstance(node, ast.Call):
+        node = node.func.value if isinstance(node.func, ast.Attribute) else node
+        if isinstance(node, ast.Call) and node.args:
+            node = node.args[0]
+    return steps if isinstance(node, ast.Name) and node.id == "__file__" else 0
+
+
+def paths_outside(folder: Path, root: Path | None = None) -> list[str]:
+    """Places outside the checkout named in code. Tests may hand '../' to code as hostile
+    input (that is how path checks are tested); everywhere else a parent step is a climb."""
+    root = root or folder.parent
     found = []
     for path in sorted(folder.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         skip = _docstrings(tree)
+        depth = len(path.relative_to(root).parts)        # folders + the file itself
+        in_tests = path.relative_to(root).parts[0] == "tests"
         for node in ast.walk(tree):
-            where = f"{path.relative_to(folder.parent)}:{getattr(node, 'lineno', '?')}"
-            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
-                    and id(node) not in skip and _OUTSIDE.search(node.value)):
-                found.append(f"{where} names {node.value[:60]!r}")
+            where = f"{path.relative_to(root)}:{getattr(node, 'lineno', '?')}"
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and id(node) not in skip:
+                if _ABSOLUTE.search(node.value) or (
+                        not in_tests and _PARENT_STEP.search(node.value)):
+                    found.append(f"{where} names {node.value[:60]!r}")
             # REPO_ROOT.parent / ROOT.parent: a step above the checkout
             if (isinstance(node, ast.Attribute) and node.attr in ("parent", "parents")
                     and isinstance(node.value, ast.Name) and "ROOT" in node.value.id.upper()):
                 found.append(f"{where} climbs above {node.value.id}")
+            if _climb(node) > depth:        # `depth` steps up is the checkout itself
+                found.append(f"{where} climbs {_climb(node)} folders from a file "
+                             f"{depth - 1} deep")
     return found
 
 
@@ -61,9 +90,17 @@ def test_the_check_itself_finds_paths_outside(tmp_path):
         "a = REPO_ROOT.parent / 'shared' / 'seeds'\n"
         "b = Path('../shared/seeds')\n"
         "c = '/work/shared/seeds'\n"
-        "d = '/proc/self/status'\n")
-    found = paths_outside(folder)
-    assert len(found) == 3, found
+        "d = '/proc/self/status'\n"
+        "e = Path(__file__).resolve().parents[2] / 'seeds'\n"
+        "f = Path(__file__).parent.parent.parent\n"
+        "ok = Path(__file__).resolve().parents[1] / 'specs'\n"
+        "g = name in ('', '.', '..')\n")
+    found = paths_outside(folder, tmp_path)
+    assert len(found) == 5, found
+    hostile = tmp_path / "tests"
+    hostile.mkdir()
+    (hostile / "test_x.py").write_text("BAD = ['../../etc/passwd', '/home/someone/x']\n")
+    assert paths_outside(hostile, tmp_path) == ["tests/test_x.py:1 names '/home/someone/x'"]
 
 
 def test_every_source_document_is_in_the_repository():

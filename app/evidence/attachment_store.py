@@ -22,6 +22,7 @@ import errno
 import hashlib
 import mimetypes
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -39,6 +40,17 @@ VIEW_DIR = ".view"            # copies a player or viewer may open, one folder p
 class AttachmentFailed(Exception):
     """A file could not be stored; the message says why in words the assessor can act on.
     Nothing was changed: the record is as it was."""
+
+
+class DamagedFileEntry(AttachmentFailed):
+    """A stored hash that is not a SHA-256: the row was edited outside Fieldfolio."""
+
+
+SHA256_FORM = re.compile("[0-9a-f]{64}")
+
+
+def well_formed(sha256) -> bool:
+    return isinstance(sha256, str) and SHA256_FORM.fullmatch(sha256) is not None
 
 
 @dataclass(frozen=True)
@@ -113,12 +125,19 @@ class AttachmentStore:
 
     def stored_path(self, sha256: str) -> Path:
         """Where the bytes named `sha256` are kept on disk. Not for reading them: use
-        `open`, `chunks` or `viewable_copy`, which give the plaintext."""
+        `open`, `chunks` or `viewable_copy`, which give the plaintext. The hash comes from
+        the database, so its form is checked first: a hand-edited row ('../../..') once let
+        the viewer read outside the data folder and create folders there."""
+        if not well_formed(sha256):
+            raise DamagedFileEntry(
+                "This file's entry in the database is damaged (its fingerprint is not one "
+                "Fieldfolio makes), so it was not opened. Run `fieldfolio verify` and tell "
+                "your centre's support.")
         return self.folder / sha256[:2] / sha256
 
     # -- reading -------------------------------------------------------------------------
     def exists(self, sha256: str) -> bool:
-        return self.stored_path(sha256).is_file()
+        return well_formed(sha256) and self.stored_path(sha256).is_file()
 
     def open(self, sha256: str) -> BinaryIO:
         """The plaintext, as a seekable binary file to use in a `with` block. Raises
@@ -160,7 +179,9 @@ class AttachmentStore:
         at the next start after a crash). Plain stored bytes are hard-linked, not copied, so
         a 2 GB video costs nothing; they are read-only, so a viewer cannot change them."""
         source = self.stored_path(sha256)
-        safe = Path(original_name).name or sha256
+        safe = Path(original_name).name
+        if safe in ("", ".", ".."):       # a name that would point at the folder itself
+            safe = sha256
         target = self._view_folder() / sha256[:16] / safe
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
-from app.evidence.attachment_store import AttachmentStore
+from app.evidence.attachment_store import AttachmentStore, well_formed
 from app.models import Signature
 from app.signing.canonical import content_hash, sha256_hex
 from app.signing.chain import device_signature_ok, payload_bytes
@@ -88,6 +88,10 @@ def file_problems(session: Session, record_type: str, record_id: str,
         return []
     out = []
     for name, sha256, size in sig.signed_files(session, record_id):
+        if not well_formed(sha256):
+            out.append(f"the signed file '{name}' has a damaged entry in the database (its "
+                       f"fingerprint is not a SHA-256): it was changed outside Fieldfolio")
+            continue
         if not files.exists(sha256):
             out.append(f"the signed file '{name}' is missing from the attachment store")
             continue

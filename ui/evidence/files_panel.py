@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from app.evidence.attachment_store import AttachmentFailed
 from app.evidence.attachments import (
     attach_file, attachments_of, remove_attachment, restore_attachment,
 )
@@ -178,7 +179,7 @@ class FilesPanel(QWidget):
         try:
             with self.bridge.store.attachments.open(sha256) as fh:
                 image.loadFromData(fh.read())
-        except OSError:
+        except (OSError, AttachmentFailed):
             pass          # a missing photo shows without a thumbnail; `verify` reports it
         return image
 
@@ -220,7 +221,12 @@ class FilesPanel(QWidget):
     def open_selected(self) -> None:
         view = self._current()
         if view is not None:
-            path = self.bridge.store.attachments.viewable_copy(view.sha256, view.original_name)
+            try:
+                path = self.bridge.store.attachments.viewable_copy(view.sha256,
+                                                                   view.original_name)
+            except AttachmentFailed as exc:      # a damaged entry: said, not opened
+                self.message.show_problem(str(exc))
+                return
             open_in_system(path)
 
     def remove_selected(self) -> None:
@@ -241,7 +247,11 @@ class FilesPanel(QWidget):
 
     # -- playback and bookmarks -----------------------------------------------------------
     def _load_media(self, view) -> None:
-        path = self.bridge.store.attachments.viewable_copy(view.sha256, view.original_name)
+        try:
+            path = self.bridge.store.attachments.viewable_copy(view.sha256, view.original_name)
+        except AttachmentFailed as exc:
+            self.message.show_problem(str(exc))
+            return
         self.player.setSource(QUrl.fromLocalFile(str(path)))
         self.loaded_sha = view.sha256
         self.loaded_name = view.original_name
