@@ -173,7 +173,7 @@ def open_learner_window(ws: Workspace) -> Row:
     except ImportError as exc:
         row.unmeasurable = f"not yet measurable: {exc}"
         return row
-    app = make_app()
+    _app = make_app()      # the application lives while the window is measured
     window = MainWindow(ws.store)
     window.show()
     ids = [l["learner_id"] for l in ws.learners]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 import time
 import tracemalloc
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Callable
 
 

@@ -60,6 +60,7 @@ class SetupDialog(QDialog):
                 widget.show_problem(exc.problems.get(key))
             set_invalid(self.name, "name" in exc.problems)
             set_invalid(self.centre, "centre_name" in exc.problems)
+            self.adjustSize()        # room for the messages, none cut off
             return
         self.accept()
 
@@ -75,5 +76,7 @@ class SetupDialog(QDialog):
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
         box.exec()
-        if box.clickedButton() is not keep:
+        quit_ = box.clickedButton() is not keep
+        box.deleteLater()
+        if quit_:
             super().reject()

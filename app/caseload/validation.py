@@ -31,8 +31,8 @@ def centre_number_problem(number: str) -> str | None:
     """As an awarding body writes it ('RT-04412', '123456', 'C/0042'): it is printed in the
     header of every form, so no emoji or stray symbols."""
     if number and not CENTRE_NUMBER.fullmatch(number):
-        return ("A centre number is letters and digits, with '-', '/', '.' or spaces between "
-                "them, at most 20 characters, as your awarding body wrote it.")
+        return ("Letters and digits as your awarding body wrote it (with - / . or spaces "
+                "between), at most 20 characters.")
     return None
 
 

@@ -139,8 +139,8 @@ def parse(text: str) -> tuple[Any, list[str]]:
     for key in duplicates:
         match = re.search(r'"%s"\s*:' % re.escape(json.dumps(key)[1:-1]), text)
         place = _where(text, match.start()) if match else "somewhere"
-        found = len(re.findall(r'"%s"\s*:' % re.escape(json.dumps(key)[1:-1]), text))
-        problems.append(f"{place}: the key \"{key}\" appears {found} times in one object; "
+        times = len(re.findall(r'"%s"\s*:' % re.escape(json.dumps(key)[1:-1]), text))
+        problems.append(f"{place}: the key \"{key}\" appears {times} times in one object; "
                         f"which one counts is unclear, so keep only one")
     return data, problems
 

@@ -123,7 +123,6 @@ def _fits(reference: str, width: float) -> bool:
 
 
 def _method_key() -> Table:
-    s = styles()
     items = list(METHOD_KEY.items())
     half = (len(items) + 1) // 2
     rows = []

@@ -1,6 +1,5 @@
 """Each semantic check of app/catalogue/pack.py fails on a crafted bad pack."""
 
-import copy
 import json
 
 import pytest

@@ -16,14 +16,14 @@ from app.cli import run
 from app.db import health
 from app.db.errors import NotADatabase, StorageError
 from app.db.store import Store
+from data_folder import snapshot
 from test_migrations import make_first_schema_database
 
 AMELIA = {"given_names": "Amelia", "family_name": "Hughes", "uln": "9276308686"}
 
 
-def files(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+def files(folder: Path) -> dict[str, str]:
+    return snapshot(folder)
 
 
 def caseload_with_a_backup(data_dir: Path) -> Path:

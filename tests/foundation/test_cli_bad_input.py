@@ -2,7 +2,6 @@
 (2 for bad usage), never a traceback, and the data folder byte-for-byte as it was."""
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -11,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from app.caseload.demo import load_demo_caseload
 from app.caseload.enrolments import enrol
 from app.caseload.learners import save_learner
 from app.claims.sample_portfolio import build_claim_ready_learner
 from app.cli import run
-from app.db.store import Store
 from app.models import Qualification
+from data_folder import demo_folder, snapshot
+from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,9 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def prepared(tmp_path_factory, catalogue_db):
     """Demo caseload, a learner with a signed claim, and one enrolled on nothing chosen."""
     data = tmp_path_factory.mktemp("cli-bad") / "data"
-    shutil.copytree(catalogue_db, data)
-    with Store(data) as store:
-        store.write_now(load_demo_caseload)
+
+    def more(store):
         ids = store.write_now(lambda s: build_claim_ready_learner(s, units=2, records=4))
         bare = store.write_now(save_learner, None, {"given_names": "Nia", "family_name": "Bare"})
 
@@ -38,11 +36,10 @@ def prepared(tmp_path_factory, catalogue_db):
         ids["bare_enrolment"] = store.write_now(enrol_bare)
         ids["bare"] = bare
         ids["other"] = store.read(lambda s: s.execute(
-            __import__("sqlalchemy").text("select id from learner where id != :a and "
-                                          "id != :b limit 1"), {"a": ids["learner_id"],
-                                                                "b": bare}).scalar())
-    Store(data).open().close()    # the first open after writing refreshes the planner's statistics
-    return data, ids
+            text("select id from learner where id not in (:a, :b) limit 1"),
+            {"a": ids["learner_id"], "b": bare}).scalar())
+        return ids
+    return data, demo_folder(data, catalogue_db, more)
 
 
 @pytest.fixture
@@ -50,11 +47,6 @@ def data(prepared, tmp_path):
     folder = tmp_path / "data"
     shutil.copytree(prepared[0], folder)
     return folder
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def refused(capsys, data: Path, *args, code: int = 1) -> str:

@@ -113,7 +113,7 @@ def test_database_triggers_refuse_changes_to_signed_rows(demo_store):
                 f"DELETE FROM evidence_record WHERE id = '{rid}'",
                 f"UPDATE criterion_mapping SET status = 'met' WHERE record_id = '{rid}'",
                 f"DELETE FROM criterion_mapping WHERE record_id = '{rid}'",
-                f"UPDATE signature SET signer_name = 'Someone Else'",
+                "UPDATE signature SET signer_name = 'Someone Else'",
                 "DELETE FROM signature",
                 "UPDATE audit_event SET actor_name = 'nobody'",
                 "DELETE FROM audit_event",

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
 
-from app.signing.amend import amend
 from app.signing.sign import sign_record, signing_status
 from tests.signing.signing_helpers import drawn, make_record, raw
 from ui.bridge import Bridge

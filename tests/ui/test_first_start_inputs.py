@@ -11,8 +11,8 @@ from ui.setup_dialog import SetupDialog
 
 def answer_quit_question(dialog, button: str) -> None:
     def press():
-        box = dialog.findChild(QMessageBox, "quit_setup")
-        assert box is not None and "Nothing has been saved" in box.text()
+        box = next(b for b in dialog.findChildren(QMessageBox, "quit_setup") if b.isVisible())
+        assert "Nothing has been saved" in box.text()
         next(b for b in box.buttons() if b.text() == button).click()
     QTimer.singleShot(200, press)
 
@@ -39,7 +39,7 @@ def test_a_centre_number_with_an_emoji_is_refused(qtbot, store):
     dialog.centre_number.setText("RT-044😀12")          # pasted, as emoji usually arrive
     ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok)
     qtbot.mouseClick(ok, Qt.LeftButton)
-    assert "letters and digits" in dialog.problems["centre_number"].text()
+    assert "Letters and digits" in dialog.problems["centre_number"].text()
     assert store.read(current_profile) is None
     dialog.centre_number.setText("RT-０４４１２")          # full-width digits: kept as ASCII
     qtbot.mouseClick(ok, Qt.LeftButton)

@@ -472,7 +472,6 @@ def build(source_text: str, corrections: list) -> dict:
 if __name__ == "__main__":  # pragma: no cover
     import json
     import sys
-    from pathlib import Path
 
     corr = json.loads((c.REPO_ROOT / "tools" / "corrections" / f"{PACK_ID}.json")
                       .read_text(encoding="utf-8")) if len(sys.argv) > 1 else []

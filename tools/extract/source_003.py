@@ -427,7 +427,6 @@ def _add_rules(pack: dict, lines: list[tuple[int, str]]) -> None:
 
 def build(source_text: str, corrections: list) -> dict:
     lines = c.numbered_lines(source_text)
-    by_no = dict(lines)
 
     title_line, doc_title = next((n, t.strip()) for n, t in lines if t.strip())
     reg_line, reg = _find_line(lines, "Regulation No:")

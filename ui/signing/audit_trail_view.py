@@ -2,7 +2,6 @@
 it said. On the learner page for the whole portfolio; from a record for that record alone."""
 from __future__ import annotations
 
-from datetime import timezone
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (

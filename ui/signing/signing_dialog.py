@@ -13,7 +13,7 @@ from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+    QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLineEdit, QPushButton,
     QSplitter, QStackedWidget, QTabWidget, QTextBrowser, QVBoxLayout, QWidget,
 )
 
