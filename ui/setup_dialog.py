@@ -5,6 +5,7 @@ to someone who pressed it by mistake. Now it asks first, and says nothing is los
 """
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QMessageBox, QVBoxLayout,
 )
@@ -64,7 +65,24 @@ class SetupDialog(QDialog):
             return
         self.accept()
 
-    def reject(self) -> None:
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key_Escape:
+            self._ask_before_quitting()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event) -> None:
+        # The window's close button (spontaneous) asks too; close() from code does not.
+        if event.spontaneous() and self.isVisible() and not self._quit_asked():
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def _ask_before_quitting(self) -> None:
+        if self._quit_asked():
+            self.reject()
+
+    def _quit_asked(self) -> bool:
         """Asked, not assumed: quitting here leaves nothing half-made."""
         box = QMessageBox(QMessageBox.Question, "Quit Fieldfolio?",
                           "Fieldfolio needs your name and centre before it can start. Quit "
@@ -78,5 +96,4 @@ class SetupDialog(QDialog):
         box.exec()
         quit_ = box.clickedButton() is not keep
         box.deleteLater()
-        if quit_:
-            super().reject()
+        return quit_
