@@ -102,9 +102,10 @@ def test_the_check_itself_finds_paths_outside(tmp_path):
     assert len(found) == 5, found
     hostile = tmp_path / "tests"
     hostile.mkdir()
+    home = str(Path.home())             # a user's folder that exists on every machine
     (hostile / "test_x.py").write_text(
-        f"BAD = ['../../etc/passwd', '/home/someone/x', {str(ROOT.parent)!r}]\n")
-    assert paths_outside(hostile, tmp_path) == [f"tests/test_x.py:1 names {str(ROOT.parent)!r}"]
+        f"BAD = ['../../etc/passwd', '/home/someone/x', {home!r}]\n")
+    assert paths_outside(hostile, tmp_path) == [f"tests/test_x.py:1 names {home!r}"]
 
 
 def test_every_source_document_is_in_the_repository():
