@@ -25,6 +25,18 @@ def test_app_never_imports_qt():
     assert qt_imports(ROOT / "app") == []
 
 
+def test_the_centre_server_never_imports_qt_or_the_window():
+    assert qt_imports(ROOT / "server") == []
+    window = []
+    for path in (ROOT / "server").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                window += [a.name for a in node.names if a.name.split(".")[0] == "ui"]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "ui":
+                window.append(f"{path.name} imports {node.module}")
+    assert window == []
+
+
 def test_the_check_itself_finds_qt_imports(tmp_path):
     (tmp_path / "bad.py").write_text("from PySide6.QtCore import QObject\nimport shiboken6\n")
     (tmp_path / "ok.py").write_text("import json\n")

@@ -8,6 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, UtcDateTime, new_id, utcnow
 
+# Tables that stay on the laptop: the centre server's schema leaves them out (server/schema.py).
+LAPTOP_ONLY_TABLES = frozenset({"device", "outbox", "form_draft", "local_setting"})
+
 
 class Device(Base):
     """This installation. Its id is stamped on every change it makes."""

@@ -1,0 +1,42 @@
+"""Alembic environment for the centre server's database (SQLite or PostgreSQL).
+
+Its own chain and version table (server/__init__.py says why): the synced app tables plus
+the server's own. Laptop-only tables (outbox, form drafts, this laptop's settings) are left
+out. On SQLite, foreign keys are switched off around batch rebuilds and checked after, as
+the laptop's chain does; PostgreSQL alters tables in place.
+"""
+from alembic import context
+from sqlalchemy import text
+
+from server.schema import include_object, target_metadata
+
+config = context.config
+
+
+def run_migrations_online() -> None:
+    engine = config.attributes.get("engine")
+    if engine is None:  # alembic CLI use: `alembic -x url=... upgrade head`
+        from sqlalchemy import create_engine
+        engine = create_engine(context.get_x_argument(as_dictionary=True)["url"])
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            conn.commit()
+        with conn.begin():
+            context.configure(connection=conn, target_metadata=target_metadata(),
+                              render_as_batch=True, compare_type=True,
+                              include_object=include_object,
+                              version_table="server_alembic_version")
+            context.run_migrations()
+            if sqlite:
+                problems = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
+                if problems:
+                    raise RuntimeError(f"migration left broken references: {problems[:5]}")
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+
+
+if context.is_offline_mode():
+    raise SystemExit("Fieldfolio server migrations run online only")
+run_migrations_online()

@@ -1,0 +1,50 @@
+"""The centre's HTTP API: a FastAPI application built around one CentreDatabase.
+
+`create_app` is the factory every entry point uses (the `fieldfolio server` command, tests,
+benchmarks). Features add their own routers: `app.include_router(router)` with routes under
+app.sync.protocol.API, reaching the database through `centre_database(request)` and the
+calling laptop through `server.auth.current_device`.
+"""
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from app.sync.protocol import BAD_REQUEST, STATUS_OF
+from server.database import CentreDatabase
+from server.refusal import Refusal, log
+
+
+def centre_database(request: Request) -> CentreDatabase:
+    return request.app.state.centre
+
+
+def create_app(centre: CentreDatabase) -> FastAPI:
+    from server.routes import enrol, health, sync
+    api = FastAPI(title="Fieldfolio centre", docs_url=None, redoc_url=None, openapi_url=None)
+    api.state.centre = centre
+
+    @api.exception_handler(Refusal)
+    async def _refused(request: Request, exc: Refusal):
+        log.warning("refused %s %s: %s (%s)", request.method, request.url.path, exc.error,
+                    exc.message)
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    @api.exception_handler(RequestValidationError)
+    async def _malformed(request: Request, exc: RequestValidationError):
+        message = f"The request was not understood: {exc.errors()[:3]}"
+        log.warning("refused %s %s: %s", request.method, request.url.path, message)
+        return JSONResponse({"error": BAD_REQUEST, "message": message},
+                            status_code=STATUS_OF[BAD_REQUEST])
+
+    for module in (health, enrol, sync):
+        api.include_router(module.router)
+    return api
+
+
+def configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -1,0 +1,62 @@
+"""Who is calling: the protocol check every request passes, and the enrolled device behind
+a bearer token. A FastAPI dependency, so a router adds `device = Depends(current_device)`.
+
+Only the token's SHA-256 is stored; the device row is read afresh on every request (no
+session state), so a revoke takes effect on the next request to any server process.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+from sqlalchemy import select
+
+from app.models import StaffMember
+from app.sync.protocol import (DEVICE_REVOKED, NOT_ENROLLED, OLDEST_ACCEPTED, PROTOCOL_HEADER,
+                               PROTOCOL_VERSION, UPDATE_FIELDFOLIO)
+from server.models import SyncDevice
+from server.refusal import Refusal
+from server.staff import token_hash
+
+
+@dataclass(frozen=True)
+class CallingDevice:
+    id: str
+    staff_id: str
+    role: str
+    name: str
+
+
+def check_protocol(request: Request) -> None:
+    raw = request.headers.get(PROTOCOL_HEADER, "")
+    try:
+        version = int(raw)
+    except ValueError:
+        version = 0
+    if version < OLDEST_ACCEPTED:
+        raise Refusal(UPDATE_FIELDFOLIO,
+                      "This version of Fieldfolio is too old for the centre's server: please "
+                      "update Fieldfolio, then sync again. Nothing on this laptop has been lost.")
+    if version > PROTOCOL_VERSION:
+        raise Refusal(UPDATE_FIELDFOLIO,
+                      "The centre's server is older than this Fieldfolio: ask the centre to "
+                      "update its server. Nothing on this laptop has been lost.")
+
+
+def current_device(request: Request) -> CallingDevice:
+    check_protocol(request)
+    header = request.headers.get("Authorization", "")
+    token = header[7:] if header.lower().startswith("bearer ") else ""
+    if not token:
+        raise Refusal(NOT_ENROLLED, "This laptop is not enrolled with the centre.")
+    with request.app.state.centre.reading() as session:
+        device = session.scalars(select(SyncDevice).where(
+            SyncDevice.token_hash == token_hash(token))).first()
+        if device is None:
+            raise Refusal(NOT_ENROLLED, "The centre does not recognise this laptop: enrol it "
+                                        "again with a new code from the centre's admin.")
+        if device.revoked_at is not None:
+            raise Refusal(DEVICE_REVOKED, "The centre has revoked this laptop's access: it "
+                                          "will receive no more data.")
+        staff = session.get(StaffMember, device.staff_id)
+        return CallingDevice(device.id, device.staff_id, staff.role if staff else "", device.name)

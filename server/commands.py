@@ -1,0 +1,138 @@
+"""`fieldfolio server` (run the centre) and `fieldfolio server-admin` (its admin's commands),
+run on the server's machine against its data folder or PostgreSQL URL.
+
+Neither opens a laptop's data folder: they set `needs_store=False`, which app/cli.py
+honours. FastAPI and uvicorn are imported only when the server starts, so the laptop's
+command line works without the server's extra installed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from app.caseload.validation import InvalidInput
+
+
+def _centre_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", required=True,
+                        help="the server's data folder (its SQLite database by default)")
+    parser.add_argument("--database-url", default=None,
+                        help="postgresql+psycopg://user@host/db for a PostgreSQL centre")
+
+
+def register(sub) -> None:
+    serve = sub.add_parser("server", help="run the centre server (sync for enrolled laptops)")
+    _centre_arguments(serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8470)
+    serve.set_defaults(run=run_server, needs_store=False)
+
+    admin = sub.add_parser("server-admin", help="the centre's admin: staff, learners, laptops")
+    _centre_arguments(admin)
+    admin.add_argument("--json", action="store_true", help="print JSON")
+    acts = admin.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
+    p = acts.add_parser("add-staff", help="add an assessor, IQA or admin; prints their id")
+    p.add_argument("--name", required=True)
+    p.add_argument("--role", required=True, choices=["assessor", "trainee_assessor", "iqa",
+                                                     "admin"])
+    p.set_defaults(action=_add_staff)
+    p = acts.add_parser("assign", help="give a learner (by ULN) an assessor and/or IQA")
+    p.add_argument("uln")
+    p.add_argument("--assessor", default=None, metavar="STAFF-ID")
+    p.add_argument("--iqa", default=None, metavar="STAFF-ID")
+    p.set_defaults(action=_assign)
+    p = acts.add_parser("enrol-code", help="a one-time code to enrol a laptop (3 days)")
+    p.add_argument("staff_id", metavar="STAFF-ID")
+    p.set_defaults(action=_enrol_code)
+    p = acts.add_parser("devices", help="enrolled laptops")
+    p.set_defaults(action=_devices)
+    p = acts.add_parser("revoke", help="refuse a laptop any more data")
+    p.add_argument("device_id", metavar="DEVICE-ID")
+    p.set_defaults(action=_revoke)
+    p = acts.add_parser("centre-name", help="the name laptops show as 'connected to …'")
+    p.add_argument("name")
+    p.set_defaults(action=_centre_name)
+    admin.set_defaults(run=run_admin, needs_store=False)
+
+
+def _open(args):
+    from server.database import open_centre
+    return open_centre(args.data_dir, args.database_url)
+
+
+def run_server(_store, args) -> int:
+    import uvicorn
+
+    from server.app import configure_logging, create_app
+    configure_logging()
+    centre = _open(args)
+    print(f"Fieldfolio centre server on http://{args.host}:{args.port} "
+          f"({centre.dialect}, data in {centre.data_dir})", flush=True)
+    uvicorn.run(create_app(centre), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def run_admin(_store, args) -> int:
+    centre = _open(args)
+    try:
+        with centre.writing() as session:
+            result = args.action(session, args)
+    except InvalidInput as exc:
+        for field, message in exc.problems.items():
+            print(f"fieldfolio: {field}: {message}", file=sys.stderr)
+        return 1
+    finally:
+        centre.dispose()
+    data, text = result
+    if args.json:
+        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(text)
+    return 0
+
+
+def _add_staff(session, args):
+    from server.staff import add_staff
+    staff_id = add_staff(session, args.name, args.role)
+    return {"id": staff_id}, staff_id
+
+
+def _assign(session, args):
+    from server.staff import assign
+    if not (args.assessor or args.iqa):
+        raise InvalidInput({"assign": "Give --assessor STAFF-ID, --iqa STAFF-ID or both."})
+    learner_id = assign(session, args.uln, args.assessor, args.iqa)
+    return {"id": learner_id}, f"Learner {args.uln} ({learner_id}) assigned."
+
+
+def _enrol_code(session, args):
+    from server.staff import new_enrol_code
+    code = new_enrol_code(session, args.staff_id)
+    return {"code": code}, code
+
+
+def _devices(session, args):
+    from server.staff import devices
+    rows = devices(session)
+    lines = [f"{d['id']}  {d['name'] or '(unnamed)'}  {d['staff_name']} ({d['role']})  "
+             f"last sync {d['last_sync_at'] or 'never'}"
+             + (f"  REVOKED {d['revoked_at']}" if d["revoked_at"] else "") for d in rows]
+    return rows, "\n".join(lines) or "No laptops enrolled yet."
+
+
+def _revoke(session, args):
+    from server.staff import revoke
+    revoke(session, args.device_id)
+    return {"id": args.device_id, "revoked": True}, f"Device {args.device_id} revoked."
+
+
+def _centre_name(session, args):
+    from server.models import ServerSetting
+    row = session.get(ServerSetting, "centre_name")
+    if row is None:
+        session.add(ServerSetting(key="centre_name", value=args.name.strip()))
+    else:
+        row.value = args.name.strip()
+    return {"name": args.name.strip()}, f"Centre name set to {args.name.strip()}."

@@ -1,0 +1,1 @@
+"""HTTP routes of the centre server, one module per concern, each exposing `router`."""
