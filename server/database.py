@@ -46,7 +46,10 @@ class CentreDatabase:
         return self.write_engine.dialect.name
 
     def upgrade(self) -> "CentreDatabase":
+        from server.catalogue import load_shipped_packs
         schema.upgrade(self.write_engine)
+        with self.writing() as session:
+            load_shipped_packs(session)
         return self
 
     @contextmanager

@@ -32,6 +32,14 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
     return True
 
 
+def compare_type(context, inspected_column, metadata_column, inspected_type, metadata_type):
+    """String columns are TEXT on the centre (see revision s0001): a length is no difference."""
+    from sqlalchemy import String
+    if isinstance(metadata_type, String) and isinstance(inspected_type, String):
+        return False
+    return None  # Alembic's own comparison for everything else
+
+
 def alembic_config(engine: Engine | None = None):
     from alembic.config import Config
     cfg = Config()

@@ -3,6 +3,10 @@
 Installed once on the Session class used by `Store`. Because it runs inside the flush,
 the change and its outbox entry commit or roll back together: there is no window in which
 a record has changed but sync does not know.
+
+Who is writing decides (session.info["origin"], set by Store): a local edit ("local", the
+default) is stamped and queued; a row pulled from the centre ("pulled", Store.write_pulled)
+is stored exactly as the centre sent it and never queued to go back up.
 """
 from __future__ import annotations
 
@@ -26,7 +30,12 @@ def _has_changes(obj) -> bool:
     return False
 
 
+LOCAL, PULLED = "local", "pulled"
+
+
 def _before_flush(session: Session, flush_context, instances) -> None:
+    if session.info.get("origin", LOCAL) == PULLED:
+        return
     device_id = session.info.get("device_id", "")
     now = utcnow()
     stamped = session.info.setdefault("_stamped", [])
@@ -40,19 +49,20 @@ def _before_flush(session: Session, flush_context, instances) -> None:
             obj.created_at = obj.created_at or now
             obj.updated_at = now
             obj.version = obj.version or 1
-            stamped.append(obj)
+            stamped.append((obj, 0))
     for obj in session.dirty:
         if isinstance(obj, Synced) and _has_changes(obj):
             obj.device_id = device_id
             obj.updated_at = now
+            stamped.append((obj, obj.version or 0))
             obj.version = (obj.version or 0) + 1
-            stamped.append(obj)
 
 
 def _after_flush(session: Session, flush_context) -> None:
     rows = []
-    for obj in session.info.pop("_stamped", []):
+    for obj, base_version in session.info.pop("_stamped", []):
         rows.append({
+            "base_version": base_version,
             "table_name": obj.__tablename__,
             "record_id": obj.id,
             "version": obj.version,
@@ -61,6 +71,7 @@ def _after_flush(session: Session, flush_context) -> None:
         })
     if not rows:
         return
+    # A record already queued keeps the base version of its first unsent change.
     # One statement with the rows as parameters: compiled once and cached, where rows built
     # into the statement were compiled again on every flush (a millisecond each).
     session.connection().execute(_QUEUE, rows)

@@ -11,6 +11,8 @@ Threading rules (the reason this class exists):
 - After each write commits, functions registered with `on_changes` receive what it changed
   (`app.db.changes.Changes`), on the writer thread: the window refreshes from it, and rows
   pulled by sync are reported the same way.
+- The writer knows who is writing (app/db/outbox.py): `write` is a local edit, stamped and
+  queued for the centre; `write_pulled` stores rows that came from the centre as they are.
 """
 from __future__ import annotations
 
@@ -155,10 +157,17 @@ class Store:
 
     # -- writing ------------------------------------------------------------------------
     def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> "Future[T]":
+        return self._enqueue(outbox.LOCAL, fn, args, kwargs)
+
+    def write_pulled(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> "Future[T]":
+        """Queue a write of rows pulled from the centre: not stamped, not queued for push."""
+        return self._enqueue(outbox.PULLED, fn, args, kwargs)
+
+    def _enqueue(self, origin: str, fn, args, kwargs) -> "Future":
         if self._closed:
             raise RuntimeError("store is closed")
         future: Future = Future()
-        self._queue.put((fn, args, kwargs, future))
+        self._queue.put((fn, args, kwargs, future, origin))
         return future
 
     def on_changes(self, listener: Callable[["changes.Changes"], None]) -> None:
@@ -175,13 +184,16 @@ class Store:
             item = self._queue.get()
             if item is None:
                 return
-            fn, args, kwargs, future = item
+            fn, args, kwargs, future, origin = item
             if not future.set_running_or_notify_cancel():
                 continue
             written = None
             try:
                 with self._write_sessions() as session:
                     session.info["device_id"] = self.device_id
+                    session.info["origin"] = origin
+                    if origin == outbox.PULLED:
+                        changes.mark_pulled(session)
                     try:
                         with session.begin():
                             result = fn(session, *args, **kwargs)

@@ -1,5 +1,6 @@
 """ORM models. Importing this package registers every table on `Base.metadata`."""
 from app.models.local import Device, OutboxEntry, FormDraft, LocalSetting  # noqa: F401
+from app.models.local import SyncAttention, SyncCursor, SyncMutation  # noqa: F401
 from app.models.catalogue import (  # noqa: F401
     SpecPack, Qualification, QualificationUnit, Unit, LearningOutcome,
     AssessmentCriterion, AssessmentRule,

@@ -1,7 +1,41 @@
-"""Push and pull over HTTP: thin wrappers around server/push.py and server/pull.py, which
-hold the logic (callable without HTTP, e.g. for a sync file carried on a USB stick)."""
+"""Push, pull and check over HTTP: thin wrappers around server/push.py and server/pull.py,
+which hold the logic (callable without HTTP, e.g. for a sync file carried on a USB stick)."""
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from app.sync.protocol import API
+from server.auth import CallingDevice, current_device
+from server.pull import pull, scope_digests
+from server.push import Mutation, apply_push
 
 router = APIRouter()
+MAX_BATCH = 1000
+
+
+class PushRequest(BaseModel):
+    mutations: list[dict] = Field(max_length=MAX_BATCH)
+    chain_head: dict | None = None
+
+
+class PullRequest(BaseModel):
+    cursors: dict[str, int] = Field(default_factory=dict)
+
+
+@router.post(f"{API}/push")
+def push(body: PushRequest, request: Request,
+         device: CallingDevice = Depends(current_device)) -> dict:
+    mutations = [Mutation.from_json(m) for m in body.mutations]
+    return apply_push(request.app.state.centre, device, mutations, body.chain_head)
+
+
+@router.post(f"{API}/pull")
+def pull_changes(body: PullRequest, request: Request,
+                 device: CallingDevice = Depends(current_device)) -> dict:
+    return pull(request.app.state.centre, device, body.cursors)
+
+
+@router.get(f"{API}/check")
+def check(request: Request, device: CallingDevice = Depends(current_device)) -> dict:
+    return {"scopes": scope_digests(request.app.state.centre, device)}

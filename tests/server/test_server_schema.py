@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from server.database import open_centre
-from server.schema import include_object, target_metadata
+from server.schema import compare_type, include_object, target_metadata
 
 
 def test_server_schema_matches_the_models(tmp_path, centre_database_url):
@@ -16,7 +16,7 @@ def test_server_schema_matches_the_models(tmp_path, centre_database_url):
     try:
         with centre.write_engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={
-                "compare_type": True, "include_object": include_object,
+                "compare_type": compare_type, "include_object": include_object,
                 "version_table": "server_alembic_version", "target_metadata": target_metadata()})
             diffs = compare_metadata(context, target_metadata())
         assert diffs == []

@@ -8,7 +8,7 @@ the laptop's chain does; PostgreSQL alters tables in place.
 from alembic import context
 from sqlalchemy import text
 
-from server.schema import include_object, target_metadata
+from server.schema import compare_type, include_object, target_metadata
 
 config = context.config
 
@@ -25,7 +25,7 @@ def run_migrations_online() -> None:
             conn.commit()
         with conn.begin():
             context.configure(connection=conn, target_metadata=target_metadata(),
-                              render_as_batch=True, compare_type=True,
+                              render_as_batch=True, compare_type=compare_type,
                               include_object=include_object,
                               version_table="server_alembic_version")
             context.run_migrations()

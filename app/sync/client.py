@@ -1,0 +1,74 @@
+"""The laptop's HTTP client for the centre: httpx with explicit timeouts, the protocol
+header on every request, and the centre's refusals turned into one exception whose
+message is meant for the user (app/sync/protocol.py lists them)."""
+from __future__ import annotations
+
+import httpx
+
+from app.sync.protocol import API, PROTOCOL_HEADER, PROTOCOL_VERSION
+
+# Connecting is quick or the centre is not there; a large page may take a while to build.
+TIMEOUT = httpx.Timeout(connect=5.0, read=60.0, write=60.0, pool=5.0)
+
+
+class CentreRefused(Exception):
+    def __init__(self, status: int, error: str, message: str):
+        super().__init__(message)
+        self.status, self.error, self.message = status, error, message
+
+
+class CentreUnreachable(Exception):
+    """No answer: the laptop is offline, the address is wrong or the centre is down."""
+
+
+class CentreClient:
+    def __init__(self, url: str, token: str | None = None, timeout: httpx.Timeout = TIMEOUT,
+                 transport: httpx.BaseTransport | None = None):
+        headers = {PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self.url = url.rstrip("/")
+        self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout,
+                                  transport=transport)
+
+    def __enter__(self) -> "CentreClient":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _call(self, method: str, path: str, **kwargs) -> dict:
+        try:
+            response = self._http.request(method, f"{API}{path}", **kwargs)
+        except httpx.TransportError as exc:
+            raise CentreUnreachable(f"The centre at {self.url} did not answer ({exc}). Your "
+                                    f"work is safe on this laptop; sync again later.") from None
+        if response.status_code >= 400:
+            try:
+                body = response.json()
+                error, message = body.get("error", ""), body.get("message", "")
+            except ValueError:
+                error, message = "", response.text[:200]
+            raise CentreRefused(response.status_code, error or f"http_{response.status_code}",
+                                message or f"The centre answered {response.status_code}.")
+        return response.json()
+
+    def health(self) -> dict:
+        return self._call("GET", "/health")
+
+    def enrol(self, code: str, device_id: str, device_name: str, public_key: str) -> dict:
+        return self._call("POST", "/enrol", json={"code": code, "device_id": device_id,
+                                                  "device_name": device_name,
+                                                  "public_key": public_key})
+
+    def push(self, mutations: list[dict], chain_head: dict | None = None) -> dict:
+        return self._call("POST", "/push", json={"mutations": mutations, "chain_head": chain_head})
+
+    def pull(self, cursors: dict[str, int]) -> dict:
+        return self._call("POST", "/pull", json={"cursors": cursors})
+
+    def check(self) -> dict:
+        return self._call("GET", "/check")

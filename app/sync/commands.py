@@ -1,0 +1,65 @@
+"""`fieldfolio enrol URL CODE` and `fieldfolio sync [--json]`: the window's Connect to
+centre… and Sync now, for scripts and support.
+
+`sync` exits 0 when synced, 1 when it failed (the reason on stderr), and 3 when it synced
+but something needs the assessor's attention (a refused change or a conflict).
+"""
+from __future__ import annotations
+
+import sys
+
+from app.sync import state
+from app.sync.client import CentreRefused, CentreUnreachable
+
+NEEDS_ATTENTION = 3
+
+
+def register(sub) -> None:
+    p = sub.add_parser("enrol", help="connect this laptop to the centre with a one-time code")
+    p.add_argument("url", help="the centre server's address, e.g. https://sync.example.ac.uk")
+    p.add_argument("code", help="the one-time code from the centre's admin")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_enrol)
+    p = sub.add_parser("sync", help="send this laptop's changes to the centre and fetch theirs")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_sync_command)
+
+
+def run_enrol(store, args) -> int:
+    from app.cli import print_json
+    from app.sync.enrolment import enrol
+    try:
+        answer = enrol(store, args.url, args.code)
+    except (CentreRefused, CentreUnreachable) as exc:
+        print(f"fieldfolio: {exc}", file=sys.stderr)
+        return 1
+    staff = answer["staff"]
+    if args.json:
+        print_json({"centre": answer["centre"]["name"], "staff": staff,
+                    "device_id": store.device_id})
+    else:
+        waiting = store.read(state.status).waiting
+        print(f"Connected to {answer['centre']['name']} as {staff['name']} ({staff['role']}). "
+              f"{waiting} change(s) here will go to the centre at the next sync.")
+    return 0
+
+
+def run_sync_command(store, args) -> int:
+    from app.cli import print_json
+    from app.sync.engine import run_sync
+    try:
+        outcome = run_sync(store)
+    except (state.NotEnrolled, CentreRefused, CentreUnreachable) as exc:
+        if args.json:
+            print_json({"synced": False, "error": getattr(exc, "error", type(exc).__name__),
+                        "message": str(exc)})
+        print(f"fieldfolio: {exc}", file=sys.stderr)
+        return 1
+    status = store.read(state.status)
+    if args.json:
+        print_json({"synced": True, **outcome.as_dict(), "waiting": status.waiting})
+    else:
+        print(f"Synced with {status.centre_name}: {outcome.pushed} change(s) sent, "
+              f"{outcome.pulled} received." + (
+                  f" {status.attention} item(s) need attention." if status.attention else ""))
+    return NEEDS_ATTENTION if status.attention or not outcome.check_ok else 0

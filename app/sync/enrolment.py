@@ -1,0 +1,44 @@
+"""Connecting this laptop to a centre (File → Connect to centre…, `fieldfolio enrol`).
+
+The laptop sends the one-time code, its device id and the public half of its signing key;
+the centre answers with an opaque token and who this laptop belongs to. Nothing typed
+before is discarded: every record already here stays queued and goes up at the first sync.
+"""
+from __future__ import annotations
+
+import platform
+
+from sqlalchemy.orm import Session
+
+from app.db.store import Store
+from app.signing.device_key import device_signer, raw_public
+from app.sync import state
+from app.sync.client import CentreClient
+
+
+def _public_key(session: Session) -> str:
+    return raw_public(device_signer(session).private_key.public_key()).hex()
+
+
+def enrol(store: Store, url: str, code: str, client: CentreClient | None = None) -> dict:
+    """Enrol with the centre at `url`. Returns the centre's answer (staff, centre)."""
+    public_key = store.write_now(_public_key)
+    own = client is None
+    client = client or CentreClient(url)
+    try:
+        answer = client.enrol(code.strip(), store.device_id, platform.node(), public_key)
+    finally:
+        if own:
+            client.close()
+
+    def remember(session: Session) -> None:
+        state.put(session, "url", url.rstrip("/"))
+        state.put(session, "token", answer["token"])
+        state.put(session, "centre_name", answer["centre"]["name"])
+        state.put(session, "staff_id", answer["staff"]["id"])
+        state.put(session, "staff_name", answer["staff"]["name"])
+        state.put(session, "role", answer["staff"]["role"])
+        if not state.get(session, "next_seq"):
+            state.put(session, "next_seq", int(answer.get("last_seq") or 0) + 1)
+    store.write_now(remember)
+    return answer

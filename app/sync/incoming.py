@@ -1,0 +1,93 @@
+"""The laptop's pull: applying one page from the centre and advancing the cursors in the
+same local transaction (run with Store.write_pulled, so nothing is stamped or queued).
+
+- Foreign keys are checked at commit (PRAGMA defer_foreign_keys): a page holds whole
+  scopes, parents included, in whatever order.
+- Signatures go in after the rows they sign, so the signed-record triggers, which refuse a
+  mapping or file added to a signed record, see the rows arrive before the signature.
+- A record with a change of its own still waiting to go up is left as it is: the centre
+  decides between them when that change arrives (a conflict keeps both).
+- Rows already as the centre has them are not written again.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from app.models import OutboxEntry
+from app.models.local import SyncAttention, SyncCursor, SyncMutation
+from app.sync.wire import decode, same_content, synced_tables
+
+# Written last in a page: signatures (and the records of them) after what they sign.
+LAST = ("amendment", "signature", "audit_event")
+
+
+def apply_order() -> list[str]:
+    names = [n for n in synced_tables() if n not in LAST]
+    return names + [n for n in LAST if n in synced_tables()]
+
+
+def pending_records(session: Session) -> set[tuple[str, str]]:
+    out = set()
+    for model in (OutboxEntry, SyncMutation):
+        out.update(session.execute(select(model.table_name, model.record_id)).tuples())
+    return out
+
+
+def apply_page(session: Session, page: dict) -> dict[str, int]:
+    """Returns counts: inserted, updated, unchanged, kept (a local change waiting)."""
+    session.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    counts = defaultdict(int)
+    pending = pending_records(session)
+    by_table: dict[str, list[dict]] = defaultdict(list)
+    for change in page.get("changes", []):
+        by_table[change["table"]].append(change["row"])
+    for name in apply_order():
+        if name not in by_table:
+            continue
+        table = synced_tables()[name]
+        rows = [decode(table, r) for r in by_table[name]]
+        ids = [r["id"] for r in rows]
+        existing = {}
+        for i in range(0, len(ids), 500):
+            for r in session.execute(select(table).where(table.c.id.in_(ids[i:i + 500]))).mappings():
+                existing[r["id"]] = dict(r)
+        fresh = []
+        for row in rows:
+            if (name, row["id"]) in pending:
+                counts["kept"] += 1
+            elif row["id"] not in existing:
+                fresh.append(row)
+            elif same_content(table, existing[row["id"]], row):
+                counts["unchanged"] += 1
+            else:
+                _update(session, table, row, counts)
+        if fresh:
+            session.execute(insert(table), fresh)
+            counts["inserted"] += len(fresh)
+    for scope, clock in page.get("cursors", {}).items():
+        cursor = session.get(SyncCursor, scope)
+        if cursor is None:
+            session.add(SyncCursor(scope=scope, clock=clock))
+        else:
+            cursor.clock = clock
+    session.flush()
+    return dict(counts)
+
+
+def _update(session: Session, table, row: dict, counts) -> None:
+    savepoint = session.begin_nested()
+    try:
+        session.execute(update(table).where(table.c.id == row["id"]).values(**row))
+        savepoint.commit()
+        counts["updated"] += 1
+    except DBAPIError as exc:
+        # This laptop's copy is signed and the centre's differs: keep ours, say so.
+        savepoint.rollback()
+        session.add(SyncAttention(kind="rejected", table_name=table.name, record_id=row["id"],
+                                  reason=f"the centre's copy could not replace this signed "
+                                         f"record here ({exc.orig})", resolution=""))
+        counts["refused"] += 1

@@ -1,0 +1,110 @@
+"""The laptop's push: numbering queued changes and recording the centre's answers.
+
+Each step is one local transaction on the writer thread. `next_batch` freezes the oldest
+outbox entries into numbered mutations (gap-free sequence, each with the version the
+centre last had) and returns them; until the centre answers, the same frozen mutations
+are sent again unchanged, so a crash or a lost response ends in a replay the centre
+recognises, never a change applied twice or skipped. A record edited again meanwhile is
+queued anew, based on the frozen version.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from datetime import datetime, timezone
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from app.models import OutboxEntry
+from app.models.local import SyncAttention, SyncMutation
+from app.sync import state
+from app.sync.protocol import APPLIED, CONFLICT
+from app.sync.wire import decode, encode, table_of
+
+BATCH = 500
+
+
+def as_wire(m: SyncMutation) -> dict:
+    return {"mutation_id": m.mutation_id, "seq": m.seq, "table": m.table_name,
+            "record_id": m.record_id, "base_version": m.base_version,
+            "row": json.loads(m.payload_json)}
+
+
+def next_batch(session: Session, size: int = BATCH) -> list[dict]:
+    """Mutations waiting for the centre's answer; if none, freeze the next entries."""
+    frozen = list(session.scalars(select(SyncMutation).order_by(SyncMutation.seq).limit(size)))
+    if frozen:
+        return [as_wire(m) for m in frozen]
+    entries = list(session.scalars(select(OutboxEntry).order_by(OutboxEntry.id).limit(size)))
+    if not entries:
+        return []
+    by_table: dict[str, list[str]] = defaultdict(list)
+    for e in entries:
+        by_table[e.table_name].append(e.record_id)
+    rows = {}
+    for name, ids in by_table.items():
+        table = table_of(name)
+        for row in session.execute(select(table).where(table.c.id.in_(ids))).mappings():
+            rows[(name, row["id"])] = encode(table, row)
+    seq = int(state.get(session, "next_seq") or 1)
+    made = []
+    for e in entries:
+        payload = rows.get((e.table_name, e.record_id))
+        if payload is None:
+            continue  # synced records are never deleted; nothing to send
+        m = SyncMutation(seq=seq, mutation_id=str(uuid.uuid4()), table_name=e.table_name,
+                         record_id=e.record_id, version=payload["version"],
+                         base_version=e.base_version, payload_json=json.dumps(payload),
+                         frozen_at=datetime.now(timezone.utc))
+        session.add(m)
+        made.append(m)
+        seq += 1
+    session.execute(delete(OutboxEntry).where(OutboxEntry.id.in_([e.id for e in entries])))
+    state.put(session, "next_seq", seq)
+    session.flush()
+    return [as_wire(m) for m in made]
+
+
+def record_results(session: Session, answer: dict) -> dict[str, int]:
+    """Store the centre's answer to a push (run with Store.write_pulled: what the centre
+    sends back is not a local edit). Returns counts by status."""
+    counts: dict[str, int] = defaultdict(int)
+    for result in answer.get("results", []):
+        m = session.get(SyncMutation, result.get("seq"))
+        if m is None or m.mutation_id != result.get("mutation_id"):
+            continue
+        status = result.get("status")
+        counts[status] += 1
+        if status != APPLIED:
+            mine = {"base_version": m.base_version, "row": json.loads(m.payload_json)}
+            theirs = result.get("server_row") or {}
+            session.add(SyncAttention(kind=status, table_name=m.table_name,
+                                      record_id=m.record_id, reason=result.get("reason", ""),
+                                      mine_json=json.dumps(mine), theirs_json=json.dumps(theirs),
+                                      created_at=datetime.now(timezone.utc), resolution=""))
+            if status == CONFLICT and theirs:
+                _show_theirs(session, m.table_name, m.record_id, theirs)
+        session.delete(m)
+    state.put(session, "acked_seq", answer.get("last_seq"))
+    session.flush()
+    return dict(counts)
+
+
+def _show_theirs(session: Session, table_name: str, record_id: str, theirs: dict) -> None:
+    """In a conflict the laptop shows the centre's version (its own is kept in the needs-
+    attention entry) unless the record was edited again here since; then both stay apart
+    until the assessor chooses."""
+    queued = session.scalar(select(OutboxEntry.id).where(OutboxEntry.table_name == table_name,
+                                                         OutboxEntry.record_id == record_id))
+    if queued:
+        return
+    table = table_of(table_name)
+    savepoint = session.begin_nested()
+    try:
+        session.execute(update(table).where(table.c.id == record_id).values(**decode(table, theirs)))
+        savepoint.commit()
+    except DBAPIError:  # e.g. this laptop's copy is signed: it stays as signed
+        savepoint.rollback()

@@ -1,0 +1,102 @@
+"""This laptop's side of the connection: where the centre is, who we are to it, and what
+the window shows about sync (not connected / connected to NAME, changes waiting, last
+successful sync, needs attention).
+
+Kept in local_setting (keys under "sync."), read and written inside the caller's session.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import LocalSetting, OutboxEntry
+from app.models.local import SyncAttention, SyncMutation
+
+KEYS = ("url", "token", "centre_name", "staff_id", "staff_name", "role", "next_seq",
+        "acked_seq", "last_success_at", "last_error")
+
+
+class NotEnrolled(Exception):
+    """This laptop has no centre to sync with yet."""
+
+
+def get(session: Session, key: str) -> str | None:
+    row = session.get(LocalSetting, f"sync.{key}")
+    return row.value if row else None
+
+
+def put(session: Session, key: str, value: str | int | None) -> None:
+    row = session.get(LocalSetting, f"sync.{key}")
+    if value is None:
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        session.add(LocalSetting(key=f"sync.{key}", value=str(value)))
+    else:
+        row.value = str(value)
+
+
+@dataclass(frozen=True)
+class Connection:
+    url: str
+    token: str
+    centre_name: str
+    staff_name: str
+    role: str
+
+
+def connection(session: Session) -> Connection:
+    url, token = get(session, "url"), get(session, "token")
+    if not url or not token:
+        raise NotEnrolled("This laptop is not connected to a centre: everything is kept on "
+                          "this laptop only. Connect it with File → Connect to centre… or "
+                          "`fieldfolio enrol URL CODE`.")
+    return Connection(url, token, get(session, "centre_name") or url,
+                      get(session, "staff_name") or "", get(session, "role") or "")
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    enrolled: bool
+    centre_name: str
+    waiting: int            # changes not yet acknowledged by the centre
+    last_success_at: datetime | None
+    attention: int          # unresolved rejections and conflicts
+    last_error: str
+
+    def headline(self) -> str:
+        if not self.enrolled:
+            return "Not connected to a centre: your work is kept on this laptop only."
+        parts = [f"Connected to {self.centre_name}"]
+        parts.append(f"{self.waiting} change{'s' if self.waiting != 1 else ''} waiting"
+                     if self.waiting else "everything is at the centre")
+        if self.last_success_at:
+            parts.append(f"last synced {self.last_success_at.astimezone():%d/%m/%Y %H:%M}")
+        else:
+            parts.append("not synced yet")
+        return " · ".join(parts)
+
+
+def status(session: Session) -> SyncStatus:
+    enrolled = bool(get(session, "token"))
+    waiting = (session.scalar(select(func.count()).select_from(OutboxEntry)) or 0) + \
+        (session.scalar(select(func.count()).select_from(SyncMutation)) or 0)
+    attention = session.scalar(select(func.count()).select_from(SyncAttention).where(
+        SyncAttention.resolved_at.is_(None))) or 0
+    last = get(session, "last_success_at")
+    return SyncStatus(enrolled, get(session, "centre_name") or "", waiting,
+                      datetime.fromisoformat(last) if last else None, attention,
+                      get(session, "last_error") or "")
+
+
+def is_waiting(session: Session, table_name: str, record_id: str) -> bool:
+    """Per record: True while a change to it has not reached the centre."""
+    for model in (OutboxEntry, SyncMutation):
+        if session.scalar(select(func.count()).select_from(model).where(
+                model.table_name == table_name, model.record_id == record_id)):
+            return True
+    return False

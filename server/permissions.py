@@ -1,0 +1,87 @@
+"""Who may see and change what: an assessor their assigned learners, an IQA theirs (and
+only IQA records in them), an admin no laptop data at all.
+
+Checked on every pushed record and every pull, from the database each time (no session
+state). Refusals name the record and the reason; they are stored and logged by the caller.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.sync.protocol import CENTRE_SCOPE
+from server.auth import CallingDevice
+from server.models import LearnerAssignment
+
+ASSESSOR_ROLES = ("assessor", "trainee_assessor")
+# Centre-wide tables a laptop may add to or change: names, employers, its own signing key,
+# the question bank. Staff accounts and the policy are the admin's (server-admin).
+CENTRE_TABLES_FROM_LAPTOPS = {"employer", "question_bank_entry", "device_key", "centre",
+                              "staff_member", "audit_event", "signature"}
+# What an IQA adds to a learner's portfolio: their signatures and samples (the sample
+# columns of sign-offs and claims, checked below) and the audit trail of both.
+IQA_TABLES = {"signature", "audit_event", "unit_sign_off", "claim"}
+IQA_SAMPLE_COLUMNS = {"iqa_sampled_on", "iqa_initials", "iqa_name", "updated_at", "version",
+                      "device_id"}
+
+
+def visible_learners(session: Session, device: CallingDevice) -> list[str]:
+    column = {"iqa": LearnerAssignment.iqa_id}.get(device.role)
+    if device.role in ASSESSOR_ROLES:
+        column = LearnerAssignment.assessor_id
+    if column is None:
+        return []
+    return list(session.scalars(select(LearnerAssignment.learner_id).where(
+        column == device.staff_id).order_by(LearnerAssignment.learner_id)))
+
+
+def may_see(session: Session, device: CallingDevice, scope: str) -> bool:
+    if scope == CENTRE_SCOPE:
+        return device.role != "admin"
+    row = session.get(LearnerAssignment, scope)
+    if row is None:
+        return False
+    if device.role in ASSESSOR_ROLES:
+        return row.assessor_id == device.staff_id
+    return device.role == "iqa" and row.iqa_id == device.staff_id
+
+
+def refusal_to_change(session: Session, device: CallingDevice, table: str, scope: str,
+                      row: dict, existing: dict | None) -> str | None:
+    """Why this device may not write `row` (None if it may). Creates the assignment of a
+    learner an assessor's laptop pushes for the first time."""
+    if device.role == "admin":
+        return "an admin account does not change portfolios from a laptop"
+    if scope == CENTRE_SCOPE:
+        if table not in CENTRE_TABLES_FROM_LAPTOPS:
+            return f"{table} records are kept by the centre's admin"
+        if table == "device_key" and row.get("owner_device_id") != device.id:
+            return "a laptop may register only its own signing key"
+        return None
+    assignment = session.get(LearnerAssignment, scope)
+    if assignment is None:
+        if table == "learner" and existing is None and device.role in ASSESSOR_ROLES:
+            session.add(LearnerAssignment(learner_id=scope, assessor_id=device.staff_id))
+            session.flush()
+            return None
+        return "this learner is not assigned to you at the centre"
+    if device.role in ASSESSOR_ROLES:
+        if assignment.assessor_id != device.staff_id:
+            return "this learner is assigned to another assessor"
+        return None
+    if device.role == "iqa":
+        if assignment.iqa_id != device.staff_id:
+            return "you are not the IQA for this learner"
+        if table not in IQA_TABLES:
+            return f"an IQA adds only samples and signatures, not {table.replace('_', ' ')}s"
+        if table == "signature" and row.get("role") != "iqa":
+            return "an IQA's laptop signs only as IQA"
+        if table in ("unit_sign_off", "claim"):
+            if existing is None:
+                return "an IQA samples sign-offs and claims, and does not make them"
+            changed = {k for k, v in row.items() if existing.get(k) != v}
+            if changed - IQA_SAMPLE_COLUMNS:
+                return f"an IQA may change only the sample, not {', '.join(sorted(changed - IQA_SAMPLE_COLUMNS))}"
+        return None
+    return "your role may not change portfolios"
+

@@ -1,0 +1,99 @@
+"""What a laptop receives: every change since its cursors, only in scopes it may see.
+
+The laptop keeps one cursor per scope (the scope's clock when it last pulled it). A page
+holds whole scopes, the centre's first: a learner's records arrive together with their
+parents, so the laptop can apply each page in one transaction with every foreign key
+satisfied at commit. Read in one snapshot (REPEATABLE READ on PostgreSQL, a read
+transaction on SQLite), so the cursors returned match the rows returned.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.sync.protocol import CENTRE_SCOPE
+from app.sync.wire import encode, synced_tables
+from server.auth import CallingDevice
+from server.database import CentreDatabase
+from server.models import ChangeLog, ScopeClock, SyncDevice
+from server.permissions import visible_learners
+
+PAGE_ROWS = 5000
+_CHUNK = 500
+
+
+def visible_scopes(session: Session, device: CallingDevice) -> list[str]:
+    if device.role == "admin":
+        return []
+    return [CENTRE_SCOPE] + visible_learners(session, device)
+
+
+def pull(centre: CentreDatabase, device: CallingDevice, cursors: dict[str, int],
+         page_rows: int = PAGE_ROWS) -> dict:
+    with centre.reading() as session:
+        scopes = visible_scopes(session, device)
+        clocks = _clocks(session, scopes)
+        stale = [s for s in scopes if clocks.get(s, 0) > int(cursors.get(s) or 0)]
+        changes: list[dict] = []
+        new_cursors: dict[str, int] = {}
+        more = False
+        for scope in stale:
+            if len(changes) >= page_rows:
+                more = True
+                break
+            changes.extend(_scope_changes(session, scope, int(cursors.get(scope) or 0),
+                                          clocks[scope]))
+            new_cursors[scope] = clocks[scope]
+        dev = session.get(SyncDevice, device.id)
+        return {"changes": changes, "cursors": new_cursors, "more": more, "scopes": scopes,
+                "last_seq": dev.last_seq if dev else 0}
+
+
+def _clocks(session: Session, scopes: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i in range(0, len(scopes), _CHUNK):
+        found.update((scope, clock) for scope, clock in session.execute(
+            select(ScopeClock.scope, ScopeClock.clock).where(
+                ScopeClock.scope.in_(scopes[i:i + _CHUNK]))))
+    return found
+
+
+def _scope_changes(session: Session, scope: str, since: int, upto: int) -> list[dict]:
+    by_table: dict[str, list[str]] = defaultdict(list)
+    for table_name, record_id in session.execute(
+            select(ChangeLog.table_name, ChangeLog.record_id).where(
+                ChangeLog.scope == scope, ChangeLog.clock > since, ChangeLog.clock <= upto)):
+        by_table[table_name].append(record_id)
+    out = []
+    for name, table in synced_tables().items():  # parents first
+        ids = by_table.get(name)
+        for i in range(0, len(ids or ()), _CHUNK):
+            for row in session.execute(select(table).where(
+                    table.c.id.in_(ids[i:i + _CHUNK]))).mappings():
+                out.append({"table": name, "scope": scope, "row": encode(table, row)})
+    return out
+
+
+def scope_digests(centre: CentreDatabase, device: CallingDevice) -> dict[str, dict]:
+    """Per visible scope: how many records the centre holds and a digest of their ids and
+    versions, for the laptop's check after a pull."""
+    with centre.reading() as session:
+        scopes = visible_scopes(session, device)
+        entries: dict[str, list[str]] = {s: [] for s in scopes}
+        for i in range(0, len(scopes), _CHUNK):
+            for scope, table_name, record_id, version in session.execute(
+                    select(ChangeLog.scope, ChangeLog.table_name, ChangeLog.record_id,
+                           ChangeLog.version).where(ChangeLog.scope.in_(scopes[i:i + _CHUNK]))):
+                entries[scope].append(f"{table_name}/{record_id}/{version}")
+        return {s: digest(e) for s, e in entries.items()}
+
+
+def digest(entries: list[str]) -> dict:
+    h = hashlib.sha256()
+    for e in sorted(entries):
+        h.update(e.encode())
+        h.update(b"\n")
+    return {"count": len(entries), "digest": h.hexdigest()}

@@ -1,0 +1,203 @@
+"""Applying a laptop's pushed changes: the centre's half of "lossless".
+
+`apply_push` takes a batch and returns its results without any HTTP, so a sync file
+carried on a USB stick is applied with exactly the guarantees of a network push:
+
+- one transaction for the batch; the device's row is locked first, so two deliveries of
+  one batch (a retry racing its original, two server processes) apply it once;
+- each change carries a mutation id, the device's gap-free sequence number and the
+  version it was based on; a number at or below the device's last applied one is a replay
+  and gets its stored result back, changing nothing;
+- a change that can never apply (not allowed, malformed, breaks a signature, a duplicate
+  learner) is stored as rejected, so it never blocks the changes behind it;
+- an unsigned record changed on two devices since their common version is a conflict:
+  the centre keeps its version and stores the other beside it, and the laptop is told;
+- the per-scope clocks are bumped last (server/clock.py).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.sync.protocol import APPLIED, CONFLICT, REJECTED, SEQUENCE_GAP
+from app.sync.scopes import UnknownParent, scope_of
+from app.sync.wire import BadRow, decode, encode, same_content, table_of
+from server.auth import CallingDevice
+from server.database import CentreDatabase
+from server.models import AppliedMutation, SyncDevice, SyncProblem
+from server.permissions import refusal_to_change
+from server.refusal import Refusal, log
+from server.signatures import advance_chain, refusal_of_signature, refusal_to_unsign
+
+# Rows that are never changed once written, on any device (app/signing/triggers.py).
+APPEND_ONLY = {"signature", "audit_event", "device_key", "amendment"}
+
+
+@dataclass
+class Mutation:
+    mutation_id: str
+    seq: int
+    table: str
+    record_id: str
+    base_version: int
+    row: dict
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Mutation":
+        try:
+            return cls(str(data["mutation_id"]), int(data["seq"]), str(data["table"]),
+                       str(data["record_id"]), int(data.get("base_version") or 0), data["row"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise Refusal("bad_request", f"A pushed change is malformed ({exc}).") from None
+
+
+def apply_push(centre: CentreDatabase, device: CallingDevice, mutations: list[Mutation],
+               chain_head: dict | None = None) -> dict:
+    """Apply `mutations` (in sequence order) for `device`. Returns {"results": [...],
+    "last_seq": N, "chain": {...}}; results are in the order given."""
+    with centre.writing() as session:
+        dev = session.get(SyncDevice, device.id, with_for_update=True)
+        results, changed = [], []
+        for m in sorted(mutations, key=lambda m: m.seq):
+            if m.seq <= dev.last_seq:
+                results.append(_stored_result(session, dev, m))
+                continue
+            if m.seq != dev.last_seq + 1:
+                raise Refusal(SEQUENCE_GAP, f"The centre has applied this laptop's changes up "
+                                            f"to number {dev.last_seq}; number {m.seq} came next.")
+            result, change = _apply_one(session, dev, device, m)
+            session.add(AppliedMutation(device_id=dev.id, seq=m.seq, mutation_id=m.mutation_id,
+                                        status=result["status"], result_json=json.dumps(result)))
+            dev.last_seq = m.seq
+            results.append(result)
+            if change:
+                changed.append(change)
+        dev.last_sync_at = datetime.now(timezone.utc)
+        chain = _chain_report(dev, chain_head)
+        session.flush()
+        from server.clock import mark_changed
+        mark_changed(session, changed)  # last: see server/clock.py
+        return {"results": results, "last_seq": dev.last_seq, "chain": chain}
+
+
+def _stored_result(session: Session, dev: SyncDevice, m: Mutation) -> dict:
+    stored = session.get(AppliedMutation, (dev.id, m.seq))
+    if stored is None or stored.mutation_id != m.mutation_id:
+        # The number was used by another change: this laptop's queue and the centre's
+        # record of it disagree (e.g. the centre was restored from an older backup).
+        return {"seq": m.seq, "mutation_id": m.mutation_id, "status": REJECTED,
+                "reason": "the centre holds another change under this number"}
+    return json.loads(stored.result_json)
+
+
+def _chain_report(dev: SyncDevice, head: dict | None) -> dict:
+    """A laptop whose newest signature is older than what the centre has seen from it has
+    lost signatures (restored from an old backup, or edited)."""
+    report = {"centre_sequence": dev.chain_sequence, "behind": False}
+    if head is not None and int(head.get("sequence") or 0) < (dev.chain_sequence or 0):
+        report["behind"] = True
+        log.warning("device %s reports signature chain head %s; the centre has seen %s",
+                    dev.id, head.get("sequence"), dev.chain_sequence)
+    return report
+
+
+def _reject(session: Session, dev: SyncDevice, m: Mutation, reason: str, kind: str = REJECTED,
+            server_version: int = 0, extra: dict | None = None) -> dict:
+    session.add(SyncProblem(kind=kind, device_id=dev.id, mutation_id=m.mutation_id,
+                            table_name=m.table, record_id=m.record_id, reason=reason,
+                            payload_json=json.dumps(m.row), base_version=m.base_version,
+                            server_version=server_version))
+    log.warning("%s %s %s from device %s: %s", kind, m.table, m.record_id, dev.id, reason)
+    return {"seq": m.seq, "mutation_id": m.mutation_id, "status": kind, "reason": reason,
+            "table": m.table, "record_id": m.record_id, "server_version": server_version,
+            **(extra or {})}
+
+
+class _Refused(Exception):
+    def __init__(self, reason: str, kind: str = REJECTED, server_version: int = 0,
+                 extra: dict | None = None):
+        super().__init__(reason)
+        self.reason, self.kind, self.server_version, self.extra = reason, kind, server_version, extra
+
+
+def _apply_one(session: Session, dev: SyncDevice, device: CallingDevice,
+               m: Mutation) -> tuple[dict, tuple | None]:
+    """Apply one change inside a savepoint: whatever refuses it leaves nothing behind
+    (not even the learner assignment a first push would have made)."""
+    savepoint = session.begin_nested()
+    try:
+        change = _write(session, dev, device, m)
+        savepoint.commit()
+    except _Refused as refused:
+        savepoint.rollback()
+        return _reject(session, dev, m, refused.reason, refused.kind, refused.server_version,
+                       refused.extra), None
+    except IntegrityError as exc:
+        savepoint.rollback()
+        return _reject(session, dev, m, _integrity_reason(m.table, exc)), None
+    return ({"seq": m.seq, "mutation_id": m.mutation_id, "status": APPLIED, "table": m.table,
+             "record_id": m.record_id, "version": m.row.get("version")}, change)
+
+
+def _write(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation) -> tuple | None:
+    try:
+        table = table_of(m.table)
+        row = decode(table, m.row)
+    except BadRow as exc:
+        raise _Refused(str(exc)) from None
+    if row["id"] != m.record_id:
+        raise _Refused("the change names another record than it carries")
+    found = session.execute(select(table).where(table.c.id == m.record_id)
+                            .with_for_update()).mappings().first()
+    existing = dict(found) if found else None
+    try:
+        scope = scope_of(session, m.table, row)
+        old_scope = scope_of(session, m.table, existing) if existing else scope
+    except UnknownParent as exc:
+        raise _Refused(str(exc)) from None
+    for s in dict.fromkeys((old_scope, scope)):
+        reason = refusal_to_change(session, device, m.table, s, row, existing)
+        if reason:
+            raise _Refused(reason)
+    if existing is not None:
+        if same_content(table, existing, row):
+            return None  # already here (e.g. a laptop re-pushing after a restore)
+        if m.table in APPEND_ONLY:
+            raise _Refused(f"{m.table.replace('_', ' ')} records cannot be changed once made",
+                           server_version=existing["version"])
+        if existing["version"] != m.base_version:
+            raise _Refused("changed at the centre (on another laptop) since this laptop last "
+                           "synced it: both versions are kept", kind=CONFLICT,
+                           server_version=existing["version"],
+                           extra={"server_row": encode(table, existing)})
+    if m.table == "signature":
+        reason = refusal_of_signature(session, dev, row)
+        if reason:
+            raise _Refused(reason)
+    if existing is None:
+        session.execute(insert(table).values(**row))
+    else:
+        session.execute(update(table).where(table.c.id == m.record_id).values(**row))
+    reason = refusal_to_unsign(session, m.table, row)
+    if reason:
+        raise _Refused(reason, server_version=(existing or {}).get("version", 0))
+    if m.table == "signature":
+        advance_chain(dev, row)
+    return (m.table, m.record_id, scope, row["version"])
+
+
+def _integrity_reason(table: str, exc: IntegrityError) -> str:
+    text = str(exc.orig)
+    if "uq_learner_live_uln" in text or ("learner" in table and "uln" in text):
+        return ("a learner with this ULN is already at the centre: the two records are "
+                "kept apart for someone to merge")
+    if "uq_evidence_live_ref" in text or "portfolio_ref" in text:
+        return "another record of this learner already has this portfolio reference"
+    if "FOREIGN KEY" in text.upper() or "foreign key" in text:
+        return "it refers to a record the centre does not have"
+    return f"the centre's database refused it ({text.splitlines()[0][:200]})"

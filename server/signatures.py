@@ -1,0 +1,76 @@
+"""The centre vouches for a signature only after checking it against the key the laptop
+registered at enrolment and against the record as the centre holds it.
+
+A signature is refused when: it claims another device; its key is not the one registered;
+its row fails its own hash or Ed25519 signature; or the signed record's content, recomputed
+from the centre's database, is not what was signed. A record that already carries
+signatures is refused any change that would break one of them.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models.signing import Signature
+from app.signing.canonical import content_hash, sha256_hex
+from app.signing.chain import device_signature_ok, payload_bytes
+from app.signing.registry import load_all, signable
+from server.models import SyncDevice
+
+# Records whose signatures cover rows of another table: a mapping or file belongs to its
+# evidence record's signed content.
+SIGNED_THROUGH = {"criterion_mapping": ("evidence_record", "record_id"),
+                  "attachment": ("evidence_record", "record_id")}
+SIGNABLE_TABLES = ("evidence_record", "unit_sign_off", "claim")
+
+
+def refusal_of_signature(session: Session, device: SyncDevice, row: dict) -> str | None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    sig = Signature(**row)
+    if sig.signing_device_id != device.id:
+        return "a laptop may send only signatures made on it"
+    if not device.key_fingerprint or sig.key_fingerprint != device.key_fingerprint:
+        return "signed with a key the centre never registered for this laptop"
+    key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(device.public_key))
+    if sha256_hex(payload_bytes(sig)) != sig.signature_hash or not device_signature_ok(sig, key):
+        return "the signature row fails its check: it was altered after signing"
+    return _content_refusal(session, sig.record_type, sig.record_id, [sig])
+
+
+def _content_refusal(session: Session, record_type: str, record_id: str,
+                     sigs: list[Signature]) -> str | None:
+    load_all()
+    kind = signable(record_type)
+    if kind is None:
+        return f"the centre cannot check signatures on '{record_type}' records"
+    content = kind.serialise(session, record_id)
+    if content is None:
+        return "the signed record has not reached the centre"
+    now = content_hash(content)
+    for sig in sigs:
+        if sig.content_hash != now:
+            return (f"the record differs from what {sig.signer_name} ({sig.role}) signed on "
+                    f"{sig.signed_at:%d/%m/%Y}: a signed record cannot be changed, make an "
+                    f"amendment instead")
+    return None
+
+
+def refusal_to_unsign(session: Session, table: str, row: dict) -> str | None:
+    """After writing `row`, does every signature on the record it belongs to still hold?"""
+    if table in SIGNED_THROUGH:
+        record_type, column = SIGNED_THROUGH[table]
+        record_id = row.get(column)
+    elif table in SIGNABLE_TABLES:
+        record_type, record_id = table, row["id"]
+    else:
+        return None
+    sigs = list(session.scalars(select(Signature).where(
+        Signature.record_type == record_type, Signature.record_id == record_id)))
+    if not sigs:
+        return None
+    return _content_refusal(session, record_type, record_id, sigs)
+
+
+def advance_chain(device: SyncDevice, row: dict) -> None:
+    if row["sequence"] > (device.chain_sequence or 0):
+        device.chain_sequence, device.chain_head_hash = row["sequence"], row["signature_hash"]
