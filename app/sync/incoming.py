@@ -33,7 +33,7 @@ def apply_order() -> list[str]:
 def pending_records(session: Session) -> set[tuple[str, str]]:
     out = set()
     for model in (OutboxEntry, SyncMutation):
-        out.update(session.execute(select(model.table_name, model.record_id)).tuples())
+        out.update((t, r) for t, r in session.execute(select(model.table_name, model.record_id)))
     return out
 
 

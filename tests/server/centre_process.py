@@ -7,6 +7,7 @@ test gets a new database made from it and dropped afterwards.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -35,12 +36,13 @@ def free_port() -> int:
 class ScratchPostgres:
     """A database of its own on the configured PostgreSQL server, dropped at close."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, template: str | None = None):
         base = make_url(base_url)
         self.name = f"ff_i13_{uuid.uuid4().hex[:12]}"
         self.admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
         with self.admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{self.name}"')
+            conn.exec_driver_sql(f'CREATE DATABASE "{self.name}"'
+                                 + (f' TEMPLATE "{template}"' if template else ""))
         self.url = base.set(database=self.name).render_as_string(hide_password=False)
 
     def close(self) -> None:
@@ -50,8 +52,11 @@ class ScratchPostgres:
 
 
 class CentreProcess:
-    def __init__(self, data_dir: Path, database_url: str | None = None):
+    def __init__(self, data_dir: Path, database_url: str | None = None,
+                 template_dir: Path | None = None):
         self.data_dir = Path(data_dir)
+        if template_dir is not None and not self.data_dir.exists():
+            shutil.copytree(template_dir, self.data_dir)  # a centre with the catalogue loaded
         self.database_url = database_url
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
