@@ -35,6 +35,9 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
 def compare_type(context, inspected_column, metadata_column, inspected_type, metadata_type):
     """String columns are TEXT on the centre (see revision s0001): a length is no difference."""
     from sqlalchemy import String
+    from sqlalchemy.types import TypeDecorator
+    if isinstance(metadata_type, TypeDecorator):  # UtcDateTime, IsoDate: stored as strings
+        metadata_type = metadata_type.impl_instance
     if isinstance(metadata_type, String) and isinstance(inspected_type, String):
         return False
     return None  # Alembic's own comparison for everything else

@@ -85,6 +85,16 @@ def mark_pulled(session: Session) -> None:
     session.info[_SOURCE] = SYNC
 
 
+def note_written(session: Session, rows) -> None:
+    """Rows written without the ORM (sync applies pulled pages as bulk Core statements, which
+    no flush sees): `rows` are (table name, record id, learner id or None)."""
+    pending = _pending(session)
+    for table_name, record_id, learner_id in rows:
+        pending.rows.add((table_name, record_id))
+        if learner_id:
+            pending.learners.add(learner_id)
+
+
 def mark_catalogue_changed(session: Session) -> None:
     """Catalogue rows are not synced records; a pack loader says so itself."""
     _pending(session).catalogue = True

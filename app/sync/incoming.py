@@ -17,8 +17,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from app.db import changes
 from app.models import OutboxEntry
 from app.models.local import SyncAttention, SyncCursor, SyncMutation
+from app.sync.protocol import CENTRE_SCOPE
 from app.sync.wire import decode, same_content, synced_tables
 
 # Written last in a page: signatures (and the records of them) after what they sign.
@@ -41,10 +43,13 @@ def apply_page(session: Session, page: dict) -> dict[str, int]:
     """Returns counts: inserted, updated, unchanged, kept (a local change waiting)."""
     session.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     counts = defaultdict(int)
+    written = []
     pending = pending_records(session)
     by_table: dict[str, list[dict]] = defaultdict(list)
+    scopes: dict[str, str] = {}
     for change in page.get("changes", []):
         by_table[change["table"]].append(change["row"])
+        scopes[change["row"].get("id")] = change.get("scope")
     for name in apply_order():
         if name not in by_table:
             continue
@@ -64,7 +69,9 @@ def apply_page(session: Session, page: dict) -> dict[str, int]:
             elif same_content(table, existing[row["id"]], row):
                 counts["unchanged"] += 1
             else:
-                _update(session, table, row, counts)
+                if _update(session, table, row, counts):
+                    written.append((name, row["id"], _learner(row, scopes.get(row["id"]))))
+        written += [(name, r["id"], _learner(r, scopes.get(r["id"]))) for r in fresh]
         if fresh:
             session.execute(insert(table), fresh)
             counts["inserted"] += len(fresh)
@@ -75,15 +82,21 @@ def apply_page(session: Session, page: dict) -> dict[str, int]:
         else:
             cursor.clock = clock
     session.flush()
+    changes.note_written(session, written)  # open screens refresh (app/db/changes.py)
     return dict(counts)
 
 
-def _update(session: Session, table, row: dict, counts) -> None:
+def _learner(row: dict, scope: str | None) -> str | None:
+    return None if scope in (None, CENTRE_SCOPE) else scope
+
+
+def _update(session: Session, table, row: dict, counts) -> bool:
     savepoint = session.begin_nested()
     try:
         session.execute(update(table).where(table.c.id == row["id"]).values(**row))
         savepoint.commit()
         counts["updated"] += 1
+        return True
     except DBAPIError as exc:
         # This laptop's copy is signed and the centre's differs: keep ours, say so.
         savepoint.rollback()
@@ -91,3 +104,4 @@ def _update(session: Session, table, row: dict, counts) -> None:
                                   reason=f"the centre's copy could not replace this signed "
                                          f"record here ({exc.orig})", resolution=""))
         counts["refused"] += 1
+        return False

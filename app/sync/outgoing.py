@@ -18,6 +18,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from app.db import changes
 from app.models import OutboxEntry
 from app.models.local import SyncAttention, SyncMutation
 from app.sync import state
@@ -104,7 +105,10 @@ def _show_theirs(session: Session, table_name: str, record_id: str, theirs: dict
     table = table_of(table_name)
     savepoint = session.begin_nested()
     try:
-        session.execute(update(table).where(table.c.id == record_id).values(**decode(table, theirs)))
+        row = decode(table, theirs)
+        session.execute(update(table).where(table.c.id == record_id).values(**row))
         savepoint.commit()
+        changes.note_written(session, [(table_name, record_id, row.get("learner_id")
+                                        or (record_id if table_name == "learner" else None))])
     except DBAPIError:  # e.g. this laptop's copy is signed: it stays as signed
         savepoint.rollback()
