@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -18,35 +17,35 @@ from sqlalchemy.orm import Session
 from server.models import ChangeLog, ScopeClock
 
 
-def _bump(session: Session, scope: str) -> int:
-    """One statement that creates or bumps the row, so two first writers in a scope cannot
-    both take number 1."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(ScopeClock).values(scope=scope, clock=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=["scope"], set_={"clock": ScopeClock.clock + 1}).returning(ScopeClock.clock)
-    return session.execute(statement).scalar_one()
+def _insert(session: Session):
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
-def mark_changed(session: Session, changes: Iterable[tuple[str, str, str, int]]) -> dict[str, int]:
+def mark_changed(session: Session, changes: Iterable[tuple[str, str, str, int]],
+                 device_id: str = "centre") -> dict[str, int]:
     """changes: (table_name, record_id, scope, version). Returns each scope's new clock.
-    Scopes are bumped in sorted order so two transactions never wait on each other in a
-    circle."""
-    by_scope: dict[str, dict[tuple[str, str], int]] = {}
+
+    Two statements whatever the batch: one upsert bumps (or creates) every scope's clock,
+    in sorted order so two transactions never wait on each other in a circle; one upsert
+    files every record under its scope's new number."""
+    latest: dict[tuple[str, str], tuple[str, int]] = {}
     for table_name, record_id, scope, version in changes:
-        by_scope.setdefault(scope, {})[(table_name, record_id)] = version
-    clocks: dict[str, int] = {}
-    for scope in sorted(by_scope):
-        clock = clocks[scope] = _bump(session, scope)
-        rows = by_scope[scope]
-        existing = {(c.table_name, c.record_id): c for c in session.scalars(
-            select(ChangeLog).where(ChangeLog.record_id.in_([r for _, r in rows])))}
-        for (table_name, record_id), version in rows.items():
-            entry = existing.get((table_name, record_id))
-            if entry is None:
-                session.add(ChangeLog(table_name=table_name, record_id=record_id, scope=scope,
-                                      clock=clock, version=version))
-            else:
-                entry.scope, entry.clock, entry.version = scope, clock, version
-    session.flush()
+        latest[(table_name, record_id)] = (scope, version)
+    if not latest:
+        return {}
+    insert = _insert(session)
+    scopes = sorted({scope for scope, _ in latest.values()})
+    bump = insert(ScopeClock).values([{"scope": s, "clock": 1} for s in scopes])
+    bump = bump.on_conflict_do_update(index_elements=["scope"],
+                                      set_={"clock": ScopeClock.clock + 1})
+    clocks = dict(session.execute(bump.returning(ScopeClock.scope, ScopeClock.clock)).all())
+    rows = [{"table_name": t, "record_id": r, "scope": scope, "clock": clocks[scope],
+             "version": version, "device_id": device_id}
+            for (t, r), (scope, version) in latest.items()]
+    filed = insert(ChangeLog)
+    filed = filed.on_conflict_do_update(
+        index_elements=["table_name", "record_id"],
+        set_={"scope": filed.excluded.scope, "clock": filed.excluded.clock,
+              "version": filed.excluded.version, "device_id": filed.excluded.device_id})
+    session.execute(filed, rows)
     return clocks

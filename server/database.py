@@ -48,8 +48,10 @@ class CentreDatabase:
     def upgrade(self) -> "CentreDatabase":
         from server.catalogue import load_shipped_packs
         schema.upgrade(self.write_engine)
+        from server.centre_key import centre_private_key
         with self.writing() as session:
             load_shipped_packs(session)
+            centre_private_key(session)  # made once, at the first start
         return self
 
     @contextmanager

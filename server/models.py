@@ -91,6 +91,9 @@ class ChangeLog(ServerBase):
     scope: Mapped[str] = mapped_column(String(36))
     clock: Mapped[int] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(Integer)
+    # Who wrote this version ('centre' for the admin): a pull does not send a laptop its own
+    # changes back (the check after the pull catches a laptop that lost them).
+    device_id: Mapped[str] = mapped_column(String(36), default="")
 
 
 Index("ix_change_log_scope_clock", ChangeLog.scope, ChangeLog.clock)

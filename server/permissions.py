@@ -6,9 +6,10 @@ state). Refusals name the record and the reason; they are stored and logged by t
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from app.db.base import utcnow
 from app.sync.protocol import CENTRE_SCOPE
 from server.auth import CallingDevice
 from server.models import LearnerAssignment
@@ -23,6 +24,12 @@ CENTRE_TABLES_FROM_LAPTOPS = {"employer", "question_bank_entry", "device_key", "
 IQA_TABLES = {"signature", "audit_event", "unit_sign_off", "claim"}
 IQA_SAMPLE_COLUMNS = {"iqa_sampled_on", "iqa_initials", "iqa_name", "updated_at", "version",
                       "device_id"}
+
+
+# Built once: statement construction, not the query, was most of a pushed change's cost.
+_ASSIGNED = select(LearnerAssignment.__table__).where(
+    LearnerAssignment.learner_id == bindparam("learner_id"))
+_ASSIGN = insert(LearnerAssignment.__table__)
 
 
 def visible_learners(session: Session, device: CallingDevice) -> list[str]:
@@ -58,11 +65,11 @@ def refusal_to_change(session: Session, device: CallingDevice, table: str, scope
         if table == "device_key" and row.get("owner_device_id") != device.id:
             return "a laptop may register only its own signing key"
         return None
-    assignment = session.get(LearnerAssignment, scope)
+    assignment = session.connection().execute(_ASSIGNED, {"learner_id": scope}).first()
     if assignment is None:
         if table == "learner" and existing is None and device.role in ASSESSOR_ROLES:
-            session.add(LearnerAssignment(learner_id=scope, assessor_id=device.staff_id))
-            session.flush()
+            session.connection().execute(_ASSIGN, {"learner_id": scope, "assessor_id":
+                                                   device.staff_id, "assigned_at": utcnow()})
             return None
         return "this learner is not assigned to you at the centre"
     if device.role in ASSESSOR_ROLES:

@@ -32,23 +32,28 @@ def visible_scopes(session: Session, device: CallingDevice) -> list[str]:
 
 
 def pull(centre: CentreDatabase, device: CallingDevice, cursors: dict[str, int],
-         page_rows: int = PAGE_ROWS) -> dict:
+         page_rows: int = PAGE_ROWS, own: bool = False) -> dict:
+    """Changes since `cursors` in the scopes `device` may see. The laptop's own changes are
+    left out unless `own` (a re-fetch after a failed check asks for everything)."""
     with centre.reading() as session:
         scopes = visible_scopes(session, device)
         clocks = _clocks(session, scopes)
         stale = [s for s in scopes if clocks.get(s, 0) > int(cursors.get(s) or 0)]
-        changes: list[dict] = []
-        new_cursors: dict[str, int] = {}
-        more = False
-        for scope in stale:
-            if len(changes) >= page_rows:
-                more = True
+        changed = _changed_records(session, stale, cursors, clocks, None if own else device.id)
+        page: list[str] = []
+        wanted: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        rows = 0
+        for scope in stale:  # whole scopes, the centre's first, until the page is full
+            if page and rows >= page_rows:
                 break
-            changes.extend(_scope_changes(session, scope, int(cursors.get(scope) or 0),
-                                          clocks[scope]))
-            new_cursors[scope] = clocks[scope]
+            page.append(scope)
+            for table_name, record_id in changed.get(scope, ()):
+                wanted[table_name].append((record_id, scope))
+                rows += 1
+        changes = _rows(session, wanted)
         dev = session.get(SyncDevice, device.id)
-        return {"changes": changes, "cursors": new_cursors, "more": more, "scopes": scopes,
+        return {"changes": changes, "cursors": {s: clocks[s] for s in page},
+                "more": len(page) < len(stale), "scopes": scopes,
                 "last_seq": dev.last_seq if dev else 0}
 
 
@@ -61,19 +66,33 @@ def _clocks(session: Session, scopes: list[str]) -> dict[str, int]:
     return found
 
 
-def _scope_changes(session: Session, scope: str, since: int, upto: int) -> list[dict]:
-    by_table: dict[str, list[str]] = defaultdict(list)
-    for table_name, record_id in session.execute(
-            select(ChangeLog.table_name, ChangeLog.record_id).where(
-                ChangeLog.scope == scope, ChangeLog.clock > since, ChangeLog.clock <= upto)):
-        by_table[table_name].append(record_id)
+def _changed_records(session: Session, scopes: list[str], cursors: dict, clocks: dict,
+                     skip_device: str | None) -> dict[str, list[tuple[str, str]]]:
+    """scope -> [(table, record id)] changed since its cursor, up to its clock."""
+    by_scope: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for i in range(0, len(scopes), _CHUNK):
+        chunk = scopes[i:i + _CHUNK]
+        since = min(int(cursors.get(s) or 0) for s in chunk)
+        for table_name, record_id, scope, clock, writer in session.execute(
+                select(ChangeLog.table_name, ChangeLog.record_id, ChangeLog.scope,
+                       ChangeLog.clock, ChangeLog.device_id).where(
+                    ChangeLog.scope.in_(chunk), ChangeLog.clock > since)):
+            if int(cursors.get(scope) or 0) < clock <= clocks[scope] and writer != skip_device:
+                by_scope[scope].append((table_name, record_id))
+    return by_scope
+
+
+def _rows(session: Session, wanted: dict[str, list[tuple[str, str]]]) -> list[dict]:
     out = []
     for name, table in synced_tables().items():  # parents first
-        ids = by_table.get(name)
-        for i in range(0, len(ids or ()), _CHUNK):
+        items = wanted.get(name, [])
+        scope_of = dict(items)
+        ids = [record_id for record_id, _ in items]
+        for i in range(0, len(ids), _CHUNK):
             for row in session.execute(select(table).where(
                     table.c.id.in_(ids[i:i + _CHUNK]))).mappings():
-                out.append({"table": name, "scope": scope, "row": encode(table, row)})
+                out.append({"table": name, "scope": scope_of[row["id"]],
+                            "row": encode(table, row)})
     return out
 
 

@@ -20,7 +20,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import insert, select, update
+from functools import lru_cache
+
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,7 +34,8 @@ from server.database import CentreDatabase
 from server.models import AppliedMutation, SyncDevice, SyncProblem
 from server.permissions import refusal_to_change
 from server.refusal import Refusal, log
-from server.signatures import advance_chain, refusal_of_signature, refusal_to_unsign
+from server.signatures import (SIGNABLE_TABLES, SIGNED_THROUGH, advance_chain,
+                               refusal_of_signature, refusal_to_unsign)
 
 # Rows that are never changed once written, on any device (app/signing/triggers.py).
 APPEND_ONLY = {"signature", "audit_event", "device_key", "amendment"}
@@ -59,29 +62,50 @@ class Mutation:
 def apply_push(centre: CentreDatabase, device: CallingDevice, mutations: list[Mutation],
                chain_head: dict | None = None) -> dict:
     """Apply `mutations` (in sequence order) for `device`. Returns {"results": [...],
-    "last_seq": N, "chain": {...}}; results are in the order given."""
+    "last_seq": N, "chain": {...}}; results are in the order given.
+
+    First without a savepoint per change (most batches are new records nobody else has);
+    if the database refuses one (a duplicate ULN, say), the whole batch is rolled back and
+    applied again with a savepoint around each change, so only that one is rejected."""
+    try:
+        return _apply_batch(centre, device, mutations, chain_head, careful=False)
+    except IntegrityError:
+        return _apply_batch(centre, device, mutations, chain_head, careful=True)
+
+
+def _apply_batch(centre: CentreDatabase, device: CallingDevice, mutations: list[Mutation],
+                 chain_head: dict | None, careful: bool) -> dict:
     with centre.writing() as session:
         dev = session.get(SyncDevice, device.id, with_for_update=True)
-        results, changed = [], []
+        results, changed, stored, problems = [], [], [], []
+        now = datetime.now(timezone.utc)
+        last_seq = dev.last_seq
         for m in sorted(mutations, key=lambda m: m.seq):
-            if m.seq <= dev.last_seq:
+            if m.seq <= last_seq:
                 results.append(_stored_result(session, dev, m))
                 continue
-            if m.seq != dev.last_seq + 1:
+            if m.seq != last_seq + 1:
                 raise Refusal(SEQUENCE_GAP, f"The centre has applied this laptop's changes up "
-                                            f"to number {dev.last_seq}; number {m.seq} came next.")
-            result, change = _apply_one(session, dev, device, m)
-            session.add(AppliedMutation(device_id=dev.id, seq=m.seq, mutation_id=m.mutation_id,
-                                        status=result["status"], result_json=json.dumps(result)))
-            dev.last_seq = m.seq
+                                            f"to number {last_seq}; number {m.seq} came next.")
+            result, change = _apply_one(session, dev, device, m, problems, careful)
+            stored.append({"device_id": dev.id, "seq": m.seq, "mutation_id": m.mutation_id,
+                           "status": result["status"], "result_json": json.dumps(result),
+                           "applied_at": now})
+            last_seq = m.seq
             results.append(result)
             if change:
                 changed.append(change)
-        dev.last_sync_at = datetime.now(timezone.utc)
+        # Rows go in as a few bulk statements: one ORM object per change made a 10,000-row
+        # push quadratic (every savepoint snapshots the session's objects).
+        if stored:
+            session.execute(insert(AppliedMutation), stored)
+        if problems:
+            session.execute(insert(SyncProblem), problems)
+        dev.last_seq, dev.last_sync_at = last_seq, now
         chain = _chain_report(dev, chain_head)
         session.flush()
         from server.clock import mark_changed
-        mark_changed(session, changed)  # last: see server/clock.py
+        mark_changed(session, changed, dev.id)  # last: see server/clock.py
         return {"results": results, "last_seq": dev.last_seq, "chain": chain}
 
 
@@ -106,16 +130,27 @@ def _chain_report(dev: SyncDevice, head: dict | None) -> dict:
     return report
 
 
-def _reject(session: Session, dev: SyncDevice, m: Mutation, reason: str, kind: str = REJECTED,
+def _reject(problems: list, dev: SyncDevice, m: Mutation, reason: str, kind: str = REJECTED,
             server_version: int = 0, extra: dict | None = None) -> dict:
-    session.add(SyncProblem(kind=kind, device_id=dev.id, mutation_id=m.mutation_id,
-                            table_name=m.table, record_id=m.record_id, reason=reason,
-                            payload_json=json.dumps(m.row), base_version=m.base_version,
-                            server_version=server_version))
+    problems.append({"kind": kind, "device_id": dev.id, "mutation_id": m.mutation_id,
+                     "table_name": m.table, "record_id": m.record_id, "reason": reason,
+                     "payload_json": json.dumps(m.row), "base_version": m.base_version,
+                     "server_version": server_version, "created_at": datetime.now(timezone.utc)})
     log.warning("%s %s %s from device %s: %s", kind, m.table, m.record_id, dev.id, reason)
     return {"seq": m.seq, "mutation_id": m.mutation_id, "status": kind, "reason": reason,
             "table": m.table, "record_id": m.record_id, "server_version": server_version,
             **(extra or {})}
+
+
+@lru_cache(maxsize=None)
+def _statements(table_name: str):
+    """(select for update, insert, update) of one table, built once: building a statement
+    per change cost more than running it."""
+    table = table_of(table_name)
+    find = select(table).where(table.c.id == bindparam("record_id")).with_for_update()
+    change = update(table).where(table.c.id == bindparam("record_id")).values(
+        {c.name: bindparam(c.name) for c in table.columns})
+    return find, insert(table), change
 
 
 class _Refused(Exception):
@@ -125,21 +160,28 @@ class _Refused(Exception):
         self.reason, self.kind, self.server_version, self.extra = reason, kind, server_version, extra
 
 
-def _apply_one(session: Session, dev: SyncDevice, device: CallingDevice,
-               m: Mutation) -> tuple[dict, tuple | None]:
-    """Apply one change inside a savepoint: whatever refuses it leaves nothing behind
-    (not even the learner assignment a first push would have made)."""
-    savepoint = session.begin_nested()
+def _apply_one(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation,
+               problems: list, careful: bool) -> tuple[dict, tuple | None]:
+    """Apply one change; whatever refuses it leaves nothing behind (not even the learner
+    assignment a first push would have made). A change that may be refused after it is
+    written (one that could break a signature), or any change in a careful retry, runs in
+    a savepoint: a Core one, as the ORM's begin_nested snapshots every loaded object."""
+    use_savepoint = careful or m.table in SIGNABLE_TABLES or m.table in SIGNED_THROUGH
+    savepoint = session.connection().begin_nested() if use_savepoint else None
     try:
         change = _write(session, dev, device, m)
-        savepoint.commit()
+        if savepoint is not None:
+            savepoint.commit()
     except _Refused as refused:
-        savepoint.rollback()
-        return _reject(session, dev, m, refused.reason, refused.kind, refused.server_version,
+        if savepoint is not None:
+            savepoint.rollback()
+        return _reject(problems, dev, m, refused.reason, refused.kind, refused.server_version,
                        refused.extra), None
     except IntegrityError as exc:
+        if savepoint is None:
+            raise  # the batch is applied again, carefully (apply_push)
         savepoint.rollback()
-        return _reject(session, dev, m, _integrity_reason(m.table, exc)), None
+        return _reject(problems, dev, m, _integrity_reason(m.table, exc)), None
     return ({"seq": m.seq, "mutation_id": m.mutation_id, "status": APPLIED, "table": m.table,
              "record_id": m.record_id, "version": m.row.get("version")}, change)
 
@@ -152,8 +194,8 @@ def _write(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation
         raise _Refused(str(exc)) from None
     if row["id"] != m.record_id:
         raise _Refused("the change names another record than it carries")
-    found = session.execute(select(table).where(table.c.id == m.record_id)
-                            .with_for_update()).mappings().first()
+    conn = session.connection()
+    found = conn.execute(_statements(m.table)[0], {"record_id": m.record_id}).mappings().first()
     existing = dict(found) if found else None
     try:
         scope = scope_of(session, m.table, row)
@@ -180,9 +222,9 @@ def _write(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation
         if reason:
             raise _Refused(reason)
     if existing is None:
-        session.execute(insert(table).values(**row))
+        conn.execute(_statements(m.table)[1], row)
     else:
-        session.execute(update(table).where(table.c.id == m.record_id).values(**row))
+        conn.execute(_statements(m.table)[2], {**row, "record_id": m.record_id})
     reason = refusal_to_unsign(session, m.table, row)
     if reason:
         raise _Refused(reason, server_version=(existing or {}).get("version", 0))

@@ -12,9 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models.signing import Signature
-from app.signing.canonical import content_hash, sha256_hex
-from app.signing.chain import device_signature_ok, payload_bytes
-from app.signing.registry import load_all, signable
+from app.signing.check import check_signature, content_problem
+from app.signing.registry import load_all
 from server.models import SyncDevice
 
 # Records whose signatures cover rows of another table: a mapping or file belongs to its
@@ -32,26 +31,20 @@ def refusal_of_signature(session: Session, device: SyncDevice, row: dict) -> str
     if not device.key_fingerprint or sig.key_fingerprint != device.key_fingerprint:
         return "signed with a key the centre never registered for this laptop"
     key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(device.public_key))
-    if sha256_hex(payload_bytes(sig)) != sig.signature_hash or not device_signature_ok(sig, key):
-        return "the signature row fails its check: it was altered after signing"
-    return _content_refusal(session, sig.record_type, sig.record_id, [sig])
-
-
-def _content_refusal(session: Session, record_type: str, record_id: str,
-                     sigs: list[Signature]) -> str | None:
+    # The same check a laptop's verify makes (app/signing/check.py), under the one key
+    # this laptop registered at enrolment.
     load_all()
-    kind = signable(record_type)
-    if kind is None:
-        return f"the centre cannot check signatures on '{record_type}' records"
-    content = kind.serialise(session, record_id)
-    if content is None:
-        return "the signed record has not reached the centre"
-    now = content_hash(content)
+    problems = check_signature(session, sig, key)
+    return "; ".join(problems) if problems else None
+
+
+def _content_refusal(session: Session, sigs: list[Signature]) -> str | None:
+    load_all()
+    cache: dict = {}
     for sig in sigs:
-        if sig.content_hash != now:
-            return (f"the record differs from what {sig.signer_name} ({sig.role}) signed on "
-                    f"{sig.signed_at:%d/%m/%Y}: a signed record cannot be changed, make an "
-                    f"amendment instead")
+        problem = content_problem(session, sig, cache)
+        if problem:
+            return f"{problem}: a signed record cannot be changed, make an amendment instead"
     return None
 
 
@@ -68,7 +61,7 @@ def refusal_to_unsign(session: Session, table: str, row: dict) -> str | None:
         Signature.record_type == record_type, Signature.record_id == record_id)))
     if not sigs:
         return None
-    return _content_refusal(session, record_type, record_id, sigs)
+    return _content_refusal(session, sigs)
 
 
 def advance_chain(device: SyncDevice, row: dict) -> None:

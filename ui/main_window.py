@@ -118,6 +118,11 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_qualification_action)
         toolbar.addAction(self.catalogue_action)
         file_menu.addSeparator()
+        # Sync with the centre (ui/sync): connect once, then Sync now (F9) in the status area.
+        self.connect_action = action("Connect to centre…", None, self.connect_to_centre,
+                                     "act_connect")
+        file_menu.addAction(self.connect_action)
+        file_menu.addSeparator()
         file_menu.addAction(action("Quit", QKeySequence.Quit, self.close, "act_quit"))
         edit_menu = self.menuBar().addMenu("&Edit")
         for act in (self.undo_action, self.redo_action, self.delete_action, self.find_action):
@@ -156,7 +161,12 @@ class MainWindow(QMainWindow):
         self.sync_label = QLabel("")
         self.sync_label.setObjectName("sync_state")
         self.who_label = QLabel(who)
-        for widget in (self.who_label, self.sync_label, self.offline_label):
+        from ui.sync.status_area import SyncStatusArea
+        self.sync_area = SyncStatusArea(self.bridge, self)
+        self.sync_area.connect_requested.connect(self.connect_to_centre)
+        self.sync_area.attention_requested.connect(self.open_attention)
+        self.sync_label.hide()  # the sync area says it, knowing whether there is a centre
+        for widget in (self.who_label, self.sync_area, self.sync_label, self.offline_label):
             # On a narrow screen these give way (their words stay in the tooltip) rather
             # than widen the window past the screen's edge.
             widget.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
@@ -170,9 +180,23 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def refresh_status(self) -> None:
+        if hasattr(self, "sync_area"):
+            self.sync_area.refresh()
         self.bridge.read(changes_waiting_for_sync, on_done=lambda n: self.sync_label.setText(
             f"{n} change{'s' if n != 1 else ''} waiting to go to the centre" if n else
             "Nothing waiting to sync"))
+
+    def connect_to_centre(self) -> None:
+        from ui.sync.connect_dialog import ConnectDialog
+        dialog = ConnectDialog(self.store, self)
+        if dialog.exec():
+            self.refresh_status()
+
+    def open_attention(self) -> None:
+        from ui.sync.attention_dialog import AttentionDialog
+        dialog = AttentionDialog(self.bridge, self)
+        dialog.exec()
+        self.refresh_status()
 
     # -- failures and what changed (ui/bridge.py) ----------------------------------------
     def _build_failure_bar(self) -> QWidget:
@@ -402,6 +426,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self._status_timer.stop()
+        self.sync_area.runner.cancel()
         stop_all_recordings()
         self.page.form.flush()
         self.page.evidence.editor.flush()

@@ -67,8 +67,8 @@ class CentreClient:
     def push(self, mutations: list[dict], chain_head: dict | None = None) -> dict:
         return self._call("POST", "/push", json={"mutations": mutations, "chain_head": chain_head})
 
-    def pull(self, cursors: dict[str, int]) -> dict:
-        return self._call("POST", "/pull", json={"cursors": cursors})
+    def pull(self, cursors: dict[str, int], own: bool = False) -> dict:
+        return self._call("POST", "/pull", json={"cursors": cursors, "own": own})
 
     def check(self) -> dict:
         return self._call("GET", "/check")

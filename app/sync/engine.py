@@ -76,7 +76,7 @@ def run_sync(store: Store, progress: Callable[[str], None] = lambda text: None,
             outcome.conflicts += counts.get("conflict", 0)
             outcome.chain_behind |= bool(answer.get("chain", {}).get("behind"))
         for attempt in range(2):
-            _pull_all(store, client, step, outcome)
+            _pull_all(store, client, step, outcome, own=attempt > 0)
             step("Checking this laptop agrees with the centre…")
             digests = client.check()["scopes"]
             wrong = store.read(mismatched_scopes, digests, store.read(local_digests))
@@ -100,10 +100,13 @@ def run_sync(store: Store, progress: Callable[[str], None] = lambda text: None,
             client.close()
 
 
-def _pull_all(store: Store, client: CentreClient, step, outcome: SyncOutcome) -> None:
+def _pull_all(store: Store, client: CentreClient, step, outcome: SyncOutcome,
+              own: bool = False) -> None:
+    """Pages until done. The centre leaves out this laptop's own changes, except when
+    re-fetching a scope that failed the check (`own`)."""
     while True:
         step("Receiving changes from the centre…")
-        page = client.pull(store.read(_cursors))
+        page = client.pull(store.read(_cursors), own)
         counts = store.write_pulled(apply_page, page).result()
         outcome.pulled += counts.get("inserted", 0) + counts.get("updated", 0)
         if not page.get("more"):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.db.store import Store
 from app.signing.device_key import device_signer, raw_public
+from app.signing.trust import pin_centre_key
 from app.sync import state
 from app.sync.client import CentreClient
 
@@ -32,6 +33,10 @@ def enrol(store: Store, url: str, code: str, client: CentreClient | None = None)
             client.close()
 
     def remember(session: Session) -> None:
+        if answer["centre"].get("public_key"):
+            # Pinned once: signatures under keys the centre vouches for count from now on
+            # (app/signing/trust.py); a different centre key is refused.
+            pin_centre_key(session, answer["centre"]["public_key"])
         state.put(session, "url", url.rstrip("/"))
         state.put(session, "token", answer["token"])
         state.put(session, "centre_name", answer["centre"]["name"])

@@ -14,7 +14,7 @@ import uuid
 from collections import defaultdict
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,7 @@ from app.sync import state
 from app.sync.protocol import APPLIED, CONFLICT
 from app.sync.wire import decode, encode, table_of
 
-BATCH = 500
+BATCH = 1000
 
 
 def as_wire(m: SyncMutation) -> dict:
@@ -51,34 +51,44 @@ def next_batch(session: Session, size: int = BATCH) -> list[dict]:
         for row in session.execute(select(table).where(table.c.id.in_(ids))).mappings():
             rows[(name, row["id"])] = encode(table, row)
     seq = int(state.get(session, "next_seq") or 1)
-    made = []
+    made, now = [], datetime.now(timezone.utc)
     for e in entries:
         payload = rows.get((e.table_name, e.record_id))
         if payload is None:
             continue  # synced records are never deleted; nothing to send
-        m = SyncMutation(seq=seq, mutation_id=str(uuid.uuid4()), table_name=e.table_name,
-                         record_id=e.record_id, version=payload["version"],
-                         base_version=e.base_version, payload_json=json.dumps(payload),
-                         frozen_at=datetime.now(timezone.utc))
-        session.add(m)
-        made.append(m)
+        made.append({"seq": seq, "mutation_id": str(uuid.uuid4()), "table_name": e.table_name,
+                     "record_id": e.record_id, "version": payload["version"],
+                     "base_version": e.base_version, "payload_json": json.dumps(payload),
+                     "frozen_at": now})
         seq += 1
+    if made:
+        session.execute(insert(SyncMutation), made)
     session.execute(delete(OutboxEntry).where(OutboxEntry.id.in_([e.id for e in entries])))
     state.put(session, "next_seq", seq)
     session.flush()
-    return [as_wire(m) for m in made]
+    return [{"mutation_id": m["mutation_id"], "seq": m["seq"], "table": m["table_name"],
+             "record_id": m["record_id"], "base_version": m["base_version"],
+             "row": rows[(m["table_name"], m["record_id"])]} for m in made]
 
 
 def record_results(session: Session, answer: dict) -> dict[str, int]:
     """Store the centre's answer to a push (run with Store.write_pulled: what the centre
     sends back is not a local edit). Returns counts by status."""
     counts: dict[str, int] = defaultdict(int)
-    for result in answer.get("results", []):
-        m = session.get(SyncMutation, result.get("seq"))
+    results = answer.get("results", [])
+    seqs = [r.get("seq") for r in results]
+    frozen = {}
+    for i in range(0, len(seqs), 500):
+        frozen.update((m.seq, m) for m in session.scalars(
+            select(SyncMutation).where(SyncMutation.seq.in_(seqs[i:i + 500]))))
+    answered = []
+    for result in results:
+        m = frozen.get(result.get("seq"))
         if m is None or m.mutation_id != result.get("mutation_id"):
             continue
         status = result.get("status")
         counts[status] += 1
+        answered.append(m.seq)
         if status != APPLIED:
             mine = {"base_version": m.base_version, "row": json.loads(m.payload_json)}
             theirs = result.get("server_row") or {}
@@ -88,7 +98,8 @@ def record_results(session: Session, answer: dict) -> dict[str, int]:
                                       created_at=datetime.now(timezone.utc), resolution=""))
             if status == CONFLICT and theirs:
                 _show_theirs(session, m.table_name, m.record_id, theirs)
-        session.delete(m)
+    for i in range(0, len(answered), 500):
+        session.execute(delete(SyncMutation).where(SyncMutation.seq.in_(answered[i:i + 500])))
     state.put(session, "acked_seq", answer.get("last_seq"))
     session.flush()
     return dict(counts)

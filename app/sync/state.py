@@ -75,7 +75,7 @@ class SyncStatus:
         parts.append(f"{self.waiting} change{'s' if self.waiting != 1 else ''} waiting"
                      if self.waiting else "everything is at the centre")
         if self.last_success_at:
-            parts.append(f"last synced {self.last_success_at.astimezone():%d/%m/%Y %H:%M}")
+            parts.append(f"synced {self.last_success_at.astimezone():%d/%m %H:%M}")
         else:
             parts.append("not synced yet")
         return " · ".join(parts)

@@ -16,6 +16,7 @@ from app.models import StaffMember
 from app.signing.device_key import fingerprint_of
 from app.sync.protocol import API, FORBIDDEN, NO_SUCH_CODE
 from server.auth import check_protocol
+from server.centre_key import centre_public_hex, certify_device
 from server.models import EnrolCode, ServerSetting, SyncDevice
 from server.refusal import Refusal, log
 from server.staff import code_hash, token_hash
@@ -53,17 +54,22 @@ def enrol(body: EnrolRequest, request: Request) -> dict:
                                      "key; the centre's admin must look into it.")
         if device is not None and device.staff_id != code.staff_id:
             raise Refusal(FORBIDDEN, "This laptop is enrolled for someone else.")
+        staff = session.get(StaffMember, code.staff_id)
         if device is None:
             device = SyncDevice(id=body.device_id, staff_id=code.staff_id, enrolled_at=now,
                                 public_key=body.public_key, key_fingerprint=fingerprint,
-                                last_seq=0, chain_sequence=0, chain_head_hash="")
+                                token_hash=token_hash(token), last_seq=0, chain_sequence=0,
+                                chain_head_hash="")
             session.add(device)
+            # Every laptop learns, by pull, that the centre vouches for this key.
+            certify_device(session, device.id, body.public_key, fingerprint, staff.name,
+                           staff.role)
         device.name = body.device_name
         device.token_hash = token_hash(token)
         code.used_at, code.used_by_device = now, body.device_id
-        staff = session.get(StaffMember, code.staff_id)
         session.flush()
         log.info("enrolled device %s (%s) for %s", device.id, device.name, staff.name)
         return {"token": token, "device_id": device.id, "last_seq": device.last_seq,
                 "staff": {"id": staff.id, "name": staff.name, "role": staff.role},
-                "centre": {"name": centre_name(session)}}
+                "centre": {"name": centre_name(session),
+                           "public_key": centre_public_hex(session)}}

@@ -21,6 +21,7 @@ class PushRequest(BaseModel):
 
 class PullRequest(BaseModel):
     cursors: dict[str, int] = Field(default_factory=dict)
+    own: bool = False  # include this laptop's own changes (a re-fetch after a failed check)
 
 
 @router.post(f"{API}/push")
@@ -33,7 +34,7 @@ def push(body: PushRequest, request: Request,
 @router.post(f"{API}/pull")
 def pull_changes(body: PullRequest, request: Request,
                  device: CallingDevice = Depends(current_device)) -> dict:
-    return pull(request.app.state.centre, device, body.cursors)
+    return pull(request.app.state.centre, device, body.cursors, own=body.own)
 
 
 @router.get(f"{API}/check")

@@ -4,11 +4,12 @@ Revision ID: s0001
 Revises:
 Create Date: 2026-12-05 07:50:27.614307
 
-The centre's first schema: every table a laptop syncs (as the laptop chain's 0007 left
+The centre's first schema: every table a laptop syncs (as the laptop chain's 0008 left
 them) and the catalogue, without the laptop-only ones, plus the server's own tables
 (server/models.py). Every string column is TEXT: SQLite never enforced the models' lengths
-on laptops, so PostgreSQL must not refuse (or cut) what they already hold. Written out in full, not created from today's models, so a later model
-change needs (and is checked to have) a revision of its own.
+on laptops, so PostgreSQL must not refuse (or cut) what they already hold. Written out in
+full, not created from today's models, so a later model change needs (and is checked to
+have) a revision of its own.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -50,6 +51,9 @@ def upgrade() -> None:
     sa.Column('summary', sa.Text(), nullable=False),
     sa.Column('related_id', sa.Text(), nullable=False),
     sa.Column('occurred_at', sa.Text(), nullable=False),
+    sa.Column('chain_sequence', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('previous_entry_hash', sa.Text(), server_default='', nullable=False),
+    sa.Column('entry_hash', sa.Text(), server_default='', nullable=False),
     sa.Column('id', sa.Text(), nullable=False),
     sa.Column('created_at', sa.Text(), nullable=False),
     sa.Column('updated_at', sa.Text(), nullable=False),
@@ -59,6 +63,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event'))
     )
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_event_device_chain', ['device_id', 'chain_sequence'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_learner_id'), ['learner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_record_id'), ['record_id'], unique=False)
 
@@ -73,6 +78,27 @@ def upgrade() -> None:
     sa.Column('device_id', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_centre'))
     )
+    op.create_table('device_certificate',
+    sa.Column('certified_device_id', sa.Text(), nullable=False),
+    sa.Column('public_key', sa.Text(), nullable=False),
+    sa.Column('fingerprint', sa.Text(), nullable=False),
+    sa.Column('staff_name', sa.Text(), nullable=False),
+    sa.Column('role', sa.Text(), nullable=False),
+    sa.Column('issued_at', sa.Text(), nullable=False),
+    sa.Column('centre_key_fingerprint', sa.Text(), nullable=False),
+    sa.Column('centre_signature', sa.Text(), nullable=False),
+    sa.Column('id', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.Text(), nullable=False),
+    sa.Column('updated_at', sa.Text(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sa.Text(), nullable=True),
+    sa.Column('device_id', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_device_certificate'))
+    )
+    with op.batch_alter_table('device_certificate', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_device_certificate_certified_device_id'), ['certified_device_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_device_certificate_fingerprint'), ['fingerprint'], unique=False)
+
     op.create_table('device_key',
     sa.Column('owner_device_id', sa.Text(), nullable=False),
     sa.Column('device_name', sa.Text(), nullable=False),
@@ -126,6 +152,7 @@ def upgrade() -> None:
     sa.Column('previous_signature_hash', sa.Text(), nullable=False),
     sa.Column('signature_hash', sa.Text(), nullable=False),
     sa.Column('device_signature', sa.Text(), nullable=False),
+    sa.Column('content_rule', sa.Integer(), server_default='1', nullable=False),
     sa.Column('id', sa.Text(), nullable=False),
     sa.Column('created_at', sa.Text(), nullable=False),
     sa.Column('updated_at', sa.Text(), nullable=False),
@@ -528,6 +555,7 @@ def upgrade() -> None:
     sa.Column('scope', sa.Text(), nullable=False),
     sa.Column('clock', sa.BigInteger(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('device_id', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('table_name', 'record_id', name=op.f('pk_change_log'))
     )
     with op.batch_alter_table('change_log', schema=None) as batch_op:
@@ -723,10 +751,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_device_key_owner_device_id'))
 
     op.drop_table('device_key')
+    with op.batch_alter_table('device_certificate', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_device_certificate_fingerprint'))
+        batch_op.drop_index(batch_op.f('ix_device_certificate_certified_device_id'))
+
+    op.drop_table('device_certificate')
     op.drop_table('centre')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_record_id'))
         batch_op.drop_index(batch_op.f('ix_audit_event_learner_id'))
+        batch_op.drop_index('ix_audit_event_device_chain')
 
     op.drop_table('audit_event')
     with op.batch_alter_table('amendment', schema=None) as batch_op:

@@ -1,0 +1,85 @@
+"""The "needs attention" list: changes the centre refused, and records changed on two
+devices. Nothing here is ever overwritten without the assessor choosing: a conflict shows
+both versions side by side, and the assessor keeps one or takes each field from either
+side; that choice is saved as a new version of the record (a local edit, so it goes to the
+centre based on the centre's version). There is deliberately no "overwrite the centre" or
+"overwrite this laptop".
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.base import Base
+from app.models.local import SyncAttention
+from app.sync.protocol import CONFLICT
+from app.sync.wire import decode, table_of
+
+# Columns sync and the store keep for themselves: never offered as a choice.
+BOOKKEEPING = {"id", "created_at", "updated_at", "version", "device_id", "deleted_at"}
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    id: int
+    kind: str                    # rejected | conflict
+    table_name: str
+    record_id: str
+    reason: str
+    created_at: datetime
+    differences: list[tuple[str, object, object]]  # (field, this laptop's, the centre's)
+
+    @property
+    def title(self) -> str:
+        what = self.table_name.replace("_", " ")
+        if self.kind == CONFLICT:
+            return f"A {what} was changed here and on another device"
+        return f"The centre refused a change to a {what}"
+
+
+def open_items(session: Session) -> list[AttentionItem]:
+    items = []
+    for a in session.scalars(select(SyncAttention).where(SyncAttention.resolved_at.is_(None))
+                             .order_by(SyncAttention.id)):
+        mine = json.loads(a.mine_json or "{}").get("row", {})
+        theirs = json.loads(a.theirs_json or "{}")
+        diffs = [(k, mine.get(k), theirs.get(k)) for k in mine
+                 if k not in BOOKKEEPING and theirs and mine.get(k) != theirs.get(k)]
+        items.append(AttentionItem(a.id, a.kind, a.table_name, a.record_id, a.reason,
+                                   a.created_at, diffs))
+    return items
+
+
+def _mapped_class(table_name: str):
+    for mapper in Base.registry.mappers:
+        if mapper.class_.__tablename__ == table_name:
+            return mapper.class_
+    raise LookupError(table_name)
+
+
+def resolve_conflict(session: Session, attention_id: int, take_mine: set[str]) -> None:
+    """Keep the centre's version except the fields in `take_mine`, which take this
+    laptop's values; saved as a new version (a local edit, queued for the centre)."""
+    item = session.get(SyncAttention, attention_id)
+    if item is None or item.kind != CONFLICT or item.resolved_at is not None:
+        raise LookupError("That conflict is not open.")
+    table = table_of(item.table_name)
+    mine = decode(table, json.loads(item.mine_json)["row"])
+    record = session.get(_mapped_class(item.table_name), item.record_id)
+    for field in take_mine - BOOKKEEPING:
+        setattr(record, field, mine[field])
+    session.flush()
+    item.resolved_at = datetime.now(timezone.utc)
+    item.resolution = json.dumps({"kept_from_this_laptop": sorted(take_mine - BOOKKEEPING)})
+
+
+def acknowledge(session: Session, attention_id: int) -> None:
+    """A refusal the assessor has read (the record stays as it is on this laptop)."""
+    item = session.get(SyncAttention, attention_id)
+    if item is not None and item.resolved_at is None:
+        item.resolved_at = datetime.now(timezone.utc)
+        item.resolution = "read"

@@ -1,0 +1,101 @@
+"""Needs attention: changes the centre refused and records changed on two devices.
+
+A conflict is shown side by side (this laptop | the centre), field by field; the assessor
+ticks the fields to keep from this laptop (the rest stay as the centre has them) and saves
+that as a new version. There is no "overwrite" button in either direction.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QTableWidget,
+    QTableWidgetItem, QVBoxLayout,
+)
+
+from app.sync.attention import acknowledge, open_items, resolve_conflict
+
+
+class AttentionDialog(QDialog):
+    def __init__(self, bridge, parent=None):
+        super().__init__(parent, objectName="attention_dialog")
+        self.bridge = bridge
+        self.setWindowTitle("Needs attention")
+        self.resize(900, 520)
+        layout = QHBoxLayout(self)
+        self.list = QListWidget(objectName="attention_list")
+        self.list.setMinimumWidth(280)
+        layout.addWidget(self.list)
+        right = QVBoxLayout()
+        self.reason = QLabel("", objectName="attention_reason")
+        self.reason.setWordWrap(True)
+        right.addWidget(self.reason)
+        self.table = QTableWidget(0, 3, objectName="attention_versions")
+        self.table.setHorizontalHeaderLabels(["Field", "On this laptop", "At the centre"])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(1, 240)
+        right.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.keep_button = QPushButton("Save my choice as a new version", objectName="attention_keep")
+        self.keep_button.setToolTip("Ticked fields keep this laptop's value; the others keep "
+                                    "the centre's.")
+        self.keep_button.clicked.connect(self._resolve)
+        self.read_button = QPushButton("I have read this", objectName="attention_read")
+        self.read_button.clicked.connect(self._acknowledge)
+        buttons.addStretch()
+        buttons.addWidget(self.read_button)
+        buttons.addWidget(self.keep_button)
+        right.addLayout(buttons)
+        layout.addLayout(right, 1)
+        self.items = []
+        self.list.currentRowChanged.connect(self._show)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.bridge.read(open_items, on_done=self._fill)
+
+    def _fill(self, items) -> None:
+        self.items = items
+        self.list.clear()
+        for item in items:
+            QListWidgetItem(("⇄ " if item.kind == "conflict" else "✗ ") + item.title, self.list)
+        if items:
+            self.list.setCurrentRow(0)
+        else:
+            self._show(-1)
+
+    def _show(self, row: int) -> None:
+        item = self.items[row] if 0 <= row < len(self.items) else None
+        self.table.setRowCount(0)
+        self.keep_button.setVisible(bool(item and item.kind == "conflict"))
+        self.read_button.setVisible(bool(item and item.kind != "conflict"))
+        if item is None:
+            self.reason.setText("Nothing needs attention.")
+            return
+        self.reason.setText(f"{item.title}: {item.reason}.")
+        for field, mine, theirs in item.differences:
+            r = self.table.rowCount()
+            self.table.insertRow(r)
+            name = QTableWidgetItem(field.replace("_", " "))
+            name.setFlags(Qt.ItemIsUserCheckable | Qt.ItemIsEnabled)
+            name.setCheckState(Qt.Unchecked)
+            name.setData(Qt.UserRole, field)
+            self.table.setItem(r, 0, name)
+            self.table.setItem(r, 1, QTableWidgetItem("" if mine is None else str(mine)))
+            self.table.setItem(r, 2, QTableWidgetItem("" if theirs is None else str(theirs)))
+
+    def _current(self):
+        row = self.list.currentRow()
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    def _resolve(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+        keep = {self.table.item(r, 0).data(Qt.UserRole) for r in range(self.table.rowCount())
+                if self.table.item(r, 0).checkState() == Qt.Checked}
+        self.bridge.write(resolve_conflict, item.id, keep, on_done=lambda _: self.refresh())
+
+    def _acknowledge(self) -> None:
+        item = self._current()
+        if item is not None:
+            self.bridge.write(acknowledge, item.id, on_done=lambda _: self.refresh())
