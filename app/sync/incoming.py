@@ -69,7 +69,7 @@ def apply_page(session: Session, page: dict) -> dict[str, int]:
             elif same_content(table, existing[row["id"]], row):
                 counts["unchanged"] += 1
             else:
-                if _update(session, table, row, counts):
+                if _update(session, table, row, existing[row["id"]], counts):
                     written.append((name, row["id"], _learner(row, scopes.get(row["id"]))))
         written += [(name, r["id"], _learner(r, scopes.get(r["id"]))) for r in fresh]
         if fresh:
@@ -90,10 +90,13 @@ def _learner(row: dict, scope: str | None) -> str | None:
     return None if scope in (None, CENTRE_SCOPE) else scope
 
 
-def _update(session: Session, table, row: dict, counts) -> bool:
+def _update(session: Session, table, row: dict, existing: dict, counts) -> bool:
+    """Only the columns that differ are set: the signed-record triggers guard columns by
+    name (UPDATE OF …), so setting a signed column to its own value would be refused."""
+    changed = {k: v for k, v in row.items() if existing.get(k) != v}
     savepoint = session.begin_nested()
     try:
-        session.execute(update(table).where(table.c.id == row["id"]).values(**row))
+        session.execute(update(table).where(table.c.id == row["id"]).values(**changed))
         savepoint.commit()
         counts["updated"] += 1
         return True

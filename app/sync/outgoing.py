@@ -117,7 +117,10 @@ def _show_theirs(session: Session, table_name: str, record_id: str, theirs: dict
     savepoint = session.begin_nested()
     try:
         row = decode(table, theirs)
-        session.execute(update(table).where(table.c.id == record_id).values(**row))
+        here = session.execute(select(table).where(table.c.id == record_id)).mappings().first()
+        changed = {k: v for k, v in row.items() if here is None or here[k] != v}
+        if changed:  # only what differs: the signed-record triggers guard columns by name
+            session.execute(update(table).where(table.c.id == record_id).values(**changed))
         savepoint.commit()
         changes.note_written(session, [(table_name, record_id, row.get("learner_id")
                                         or (record_id if table_name == "learner" else None))])
