@@ -1,13 +1,16 @@
 """The centre's database: an SQLite file in the data folder, or PostgreSQL by URL.
 
-SQLite (a small centre, one process): the laptop's engine settings (WAL, synchronous=FULL,
-foreign keys), writers taking the lock up front with BEGIN IMMEDIATE so two pushes never
-deadlock on upgrade from read to write. PostgreSQL (larger centres, several server
+SQLite (a small centre, ONE server process): the laptop's engine settings (WAL,
+synchronous=FULL, foreign keys), writers taking the lock up front with BEGIN IMMEDIATE so
+two pushes never deadlock on upgrade from read to write, and queued on a lock in the
+process rather than on SQLite's busy timeout. PostgreSQL (larger centres, several server
 processes): READ COMMITTED writers that lock the rows they check (server/push.py) and
 REPEATABLE READ readers, so one pull page is one snapshot.
 """
 from __future__ import annotations
 
+import contextlib
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -28,6 +31,7 @@ class CentreDatabase:
         self.data_dir = Path(data_dir).expanduser().resolve()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.url = database_url or f"sqlite:///{self.data_dir / DATABASE_NAME}"
+        self._write_lock = contextlib.nullcontext()  # PostgreSQL: row locks order writers
         if database_url and not database_url.startswith("sqlite"):
             self.write_engine = create_engine(database_url, pool_pre_ping=True,
                                               pool_size=5, max_overflow=10)
@@ -38,6 +42,9 @@ class CentreDatabase:
                 Path(database_url.split("///", 1)[1])
             self.write_engine = sqlite_engine(path, writer=True)
             self.read_engine = sqlite_engine(path, writer=False)
+            # One writer at a time inside this process: SQLite allows only one anyway, and
+            # fifty laptops pushing at once otherwise wait on its busy timeout and fail.
+            self._write_lock = threading.Lock()
         self._writers = sessionmaker(self.write_engine, expire_on_commit=False)
         self._readers = sessionmaker(self.read_engine, expire_on_commit=False)
 
@@ -57,7 +64,7 @@ class CentreDatabase:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """One transaction that commits on success and rolls back on any exception."""
-        with self._writers() as session, session.begin():
+        with self._write_lock, self._writers() as session, session.begin():
             yield session
 
     @contextmanager

@@ -8,12 +8,12 @@ transaction on SQLite), so the cursors returned match the rows returned.
 """
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.sync.check import digest
 from app.sync.protocol import CENTRE_SCOPE
 from app.sync.wire import encode, synced_tables
 from server.auth import CallingDevice
@@ -109,10 +109,3 @@ def scope_digests(centre: CentreDatabase, device: CallingDevice) -> dict[str, di
                 entries[scope].append(f"{table_name}/{record_id}/{version}")
         return {s: digest(e) for s, e in entries.items()}
 
-
-def digest(entries: list[str]) -> dict:
-    h = hashlib.sha256()
-    for e in sorted(entries):
-        h.update(e.encode())
-        h.update(b"\n")
-    return {"count": len(entries), "digest": h.hexdigest()}

@@ -24,6 +24,7 @@ class AttentionDialog(QDialog):
         layout = QHBoxLayout(self)
         self.list = QListWidget(objectName="attention_list")
         self.list.setMinimumWidth(280)
+        self.list.setWordWrap(True)
         layout.addWidget(self.list)
         right = QVBoxLayout()
         self.reason = QLabel("", objectName="attention_reason")
