@@ -46,8 +46,13 @@ def test_status_area_sync_now_and_a_conflict_side_by_side(qtbot, centre, laptops
     other.write_now(autosave_learner, learner, {"notes": "Saturdays only"})
     run_sync(other)
     mine.write_now(autosave_learner, learner, {"notes": "Mornings are best"})
+    first = area.last_result
+    area.last_result = ""
+    qtbot.waitUntil(lambda: area.sync_button.isEnabled(), timeout=10000)
     qtbot.mouseClick(area.sync_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: window.caseload.model.rowCount() == 2, timeout=60000)
+    qtbot.waitUntil(lambda: bool(area.last_result), timeout=90000)
+    assert area.last_result.startswith("Synced:"), (first, area.last_result)
+    qtbot.waitUntil(lambda: window.caseload.model.rowCount() == 2, timeout=10000)
     qtbot.waitUntil(lambda: area.attention_button.isVisible(), timeout=10000)
     assert "1 needs attention" in area.attention_button.text()
 
