@@ -4,7 +4,7 @@ Revision ID: s0001
 Revises:
 Create Date: 2026-12-05 07:50:27.614307
 
-The centre's first schema: every table a laptop syncs (as the laptop chain's 0008 left
+The centre's first schema: every table a laptop syncs (as the laptop chain's 0009 left
 them) and the catalogue, without the laptop-only ones, plus the server's own tables
 (server/models.py). Every string column is TEXT: SQLite never enforced the models' lengths
 on laptops, so PostgreSQL must not refuse (or cut) what they already hold. Written out in
@@ -295,6 +295,7 @@ def upgrade() -> None:
     sa.Column('lo_number', sa.Text(), nullable=True),
     sa.Column('kind', sa.Text(), nullable=False),
     sa.Column('method', sa.Text(), nullable=True),
+    sa.Column('evidence', sa.Text(), nullable=True),
     sa.Column('count', sa.Integer(), nullable=True),
     sa.Column('count_of', sa.Text(), nullable=True),
     sa.Column('source_line', sa.Integer(), nullable=True),
