@@ -93,7 +93,7 @@ def upgraded(tmp_path):
 
 def test_the_sim_record_keeps_its_method_mappings_and_signature(upgraded):
     store, db, before, unit, acs = upgraded
-    assert migrate.current_revision(store.write_engine) == "0009"
+    assert migrate.current_revision(store.write_engine) == migrate.head_revision()  # 0009 and after
     after = rows(db, CATALOGUE + CASELOAD)
     for table in CASELOAD:
         assert after[table] == before[table], table
