@@ -24,7 +24,6 @@ from app.sync.client import CentreUnreachable
 from app.sync.engine import run_sync
 from app.sync.outgoing import next_batch
 from app.sync.protocol import API, PROTOCOL_HEADER, PROTOCOL_VERSION
-from server import staff
 from server.models import AppliedMutation, SyncProblem
 from tests.server.centre_process import ROOT, CentreProcess
 from tests.server.sync_helpers import assert_laptop_matches_centre, enrolled
