@@ -13,7 +13,9 @@ from PySide6.QtCore import QObject, QRectF, QSize, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QDialog, QFileDialog
 
-from app.claims.export import PdfTargetRefused, PrintJob, note_export, print_job, write_pdf
+from app.claims.export import (
+    PdfTargetRefused, PrintJob, StagedPdf, note_export, pdf_target, print_job,
+)
 from app.claims.print_files import write_print_copy
 from ui.system_viewer import open_in_system
 
@@ -66,17 +68,36 @@ class Paperwork(QObject):
             path += ".pdf"
 
         def write(job: PrintJob) -> None:
+            # As the command line does: the PDF is staged whole beside its target, the export
+            # noted in the audit trail, and only then put in place, so no PDF is left behind
+            # that the audit trail does not know about.
             try:   # never over the database, key or attachments (the save dialog allows it)
-                target = write_pdf(path, job.pdf, self.bridge.store.data_dir)
+                target = pdf_target(path, self.bridge.store.data_dir)
+                staged = StagedPdf(target, job.pdf)
             except PdfTargetRefused as exc:
                 self.status.emit(f"⚠ {exc}")
                 return
             except OSError as exc:
-                self.status.emit(f"⚠ Could not save {path}: {exc.strerror or exc}")
+                self.status.emit(f"⚠ Could not save {path}: {exc.strerror or exc}. "
+                                 f"Nothing was written.")
                 return
-            self.bridge.write(note_export, job, "exported", str(target))
-            self.status.emit(f"✔ Saved the {job.pages_of} to {target}")
-            self.saved.emit(str(target))
+
+            def audited(_result) -> None:
+                try:
+                    placed = staged.commit()
+                except (PdfTargetRefused, OSError) as exc:
+                    self.status.emit(f"⚠ Could not save {path}: {exc}")
+                    return
+                self.status.emit(f"✔ Saved the {job.pages_of} to {placed}")
+                self.saved.emit(str(placed))
+
+            def not_audited(exc: BaseException) -> None:
+                staged.discard()
+                self.status.emit(f"⚠ The {job.pages_of} was not saved: the audit trail could "
+                                 f"not note it ({exc}).")
+            if self.bridge.write(note_export, job, "exported", str(target),
+                                 on_done=audited, on_error=not_audited) is None:
+                staged.discard()      # the data folder closed meanwhile: nothing noted
         self.build(learner_id, what, claim_id, write)
 
     def print_(self, learner_id: str, what: str, claim_id: str | None = None) -> None:
