@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.caseload.drafts import clear_draft, save_draft
-from app.caseload.validation import InvalidInput, email_problem, limited, required_name
+from app.caseload.validation import InvalidInput, ascii_digits, email_problem, limited, required_name
 from app.db.base import utcnow
 from app.models import Employer, Learner
 from app.signing.audit import record_change, record_event
@@ -60,6 +60,8 @@ def check_employer(fields: dict[str, str]) -> tuple[dict[str, str], dict[str, st
             problems[key] = problem
     clean = {key: (fields.get(key, "") or "").strip() for key in EMPLOYER_FIELDS
              if key not in problems}
+    if "contact_phone" in clean:   # a full-width phone number is the same number
+        clean["contact_phone"] = ascii_digits(clean["contact_phone"])
     return clean, problems
 
 

@@ -79,11 +79,17 @@ def check_learner(session: Session, fields: dict[str, str],
         if problem:
             problems[key] = problem
         clean[key] = fields.get(key, "").strip() if key != "notes" else fields.get(key, "")
+    for key in DIGIT_FIELDS:   # compared, searched and printed: one form of each digit
+        clean[key] = ascii_digits(clean[key])
     employer_id = fields.get("employer_id") or None
     if employer_id and session.get(Employer, employer_id) is None:
         problems["employer_id"] = "That employer no longer exists."
     clean["employer_id"] = employer_id
     return {k: v for k, v in clean.items() if k not in problems}, problems
+
+
+# Fields of digits typed on any keyboard (a full-width phone number is the same number).
+DIGIT_FIELDS = ("registration_number", "phone")
 
 
 def save_learner(session: Session, learner_id: str | None, fields: dict[str, str]) -> str:

@@ -31,3 +31,16 @@ def test_other_digits_in_dates_and_other_text():
     assert ascii_digits("١٤/٠٣/٢٠٠١") == "14/03/2001"
     assert parse_date("１４/０３/２００１").isoformat() == "2001-03-14"
     assert ascii_digits("Unit ２０１ — café") == "Unit 201 — café"
+
+
+def test_phone_and_registration_numbers_are_kept_in_ascii_digits(store):
+    from app.caseload.employers import save_employer
+    from app.models import Employer, Learner
+    learner_id = store.write_now(save_learner, None, {
+        **AMELIA, "phone": "０７７００ ９００１２３", "registration_number": "ＥＤＩ-٤٢"})
+    learner = store.read(lambda s: s.get(Learner, learner_id))
+    assert learner.phone == "07700 900123"
+    assert learner.registration_number == "ＥＤＩ-42"      # letters are left as typed
+    employer_id = store.write_now(save_employer, None, {
+        "name": "Harbourside", "contact_phone": "٠١١٣ ٤٩٦٠٠٠٠"})
+    assert store.read(lambda s: s.get(Employer, employer_id)).contact_phone == "0113 4960000"
