@@ -9,9 +9,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-WITHOUT_SERVER = ("import sys; sys.modules['server'] = None\n"
-                  "from app.cli import run\n"
-                  "sys.exit(run(sys.argv[1:]))\n")
+# As in the bundle: the package itself cannot be found ("No module named 'server'").
+WITHOUT_SERVER = """
+import sys
+
+class NoServer:
+    def find_spec(self, name, path=None, target=None):
+        if name == "server":
+            raise ModuleNotFoundError("No module named 'server'", name="server")
+        return None
+
+sys.meta_path.insert(0, NoServer())
+from app.cli import run
+sys.exit(run(sys.argv[1:]))
+"""
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
