@@ -42,6 +42,8 @@ def create_app(centre: CentreDatabase) -> FastAPI:
 
     for module in (health, enrol, sync):
         api.include_router(module.router)
+    from server.files.wiring import centre_files_router  # evidence files: tus uploads, Range
+    api.include_router(centre_files_router(centre))
     return api
 
 
