@@ -37,6 +37,12 @@ class CentreClient:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @property
+    def http(self) -> httpx.Client:
+        """The httpx client itself (base URL, token, protocol header) for evidence file
+        transfers, which stream and resume rather than post JSON (app/transfer/)."""
+        return self._http
+
     def close(self) -> None:
         self._http.close()
 

@@ -19,6 +19,8 @@ from app.sync.check import local_digests, mismatched_scopes, reset_cursors
 from app.sync.client import CentreClient
 from app.sync.incoming import apply_page
 from app.sync.outgoing import next_batch, record_results
+from app.transfer.sync_step import send_files_step
+from app.transfer.upload import TransferCancelled
 from app.models.local import SyncCursor
 
 
@@ -36,6 +38,8 @@ class SyncOutcome:
     check_ok: bool = True
     chain_behind: bool = False
     attention: int = 0
+    files_sent: int = 0
+    files_failed: list[str] = field(default_factory=list)  # why each file could not go yet
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -64,6 +68,12 @@ def run_sync(store: Store, progress: Callable[[str], None] = lambda text: None,
         progress(text)
 
     try:
+        step(f"Sending files to {conn.centre_name}…")
+        try:
+            files = send_files_step(store, client, progress, cancelled)  # before their records
+        except TransferCancelled:
+            raise SyncCancelled("Sync cancelled; everything done so far is kept.") from None
+        outcome.files_sent, outcome.files_failed = len(files.sent), files.failed
         while True:
             step(f"Sending changes to {conn.centre_name}…")
             batch = store.write_now(next_batch)

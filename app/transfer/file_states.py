@@ -1,0 +1,114 @@
+"""Where each of a record's files is, in the words the files tab uses, and what the sync
+status area counts as files waiting.
+
+- "on this laptop": the laptop is not connected to a centre, so the file lives here only;
+- "waiting to go to the centre": the record's link to the file has not reached the centre
+  (files go up before the records that use them, so an acknowledged link means the centre
+  had the file when the link arrived);
+- "uploading N%": a sync is sending it now (`Uploads`, fed by the sync's progress);
+- "at the centre": sent, and a copy is on this laptop;
+- "not on this laptop": pulled from the centre (recorded on another laptop); fetched when
+  opened, verified by its SHA-256 before use.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import OutboxEntry
+from app.models.evidence import Attachment, EvidenceRecord
+from app.models.local import SyncMutation
+from app.sync import state
+
+ON_LAPTOP = "on this laptop"
+WAITING = "waiting to go to the centre"
+UPLOADING = "uploading"
+AT_CENTRE = "at the centre"
+NOT_HERE = "not on this laptop"
+
+
+class Uploads:
+    """The percentage of each file a running sync is sending; read by the files tab.
+    Written from the sync's worker thread, read from the GUI thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._percent: dict[str, int] = {}
+
+    def update(self, sha256: str | None, percent: int) -> None:
+        with self._lock:
+            if sha256 is None:
+                self._percent.clear()
+            elif percent >= 100:
+                self._percent.pop(sha256, None)
+            else:
+                self._percent[sha256] = percent
+
+    def percent(self, sha256: str) -> int | None:
+        with self._lock:
+            return self._percent.get(sha256)
+
+
+UPLOADS = Uploads()
+
+
+@dataclass(frozen=True)
+class FileState:
+    state: str
+    percent: int | None = None
+
+    def words(self) -> str:
+        if self.state == UPLOADING:
+            return f"uploading {self.percent}%"
+        if self.state == NOT_HERE:
+            return "at the centre, not on this laptop (open it to download)"
+        return self.state
+
+
+def _waiting_attachments(session: Session, ids: list[str] | None = None) -> set[str]:
+    out: set[str] = set()
+    for model in (OutboxEntry, SyncMutation):
+        query = select(model.record_id).where(model.table_name == "attachment")
+        if ids is not None:
+            query = query.where(model.record_id.in_(ids))
+        out.update(session.scalars(query))
+    return out
+
+
+def file_states(session: Session, attachments: list, held) -> dict[str, FileState]:
+    """attachment id -> FileState for a record's files (`attachments` as listed by
+    attachments_of; `held(sha)` says whether this laptop has the bytes)."""
+    enrolled = bool(state.get(session, "token"))
+    waiting = _waiting_attachments(session, [a.id for a in attachments])
+    out = {}
+    for a in attachments:
+        if not held(a.sha256):
+            out[a.id] = FileState(NOT_HERE)
+        elif not enrolled:
+            out[a.id] = FileState(ON_LAPTOP)
+        elif (percent := UPLOADS.percent(a.sha256)) is not None:
+            out[a.id] = FileState(UPLOADING, percent)
+        elif a.id in waiting:
+            out[a.id] = FileState(WAITING)
+        else:
+            out[a.id] = FileState(AT_CENTRE)
+    return out
+
+
+def files_waiting(session: Session) -> tuple[int, int]:
+    """(files, bytes) whose records' links have not reached the centre yet, each file once."""
+    ids = _waiting_attachments(session)
+    if not ids:
+        return 0, 0
+    sizes: dict[str, int] = {}
+    for sha, size in session.execute(
+            select(Attachment.sha256, func.max(Attachment.size))
+            .join(EvidenceRecord, EvidenceRecord.id == Attachment.record_id)
+            .where(Attachment.id.in_(list(ids)), Attachment.deleted_at.is_(None),
+                   EvidenceRecord.deleted_at.is_(None))
+            .group_by(Attachment.sha256)):
+        sizes[sha] = size or 0
+    return len(sizes), sum(sizes.values())
