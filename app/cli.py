@@ -18,7 +18,7 @@ from app.caseload.validation import InvalidInput
 # Modules exposing register(subparsers); each adds parsers with set_defaults(run=fn),
 # where fn(store, args) -> int.
 COMMAND_MODULES = ["app.caseload.commands", "app.signing.commands", "app.claims.commands",
-                   "app.sync.commands"]
+                   "app.sync.commands", "app.sync_file.commands"]
 OPTIONAL_COMMAND_MODULES = ["app.catalogue.commands", "app.about", "server.commands"]
 
 

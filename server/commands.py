@@ -53,6 +53,8 @@ def register(sub) -> None:
     p = acts.add_parser("centre-name", help="the name laptops show as 'connected to …'")
     p.add_argument("name")
     p.set_defaults(action=_centre_name)
+    from server.sync_file_commands import register_admin  # import-sync, export-for-device, …
+    register_admin(acts)
     admin.set_defaults(run=run_admin, needs_store=False)
 
 
@@ -76,8 +78,12 @@ def run_server(_store, args) -> int:
 def run_admin(_store, args) -> int:
     centre = _open(args)
     try:
-        with centre.writing() as session:
-            result = args.action(session, args)
+        if getattr(args, "centre_action", None):  # they run their own transactions
+            from server.sync_file_commands import run_centre_action
+            result = run_centre_action(centre, args)
+        else:
+            with centre.writing() as session:
+                result = args.action(session, args)
     except InvalidInput as exc:
         for field, message in exc.problems.items():
             print(f"fieldfolio: {field}: {message}", file=sys.stderr)

@@ -1,0 +1,142 @@
+"""The laptop's side of sync without a network: "Export for sync…" and "Import from centre…"
+(and `fieldfolio export-sync FILE` / `fieldfolio import-sync FILE`).
+
+Export freezes the changes waiting to go up exactly as a network push does
+(`app.sync.outgoing.next_batch`: numbered, sent byte for byte until the centre answers)
+and writes them, with the files their records use, the signature chain head and this
+laptop's pull cursors, into a sync file sealed with the device key. Nothing is marked as
+sent: the changes stay waiting until the centre's answer comes back, by network or by a
+file from the centre, so a lost stick loses nothing.
+
+Import checks the centre's file whole (its seal is an HMAC keyed by this laptop's token
+hash), keeps its files (each verified by SHA-256), records the centre's answers to this
+laptop's changes (`record_results`) and applies its pages (`apply_page`), each page with
+its cursors in one local transaction, as a network pull does. Importing it twice changes
+nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from app.models.local import SyncCursor
+from app.signing.chain import chain_head
+from app.signing.device_key import device_signer
+from app.sync import state
+from app.sync.incoming import apply_page
+from app.sync.outgoing import next_batch, record_results
+from app.sync_file.archive import (
+    CENTRE_TO_LAPTOP, LAPTOP_TO_CENTRE, Attachment, DeviceSeal, SyncFileRefused,
+    check_token_seal, open_sync_file, write_sync_file,
+)
+from app.transfer.laptop_files import attachments_of_store
+
+Progress = Callable[[int, int], None]
+EVERYTHING = 1_000_000_000  # freeze the whole outbox into one export
+
+
+@dataclass
+class Exported:
+    changes: int
+    files: int
+    bytes: int
+
+    def summary(self, target: Path) -> str:
+        return (f"Wrote {target}: {self.changes} change(s) and {self.files} file(s) "
+                f"({self.bytes / 1024 / 1024:.1f} MB). Take it to the centre; the changes stay "
+                f"waiting on this laptop until the centre's answer comes back.")
+
+
+@dataclass
+class ImportedFromCentre:
+    received: int
+    answers: int
+    files: int
+
+    def summary(self) -> str:
+        return (f"Imported from the centre: {self.received} change(s) received, "
+                f"{self.answers} answer(s) to this laptop's changes, {self.files} file(s).")
+
+
+def _export_state(session, device_id: str) -> dict:
+    sequence, head = chain_head(session, device_id)
+    return {"chain_head": {"sequence": sequence, "hash": head},
+            "cursors": {c.scope: c.clock for c in session.query(SyncCursor)},
+            "acked_seq": int(state.get(session, "acked_seq") or 0)}
+
+
+def _attachment_files(mutations: list[dict]) -> dict[str, int]:
+    return {m["row"]["sha256"]: int(m["row"].get("size") or 0) for m in mutations
+            if m["table"] == "attachment" and m["row"].get("sha256")}
+
+
+def export_for_centre(store, target: Path | str, progress: Progress | None = None,
+                      cancelled: Callable[[], bool] | None = None) -> Exported:
+    """Write everything the centre has not acknowledged into `target`. Raises
+    state.NotEnrolled (the centre must know this laptop's key), SyncFileFailed (full or
+    removed stick), SyncFileCancelled, or SyncFileRefused (a file here fails its hash)."""
+    store.read(state.connection)
+    mutations = store.write_now(next_batch, EVERYTHING)
+    extra = store.read(_export_state, store.device_id)
+    signer = store.write_now(device_signer)
+    files = attachments_of_store(store)
+    carried = {sha: size for sha, size in _attachment_files(mutations).items() if files.exists(sha)}
+    write_sync_file(target, direction=LAPTOP_TO_CENTRE, device_id=store.device_id,
+                    changes={"mutations": mutations, **extra},
+                    files=[Attachment(sha, files.size(sha)) for sha in carried],
+                    open_file=files.open, seal=DeviceSeal(signer.private_key),
+                    progress=progress, cancelled=cancelled)
+    return Exported(len(mutations), len(carried), Path(target).stat().st_size)
+
+
+def import_from_centre(store, path: Path | str, progress: Progress | None = None) -> ImportedFromCentre:
+    """Check then apply a sync file the centre wrote for this laptop. Raises SyncFileRefused
+    naming what failed (nothing is changed) or state.NotEnrolled."""
+    conn = store.read(state.connection)
+    token_hash = hashlib.sha256(conn.token.encode()).hexdigest()
+
+    def for_this_laptop(manifest: dict, manifest_bytes: bytes, seal: str) -> bool:
+        if manifest.get("device_id") != store.device_id:
+            raise SyncFileRefused(f"{Path(path).name} was written for another laptop "
+                                  f"(device {manifest.get('device_id')}), not this one.")
+        return check_token_seal(manifest_bytes, seal, token_hash)
+
+    files = attachments_of_store(store)
+    kept = 0
+    with open_sync_file(path, direction=CENTRE_TO_LAPTOP, check_seal=for_this_laptop,
+                        progress=progress) as sync:
+        incoming = Path(store.data_dir) / "sync" / "downloads"
+        incoming.mkdir(parents=True, exist_ok=True)
+        for sha in sync.files:
+            if files.exists(sha):
+                continue
+            _keep_file(sync, sha, incoming / f"{sha}.part", files)
+            kept += 1
+        changes = sync.changes
+    answer = changes.get("push_answer") or {}
+    if answer.get("results"):
+        store.write_pulled(record_results, answer).result()
+    received = 0
+    for page in changes.get("pages", []):
+        counts = store.write_pulled(apply_page, page).result()
+        received += counts.get("inserted", 0) + counts.get("updated", 0)
+    return ImportedFromCentre(received, len(answer.get("results") or []), kept)
+
+
+def _keep_file(sync, sha: str, part: Path, files) -> None:
+    """Copy one carried file out (hashing it again on the way) and hand it to the store."""
+    digest = hashlib.sha256()
+    with sync.open_file(sha) as src, open(part, "wb") as out:
+        for piece in iter(lambda: src.read(1024 * 1024), b""):
+            out.write(piece)
+            digest.update(piece)
+        out.flush()
+        os.fsync(out.fileno())
+    if digest.hexdigest() != sha:
+        part.unlink()
+        raise SyncFileRefused(f"files/{sha} changed while it was being read; nothing more was "
+                              f"imported.")
+    files.adopt(part, sha)
