@@ -150,6 +150,8 @@ class MainWindow(QMainWindow):
         self.about_action = action("About Fieldfolio", None, self.open_about, "act_about")
         self.about_action.setMenuRole(QAction.AboutRole)  # macOS puts it in the app menu
         self.menus["help"].addAction(self.about_action)
+        from ui.sync_file_actions import add_sync_file_actions  # USB-stick sync
+        add_sync_file_actions(self)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
