@@ -18,10 +18,13 @@ from app.evidence.attachments import (
 )
 from app.evidence.mapping import mappings_of
 from app.evidence.records import RecordView
+from app.transfer.file_states import NOT_HERE, file_states
+from app.transfer.laptop_files import attachments_of_store
 from ui.bridge import Bridge
 from ui.evidence.clock_text import mmss, parse_mmss
 from ui.evidence.disk_work import disk_work
 from ui.evidence import media_support
+from ui.evidence.file_fetch import FileFetch
 from ui.system_viewer import open_in_system
 from ui.widgets import ProblemLabel, label, scrolling, shrinkable
 
@@ -119,6 +122,13 @@ class FilesPanel(QWidget):
         self.loaded_sha: str | None = None
         self._pending_jump: int | None = None
         self.player.mediaStatusChanged.connect(self._media_status)
+        # Files recorded on another laptop come from the centre when opened (issue 14).
+        self.fetch = FileFetch(bridge.store, self)
+        self.fetch.progress.connect(
+            lambda name, percent: self.message.setText(f"Downloading {name} from the centre… {percent}%"))
+        self.fetch.failed.connect(lambda words: self.message.show_problem(words))
+        self.fetch.arrived.connect(self._fetched)
+        self.states = {}
 
     # -- loading -----------------------------------------------------------------------
     def load(self, record: RecordView) -> None:
@@ -144,15 +154,18 @@ class FilesPanel(QWidget):
     def refresh(self) -> None:
         record = self.record
         self.views = self.bridge.store.read(attachments_of, record.id)
+        held = attachments_of_store(self.bridge.store).exists
+        self.states = self.bridge.store.read(file_states, self.views, held)
         self.list.clear()
         for v in self.views:
             # Length and caption are what an IQA asks about a clip or a photo.
             length = f", {mmss(v.duration_ms)}" if v.duration_ms else ""
             caption = f"\n    {v.caption}" if v.caption else ""
+            where = self.states[v.id]
             item = QListWidgetItem(f"{KIND_MARK.get(v.kind, '▤')} {v.original_name}   "
-                                   f"({v.kind}{length}, {_size(v.size)}){caption}")
+                                   f"({v.kind}{length}, {_size(v.size)}) · {where.words()}{caption}")
             item.setData(Qt.UserRole, v.id)
-            if v.kind == "photo":
+            if v.kind == "photo" and where.state != NOT_HERE:
                 image = self._thumbnail_of(v.sha256)
                 if not image.isNull():
                     item.setIcon(QIcon(QPixmap.fromImage(
@@ -170,7 +183,8 @@ class FilesPanel(QWidget):
                 self.ac_choice.addItem(f"Unit {m.unit_number} AC {m.ac_number}", m.criterion_id)
             if not mapped:
                 self.ac_choice.addItem("(map criteria first, on “Criteria covered”)", "")
-            media = [v for v in self.views if v.kind in ("audio", "video")]
+            media = [v for v in self.views if v.kind in ("audio", "video")
+                     and self.states[v.id].state != NOT_HERE]  # fetched only when chosen
             if media and self.loaded_sha is None:
                 self._load_media(media[0])
 
@@ -220,6 +234,9 @@ class FilesPanel(QWidget):
 
     def open_selected(self) -> None:
         view = self._current()
+        if view is not None and self.states.get(view.id) and self.states[view.id].state == NOT_HERE:
+            self.fetch.start(view.sha256, view.original_name)   # opened when it arrives
+            return
         if view is not None:
             try:
                 path = self.bridge.store.attachments.viewable_copy(view.sha256,
@@ -228,6 +245,16 @@ class FilesPanel(QWidget):
                 self.message.show_problem(str(exc))
                 return
             open_in_system(path)
+
+    def _fetched(self, sha256: str) -> None:
+        self.message.show_problem(None)
+        self.refresh()
+        view = self._current()
+        if view is not None and view.sha256 == sha256:
+            if self.record.method == "PD" and view.kind in ("audio", "video"):
+                self._load_media(view)   # ready to play beside the bookmarks
+            else:
+                self.open_selected()
 
     def remove_selected(self) -> None:
         view = self._current()
@@ -247,6 +274,9 @@ class FilesPanel(QWidget):
 
     # -- playback and bookmarks -----------------------------------------------------------
     def _load_media(self, view) -> None:
+        if self.states.get(view.id) is not None and self.states[view.id].state == NOT_HERE:
+            self.fetch.start(view.sha256, view.original_name)   # loaded when it arrives
+            return
         try:
             path = self.bridge.store.attachments.viewable_copy(view.sha256, view.original_name)
         except AttachmentFailed as exc:
