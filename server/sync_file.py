@@ -62,6 +62,18 @@ def _setting_key(device_id: str) -> str:
     return f"sync_file.{device_id}"
 
 
+def _enrolled(session, device_id: str) -> SyncDevice:
+    """The laptop a sync file is from or for; refused if unknown or revoked."""
+    dev = session.get(SyncDevice, device_id)
+    if dev is None:
+        raise SyncFileRefused(f"No laptop with id {device_id} is enrolled at this centre "
+                              f"(see 'server-admin devices').")
+    if dev.revoked_at is not None:
+        raise SyncFileRefused(f"The centre revoked laptop {dev.name or dev.id}: it sends and "
+                              f"receives no more data.")
+    return dev
+
+
 def _calling(session, dev: SyncDevice) -> CallingDevice:
     staff = session.get(StaffMember, dev.staff_id)
     return CallingDevice(dev.id, dev.staff_id, staff.role if staff else "", dev.name)
@@ -72,13 +84,7 @@ def import_from_laptop(centre: CentreDatabase, files: FileStore, path: Path | st
     """Check then apply a laptop's sync file. Raises SyncFileRefused naming what failed."""
     def registered_key(manifest: dict, manifest_bytes: bytes, seal: str) -> bool:
         with centre.reading() as session:
-            dev = session.get(SyncDevice, str(manifest.get("device_id")))
-            if dev is None:
-                raise SyncFileRefused(f"{Path(path).name} was written by a laptop this centre "
-                                      f"has not enrolled (device {manifest.get('device_id')}).")
-            if dev.revoked_at is not None:
-                raise SyncFileRefused(f"{Path(path).name} was written by a laptop whose access "
-                                      f"the centre revoked ({dev.name or dev.id}).")
+            dev = _enrolled(session, str(manifest.get("device_id")))
             return check_device_seal(manifest_bytes, seal, dev.public_key)
 
     with open_sync_file(path, direction=LAPTOP_TO_CENTRE, check_seal=registered_key,
@@ -107,7 +113,7 @@ def import_from_laptop(centre: CentreDatabase, files: FileStore, path: Path | st
             else:
                 row.value = json.dumps(known)
     statuses = [r.get("status") for r in answer["results"]]
-    fresh = [r for r, m in zip(answer["results"], sorted(mutations, key=lambda m: m.seq))
+    fresh = [r for r, m in zip(answer["results"], sorted(mutations, key=lambda m: m.seq), strict=True)
              if m.seq > last_before]
     return Imported(device.id, device.name, len(mutations),
                     sum(1 for r in fresh if r.get("status") == "applied"),
@@ -121,13 +127,7 @@ def export_for_device(centre: CentreDatabase, files: FileStore, device_id: str,
     """Write `target` for one laptop: what a pull would give it, the centre's answers to its
     pushed changes, and the files made on other laptops that its records use."""
     with centre.reading() as session:
-        dev = session.get(SyncDevice, device_id)
-        if dev is None:
-            raise SyncFileRefused(f"No laptop with id {device_id} is enrolled at this centre "
-                                  f"(see 'server-admin devices').")
-        if dev.revoked_at is not None:
-            raise SyncFileRefused(f"Laptop {dev.name or dev.id} has been revoked: it receives "
-                                  f"no more data.")
+        dev = _enrolled(session, device_id)
         device = _calling(session, dev)
         token_hash = dev.token_hash
         row = session.get(ServerSetting, _setting_key(device_id))

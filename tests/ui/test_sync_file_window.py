@@ -8,7 +8,6 @@ import os
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
-from app.caseload.demo import load_demo_caseload
 from app.evidence.attachments import attach_file
 from app.evidence.records import create_record
 from app.models import Enrolment
