@@ -67,6 +67,8 @@ class SyncStatus:
     last_success_at: datetime | None
     attention: int          # unresolved rejections and conflicts
     last_error: str
+    files_waiting: int = 0  # evidence files not yet at the centre (app/transfer/file_states.py)
+    file_bytes_waiting: int = 0
 
     def headline(self) -> str:
         if not self.enrolled:
@@ -74,6 +76,9 @@ class SyncStatus:
         parts = [f"Connected to {self.centre_name}"]
         parts.append(f"{self.waiting} change{'s' if self.waiting != 1 else ''} waiting"
                      if self.waiting else "everything is at the centre")
+        if self.files_waiting:
+            parts.append(f"{self.files_waiting} file{'s' if self.files_waiting != 1 else ''} "
+                         f"({self.file_bytes_waiting / 1024 / 1024:.1f} MB) to send")
         if self.last_success_at:
             parts.append(f"synced {self.last_success_at.astimezone():%d/%m %H:%M}")
         else:
@@ -88,9 +93,11 @@ def status(session: Session) -> SyncStatus:
     attention = session.scalar(select(func.count()).select_from(SyncAttention).where(
         SyncAttention.resolved_at.is_(None))) or 0
     last = get(session, "last_success_at")
+    from app.transfer.file_states import files_waiting  # app.transfer imports this module
+    files, file_bytes = files_waiting(session) if enrolled else (0, 0)
     return SyncStatus(enrolled, get(session, "centre_name") or "", waiting,
                       datetime.fromisoformat(last) if last else None, attention,
-                      get(session, "last_error") or "")
+                      get(session, "last_error") or "", files, file_bytes)
 
 
 def is_waiting(session: Session, table_name: str, record_id: str) -> bool:

@@ -202,3 +202,22 @@ def test_a_laptop_without_network_hands_over_on_a_sync_file(centre, laptops, tmp
     with Store(offline.data_dir) as reopened:
         assert reopened.read(state.status).waiting == 0
         assert_laptop_matches_centre(reopened, centre, pat, "assessor")
+
+
+def test_the_status_area_counts_files_waiting_and_their_bytes(centre, laptops, tmp_path):
+    assessor = laptops("assessor")
+    assessor.write_now(load_demo_caseload)
+    enrolled(assessor, centre, "Sam Patel")
+    run_sync(assessor)
+    assert "to send" not in assessor.read(state.status).headline()
+    _learner, enrolment_id = assessor.read(amelia)
+    record_id = assessor.write_now(create_record, enrolment_id, "PD", title="Follow-up")
+    recording = discussion_recording(tmp_path / "follow-up.wav", seconds=10)
+    attach_file(assessor, record_id, recording)
+    attach_file(assessor, record_id, recording)   # the same file twice counts once
+    status = assessor.read(state.status)
+    assert (status.files_waiting, status.file_bytes_waiting) == (1, recording.stat().st_size)
+    assert "1 file (0.3 MB) to send" in status.headline()
+    run_sync(assessor)
+    after = assessor.read(state.status)
+    assert (after.files_waiting, after.file_bytes_waiting) == (0, 0)
