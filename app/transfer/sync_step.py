@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Callable
 
+from app.sync.client import CentreRefused, CentreUnreachable
 from app.sync.protocol import API
 from app.transfer.file_states import UPLOADS
 from app.transfer.outgoing import FilesProgress, FilesSent, send_files
+from app.transfer.upload import CUT, TransferFailed
 
 CENTRE_FILES = f"{API}/files"   # where the centre serves its files (server/files/wiring.py)
 MB = 1024 * 1024
@@ -33,5 +35,10 @@ def send_files_step(store, client, progress: Callable[[str], None],
     try:
         return send_files(client.http, store, progress=on_progress, cancelled=cancelled,
                           files_path=CENTRE_FILES, **upload_options)
+    except CUT as exc:  # asking which files the centre lacks got no answer
+        raise CentreUnreachable(f"The centre at {client.url} did not answer ({exc}). Your work "
+                                f"is safe on this laptop; sync again later.") from None
+    except TransferFailed as exc:
+        raise CentreRefused(0, "files", str(exc)) from None
     finally:
         UPLOADS.update(None, 0)

@@ -221,3 +221,13 @@ def test_the_status_area_counts_files_waiting_and_their_bytes(centre, laptops, t
     run_sync(assessor)
     after = assessor.read(state.status)
     assert (after.files_waiting, after.file_bytes_waiting) == (0, 0)
+
+
+def test_a_centre_gone_mid_sync_is_a_clear_failure_not_a_crash(centre, laptops):
+    laptop = laptops("assessor")
+    laptop.write_now(load_demo_caseload)
+    enrolled(laptop, centre, "Sam Patel")
+    centre.kill()
+    done = fieldfolio("--data-dir", str(laptop.data_dir), "sync")
+    assert done.returncode == 1 and "did not answer" in done.stderr
+    assert "Traceback" not in done.stderr
