@@ -8,7 +8,9 @@ status area counts as files waiting.
 - "uploading N%": a sync is sending it now (`Uploads`, fed by the sync's progress);
 - "at the centre": sent, and a copy is on this laptop;
 - "not on this laptop": pulled from the centre (recorded on another laptop); fetched when
-  opened, verified by its SHA-256 before use.
+  opened, verified by its SHA-256 before use;
+- "damaged": the entry's stored hash is not a hash (changed outside Fieldfolio), so there is
+  nothing to fetch; opening it says so (app/evidence/attachment_store.py refuses it).
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.evidence.attachment_store import well_formed
 from app.models import OutboxEntry
 from app.models.evidence import Attachment, EvidenceRecord
 from app.models.local import SyncMutation
@@ -28,6 +31,7 @@ WAITING = "waiting to go to the centre"
 UPLOADING = "uploading"
 AT_CENTRE = "at the centre"
 NOT_HERE = "not on this laptop"
+DAMAGED = "damaged"
 
 
 class Uploads:
@@ -85,7 +89,9 @@ def file_states(session: Session, attachments: list, held) -> dict[str, FileStat
     waiting = _waiting_attachments(session, [a.id for a in attachments])
     out = {}
     for a in attachments:
-        if not held(a.sha256):
+        if not well_formed(a.sha256):  # not a missing file: no centre holds it under that name
+            out[a.id] = FileState(DAMAGED)
+        elif not held(a.sha256):
             out[a.id] = FileState(NOT_HERE)
         elif not enrolled:
             out[a.id] = FileState(ON_LAPTOP)
