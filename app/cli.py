@@ -71,7 +71,7 @@ def run(argv: list[str]) -> int:
         if not getattr(args, "needs_store", True):  # e.g. `about`: creates no data folder
             return args.run(None, args) or 0
         data_dir = paths.resolve_data_dir(args.data_dir)
-        with Store(args.data_dir) as store:
+        with _open_store(args) as store:
             return args.run(store, args) or 0
     except UsageProblem as exc:
         _say(exc)
@@ -115,6 +115,21 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
+
+
+def _open_store(args) -> Store:
+    """The data folder's Store (opened by the caller's `with`), asking for its passphrase at
+    a terminal when FIELDFOLIO_PASSPHRASE is not set (`setup` on a new folder asks for a new
+    one). Returned unopened: opening it here as well started a second writer thread."""
+    from app.safekeeping import keys as folder_keys, prompt
+    store = Store(args.data_dir)
+    if folder_keys.passphrase_from_environment() or not prompt.can_ask():
+        return store
+    if folder_keys.is_encrypted(store.data_dir):
+        return Store(args.data_dir, passphrase=prompt.ask_existing(store.data_dir))
+    if args.command == "setup" and not store.db_path.exists():
+        return Store(args.data_dir, passphrase=prompt.ask_new(store.data_dir))
+    return store
 
 
 def print_json(data) -> None:

@@ -12,6 +12,12 @@ if str(ROOT) not in sys.path:
 
 import pytest  # noqa: E402
 
+# Data folders in tests are plain unless a test gives a passphrase (the `encrypted_store`
+# fixture, or FIELDFOLIO_PASSPHRASE set with monkeypatch): a developer's own variable must
+# not change what the suite tests, and nothing here ever waits for a typed passphrase.
+os.environ.pop("FIELDFOLIO_PASSPHRASE", None)
+TEST_PASSPHRASE = "tea at the till 4 customers"
+
 from app.db.store import Store  # noqa: E402
 
 # Every test runs against a private test microphone where the machine can provide one
@@ -83,3 +89,26 @@ def demo_store(catalogue_store):
     from app.caseload.demo import load_demo_caseload
     catalogue_store.write_now(load_demo_caseload)
     return catalogue_store
+
+
+@pytest.fixture(scope="session")
+def encrypted_demo_db(tmp_path_factory) -> Path:
+    """An encrypted data folder (passphrase TEST_PASSPHRASE) with the catalogue and the demo
+    caseload, built once and copied by `encrypted_store`."""
+    from app.caseload.demo import load_demo_caseload
+    from app.catalogue.loader import load_bundled_packs
+    path = tmp_path_factory.mktemp("encrypted") / "data"
+    with Store(path, passphrase=TEST_PASSPHRASE) as s:
+        s.write_now(load_bundled_packs)
+        s.write_now(load_demo_caseload)
+    return path
+
+
+@pytest.fixture
+def encrypted_store(encrypted_demo_db, tmp_path):
+    import shutil
+    target = tmp_path / "data"
+    shutil.copytree(encrypted_demo_db, target)
+    s = Store(target, passphrase=TEST_PASSPHRASE).open()
+    yield s
+    s.close()

@@ -13,6 +13,11 @@ Bad luck this guards against, each seen in testing:
 "Closed cleanly" is remembered in a small file beside the database (its size and
 modification time at the last close); quick_check, which reads every page, runs only when
 that does not match, so a normal start stays fast.
+
+An encrypted data folder's database and backups are checked the same way, through SQLCipher
+with the folder's key (`key_pragma`, see app/db/engine.py); a file that still starts with
+SQLite's plain header (the plain backup a conversion keeps until it finishes) is checked as
+plain.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from app.db.engine import SQLITE_MAGIC, connect
 from app.db.errors import NotADatabase, StorageError
 
 CLEAN_MARK = ".closed-cleanly"
@@ -62,12 +68,12 @@ def create_private_file(path: Path) -> None:
 
 
 # -- before opening -----------------------------------------------------------------------
-def check_before_open(db_path: Path, backups_dir: Path) -> None:
+def check_before_open(db_path: Path, backups_dir: Path, key_pragma: str | None = None) -> None:
     """Raise a StorageError with words for the user if the database must not be opened."""
     if not db_path.exists():
         return
     if db_path.stat().st_size == 0:
-        newest = newest_good_backup(backups_dir)
+        newest = newest_good_backup(backups_dir, key_pragma)
         if newest is not None:
             raise EmptyDatabaseBesideBackups(
                 f"{db_path} is empty (0 bytes), but backups of an earlier caseload exist. "
@@ -76,9 +82,10 @@ def check_before_open(db_path: Path, backups_dir: Path) -> None:
         return
     if closed_cleanly(db_path):
         return
-    problem = quick_check(db_path)
+    problem = quick_check(db_path, key_pragma)
     if problem is not None:
-        raise DamagedDatabase(damaged_message(db_path, problem, newest_good_backup(backups_dir)))
+        raise DamagedDatabase(damaged_message(db_path, problem,
+                                              newest_good_backup(backups_dir, key_pragma)))
 
 
 def damaged_message(db_path: Path, problem: str, newest: Path | None) -> str:
@@ -89,12 +96,13 @@ def damaged_message(db_path: Path, problem: str, newest: Path | None) -> str:
 
 
 @contextmanager
-def read_only(db_path: Path) -> Iterator[sqlite3.Connection]:
+def read_only(db_path: Path, key_pragma: str | None = None) -> Iterator[sqlite3.Connection]:
     """A read-only connection that leaves no trace: a look at a WAL database makes empty
-    -wal and -shm files, removed again here if they were not there before."""
+    -wal and -shm files, removed again here if they were not there before. Keyed first when
+    the database is encrypted."""
     sides = [db_path.with_name(db_path.name + end) for end in ("-wal", "-shm")]
     had = [p.exists() for p in sides]
-    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    con = connect(db_path, key_pragma, read_only=True)
     try:
         yield con
     finally:
@@ -104,23 +112,43 @@ def read_only(db_path: Path) -> Iterator[sqlite3.Connection]:
                 side.unlink(missing_ok=True)
 
 
-def quick_check(db_path: Path) -> str | None:
-    """None if SQLite's quick_check passes on a read-only connection, else what it found."""
+def starts_plain(path: Path) -> bool:
+    """Whether the file starts with SQLite's plain header (an encrypted one starts with noise)."""
     try:
-        with read_only(db_path) as con:
+        with open(path, "rb") as fh:
+            return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def quick_check(db_path: Path, key_pragma: str | None = None) -> str | None:
+    """None if SQLite's quick_check passes on a read-only connection, else what it found."""
+    if key_pragma is not None and starts_plain(db_path):
+        key_pragma = None
+    try:
+        with read_only(db_path, key_pragma) as con:
             rows = [r[0] for r in con.execute("PRAGMA quick_check(3)")]
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, cipher_error()) as exc:
         rows = [str(exc)]
     words = " ".join("; ".join(r.strip() for r in rows).split())
     return None if rows == ["ok"] else words[:300]
 
 
-def newest_good_backup(backups_dir: Path) -> Path | None:
+def cipher_error() -> type[Exception]:
+    """SQLCipher's DatabaseError (its own class, not the standard library's), if installed."""
+    try:
+        from sqlcipher3 import dbapi2
+    except ImportError:
+        return sqlite3.DatabaseError
+    return dbapi2.DatabaseError
+
+
+def newest_good_backup(backups_dir: Path, key_pragma: str | None = None) -> Path | None:
     if not backups_dir.is_dir():
         return None
     found = sorted((p for p in backups_dir.glob("*.sqlite3") if p.stat().st_size > 0),
                    key=lambda p: p.stat().st_mtime, reverse=True)
-    return next((p for p in found if quick_check(p) is None), None)
+    return next((p for p in found if quick_check(p, key_pragma) is None), None)
 
 
 # -- after closing ------------------------------------------------------------------------
@@ -178,22 +206,23 @@ def disk_full_message(folder: Path) -> str:
 
 
 # -- backups ------------------------------------------------------------------------------
-def whole_backup(db_path: Path, target: Path) -> Path:
+def whole_backup(db_path: Path, target: Path, key_pragma: str | None = None) -> Path:
     """Copy with SQLite's backup API to a temporary name, check the copy, then rename: a kill
     or a full disk part-way leaves a ``.partial`` file, never a damaged one under the real
-    name. Raises StorageError if the copy fails its check."""
+    name. Raises StorageError if the copy fails its check. An encrypted database is copied
+    into a file keyed with the same key."""
     partial = target.with_name(target.name + PARTIAL)
     partial.unlink(missing_ok=True)
     create_private_file(partial)
     try:
-        src = sqlite3.connect(str(db_path))
-        dst = sqlite3.connect(str(partial))
+        src = connect(db_path, key_pragma)
+        dst = connect(partial, key_pragma)
         try:
             src.backup(dst)
         finally:
             dst.close()
             src.close()
-        problem = quick_check(partial)
+        problem = quick_check(partial, key_pragma)
         if problem is not None:
             raise StorageError(f"The backup of {db_path} taken before upgrading failed its "
                                f"check ({problem}); the database was not upgraded.")

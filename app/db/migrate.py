@@ -52,9 +52,10 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def backup(db_path: Path, backups_dir: Path, label: str) -> Path:
+def backup(db_path: Path, backups_dir: Path, label: str, key_pragma: str | None = None) -> Path:
     """A whole, checked copy before upgrading (app/db/health.py); a retry after a failed
-    upgrade reuses the copy of the unchanged database instead of writing another."""
+    upgrade reuses the copy of the unchanged database instead of writing another. An
+    encrypted database's backup is encrypted with the same key (both ends are keyed)."""
     from app.db import health
     health.make_private_folder(backups_dir)
     again = health.reusable_backup(db_path, backups_dir, label)
@@ -63,7 +64,8 @@ def backup(db_path: Path, backups_dir: Path, label: str) -> Path:
     for leftover in backups_dir.glob("*" + health.PARTIAL):   # a backup killed part-way
         leftover.unlink(missing_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    return health.whole_backup(db_path, backups_dir / f"fieldfolio-before-{label}-{stamp}.sqlite3")
+    return health.whole_backup(db_path, backups_dir / f"fieldfolio-before-{label}-{stamp}.sqlite3",
+                               key_pragma)
 
 
 def _newest_script_prefix() -> str:
@@ -72,7 +74,8 @@ def _newest_script_prefix() -> str:
     return max(names, default="")
 
 
-def upgrade(engine: Engine, db_path: Path, backups_dir: Path, target: str = "head") -> Path | None:
+def upgrade(engine: Engine, db_path: Path, backups_dir: Path, target: str = "head",
+            key_pragma: str | None = None) -> Path | None:
     """Upgrade to `target`. Returns the backup made, if there was anything to back up."""
     current = current_revision(engine)
     if target == "head" and current == SCHEMA_HEAD == _newest_script_prefix():
@@ -93,7 +96,7 @@ def upgrade(engine: Engine, db_path: Path, backups_dir: Path, target: str = "hea
     if current == wanted:
         install_triggers(engine)
         return None
-    made = backup(db_path, backups_dir, current or "first-start") if current else None
+    made = backup(db_path, backups_dir, current or "first-start", key_pragma) if current else None
     command.upgrade(alembic_config(engine), target)
     install_triggers(engine)
     return made

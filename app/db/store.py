@@ -33,11 +33,12 @@ from sqlalchemy.orm import Session, sessionmaker
 import app.models  # noqa: F401
 from app import paths
 from app.db import changes, health, migrate, outbox
-from app.db.engine import SQLITE_MAGIC, sqlite_engine
+from app.db.engine import sqlite_engine
 from app.db.statistics import statistics_stale
 from app.evidence.attachment_store import AttachmentStore
 from app.db.errors import DataDirNotWritable, NotADatabase, StorageError
 from app.models.local import Device
+from app.safekeeping import keys as folder_keys
 
 T = TypeVar("T")
 
@@ -63,21 +64,22 @@ def check_data_dir(data_dir: Path) -> None:
             f"Nothing in it has been changed.") from None
 
 
-def check_is_sqlite(db_path: Path) -> None:
+def check_is_sqlite(db_path: Path, key_pragma: str | None = None) -> None:
+    """Refuse, untouched, a file that is not a database. An encrypted folder's database has
+    no plain header (its key file is present and unlocked: key_pragma), so it is judged only
+    by reading it with its key."""
     if not db_path.exists() or db_path.stat().st_size == 0:
         return
-    with open(db_path, "rb") as fh:
-        header = fh.read(len(SQLITE_MAGIC))
-    if header != SQLITE_MAGIC:
+    if key_pragma is None and not health.starts_plain(db_path):
         raise NotADatabase(
             f"{db_path} is not a Fieldfolio database (it is not an SQLite file; it may be "
             f"damaged or something else was saved under that name). It has been left "
             f"untouched. Move it aside or open another data folder with --data-dir.")
     try:
-        with health.read_only(db_path) as con:
+        with health.read_only(db_path, key_pragma) as con:
             con.execute("PRAGMA schema_version").fetchone()
             con.execute("SELECT name FROM sqlite_master LIMIT 1").fetchall()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, health.cipher_error()) as exc:
         if health.disk_is_full(db_path.parent, exc):
             raise health.DiskFull(health.disk_full_message(db_path.parent)) from None
         raise NotADatabase(
@@ -86,8 +88,14 @@ def check_is_sqlite(db_path: Path) -> None:
 
 
 class Store:
-    def __init__(self, data_dir: Path | str | None = None):
+    """One data folder, opened. An encrypted folder needs its passphrase: given here, else
+    from FIELDFOLIO_PASSPHRASE; a new folder is created encrypted when one of those gives a
+    passphrase, plain otherwise (a plain folder is converted by app/safekeeping/convert.py)."""
+
+    def __init__(self, data_dir: Path | str | None = None, passphrase: str | None = None):
         self.data_dir = paths.resolve_data_dir(data_dir)
+        self._passphrase = passphrase
+        self.keys: folder_keys.Keys | None = None
         self.db_path = self.data_dir / paths.DATABASE_NAME
         self.backups_dir = self.data_dir / "backups"
         self.attachments_dir = self.data_dir / "attachments"
@@ -105,13 +113,21 @@ class Store:
         """Check, back up, upgrade, then start the writer. Raises StorageError subclasses
         whose message is meant for the user."""
         check_data_dir(self.data_dir)
-        check_is_sqlite(self.db_path)
-        health.check_before_open(self.db_path, self.backups_dir)   # before anything writes
+        self.keys = self._unlock()
+        if self.keys is not None:
+            from app.safekeeping import convert
+            convert.finish(self.data_dir, self.keys)   # a conversion a kill interrupted
+        pragma = self.keys.sqlcipher_pragma() if self.keys else None
+        check_is_sqlite(self.db_path, pragma)
+        health.check_before_open(self.db_path, self.backups_dir, pragma)   # before anything writes
+        self.attachments = AttachmentStore(self.attachments_dir,
+                                           self.keys.files if self.keys else None)
         try:
             health.create_private_file(self.db_path)
-            self.write_engine = sqlite_engine(self.db_path, writer=True)
-            self.read_engine = sqlite_engine(self.db_path, writer=False)
-            self.last_backup = migrate.upgrade(self.write_engine, self.db_path, self.backups_dir)
+            self.write_engine = sqlite_engine(self.db_path, writer=True, key_pragma=pragma)
+            self.read_engine = sqlite_engine(self.db_path, writer=False, key_pragma=pragma)
+            self.last_backup = migrate.upgrade(self.write_engine, self.db_path, self.backups_dir,
+                                               key_pragma=pragma)
         except StorageError:
             self._dispose_engines()
             raise
@@ -126,6 +142,7 @@ class Store:
                                             expire_on_commit=False)
         self._read_sessions = sessionmaker(self.read_engine, class_=FieldfolioSession,
                                            expire_on_commit=False)
+        self._keep_private()
         self.device_id = self._ensure_device()
         self._refresh_query_statistics()
         self._writer_thread = threading.Thread(target=self._writer_loop, name="fieldfolio-writer",
@@ -134,6 +151,34 @@ class Store:
         self._readers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fieldfolio-reader")
         self.attachments.clear_viewable_copies()   # a crashed run's copies
         return self
+
+    def _unlock(self) -> folder_keys.Keys | None:
+        """The folder's keys, or None for a plain folder. Raises PassphraseNeeded or
+        WrongPassphrase (both StorageErrors) before anything is opened or changed."""
+        passphrase = self._passphrase or folder_keys.passphrase_from_environment()
+        if folder_keys.is_encrypted(self.data_dir):
+            if not passphrase:
+                raise folder_keys.PassphraseNeeded(
+                    f"The data folder {self.data_dir} is encrypted: Fieldfolio needs its "
+                    f"passphrase (type it when asked, or set {folder_keys.PASSPHRASE_ENV}).")
+            return folder_keys.unlock(self.data_dir, passphrase)
+        if passphrase and not (self.db_path.exists() and self.db_path.stat().st_size > 0):
+            return folder_keys.create(self.data_dir, passphrase)
+        return None
+
+    def _keep_private(self) -> None:
+        """The database and its journals readable by this user only (they were 0644)."""
+        for path in (self.db_path, self.db_path.with_name(self.db_path.name + "-wal"),
+                     self.db_path.with_name(self.db_path.name + "-shm")):
+            try:
+                if path.exists():
+                    path.chmod(0o600)
+            except OSError:
+                pass   # a folder on a stick without permissions: nothing to tighten
+
+    @property
+    def encrypted(self) -> bool:
+        return self.keys is not None
 
     def _refresh_query_statistics(self) -> None:
         """Without statistics SQLite guessed a plan for the caseload's progress query that

@@ -7,6 +7,11 @@
 viewer can open) or `verify`, so the way the bytes are kept on disk (soon encrypted) can
 change in one place.
 
+In an encrypted data folder (`key` given) every stored file is sealed in chunks with AES-GCM
+(`app/safekeeping/sealed.py`) while it is copied in, and still named by the SHA-256 of its
+plaintext, so the same evidence has the same name on every laptop and at the centre. A
+plain file found in an encrypted folder (one not yet converted) is still read.
+
 Writing: a file is copied in chunks (a 2 GB video never sits in memory) to a temporary file
 in the same folder, flushed to disk, then renamed into place: a crash or full disk leaves
 either the whole file or nothing under its name. A name is never overwritten, and the same
@@ -31,6 +36,7 @@ from typing import BinaryIO, Iterator
 
 from app.evidence.media_duration import playing_time_of
 from app.evidence.processes import still_running
+from app.safekeeping.sealed import SealedWriter, is_sealed, open_sealed
 
 CHUNK = 1024 * 1024
 JOURNAL_DIR = ".recordings"   # recordings in progress (app/evidence/recording.py)
@@ -103,8 +109,9 @@ def file_sha256(path: Path) -> str:
 class AttachmentStore:
     """The attachment folder of one data folder."""
 
-    def __init__(self, folder: Path | str):
+    def __init__(self, folder: Path | str, key: bytes | None = None):
         self.folder = Path(folder)
+        self.key = key
         self._views: Path | None = None
 
     @classmethod
@@ -142,10 +149,15 @@ class AttachmentStore:
     def open(self, sha256: str) -> BinaryIO:
         """The plaintext, as a seekable binary file to use in a `with` block. Raises
         FileNotFoundError if the store does not hold it."""
-        return open(self.stored_path(sha256), "rb")
+        path = self.stored_path(sha256)
+        if self.key is not None and is_sealed(path):
+            return open_sealed(path, self.key)
+        return open(path, "rb")
 
     def size(self, sha256: str) -> int:
-        return self.stored_path(sha256).stat().st_size
+        """The plaintext's size in bytes."""
+        with self.open(sha256) as fh:
+            return fh.seek(0, os.SEEK_END)
 
     def chunks(self, sha256: str, size: int = CHUNK) -> Iterator[bytes]:
         """The plaintext in pieces of at most `size` bytes, for hashing or sending."""
@@ -177,7 +189,8 @@ class AttachmentStore:
         extension) that a media player or viewer can open. It lives in a folder private to
         this user and this process and is removed by `clear_viewable_copies` (at close, and
         at the next start after a crash). Plain stored bytes are hard-linked, not copied, so
-        a 2 GB video costs nothing; they are read-only, so a viewer cannot change them."""
+        a 2 GB video costs nothing; they are read-only, so a viewer cannot change them.
+        Sealed bytes are decrypted into the copy, streamed."""
         source = self.stored_path(sha256)
         safe = Path(original_name).name
         if safe in ("", ".", ".."):       # a name that would point at the folder itself
@@ -185,11 +198,28 @@ class AttachmentStore:
         target = self._view_folder() / sha256[:16] / safe
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(source, target)
-            except OSError:
-                shutil.copyfile(source, target)
+            if self.key is not None and is_sealed(source):
+                self._decrypt_to(sha256, target)
+            else:
+                try:
+                    os.link(source, target)
+                except OSError:
+                    shutil.copyfile(source, target)
         return target
+
+    def _decrypt_to(self, sha256: str, target: Path) -> None:
+        fd, tmp_name = tempfile.mkstemp(prefix=".view-", dir=target.parent)
+        try:
+            with self.open(sha256) as src:
+                for chunk in iter(lambda: src.read(CHUNK), b""):
+                    _write(fd, chunk)
+            os.close(fd)
+            fd = -1
+            os.chmod(tmp_name, 0o400)
+            os.replace(tmp_name, target)
+        except BaseException:
+            _discard(fd, tmp_name)
+            raise
 
     def _view_folder(self) -> Path:
         if self._views is None:
@@ -248,16 +278,27 @@ class AttachmentStore:
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
             path.unlink()
+        elif self.key is not None:
+            with open(path, "rb") as src:
+                self._take(src, path.name)
+            path.unlink()
         else:
             os.chmod(path, 0o444)
             os.replace(path, target)
             fsync_dir(target.parent)
 
-    def _take(self, src: BinaryIO, name: str) -> tuple[str, int]:
+    def take(self, src, name: str) -> tuple[str, int]:
+        """Store what `src.read(n)` gives (a recording being finished); returns (sha256,
+        size). Raises AttachmentFailed as `import_file` does."""
+        return self._take(src, name)
+
+    def _take(self, src, name: str) -> tuple[str, int]:
         """Stream `src` into a temporary file, then rename it under its hash."""
         digest, size = hashlib.sha256(), 0
         fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=self.folder)
         try:
+            sealer = (SealedWriter(lambda data: _write(fd, data), self.key)
+                      if self.key is not None else None)
             while True:
                 try:
                     chunk = src.read(CHUNK)
@@ -269,14 +310,19 @@ class AttachmentStore:
                     break
                 digest.update(chunk)
                 size += len(chunk)
-                _write(fd, chunk)
+                if sealer is not None:
+                    sealer.write(chunk)
+                else:
+                    _write(fd, chunk)
+            if sealer is not None:
+                sealer.close()
             os.fsync(fd)
             os.close(fd)
             fd = -1
             sha = digest.hexdigest()
             target = self.stored_path(sha)
             target.parent.mkdir(exist_ok=True)
-            if target.exists() and target.stat().st_size == size:
+            if target.exists() and self._stored_size_ok(sha, size):
                 os.unlink(tmp_name)  # the same bytes are already stored: keep the first copy
             else:
                 os.chmod(tmp_name, 0o444)  # evidence bytes never change under their name
@@ -295,6 +341,13 @@ class AttachmentStore:
         except BaseException:
             _discard(fd, tmp_name)
             raise
+
+
+    def _stored_size_ok(self, sha256: str, size: int) -> bool:
+        try:
+            return self.size(sha256) == size
+        except OSError:
+            return False
 
 
 def _discard(fd: int, tmp_name: str) -> None:

@@ -1,5 +1,5 @@
 """A recording from the laptop's microphone, written so that a crash loses at most the last
-second of a professional discussion.
+second or two of a professional discussion.
 
 While recording, the sound goes straight into a WAV file in the attachment store's
 `.recordings` folder (same disk, so finishing is a rename, not a copy of 100 MB), beside a
@@ -8,6 +8,11 @@ second, so neither the microphone nor the GUI waits on the disk. The WAV header'
 placeholders until the recording finishes; a file left behind by a crash has them worked out
 from its length when Fieldfolio next starts (`recover_interrupted`), and is attached to its
 record as if it had been stopped.
+
+In an encrypted data folder the journal is sealed in one-second chunks as it is written
+(`app/safekeeping/sealed.py`): no plain sound ever reaches the disk, and a crash still keeps
+every whole second already written. Finishing then re-reads it once, writing the real sizes
+into the header on the way, straight into the store.
 
 Finishing, in an order that a crash at any step can resume:
 1. close the file and write the real sizes into its header;
@@ -36,6 +41,7 @@ from sqlalchemy.orm import Session
 from app.evidence.attachment_store import AttachmentStore, StoredFile, file_sha256, fsync_dir
 from app.evidence.attachments import add_attachment
 from app.evidence.processes import still_running
+from app.safekeeping.sealed import SealedWriter, is_sealed, open_sealed
 from app.models.evidence import Attachment, EvidenceRecord
 
 HEADER_BYTES = 44
@@ -113,7 +119,7 @@ class RecordingJournal:
             "record_id": record_id, "name": self.name, "pid": os.getpid(),
             "started": self.started.isoformat(timespec="seconds"),
             "format": [fmt.sample_rate, fmt.channels, fmt.sample_width, fmt.is_float]})
-        self._file = open(self.wav_path, "wb")
+        self._file = _JournalFile(self.wav_path, attachments.key, fmt.byte_rate)
         self._file.write(wav_header(fmt, 0))
         self._queue: queue.Queue[bytes | None] = queue.Queue()
         self._thread = threading.Thread(target=self._drain, name="recording-writer", daemon=True)
@@ -140,8 +146,7 @@ class RecordingJournal:
                     self._file.write(item)
                 now = time.monotonic()
                 if item is None or now - last_sync >= FSYNC_EVERY_S:
-                    self._file.flush()
-                    os.fsync(self._file.fileno())
+                    self._file.sync()
                     last_sync = now
             except OSError as exc:
                 self.error = _disk_words(exc)
@@ -154,8 +159,54 @@ class RecordingJournal:
         self._queue.put(None)
         self._thread.join()
         self._file.close()
-        fix_header(self.wav_path, self.fmt)
+        if not self._file.sealed:
+            fix_header(self.wav_path, self.fmt)   # a sealed journal's header is fixed in `_adopt`
         return self.wav_path
+
+
+class _JournalFile:
+    """Where the journal's bytes go: a plain WAV file, or sealed chunks of one second of
+    sound each (so what a crash can lose is what it always could)."""
+
+    def __init__(self, path: Path, key: bytes | None, chunk: int):
+        self._file = open(path, "wb")
+        self.sealed = key is not None
+        self._sealer = SealedWriter(self._file.write, key, chunk) if key is not None else None
+
+    def write(self, data: bytes) -> None:
+        (self._sealer or self._file).write(data)
+
+    def sync(self) -> None:
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        if self._sealer is not None:
+            self._sealer.close()
+        self.sync()
+        self._file.close()
+
+
+class _FixedWav:
+    """A sealed journal's sound read back with the true sizes in its header and a torn last
+    frame dropped: what `fix_header` does to a plain journal, without writing plaintext."""
+
+    def __init__(self, plain, fmt: PcmFormat):
+        total = plain.seek(0, os.SEEK_END)
+        data = max(0, total - HEADER_BYTES)
+        data -= data % fmt.frame_bytes
+        plain.seek(HEADER_BYTES)
+        self._plain, self._head, self._left = plain, wav_header(fmt, data), data
+
+    def read(self, n: int) -> bytes:
+        if self._head:
+            out, self._head = self._head[:n], self._head[n:]
+            return out
+        if self._left <= 0:
+            return b""
+        chunk = self._plain.read(min(n, self._left))
+        self._left -= len(chunk)
+        return chunk
 
 
 def _disk_words(exc: OSError) -> str:
@@ -195,7 +246,14 @@ def _adopt(attachments: AttachmentStore, manifest_path: Path, manifest: dict,
            wav_path: Path) -> StoredFile:
     """Steps 2 and 3: hash the finished file, note the hash, move it into the store."""
     sha = manifest.get("sha256")
-    if wav_path.exists():
+    if wav_path.exists() and is_sealed(wav_path):
+        with open_sealed(wav_path, attachments.key, tolerant=True) as plain:
+            sha, size = attachments.take(_FixedWav(plain, PcmFormat(*manifest["format"])),
+                                         manifest["name"])
+        manifest = {**manifest, "sha256": sha, "size": size}
+        _write_json(manifest_path, manifest)
+        wav_path.unlink()
+    elif wav_path.exists():
         sha = file_sha256(wav_path)
         manifest = {**manifest, "sha256": sha, "size": wav_path.stat().st_size}
         _write_json(manifest_path, manifest)
@@ -250,10 +308,20 @@ def interrupted_recordings(attachments: AttachmentStore) -> list[Interrupted]:
             continue
         fmt = PcmFormat(*manifest["format"])
         wav = path.with_suffix(".wav")
-        size = wav.stat().st_size - HEADER_BYTES if wav.exists() else int(manifest.get("size", 0))
+        size = (_sound_bytes(attachments, wav) if wav.exists()
+                else int(manifest.get("size", 0)))
         found.append(Interrupted(path, manifest["record_id"], manifest["name"],
                                  fmt.ms_of(max(0, size))))
     return found
+
+
+def _sound_bytes(attachments: AttachmentStore, wav: Path) -> int:
+    if is_sealed(wav):
+        if attachments.key is None:
+            return 0
+        with open_sealed(wav, attachments.key, tolerant=True) as plain:
+            return plain.seek(0, os.SEEK_END) - HEADER_BYTES
+    return wav.stat().st_size - HEADER_BYTES
 
 
 def recover(store, interrupted: Interrupted) -> str:
@@ -261,7 +329,7 @@ def recover(store, interrupted: Interrupted) -> str:
     Raises (InvalidInput, RecordLocked, OSError) with the file left in place if it cannot."""
     manifest = json.loads(interrupted.manifest_path.read_text(encoding="utf-8"))
     wav = interrupted.manifest_path.with_suffix(".wav")
-    if wav.exists():
+    if wav.exists() and not is_sealed(wav):
         fix_header(wav, PcmFormat(*manifest["format"]))
     return _complete(store, interrupted.manifest_path, manifest)
 

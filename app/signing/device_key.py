@@ -8,6 +8,13 @@ the database, a database edited by hand cannot forge a device signature, and a c
 the database handed to anyone carries no secret. The public key goes into the synced
 `device_key` table so the centre can verify every signature this device made.
 
+In an encrypted data folder the key file is sealed (AES-GCM, app/safekeeping/sealed.py) under
+a key derived from the folder's data key: a copied laptop disk yields no usable key. (Not
+PKCS#8's own encryption: its password KDF costs a second per signature, for a password that
+is already a random 256-bit key.) A
+plain key file found in an encrypted folder (made before the folder was converted) is
+rewritten encrypted the first time it is used.
+
 If the key file is lost (laptop rebuilt from a database backup) a new key is made and
 recorded; earlier signatures still verify against the old public key, which stays.
 """
@@ -24,8 +31,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.signing.canonical import sha256_hex
 from app.models import Device, DeviceKey
+from app.safekeeping import sealed
+from app.safekeeping.keys import unlocked
+from app.signing.canonical import sha256_hex
 
 KEY_FILE = Path("keys") / "device-signing-key.pem"
 
@@ -56,17 +65,40 @@ def fingerprint_of(public_raw: bytes) -> str:
     return sha256_hex(public_raw)
 
 
-def _load_or_create_private(path: Path) -> Ed25519PrivateKey:
+def _load_or_create_private(path: Path, password: bytes | None) -> Ed25519PrivateKey:
     if path.exists():
-        return serialization.load_pem_private_key(path.read_bytes(), password=None)
+        stored = path.read_bytes()
+        if stored.startswith(sealed.MAGIC):
+            if password is None:
+                raise RuntimeError("the signing key is encrypted but the data folder is not "
+                                   "unlocked")
+            return serialization.load_pem_private_key(sealed.open_bytes(stored, password),
+                                                      password=None)
+        key = serialization.load_pem_private_key(stored, password=None)
+        if password is not None:
+            _save(path, key, password)   # the folder was encrypted since: so is the key now
+        return key
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.chmod(path.parent, 0o700)
     except OSError:
         pass
     key = Ed25519PrivateKey.generate()
+    _save(path, key, password)
+    return key
+
+
+def reseal_key_file(path: Path, password: bytes) -> None:
+    """Encrypt a plain key file in place (a data folder being converted); no-op otherwise."""
+    if path.exists() and not path.read_bytes().startswith(sealed.MAGIC):
+        _save(path, serialization.load_pem_private_key(path.read_bytes(), password=None), password)
+
+
+def _save(path: Path, key: Ed25519PrivateKey, password: bytes | None) -> None:
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
+    if password is not None:
+        pem = sealed.seal_bytes(pem, password)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
@@ -75,14 +107,15 @@ def _load_or_create_private(path: Path) -> Ed25519PrivateKey:
     finally:
         os.close(fd)
     os.replace(tmp, path)  # whole key or none: a half-written key would sign nothing valid
-    return key
 
 
 def device_signer(session: Session) -> DeviceSigner:
     """The key for signing on this device, made on first use; its public half recorded."""
     device = session.scalars(select(Device)).first()
     device_id = device.id if device else session.info.get("device_id", "")
-    private = _load_or_create_private(data_dir_of(session) / KEY_FILE)
+    data_dir = data_dir_of(session)
+    keys = unlocked(data_dir)
+    private = _load_or_create_private(data_dir / KEY_FILE, keys.signing if keys else None)
     public_raw = raw_public(private.public_key())
     fingerprint = fingerprint_of(public_raw)
     known = session.scalars(select(DeviceKey).where(DeviceKey.fingerprint == fingerprint)).first()
