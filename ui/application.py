@@ -26,19 +26,24 @@ def make_app() -> QApplication:
     return app
 
 
-def open_store(data_dir) -> Store:
-    store = Store(data_dir).open()
+def open_store(data_dir, passphrase: str | None = None) -> Store:
+    store = Store(data_dir, passphrase=passphrase).open()
     store.write_now(load_bundled_packs)
     return store
 
 
-def start_window(data_dir=None):
-    """Open the store and the main window (or the set-up first). Returns (store, window),
-    or (None, None) after telling the user why the data could not be opened."""
+def start_window(data_dir=None, offer_encryption: bool = False):
+    """Open the store and the main window (or the passphrase and set-up first). Returns
+    (store, window), or (None, None) after telling the user why the data could not be
+    opened. `offer_encryption` asks to encrypt a plain folder (the real app, not probes)."""
+    from ui.lock.at_start import passphrase_at_start
     from ui.main_window import MainWindow
     from ui.setup_dialog import SetupDialog
+    go_on, passphrase = passphrase_at_start(data_dir, offer_encryption)
+    if not go_on:
+        return None, None
     try:
-        store = open_store(data_dir)
+        store = open_store(data_dir, passphrase)
     except StorageError as exc:
         QMessageBox.critical(None, "Fieldfolio cannot open its data", str(exc))
         return None, None
@@ -48,6 +53,10 @@ def start_window(data_dir=None):
             return None, None
     keep_a_log(store.data_dir)
     window = MainWindow(store)
+    if store.encrypted:
+        from app.safekeeping.lock_policy import idle_minutes
+        from ui.lock.idle_lock import IdleLock
+        window.idle_lock = IdleLock(store.data_dir, store.read(idle_minutes), window)
     return store, window
 
 
@@ -68,7 +77,7 @@ def run_window(data_dir=None) -> int:
     start_logging(folder) if folder.is_dir() else None
     fault_report.install(folder)       # before Qt says anything
     app = make_app()
-    store, window = start_window(data_dir)
+    store, window = start_window(data_dir, offer_encryption=True)
     start_logging(folder)        # a first start has only now made the folder
     if window is None:
         return 1

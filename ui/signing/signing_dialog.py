@@ -172,7 +172,7 @@ class SigningDialog(QDialog):
         not_yet.clicked.connect(lambda: self.pages.setCurrentIndex(1))
         confirm = _big(QPushButton("Confirm: show the caseload again"), primary=True)
         confirm.setObjectName("confirm_back")
-        confirm.clicked.connect(self.take_back)
+        confirm.clicked.connect(self.confirm_taken_back)
         row.addWidget(not_yet)
         row.addWidget(confirm)
         row.addStretch()
@@ -329,6 +329,21 @@ class SigningDialog(QDialog):
         self.confirm_text.setText(f"{assessor}: confirm you have the laptop back.\n"
                                   f"The caseload will be shown again.")
         self.pages.setCurrentIndex(1)
+
+    def confirm_taken_back(self) -> None:
+        """In an encrypted data folder only the assessor's passphrase ends hand-over: a
+        learner who presses the button gets the lock screen, not the caseload."""
+        store = self.bridge.store
+        if getattr(store, "encrypted", False):
+            from ui.lock.unlock_dialog import UnlockDialog
+            self.unlock = UnlockDialog(store.data_dir, "To take the laptop back and see the "
+                                       "caseload again, type your passphrase.", self,
+                                       leave="Back")
+            self.unlock.setWindowFlag(Qt.WindowStaysOnTopHint, True)
+            self.unlock.accepted.connect(self.take_back)
+            self.unlock.open()
+            return
+        self.take_back()
 
     def take_back(self) -> None:
         self.handed_over = False

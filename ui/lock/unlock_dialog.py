@@ -1,0 +1,114 @@
+"""The lock screen: the passphrase, wrong tries backing off, and what to do if it is forgotten.
+
+One dialog for the three moments the assessor proves it is them: opening Fieldfolio, coming
+back to a laptop that locked itself, and taking the laptop back from a learner. The wrong-try
+count lives for the whole run (`ATTEMPTS`), so closing and reopening the lock does not reset
+it. Checking a passphrase costs one Argon2id derivation (a fifth of a second) on the GUI
+thread: short enough that the wait reads as "checking".
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout,
+)
+
+from app.safekeeping import keys as folder_keys
+from app.safekeeping.attempts import Attempts
+from ui.widgets import ProblemLabel, label
+
+ATTEMPTS = Attempts()
+
+
+class UnlockDialog(QDialog):
+    """Accepts only the data folder's passphrase. `leave` names a way out ("Quit" at start,
+    "Back" at hand-over); the idle lock has none and cannot be dismissed any other way."""
+
+    def __init__(self, data_dir: Path, reason: str, parent=None, *, leave: str | None = None,
+                 attempts: Attempts = ATTEMPTS):
+        super().__init__(parent)
+        self.data_dir = Path(data_dir)
+        self.attempts = attempts
+        self.passphrase: str | None = None
+        self.can_quit = leave is not None
+        self.setWindowTitle("Fieldfolio is locked")
+        self.setObjectName("unlock_dialog")
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label("Fieldfolio is locked", "title"))
+        layout.addWidget(label(reason, "subtitle"))
+        self.field = QLineEdit(objectName="unlock_passphrase")
+        self.field.setEchoMode(QLineEdit.Password)
+        self.field.setPlaceholderText("Passphrase")
+        self.field.returnPressed.connect(self.try_passphrase)
+        layout.addWidget(self.field)
+        self.problem = ProblemLabel()
+        layout.addWidget(self.problem)
+        self.forgotten = label(folder_keys.FORGOTTEN)
+        self.forgotten.setObjectName("unlock_forgotten")
+        self.forgotten.hide()
+        layout.addWidget(self.forgotten)
+        row = QHBoxLayout()
+        forgot = QPushButton("Forgot passphrase?", objectName="unlock_forgot")
+        forgot.setFlat(True)
+        forgot.clicked.connect(self._toggle_forgotten)
+        row.addWidget(forgot)
+        row.addStretch(1)
+        if leave is not None:
+            quit_button = QPushButton(leave, objectName="unlock_quit")
+            quit_button.clicked.connect(super().reject)
+            row.addWidget(quit_button)
+        self.unlock_button = QPushButton("Unlock", objectName="unlock_button")
+        self.unlock_button.setProperty("primary", True)
+        self.unlock_button.setDefault(True)
+        self.unlock_button.clicked.connect(self.try_passphrase)
+        row.addWidget(self.unlock_button)
+        layout.addLayout(row)
+        self._wait_timer = QTimer(self, interval=500)
+        self._wait_timer.timeout.connect(self._tick)
+        self._tick()
+
+    def _toggle_forgotten(self) -> None:
+        self.forgotten.setVisible(not self.forgotten.isVisible())
+        self.adjustSize()
+
+    def try_passphrase(self) -> None:
+        if self.attempts.wait_left() > 0:
+            self._tick()
+            return
+        typed = self.field.text()
+        try:
+            folder_keys.unlock(self.data_dir, typed)
+        except folder_keys.WrongPassphrase as exc:
+            self.attempts.failed()
+            self.field.clear()
+            self.problem.show_problem(f"{exc} {self.attempts.words()}".strip())
+            self._tick()
+            self.adjustSize()
+            return
+        self.attempts.succeeded()
+        self.passphrase = typed
+        self.accept()
+
+    def _tick(self) -> None:
+        waiting = self.attempts.wait_left() > 0
+        self.unlock_button.setEnabled(not waiting)
+        self.field.setEnabled(not waiting)
+        if waiting:
+            self.problem.show_problem(self.attempts.words())
+            self._wait_timer.start()
+        else:
+            self._wait_timer.stop()
+            self.field.setFocus()
+
+    def reject(self) -> None:
+        if self.can_quit:
+            super().reject()      # Escape at start means "not now": Fieldfolio closes
+
+    def closeEvent(self, event) -> None:
+        if self.can_quit:
+            super().closeEvent(event)
+        else:
+            event.ignore()
