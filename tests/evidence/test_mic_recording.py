@@ -67,8 +67,9 @@ def test_record_pause_bookmark_and_stop_attaches_the_recording(qtbot, window, mi
         assert wav.getnchannels() == 1 and wav.getsampwidth() == 2
     # what the clock showed is what was kept (the last read after Stop may add a little)
     assert recorded_ms / 1000 - 0.05 <= seconds <= recorded_ms / 1000 + 0.5
-    assert not (store.attachments_dir / ".recordings").exists() or \
-        not any((store.attachments_dir / ".recordings").iterdir())
+    # The link (step 4) comes just before the journal's manifest goes (step 5): wait for both.
+    journal = store.attachments.journal_dir
+    qtbot.waitUntil(lambda: not journal.exists() or not any(journal.iterdir()), timeout=10000)
 
     # The bookmark jumps into the recording just made.
     editor._jump_to_bookmark(0)
