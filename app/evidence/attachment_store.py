@@ -36,6 +36,7 @@ from typing import BinaryIO, Iterator
 
 from app.evidence.media_duration import playing_time_of
 from app.evidence.processes import still_running
+from app.safekeeping.keys import unlocked
 from app.safekeeping.sealed import SealedWriter, is_sealed, open_sealed
 
 CHUNK = 1024 * 1024
@@ -117,13 +118,18 @@ class AttachmentStore:
     @classmethod
     def of_data_folder(cls, data_dir: Path | str) -> "AttachmentStore":
         """The store of a data folder, for code that has the folder but not the open Store
-        (verify, the demo, which run inside a database session)."""
-        return cls(Path(data_dir) / "attachments")
+        (verify, the demo, which run inside a database session); with the folder's key when
+        this process has unlocked it."""
+        keys = unlocked(Path(data_dir))
+        return cls(Path(data_dir) / "attachments", keys.files if keys else None)
 
     @classmethod
     def of(cls, where: "AttachmentStore | Path | str") -> "AttachmentStore":
         """`where` itself, or the store in the attachments folder it names."""
-        return where if isinstance(where, AttachmentStore) else cls(where)
+        if isinstance(where, AttachmentStore):
+            return where
+        keys = unlocked(Path(where).parent)
+        return cls(where, keys.files if keys else None)
 
     # -- where things are (for this class, the recording journal, tests and the bench) ----
     @property

@@ -65,17 +65,20 @@ def fingerprint_of(public_raw: bytes) -> str:
     return sha256_hex(public_raw)
 
 
+def _read_private(path: Path, password: bytes | None) -> Ed25519PrivateKey:
+    stored = path.read_bytes()
+    if stored.startswith(sealed.MAGIC):
+        if password is None:
+            raise RuntimeError("the signing key is encrypted but the data folder is not unlocked")
+        return serialization.load_pem_private_key(sealed.open_bytes(stored, password),
+                                                  password=None)
+    return serialization.load_pem_private_key(stored, password=None)
+
+
 def _load_or_create_private(path: Path, password: bytes | None) -> Ed25519PrivateKey:
     if path.exists():
-        stored = path.read_bytes()
-        if stored.startswith(sealed.MAGIC):
-            if password is None:
-                raise RuntimeError("the signing key is encrypted but the data folder is not "
-                                   "unlocked")
-            return serialization.load_pem_private_key(sealed.open_bytes(stored, password),
-                                                      password=None)
-        key = serialization.load_pem_private_key(stored, password=None)
-        if password is not None:
+        key = _read_private(path, password)
+        if password is not None and not path.read_bytes().startswith(sealed.MAGIC):
             _save(path, key, password)   # the folder was encrypted since: so is the key now
         return key
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -142,7 +145,8 @@ def own_public_keys(data_dir: Path) -> list[Ed25519PublicKey]:
     path = Path(data_dir) / KEY_FILE
     if not path.exists():
         return []
+    keys = unlocked(data_dir)
     try:
-        return [serialization.load_pem_private_key(path.read_bytes(), password=None).public_key()]
-    except (ValueError, TypeError):
+        return [_read_private(path, keys.signing if keys else None).public_key()]
+    except (ValueError, TypeError, OSError, RuntimeError):
         return []     # an unreadable key file vouches for nothing

@@ -171,3 +171,22 @@ def test_a_recording_in_progress_is_sealed_and_a_crash_keeps_every_whole_second(
         assert wav.readframes(frames) == sound[:frames * 2]
     assert encrypted_store.attachments.verify(stored.sha256)
     assert not journal.wav_path.exists() and interrupted_recordings(encrypted_store.attachments) == []
+
+
+def test_verify_checks_an_encrypted_folder_and_catches_a_changed_file(encrypted_store, tmp_path):
+    record, name, uln = fill_with_evidence(encrypted_store, tmp_path / "receipt.jpg")
+    encrypted_store.write_now(sign_record, "evidence_record", record,
+                              **drawn("Alex Morgan", "assessor"))
+    data_dir = encrypted_store.data_dir
+    encrypted_store.close()
+    good = run_cli("--data-dir", str(data_dir), "verify", env_passphrase=TEST_PASSPHRASE)
+    assert good.returncode == 0, good.stdout + good.stderr
+    with Store(data_dir, passphrase=TEST_PASSPHRASE) as store:
+        photo = next(v for v in store.read(attachments_of, record) if v.kind == "photo")
+        path = store.attachments.stored_path(photo.sha256)
+    sealed = bytearray(path.read_bytes())
+    sealed[200] ^= 1
+    path.chmod(0o644)
+    path.write_bytes(bytes(sealed))
+    bad = run_cli("--data-dir", str(data_dir), "verify", env_passphrase=TEST_PASSPHRASE)
+    assert bad.returncode != 0 and "receipt.jpg" in bad.stdout + bad.stderr
