@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 # fixture, or FIELDFOLIO_PASSPHRASE set with monkeypatch): a developer's own variable must
 # not change what the suite tests, and nothing here ever waits for a typed passphrase.
 os.environ.pop("FIELDFOLIO_PASSPHRASE", None)
-TEST_PASSPHRASE = "tea at the till 4 customers"
+from tests.safekeeping.safekeeping_helpers import TEST_PASSPHRASE  # noqa: E402
 
 from app.db.store import Store  # noqa: E402
 

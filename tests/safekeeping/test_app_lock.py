@@ -10,7 +10,7 @@ from app.db.store import Store
 from app.safekeeping.attempts import Attempts
 from app.safekeeping.keys import is_encrypted
 from app.safekeeping.lock_policy import DEFAULT_IDLE_MINUTES, idle_minutes, set_idle_minutes
-from conftest import TEST_PASSPHRASE
+from tests.safekeeping.safekeeping_helpers import TEST_PASSPHRASE
 from tests.signing.signing_helpers import make_record
 from ui.lock.unlock_dialog import ATTEMPTS, UnlockDialog
 

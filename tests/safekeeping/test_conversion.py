@@ -18,7 +18,7 @@ from app.models import Learner, Signature
 from app.safekeeping import convert
 from app.safekeeping.keys import is_encrypted
 from app.signing.sign import sign_record
-from conftest import ROOT, TEST_PASSPHRASE
+from tests.safekeeping.safekeeping_helpers import ROOT, TEST_PASSPHRASE
 from tests.signing.signing_helpers import drawn, make_record
 
 MARKER = b"PHOTO-OF-A-TILL-RECEIPT-7731"

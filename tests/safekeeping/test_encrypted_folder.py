@@ -20,7 +20,7 @@ from app.evidence.recording import PcmFormat, RecordingJournal, finish
 from app.models import Learner
 from app.safekeeping.keys import PassphraseNeeded, WrongPassphrase
 from app.signing.sign import sign_record
-from conftest import ROOT, TEST_PASSPHRASE
+from tests.safekeeping.safekeeping_helpers import ROOT, TEST_PASSPHRASE
 from tests.signing.signing_helpers import drawn, make_record
 
 SPEECH = PcmFormat(16000, 1)
