@@ -27,7 +27,7 @@ from app import paths
 from app.db.engine import SQLITE_MAGIC, connect
 from app.db.errors import StorageError
 from app.safekeeping import keys as folder_keys
-from app.safekeeping.sealed import SealedWriter, is_sealed
+from app.safekeeping.sealed import SealedWriter, is_sealed, starts_with
 
 PENDING_KEYS = folder_keys.KEYS_NAME + ".pending"
 ENCRYPTING = paths.DATABASE_NAME + ".encrypting"
@@ -45,11 +45,7 @@ def _nothing(_name: str) -> None:
 
 
 def _is_plain_sqlite(path: Path) -> bool:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
-    except OSError:
-        return False
+    return starts_with(path, SQLITE_MAGIC)
 
 
 def _fsync(path: Path) -> None:

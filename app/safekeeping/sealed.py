@@ -34,12 +34,17 @@ class SealDamaged(OSError):
     """The file was changed, cut short or is not sealed with this key."""
 
 
-def is_sealed(path: Path) -> bool:
+def starts_with(path: Path, magic: bytes) -> bool:
+    """Whether the file at `path` begins with `magic` (False if it cannot be read)."""
     try:
         with open(path, "rb") as fh:
-            return fh.read(len(MAGIC)) == MAGIC
+            return fh.read(len(magic)) == magic
     except OSError:
         return False
+
+
+def is_sealed(path: Path) -> bool:
+    return starts_with(path, MAGIC)
 
 
 def _nonce(prefix: bytes, index: int, last: bool) -> bytes:
