@@ -110,7 +110,7 @@ def main() -> int:
                         _probe(["app", str(folder), str(learners)])["seconds"])
                 finally:
                     os.environ.pop("FIELDFOLIO_PASSPHRASE", None)
-    print(f"| benchmark | plain median | encrypted median | ratio | target | result |")
+    print("| benchmark | plain median | encrypted median | ratio | target | result |")
     print("|---|---|---|---|---|---|")
     failed = False
     for name, target in TARGETS.items():

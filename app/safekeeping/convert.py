@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import Callable
 
 from app import paths
-from app.db.engine import SQLITE_MAGIC, connect
+from app.db.engine import connect
 from app.db.errors import StorageError
+from app.db.health import starts_plain
 from app.safekeeping import keys as folder_keys
-from app.safekeeping.sealed import SealedWriter, is_sealed, starts_with
+from app.safekeeping.sealed import SealedWriter, is_sealed
 
 PENDING_KEYS = folder_keys.KEYS_NAME + ".pending"
 ENCRYPTING = paths.DATABASE_NAME + ".encrypting"
@@ -42,10 +43,6 @@ class ConversionFailed(StorageError):
 
 def _nothing(_name: str) -> None:
     pass
-
-
-def _is_plain_sqlite(path: Path) -> bool:
-    return starts_with(path, SQLITE_MAGIC)
 
 
 def _fsync(path: Path) -> None:
@@ -149,7 +146,7 @@ def finish(data_dir: Path, keys: folder_keys.Keys, on_step: Step = _nothing) -> 
         os.replace(encrypting, db)
         _fsync(data_dir)
         on_step("database replaced")
-    elif _is_plain_sqlite(db):
+    elif starts_plain(db):
         raise StorageError(f"The data folder {data_dir} has a key file but its database is not "
                            f"encrypted and no encrypted copy is waiting: it has been changed by "
                            f"hand. Nothing has been done; ask for support.")
@@ -162,7 +159,7 @@ def finish(data_dir: Path, keys: folder_keys.Keys, on_step: Step = _nothing) -> 
             on_step(f"sealed {path.name[:12]}")
     backups = data_dir / "backups"
     for path in sorted(backups.glob("*.sqlite3")) if backups.exists() else []:
-        if path.name != PLAIN_BACKUP and _is_plain_sqlite(path):
+        if path.name != PLAIN_BACKUP and starts_plain(path):
             _backup_in_place(path, keys)
             on_step(f"backup encrypted {path.name}")
     _encrypt_signing_key(data_dir, keys)
