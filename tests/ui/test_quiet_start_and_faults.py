@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 from app.cli import run
+from tests.safekeeping.safekeeping_helpers import TEST_PASSPHRASE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,7 +46,10 @@ def test_quiet_start_then_an_escaped_exception_is_a_sentence_and_a_log(tmp_path)
                 "assessor", "--centre", "Riverside"]) == 0
     out = subprocess.run([sys.executable, "-c", WINDOW.format(root=str(ROOT), data=str(data))],
                          capture_output=True, text=True, timeout=120,
-                         env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+                         # A plain folder's start offers to encrypt it (issue 17), a
+                         # dialog; a set passphrase answers everything asked at start.
+                         env=dict(os.environ, QT_QPA_PLATFORM="offscreen",
+                                  FIELDFOLIO_PASSPHRASE=TEST_PASSPHRASE))
     assert out.returncode == 0, out.stderr
     assert out.stderr.strip().splitlines() == [f"Fieldfolio data folder: {data}"]
     box = next(line for line in out.stdout.splitlines() if line.startswith("BOX:"))
