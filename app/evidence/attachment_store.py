@@ -38,6 +38,7 @@ from app.evidence.media_duration import playing_time_of
 from app.evidence.processes import still_running
 from app.safekeeping.keys import unlocked
 from app.safekeeping.sealed import SealedWriter, is_sealed, open_sealed
+from app.transfer.durable import fsync_dir  # noqa: F401  (recording.py takes it from here)
 
 CHUNK = 1024 * 1024
 JOURNAL_DIR = ".recordings"   # recordings in progress (app/evidence/recording.py)
@@ -81,20 +82,6 @@ def _write(fd: int, data: bytes) -> None:
     while view:
         written = os.write(fd, view)
         view = view[written:]
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a rename in `path` survive a power cut (where the platform allows it)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def file_sha256(path: Path) -> str:
