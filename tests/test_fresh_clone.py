@@ -1,6 +1,6 @@
 """A clone with nothing beside it must build and test: no code may reach outside the checkout.
 
-The catalogue tests once read their source documents from ``../shared/seeds``; on a fresh
+The catalogue tests once read their source documents from a folder beside the checkout; on a fresh
 clone six failed and nineteen errored. The sources now live in ``specs/sources/``, and this
 test fails if anything under ``app/``, ``tools/`` or ``tests/`` names a place outside the
 repository again (a parent-directory step, a user's folder, or a climb above the repo root).
@@ -87,12 +87,12 @@ def test_the_check_itself_finds_paths_outside(tmp_path):
     folder = tmp_path / "tools"
     folder.mkdir()
     (folder / "bad.py").write_text(
-        '"""Docstrings may say ../shared for history."""\n'
+        '"""Docstrings may say ../elsewhere for history."""\n'
         "from pathlib import Path\n"
         "REPO_ROOT = Path(__file__).parent\n"
-        "a = REPO_ROOT.parent / 'shared' / 'seeds'\n"
-        "b = Path('../shared/seeds')\n"
-        "c = '/work/shared/seeds'\n"
+        "a = REPO_ROOT.parent / 'elsewhere' / 'seeds'\n"
+        "b = Path('../elsewhere/seeds')\n"
+        "c = '/work/elsewhere/seeds'\n"
         "d = '/proc/self/status'\n"
         "e = Path(__file__).resolve().parents[2] / 'seeds'\n"
         "f = Path(__file__).parent.parent.parent\n"
