@@ -21,7 +21,7 @@ from app.documents.model import (
     AttachmentRef, ClaimedUnitRow, ClaimFormData, ClaimPackData, Correction, CriterionRef,
     DiscussionBookmark, DiscussionRecordData, DocumentHeader, EvidenceMatrixData,
     EvidenceRecordData, MatrixOutcome, MatrixRow, ObservationRecordData, QuestionAnswer,
-    QuestioningRecordData, SignatureBox, Supersession, UnitAchievementRow,
+    QuestioningRecordData, SignatureBox, SignOffTerms, Supersession, UnitAchievementRow,
     UnitAchievementSummaryData, WitnessEntry, WitnessListData, WitnessTestimonyData,
     marked_reference,
 )
@@ -34,7 +34,7 @@ from app.models import (
 from app.models.claims import Claim, UnitSignOff
 from app.evidence.methods import method_name
 from app.models.evidence import JUDGEMENT_FLAGS, Attachment, CriterionMapping, EvidenceRecord
-from app.models.signing import SIGNATURE_METHODS
+from app.models.signing import SIGNATURE_METHODS, SIGNER_ROLES
 
 EVIDENCE = "evidence_record"
 # The DETAILS fields each method's own page prints in places designed for them; every other
@@ -73,6 +73,8 @@ class _Portfolio:
         default_factory=dict)
     # records printed but not counted: superseded, or a correction not yet fully signed
     not_counted: set[str] = field(default_factory=set)
+    # The enrolment's assessor is a trainee: their decisions carry a countersignature.
+    trainee: bool = False
 
     def reference(self, record: EvidenceRecord) -> str:
         """As printed: an amendment and the record it corrects share a portfolio
@@ -80,23 +82,50 @@ class _Portfolio:
         return marked_reference(record.portfolio_ref,
                                 *self.amendments.get(record.id, (None, None)))
 
-    def boxes(self, record_type: str, record_id: str, roles: list[tuple[str, str, str]]) -> list[SignatureBox]:
-        """roles: (role, printed label, expected name)."""
-        sigs = {s.role: s for s in self.signatures.get((record_type, record_id), [])}
-        out = []
+    def boxes(self, record_type: str, record_id: str,
+              roles: list[tuple[str, str, str]]) -> list[SignatureBox]:
+        """roles: (role, printed label, expected name): a box for each, signed where the
+        record holds that role's signature, empty for a pen where it does not."""
+        return self.signature_boxes(record_type, record_id, roles)[0]
+
+    def signature_boxes(self, record_type: str, record_id: str,
+                        roles: list[tuple[str, str, str]]
+                        ) -> tuple[list[SignatureBox], list[SignatureBox]]:
+        """The boxes for `roles`, and a box for every other signature the record holds
+        (a countersignature, a second signer of one role), so the page shows every
+        signature in the database and never a blank where someone has signed."""
+        left = list(self.signatures.get((record_type, record_id), []))
+        expected = []
         for role, label, name in roles:
-            s = sigs.get(role)
-            if s is None:
-                out.append(SignatureBox(label, name))
-            else:
-                how = SIGNATURE_METHODS.get(s.method, s.method).lower()
-                out.append(SignatureBox(label, s.signer_name, s.signed_at.date(), s.image_png,
-                                        how))
-        return out
+            s = next((s for s in left if s.role == role), None)
+            if s is not None:
+                left.remove(s)
+            expected.append(_box(label, name, s))
+        return expected, [_box(SIGNER_ROLES.get(s.role, s.role), s.signer_name, s)
+                          for s in left]
+
+    def assessor_roles(self, record_type: str, record_id: str) -> list[tuple[str, str, str]]:
+        """Who signs as assessor: the assessor, or a trainee assessor and the qualified
+        assessor who countersigns the trainee's decision. Read from the signatures first (a
+        trainee qualified since still signed as one), then from the enrolment's assessor."""
+        roles = {s.role for s in self.signatures.get((record_type, record_id), [])}
+        trainee = "assessor" not in roles and (
+            bool(roles & {"trainee_assessor", "countersigning_assessor"}) or self.trainee)
+        if trainee:
+            return [("trainee_assessor", "Trainee assessor", self.assessor_name),
+                    ("countersigning_assessor", "Countersigning assessor", "")]
+        return [("assessor", "Assessor", self.assessor_name)]
 
     def content_hash(self, record_type: str, record_id: str) -> str | None:
         sigs = self.signatures.get((record_type, record_id))
         return sigs[0].content_hash if sigs else None
+
+
+def _box(label: str, name: str, s: Signature | None) -> SignatureBox:
+    if s is None:
+        return SignatureBox(label, name)
+    how = SIGNATURE_METHODS.get(s.method, s.method).lower()
+    return SignatureBox(label, s.signer_name, s.signed_at.date(), s.image_png, how)
 
 
 def _portfolio(session: Session, enrolment_id: str) -> _Portfolio:
@@ -149,7 +178,8 @@ def _portfolio(session: Session, enrolment_id: str) -> _Portfolio:
     not_counted = not_in_force(session, enrolment_id=enrolment_id)
     return _Portfolio(header, enrolment, learner, assessor.name if assessor else "",
                       iqa.name if iqa else "", signatures, records, mappings, files,
-                      amendment_marks(session, records, signatures, not_counted), not_counted)
+                      amendment_marks(session, records, signatures, not_counted), not_counted,
+                      trainee=bool(assessor and assessor.role == "trainee_assessor"))
 
 
 def _criteria(p: _Portfolio, record_id: str) -> list[CriterionRef]:
@@ -190,17 +220,20 @@ def record_data(p: _Portfolio, record: EvidenceRecord):
     common = {"attachments": files, "more": more, **standing}
     if record.method in ("Wt", "EW"):
         role = "witness" if record.method == "Wt" else "expert_witness"
-        witness, assessor = p.boxes(EVIDENCE, record.id, [
+        (witness, assessor, *counter), others = p.signature_boxes(EVIDENCE, record.id, [
             (role, "Witness" if role == "witness" else "Expert witness", d.get("witness_name", "")),
-            ("assessor", "Assessor", p.assessor_name)])
+            *p.assessor_roles(EVIDENCE, record.id)])
+        common["more_signatures"] = counter + others
         return WitnessTestimonyData(
             record.portfolio_ref, record.title, record.date, d.get("witness_name", ""),
             d.get("job_title", ""), d.get("relationship", ""), d.get("contact", ""),
             d.get("what_they_saw", ""), crit, witness, assessor, record.method == "EW",
             d.get("competence", ""), h, seen_when=d.get("seen_when", ""), judgement=held,
             location=record.location, **common)
-    assessor, learner = p.boxes(EVIDENCE, record.id, [("assessor", "Assessor", p.assessor_name),
-                                                      ("learner", "Learner", name)])
+    (assessor, learner, *counter), others = p.signature_boxes(EVIDENCE, record.id, [
+        p.assessor_roles(EVIDENCE, record.id)[0], ("learner", "Learner", name),
+        *p.assessor_roles(EVIDENCE, record.id)[1:]])
+    common["more_signatures"] = counter + others
     if record.method == "Obs":
         notes = "\n".join(f"{n.get('at', '')} {n.get('text', '')}".strip()
                           for n in d.get("notes") or [])
@@ -236,7 +269,7 @@ def record_data(p: _Portfolio, record: EvidenceRecord):
     return EvidenceRecordData(
         record.portfolio_ref, record.method, method_name(record.method), record.title,
         record.date, record.location, more, crit, held, assessor, learner, files, h,
-        **standing)
+        more_signatures=common["more_signatures"], **standing)
 
 
 def witness_list(p: _Portfolio) -> WitnessListData:
@@ -289,14 +322,26 @@ def evidence_matrix(session: Session, p: _Portfolio, unit: Unit,
     roles = [("learner", "Learner", p.learner.full_name), ("assessor", "Assessor", p.assessor_name),
              ("iqa", IV, (sign_off.iqa_name or p.iqa_name)
                      if sign_off and sign_off.iqa_sampled_on else "")]
+    others: list[SignatureBox] = []
     if sign_off is not None:
-        learner, assessor, iv = p.boxes(SIGN_OFF, sign_off.id, roles)
+        (learner, assessor, iv), others = p.signature_boxes(SIGN_OFF, sign_off.id, roles)
         reference, h = f"UNIT-{unit.number}-SIGNOFF", p.content_hash(SIGN_OFF, sign_off.id)
     else:
         learner, assessor, iv = (SignatureBox(label, name) for _, label, name in roles)
         reference, h = f"UNIT-{unit.number}-MATRIX", None
     return EvidenceMatrixData(reference, unit.number, unit.title, outcomes, rows, learner,
-                              assessor, iv, h)
+                              assessor, iv, h, more_signatures=others,
+                              sign_off=sign_off_terms(sign_off) if sign_off else None)
+
+
+def sign_off_terms(sign_off: UnitSignOff) -> SignOffTerms:
+    """The sign-off as its signers read it (app/claims/signable.present_sign_off): the
+    words stored on the row, not today's defaults, so the page shows what was signed."""
+    evidence = [f"{e['ref']} ({e['method']})" if e.get("method") else e["ref"]
+                for e in json.loads(sign_off.evidence_json or "[]") if e.get("ref")]
+    return SignOffTerms(sign_off.summative_date, sign_off.decision, evidence,
+                        sign_off.assessor_name, sign_off.assessor_declaration,
+                        sign_off.learner_confirmation)
 
 
 def signed_evidence_ids(p: _Portfolio, sign_off: UnitSignOff | None) -> set[str] | None:
@@ -349,7 +394,7 @@ def claim_form(session: Session, p: _Portfolio, claim: Claim) -> ClaimFormData:
             initials(assessor.signer_name) if assessor else "",
             v.iqa_sampled_on or (iqa.signed_at.date() if iqa else None),
             v.iqa_initials or (initials(iqa.signer_name) if iqa else "")))
-    learner, assessor, iv = p.boxes(CLAIM, claim.id, [
+    (learner, assessor, iv), others = p.signature_boxes(CLAIM, claim.id, [
         ("learner", "Learner", p.learner.full_name), ("assessor", "Assessor", p.assessor_name),
         ("iqa", IV, claim.iqa_name or "")])
     withdrawal = withdrawal_of(session, CLAIM, claim.id)
@@ -361,7 +406,7 @@ def claim_form(session: Session, p: _Portfolio, claim: Claim) -> ClaimFormData:
                          claim.learner_declaration or ClaimFormData.learner_declaration,
                          claim.assessor_declaration or ClaimFormData.assessor_declaration,
                          withdrawn=withdrawal.sentence() if withdrawal else "",
-                         iv_sampled=sampled)
+                         iv_sampled=sampled, more_signatures=others)
 
 
 def _units_and_sign_offs(session: Session, p: _Portfolio, only: set[str] | None = None):

@@ -61,7 +61,7 @@ def claim_form_section(header: DocumentHeader, claim: ClaimFormData) -> Section:
     flow += paragraphs(claim.assessor_statement)
     sampled = [text(f"Sampled by the Internal Verifier {claim.iv_sampled}", "small")
                ] if claim.iv_sampled else []
-    flow += [signatures(claim.assessor_signature, claim.iv_signature,
+    flow += [signatures(claim.assessor_signature, claim.iv_signature, *claim.more_signatures,
                         before=[Paragraph(claim.assessor_declaration, s["declaration"])],
                         after=sampled)]
     return Section(f"Claim to competence: {in_words(count)} unit{'s' * (count != 1)}"

@@ -8,15 +8,18 @@ every row, and breaks between LOs where it can.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Spacer, TableStyle
 
-from app.documents.blocks import signatures, title
-from app.documents.model import DocumentHeader, EvidenceMatrixData, MatrixOutcome
+from app.documents.blocks import facts, signatures, title
+from app.documents.model import DocumentHeader, EvidenceMatrixData, MatrixOutcome, SignOffTerms
 from app.documents.page import Section, render
-from app.documents.style import FONT, LIGHT, RULE, SHADE, WIDTH, Table, styles, text
+from app.documents.style import (
+    FONT, LIGHT, RULE, SHADE, WIDTH, Table, styles, text, uk_date,
+)
 
 METHOD_KEY = {
     "Obs": "Observation", "P": "Product evidence", "Q": "Questioning",
@@ -139,6 +142,25 @@ def _method_key() -> Table:
     return table
 
 
+def sign_off_block(terms: SignOffTerms) -> list:
+    """The unit sign-off as signed, above the signatures that put names to it: date,
+    decision, the evidence it rests on, the assessor's declaration and the learner's
+    confirmation, each in the words stored on the sign-off."""
+    s = styles()
+    evidence = ", ".join(terms.evidence) or "none listed"
+    return [text("Unit sign-off", "heading"),
+            facts([("Summative assessment date", uk_date(terms.summative_date)),
+                   ("Decision", terms.decision.capitalize()),
+                   ("Assessor", terms.assessor_name),
+                   ("Evidence the decision rests on", evidence)],
+                  columns=1, label_width=55 * mm),
+            Spacer(1, 2 * mm),
+            Paragraph("<b>Assessor's declaration:</b> " + escape(terms.assessor_declaration),
+                      s["declaration"]),
+            Paragraph("<b>Learner's confirmation:</b> " + escape(terms.learner_confirmation),
+                      s["declaration"])]
+
+
 def evidence_matrix_section(header: DocumentHeader, data: EvidenceMatrixData) -> Section:
     s = styles()
     parts = split_columns(data.outcomes)
@@ -154,8 +176,10 @@ def evidence_matrix_section(header: DocumentHeader, data: EvidenceMatrixData) ->
                      "blank not covered.", "small"))
     # EDI prints the method key beside the signatures: kept with them, it is never left
     # alone at the top of a page of its own.
+    signed_for = (sign_off_block(data.sign_off) if data.sign_off
+                  else [Paragraph(DECLARATION, s["declaration"])])
     flow.append(signatures(data.learner_signature, data.assessor_signature, data.iv_signature,
-                           before=[Paragraph(DECLARATION, s["declaration"])],
+                           *data.more_signatures, before=signed_for,
                            after=[text("Assessment method key", "label"), Spacer(1, 1 * mm),
                                   _method_key()]))
     return Section(f"Evidence matrix: unit {data.unit_number}", data.reference,

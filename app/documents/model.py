@@ -143,6 +143,9 @@ class ClaimFormData:
     # The IQA's sample of the whole claim, printed with the IV's signature: "on 23/11/2026:
     # Jo Whitfield (JW)", or "" when the claim is not sampled.
     iv_sampled: str = ""
+    # Every other signature the record holds (a trainee's countersignature...), printed
+    # after the boxes above: the page shows every signature in the database.
+    more_signatures: list[SignatureBox] = field(default_factory=list)
 
 
 # ---- evidence matrix, one per unit
@@ -167,6 +170,19 @@ class MatrixRow:
 
 
 @dataclass(frozen=True)
+class SignOffTerms:
+    """What the learner and assessor sign when a unit is signed off, printed as signed:
+    the summative date and decision, the evidence the decision rests on (frozen at sign-off)
+    and the declaration and confirmation in the words stored on the sign-off."""
+    summative_date: date | None
+    decision: str                  # "competent"
+    evidence: list[str]            # "OBS-001 (Obs)", as listed when the unit was signed off
+    assessor_name: str
+    assessor_declaration: str
+    learner_confirmation: str
+
+
+@dataclass(frozen=True)
 class EvidenceMatrixData:
     reference: str
     unit_number: str
@@ -178,6 +194,11 @@ class EvidenceMatrixData:
     iv_signature: SignatureBox
     content_hash: str | None = None
     standards_title: str = ""      # the heading above the ACs, e.g. "Customer Service standards"
+    # The unit's sign-off, when there is one: printed in place of the form's generic declaration.
+    sign_off: SignOffTerms | None = None
+    # Every other signature the record holds (a trainee's countersignature...), printed
+    # after the boxes above: the page shows every signature in the database.
+    more_signatures: list[SignatureBox] = field(default_factory=list)
 
 
 # ---- records of evidence
@@ -206,6 +227,9 @@ class ObservationRecordData:
     # Set on an amendment (what it corrects) and on a record an amendment supersedes.
     correction: Correction | None = None
     superseded: Supersession | None = None
+    # Every other signature the record holds (a trainee's countersignature...), printed
+    # after the boxes above: the page shows every signature in the database.
+    more_signatures: list[SignatureBox] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -239,6 +263,9 @@ class DiscussionRecordData:
     # Set on an amendment (what it corrects) and on a record an amendment supersedes.
     correction: Correction | None = None
     superseded: Supersession | None = None
+    # Every other signature the record holds (a trainee's countersignature...), printed
+    # after the boxes above: the page shows every signature in the database.
+    more_signatures: list[SignatureBox] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -269,6 +296,9 @@ class QuestioningRecordData:
     # Set on an amendment (what it corrects) and on a record an amendment supersedes.
     correction: Correction | None = None
     superseded: Supersession | None = None
+    # Every other signature the record holds (a trainee's countersignature...), printed
+    # after the boxes above: the page shows every signature in the database.
+    more_signatures: list[SignatureBox] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -297,6 +327,9 @@ class WitnessTestimonyData:
     # Set on an amendment (what it corrects) and on a record an amendment supersedes.
     correction: Correction | None = None
     superseded: Supersession | None = None
+    # Every other signature the record holds (a trainee's countersignature...), printed
+    # after the boxes above: the page shows every signature in the database.
+    more_signatures: list[SignatureBox] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -320,6 +353,9 @@ class EvidenceRecordData:
     # Set on an amendment (what it corrects) and on a record an amendment supersedes.
     correction: Correction | None = None
     superseded: Supersession | None = None
+    # Every other signature the record holds (a trainee's countersignature...), printed
+    # after the boxes above: the page shows every signature in the database.
+    more_signatures: list[SignatureBox] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

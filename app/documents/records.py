@@ -42,7 +42,7 @@ def observation_section(r: ObservationRecordData) -> Section:
     flow += kept_heading("Learner's comments") + paragraphs(r.learner_comments)
     flow += details(r.more)
     flow += closing(r.criteria, r.attachments, r.judgement,
-                    [r.assessor_signature, r.learner_signature])
+                    [r.assessor_signature, r.learner_signature, *r.more_signatures])
     return Section(f"Observation: {r.title}", r.reference, r.content_hash, flow)
 
 
@@ -68,7 +68,7 @@ def discussion_section(r: DiscussionRecordData) -> Section:
         flow.append(text("No bookmarks.", "small"))
     flow += details(r.more)
     flow += closing(r.criteria, r.attachments, r.judgement,
-                    [r.assessor_signature, r.learner_signature])
+                    [r.assessor_signature, r.learner_signature, *r.more_signatures])
     return Section(f"Professional discussion: {r.title}", r.reference, r.content_hash, flow)
 
 
@@ -92,7 +92,7 @@ def questioning_section(r: QuestioningRecordData) -> Section:
     # The record's mappings; without them, the ACs the questions name, each once.
     covered = r.criteria or list(dict.fromkeys(c for qa in r.questions for c in qa.criteria))
     flow += closing(covered, r.attachments, r.judgement,
-                    [r.assessor_signature, r.learner_signature])
+                    [r.assessor_signature, r.learner_signature, *r.more_signatures])
     return Section(f"Questioning: {r.title}", r.reference, r.content_hash, flow)
 
 
@@ -112,7 +112,8 @@ def witness_testimony_section(r: WitnessTestimonyData) -> Section:
     flow += kept_heading("What the witness saw") + paragraphs(r.testimony)
     flow += details(r.more)
     flow += closing(r.criteria, r.attachments, r.judgement,
-                    [r.witness_signature, r.assessor_signature], declaration=WITNESS_DECLARATION)
+                    [r.witness_signature, r.assessor_signature, *r.more_signatures],
+                    declaration=WITNESS_DECLARATION)
     return Section(f"{kind}: {r.witness_name}", r.reference, r.content_hash, flow)
 
 
@@ -126,7 +127,7 @@ def evidence_record_section(r: EvidenceRecordData) -> Section:
     flow += standing(r)
     flow += details(r.details)
     flow += closing(r.criteria, r.attachments, r.judgement,
-                    [r.assessor_signature, r.learner_signature])
+                    [r.assessor_signature, r.learner_signature, *r.more_signatures])
     return Section(f"{r.method_name}: {r.title}", r.reference, r.content_hash, flow)
 
 
