@@ -170,7 +170,9 @@ def test_done_when_a_claim_pack_prints_candidate_units_statements_declarations(d
     assert f"{name} has shown competence across every unit claimed" in text
     assert "I confirm the evidence I have submitted to claim competence is authentic." in text
     assert "I confirm the evidence I have assessed is authentic." in text
-    assert "validity, authenticity, currency, reliability and sufficiency" in text
+    # Each unit's sign-off page prints the five judgements in the declaration as signed
+    # (issue 12: not the form's generic declaration), once per claimed unit.
+    assert text.count("judged valid, authentic, current, reliable and sufficient") >= len(numbers)
     for n, page in enumerate(pages, start=1):
         assert f"Page {n} of {len(pages)}" in " ".join(page.split())
     # The claim's fingerprint on paper is the hash its signatures cover.
