@@ -44,13 +44,16 @@ def unit_options(session: Session, qualification_id: str) -> list[UnitOption]:
                        group_of.get(u.number, u.group_name), u.number in mandatory) for u in rows]
 
 
-def check_units(session: Session, qualification_id: str, unit_ids: set[str]) -> CombinationCheck:
+def check_units(session: Session, qualification_id: str, unit_ids: set[str],
+                wording: str = "chosen") -> CombinationCheck:
+    """The rules of combination against these units; `wording` says what they are (the
+    enrolment's choice, a claim's units, those signed off: app/catalogue/combination.py)."""
     qual = session.get(Qualification, qualification_id)
     options = unit_options(session, qualification_id)
     facts = {o.number: UnitFacts(o.number, o.credit, o.level) for o in options}
     chosen = {o.number for o in options if o.id in unit_ids}
     return check_combination(json.loads(qual.rules_json) if qual.rules_json else None,
-                             facts, chosen)
+                             facts, chosen, wording)
 
 
 def enrol(session: Session, learner_id: str, qualification_id: str, *,

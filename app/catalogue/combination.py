@@ -41,8 +41,18 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
+# What the units being checked are, in the words of each place that checks them: the units
+# an enrolment chose, the units a claim claims, the units signed off so far. (A claim said
+# mandatory units "are not chosen" when they were chosen, only not yet claimed.)
+WORDING = {"chosen": ("choose", "chosen", "not chosen"),
+           "claimed": ("claim", "claimed", "not in this claim"),
+           "signed off": ("sign off", "signed off", "not signed off yet")}
+
+
 def check_combination(rules: dict | None, units: dict[str, UnitFacts],
-                      chosen: set[str]) -> CombinationCheck:
+                      chosen: set[str], wording: str = "chosen") -> CombinationCheck:
+    """`wording`: a key of WORDING, saying what `chosen` holds."""
+    do, done, not_done = WORDING[wording]
     if not rules:
         return CombinationCheck(rules_stated=False)
     result = CombinationCheck(rules_stated=True)
@@ -63,17 +73,25 @@ def check_combination(rules: dict | None, units: dict[str, UnitFacts],
         title = group.get("title") or f"Group {group.get('id')}"
         needs_some = (group.get("mandatory") or group.get("min_units")
                       or group.get("min_credits"))
+        # A claim form is read by the awarding body: it says which units the claim lacks,
+        # not what this software's catalogue lacks.
+        about_claim = wording == "claimed"
         if unspecified and not members and needs_some:
             result.problems.append(
+                f"{title}: none of its units ({', '.join(unspecified)}) is in this claim."
+                if about_claim else
                 f"{title}: none of its units ({', '.join(unspecified)}) is specified in the "
                 f"source document, so this group cannot be completed until a specification "
                 f"pack with those units is loaded.")
             continue
         if unspecified and group.get("mandatory"):
+            are = 'is' if len(unspecified) == 1 else 'are'
             result.problems.append(
                 f"{title}: mandatory {'unit' if len(unspecified) == 1 else 'units'} "
-                f"{', '.join(unspecified)} {'is' if len(unspecified) == 1 else 'are'} not "
-                f"specified in the source document, so the award cannot be completed yet.")
+                f"{', '.join(unspecified)} {are} "
+                + ("not in this claim." if about_claim else
+                   "not specified in the source document, so the award cannot be completed "
+                   "yet."))
         elif unspecified:
             result.notes.append(
                 f"{title}: {_plural(len(unspecified), 'unit')} listed by the source but not "
@@ -81,30 +99,32 @@ def check_combination(rules: dict | None, units: dict[str, UnitFacts],
         if group.get("mandatory"):
             missing = [u for u in members if u not in chosen]
             if missing:
+                # "Mandatory units: units 201, 203 are ...", not "Mandatory units: mandatory units".
+                kind = "" if title.lower().startswith("mandatory") else "mandatory "
                 result.problems.append(
-                    f"{title}: mandatory {'unit' if len(missing) == 1 else 'units'} "
-                    f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not chosen.")
+                    f"{title}: {kind}{'unit' if len(missing) == 1 else 'units'} "
+                    f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} {not_done}.")
         got_credits = sum(credits[u] for u in picked)
         lo_c, hi_c = group.get("min_credits"), group.get("max_credits")
         lo_u, hi_u = group.get("min_units"), group.get("max_units")
         if lo_c and got_credits < lo_c:
             result.problems.append(
-                f"{title}: choose {_plural(lo_c - got_credits, 'more credit')} "
-                f"(at least {lo_c}; {got_credits} chosen).")
+                f"{title}: {do} {_plural(lo_c - got_credits, 'more credit')} "
+                f"(at least {lo_c}; {got_credits} {done}).")
         if hi_c is not None and got_credits > hi_c:
             result.problems.append(
-                f"{title}: at most {hi_c} credits count from this group; {got_credits} chosen.")
+                f"{title}: at most {hi_c} credits count from this group; {got_credits} {done}.")
         if lo_u and len(picked) < lo_u:
             result.problems.append(
-                f"{title}: choose {_plural(lo_u - len(picked), 'more unit')} "
-                f"(at least {lo_u}; {len(picked)} chosen).")
+                f"{title}: {do} {_plural(lo_u - len(picked), 'more unit')} "
+                f"(at least {lo_u}; {len(picked)} {done}).")
         if hi_u is not None and len(picked) > hi_u:
-            result.problems.append(f"{title}: at most {_plural(hi_u, 'unit')}; {len(picked)} chosen.")
+            result.problems.append(f"{title}: at most {_plural(hi_u, 'unit')}; {len(picked)} {done}.")
 
     minimum = rules.get("min_credits")
     if minimum and result.total_credits < minimum:
         result.problems.append(
-            f"The qualification needs at least {minimum} credits; {result.total_credits} chosen "
+            f"The qualification needs at least {minimum} credits; {result.total_credits} {done} "
             f"({minimum - result.total_credits} more).")
     level_rule = rules.get("min_credits_at_or_above_level")
     if level_rule:
@@ -112,7 +132,7 @@ def check_combination(rules: dict | None, units: dict[str, UnitFacts],
         got = sum(credits[u] for u in chosen if (units[u].level or 0) >= level)
         if got < needed:
             result.problems.append(
-                f"At least {needed} credits must be at level {level} or above; {got} chosen.")
+                f"At least {needed} credits must be at level {level} or above; {got} {done}.")
     for barred in rules.get("barred") or []:
         together = [u for u in barred if u in chosen]
         if len(together) > 1:

@@ -73,7 +73,7 @@ def combination_for(session: Session, enrolment_id: str, sign_off_ids: list[str]
     enrolment = session.get(Enrolment, enrolment_id)
     unit_ids = set(session.scalars(select(UnitSignOff.unit_id).where(
         UnitSignOff.id.in_(sign_off_ids or [""]))))
-    return check_units(session, enrolment.qualification_id, unit_ids)
+    return check_units(session, enrolment.qualification_id, unit_ids, "claimed")
 
 
 def claimed_elsewhere(session: Session, enrolment_id: str, sign_off_ids: list[str],
@@ -122,6 +122,13 @@ def claim_problems(session: Session, enrolment_id: str, sign_off_ids: list[str],
     return problems
 
 
+def claim_note(check: CombinationCheck) -> str:
+    """What the claim form says about the rules of combination, signed with the claim.
+    Where the source gives none (a unit bank: a claim for units, not a qualification),
+    nothing: the catalogue's sentence about its source is not the signers' business."""
+    return check.summary() if check.rules_stated else ""
+
+
 def _next_reference(session: Session, learner_id: str) -> str:
     count = session.scalar(select(func.count()).select_from(Claim).where(
         Claim.learner_id == learner_id)) or 0
@@ -144,7 +151,7 @@ def start_claim(session: Session, enrolment_id: str, sign_off_ids: list[str],
     claim = Claim(enrolment_id=enrolment_id, learner_id=enrolment.learner_id,
                   reference=_next_reference(session, enrolment.learner_id),
                   sign_offs_json=json.dumps(_in_print_order(session, enrolment_id, sign_off_ids)),
-                  full_award=full_award, combination_summary=check.summary(),
+                  full_award=full_award, combination_summary=claim_note(check),
                   learner_declaration=LEARNER_DECLARATION,
                   assessor_declaration=ASSESSOR_DECLARATION, claimed_on=utcnow().date())
     session.add(claim)

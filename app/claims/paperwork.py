@@ -17,6 +17,7 @@ from app.claims.corrections import amendment_marks
 from app.claims.sign_off import RECORD_TYPE as SIGN_OFF, sign_offs_of
 from app.claims.printed_details import detail_entries
 from app.claims.withdrawal import withdrawal_of
+from app.documents.words import in_words
 from app.documents.model import (
     AttachmentRef, ClaimedUnitRow, ClaimFormData, ClaimPackData, Correction, CriterionRef,
     DiscussionBookmark, DiscussionRecordData, DocumentHeader, EvidenceMatrixData,
@@ -75,6 +76,8 @@ class _Portfolio:
     not_counted: set[str] = field(default_factory=set)
     # The enrolment's assessor is a trainee: their decisions carry a countersignature.
     trainee: bool = False
+    unit_bank: bool = False        # enrolled on a bank of units (no rules of combination)
+    awarding_body: str = ""
 
     def reference(self, record: EvidenceRecord) -> str:
         """As printed: an amendment and the record it corrects share a portfolio
@@ -138,10 +141,15 @@ def _portfolio(session: Session, enrolment_id: str) -> _Portfolio:
     if centre is None:
         centre = session.scalars(select(Centre).where(Centre.deleted_at.is_(None))).first()
     number = " / ".join(x for x in (qual.ab_number, qual.regulator_number) if x)
+    # A unit bank is units, not a qualification: its description in the catalogue
+    # ("...title not printed in the source") is not a title to print on every page.
+    unit_bank = qual.kind == "unit_bank"
     header = DocumentHeader(
         centre=(f"{centre.name}" + (f" (centre {centre.number})" if centre.number else ""))
         if centre else "", learner_name=learner.full_name,
-        qualification_title=qual.title, qualification_number=number,
+        qualification_title=(f"{qual.awarding_body} units (claimed as units, not a "
+                             f"qualification)") if unit_bank else qual.title,
+        qualification_number=number,
         registration_number=enrolment.registration_number or learner.registration_number,
         uln=learner.uln or "")
     signatures: dict[tuple[str, str], list[Signature]] = {}
@@ -179,7 +187,8 @@ def _portfolio(session: Session, enrolment_id: str) -> _Portfolio:
     return _Portfolio(header, enrolment, learner, assessor.name if assessor else "",
                       iqa.name if iqa else "", signatures, records, mappings, files,
                       amendment_marks(session, records, signatures, not_counted), not_counted,
-                      trainee=bool(assessor and assessor.role == "trainee_assessor"))
+                      trainee=bool(assessor and assessor.role == "trainee_assessor"),
+                      unit_bank=unit_bank, awarding_body=qual.awarding_body)
 
 
 def _criteria(p: _Portfolio, record_id: str) -> list[CriterionRef]:
@@ -331,7 +340,8 @@ def evidence_matrix(session: Session, p: _Portfolio, unit: Unit,
         reference, h = f"UNIT-{unit.number}-MATRIX", None
     return EvidenceMatrixData(reference, unit.number, unit.title, outcomes, rows, learner,
                               assessor, iv, h, more_signatures=others,
-                              sign_off=sign_off_terms(sign_off) if sign_off else None)
+                              sign_off=sign_off_terms(sign_off) if sign_off else None,
+                              unit_reference=unit.reference or "", unit_credit=unit.credit)
 
 
 def sign_off_terms(sign_off: UnitSignOff) -> SignOffTerms:
@@ -370,9 +380,13 @@ def achievement_summary(session: Session, p: _Portfolio) -> UnitAchievementSumma
                                        view.summative_date if view and view.signed_off else None,
                                        status))
     signed_units = {v.unit_id for v in done.values() if v.signed_off}
-    check = check_units(session, p.enrolment.qualification_id, signed_units)
-    summary = ("Units signed off so far: " + check.summary()) if signed_units else (
-        "No unit is signed off yet.")
+    check = check_units(session, p.enrolment.qualification_id, signed_units, "signed off")
+    count = len(signed_units)
+    so_far = f"Units signed off so far: {in_words(count)}."
+    # Without rules of combination (a unit bank) there is no award to measure against,
+    # and the catalogue's sentence about its source is not for this page.
+    summary = "No unit is signed off yet." if not signed_units else (
+        f"{so_far} {check.summary()}" if check.rules_stated else so_far)
     return UnitAchievementSummaryData(f"SUMMARY-{p.header.registration_number or 'UNITS'}",
                                       rows, summary)
 
@@ -388,12 +402,15 @@ def claim_form(session: Session, p: _Portfolio, claim: Claim) -> ClaimFormData:
         assessor = next((s for s in p.signatures.get((SIGN_OFF, sid), [])
                          if s.role in ("assessor", "countersigning_assessor")), None)
         iqa = next((s for s in p.signatures.get((SIGN_OFF, sid), []) if s.role == "iqa"), None)
+        unit = session.get(Unit, v.unit_id)
         units.append(ClaimedUnitRow(
             v.unit_number, v.unit_title, v.summative_date,
             learner_initials if "learner" in v.signed_roles else "",
             initials(assessor.signer_name) if assessor else "",
             v.iqa_sampled_on or (iqa.signed_at.date() if iqa else None),
-            v.iqa_initials or (initials(iqa.signer_name) if iqa else "")))
+            v.iqa_initials or (initials(iqa.signer_name) if iqa else ""),
+            reference=(unit.reference or "") if unit else "",
+            credit=unit.credit if unit else None))
     (learner, assessor, iv), others = p.signature_boxes(CLAIM, claim.id, [
         ("learner", "Learner", p.learner.full_name), ("assessor", "Assessor", p.assessor_name),
         ("iqa", IV, claim.iqa_name or "")])
@@ -406,7 +423,8 @@ def claim_form(session: Session, p: _Portfolio, claim: Claim) -> ClaimFormData:
                          claim.learner_declaration or ClaimFormData.learner_declaration,
                          claim.assessor_declaration or ClaimFormData.assessor_declaration,
                          withdrawn=withdrawal.sentence() if withdrawal else "",
-                         iv_sampled=sampled, more_signatures=others)
+                         iv_sampled=sampled, more_signatures=others,
+                         unit_bank=p.unit_bank, awarding_body=p.awarding_body)
 
 
 def _units_and_sign_offs(session: Session, p: _Portfolio, only: set[str] | None = None):

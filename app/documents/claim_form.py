@@ -33,15 +33,19 @@ def claim_form_section(header: DocumentHeader, claim: ClaimFormData) -> Section:
     flow: list = [title("Claim to competence" + (": WITHDRAWN" if claim.withdrawn else ""))]
     if claim.withdrawn:
         flow += [_withdrawn_box(claim.withdrawn), Spacer(1, 2 * mm)]
+    # A unit bank's claim is a claim for units: no qualification to name, no full award.
+    what = [("Awarding body", claim.awarding_body),
+            ("Claim for", "Units (from a bank of units, not a qualification)")
+            ] if claim.unit_bank else [
+            ("Qualification number", header.qualification_number),
+            ("Qualification title", header.qualification_title)]
+    award = [] if claim.unit_bank else [("Full award", "Yes" if claim.full_award else "No")]
     flow += [text("Learner statement and assessor summative statement", "heading"),
              facts([
                  ("Candidate name", header.learner_name),
                  ("Registration number", header.registration_number or "(not yet registered)"),
-                 ("ULN", header.uln),
-                 ("Qualification number", header.qualification_number),
-                 ("Qualification title", header.qualification_title),
-                 ("Number of units in this claim (in words)", in_words(count)),
-                 ("Full award", "Yes" if claim.full_award else "No"),
+                 ("ULN", header.uln), *what,
+                 ("Number of units in this claim (in words)", in_words(count)), *award,
                  ("Claim reference", claim.reference),
              ])]
     if claim.combination_note:
@@ -84,15 +88,24 @@ def _withdrawn_box(withdrawn: str) -> Table:
 
 def _units_table(claim: ClaimFormData) -> Table:
     s = styles()
-    head = ["Unit no", "Unit title", "Summative assessment date", "Learner initials",
-            "Assessor initials", "Internal Verifier date", "IV initials"]
+    # The unit reference (UAN/URN) under the AB's number and a credit column, where the
+    # source gives them: an awarding body matches units by reference, not by title.
+    referenced = any(u.reference for u in claim.units)
+    credited = any(u.credit is not None for u in claim.units)
+    head = ["Unit no" + (" and reference" if referenced else ""), "Unit title"] + (
+        ["Credit"] if credited else []) + [
+        "Summative assessment date", "Learner initials", "Assessor initials",
+        "Internal Verifier date", "IV initials"]
     rows = [[Paragraph(h, s["cell_head"]) for h in head]]
     for u in claim.units:
-        rows.append([text(u.number, "cell"), text(u.title, "cell"),
-                     text(uk_date(u.summative_date), "cell"), text(u.learner_initials, "cell"),
-                     text(u.assessor_initials, "cell"), text(uk_date(u.iv_date), "cell"),
-                     text(u.iv_initials, "cell")])
-    widths = [13 * mm, None, 23 * mm, 16 * mm, 17 * mm, 20 * mm, 13 * mm]
+        number = u.number + (f"\n{u.reference}" if u.reference else "")
+        rows.append([text(number, "cell"), text(u.title, "cell")] + (
+            [text("" if u.credit is None else str(u.credit), "cell")] if credited else []) + [
+            text(uk_date(u.summative_date), "cell"), text(u.learner_initials, "cell"),
+            text(u.assessor_initials, "cell"), text(uk_date(u.iv_date), "cell"),
+            text(u.iv_initials, "cell")])
+    widths = [(21 if referenced else 13) * mm, None] + ([12 * mm] if credited else []) + [
+        23 * mm, 16 * mm, 17 * mm, 20 * mm, 13 * mm]
     widths[1] = WIDTH - sum(w for w in widths if w)
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, RULE),

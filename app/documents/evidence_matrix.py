@@ -17,6 +17,7 @@ from reportlab.platypus import Paragraph, Spacer, TableStyle
 from app.documents.blocks import facts, signatures, title
 from app.documents.model import DocumentHeader, EvidenceMatrixData, MatrixOutcome, SignOffTerms
 from app.documents.page import Section, render
+from app.documents.words import unit_name, unit_reference
 from app.documents.style import (
     FONT, LIGHT, RULE, SHADE, WIDTH, Table, styles, text, uk_date,
 )
@@ -165,7 +166,10 @@ def evidence_matrix_section(header: DocumentHeader, data: EvidenceMatrixData) ->
     s = styles()
     parts = split_columns(data.outcomes)
     flow: list = [title("Evidence matrix"),
-                  text(f"Unit {data.unit_number}: {data.unit_title}", "heading")]
+                  text(f"{unit_name(data.unit_number)}: {data.unit_title}", "heading")]
+    about = unit_reference(data.unit_reference, data.unit_credit)
+    if about:
+        flow.append(text(f"Unit reference: {about}", "caption"))
     for index, blocks in enumerate(parts, start=1):
         if len(parts) > 1:
             first, last = blocks[0].criteria[0], blocks[-1].criteria[-1]
@@ -182,7 +186,7 @@ def evidence_matrix_section(header: DocumentHeader, data: EvidenceMatrixData) ->
                            *data.more_signatures, before=signed_for,
                            after=[text("Assessment method key", "label"), Spacer(1, 1 * mm),
                                   _method_key()]))
-    return Section(f"Evidence matrix: unit {data.unit_number}", data.reference,
+    return Section(f"Evidence matrix: {unit_name(data.unit_number, 'unit')}", data.reference,
                    data.content_hash, flow)
 
 

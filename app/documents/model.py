@@ -121,6 +121,8 @@ class ClaimedUnitRow:
     assessor_initials: str = ""
     iv_date: date | None = None
     iv_initials: str = ""
+    reference: str = ""            # the national unit reference (UAN/URN), e.g. A/506/2130
+    credit: int | None = None      # where the source gives one
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,9 @@ class ClaimFormData:
     # The IQA's sample of the whole claim, printed with the IV's signature: "on 23/11/2026:
     # Jo Whitfield (JW)", or "" when the claim is not sampled.
     iv_sampled: str = ""
+    # A claim for units from a unit bank (no qualification, no full award), and whose.
+    unit_bank: bool = False
+    awarding_body: str = ""
     # Every other signature the record holds (a trainee's countersignature...), printed
     # after the boxes above: the page shows every signature in the database.
     more_signatures: list[SignatureBox] = field(default_factory=list)
@@ -196,6 +201,8 @@ class EvidenceMatrixData:
     standards_title: str = ""      # the heading above the ACs, e.g. "Customer Service standards"
     # The unit's sign-off, when there is one: printed in place of the form's generic declaration.
     sign_off: SignOffTerms | None = None
+    unit_reference: str = ""       # UAN/URN where the source gives one
+    unit_credit: int | None = None
     # Every other signature the record holds (a trainee's countersignature...), printed
     # after the boxes above: the page shows every signature in the database.
     more_signatures: list[SignatureBox] = field(default_factory=list)
