@@ -99,10 +99,8 @@ def check_combination(rules: dict | None, units: dict[str, UnitFacts],
         if group.get("mandatory"):
             missing = [u for u in members if u not in chosen]
             if missing:
-                # "Mandatory units: units 201, 203 are ...", not "Mandatory units: mandatory units".
-                kind = "" if title.lower().startswith("mandatory") else "mandatory "
                 result.problems.append(
-                    f"{title}: {kind}{'unit' if len(missing) == 1 else 'units'} "
+                    f"{title}: mandatory {'unit' if len(missing) == 1 else 'units'} "
                     f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} {not_done}.")
         got_credits = sum(credits[u] for u in picked)
         lo_c, hi_c = group.get("min_credits"), group.get("max_credits")
