@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from app.caseload.employers import live_employers
@@ -59,15 +60,29 @@ class LearnerPage(QWidget):
         self.claims = ClaimsPanel(bridge)
         self.tabs.addTab(self.claims, "Sign-off and claims")
         self.evidence.changed.connect(lambda _: self.claims.refresh())
+        self.evidence.editor.sign_off_requested.connect(self.sign_off_unit)
         self.enrolments.changed.connect(lambda: self.claims.load(self.form.learner_id))
         # Signing (ui/signing): who did what to this learner's portfolio, read when shown.
         self.audit = AuditTrailView(bridge)
         self.tabs.addTab(self.audit, "Audit trail")
         self.tabs.currentChanged.connect(self._tab_shown)
+        # From whatever tab is showing (the assessor has just chosen the learner, on Details):
+        # the Evidence tab comes forward with a new record of the chosen method open.
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.new_record,
+                  whatsThis="Evidence: new record of the chosen method")
         outer.addWidget(self.tabs, 1)
         self.form.saved.connect(self._saved)
         self.form.new_employer_requested.connect(self._new_employer)
         self.form.edit_employer_requested.connect(self.employers_requested)
+
+    def new_record(self) -> str | None:
+        self.tabs.setCurrentWidget(self.evidence)
+        return self.evidence.new_record()
+
+    def sign_off_unit(self, enrolment_id: str, unit_id: str) -> None:
+        """From a record just signed: the Sign-off tab, that unit chosen, its sign-off open."""
+        self.tabs.setCurrentWidget(self.claims)
+        self.claims.sign_off_unit(enrolment_id, unit_id)
 
     def _tab_shown(self, _index: int) -> None:
         if self.tabs.currentWidget() is self.audit:

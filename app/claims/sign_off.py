@@ -142,6 +142,17 @@ def unit_readiness(session: Session, enrolment_id: str) -> list[Readiness]:
     return out
 
 
+def units_ready_through(session: Session, record_id: str) -> list[Readiness]:
+    """The units this record's evidence helps to meet that are now ready to sign off (and
+    not signed off yet): once its last signature is in, the next thing at a visit is often
+    to sign one of them off, offered on the record itself."""
+    record = session.get(EvidenceRecord, record_id)
+    if record is None or record.deleted_at is not None:
+        return []
+    return [r for r in unit_readiness(session, record.enrolment_id)
+            if r.ready and any(e["id"] == record_id for e in r.evidence)]
+
+
 def _evidence_by_unit(session: Session, enrolment_id: str,
                       not_counted: set[str]) -> dict[str, list[dict]]:
     """unit id -> the records a sign-off rests on: those in force meeting an AC there. Of a

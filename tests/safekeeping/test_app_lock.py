@@ -35,8 +35,8 @@ def test_a_learner_cannot_take_the_laptop_back_without_the_passphrase(qtbot, enc
     qtbot.waitUntil(lambda: dialog.role.count() == 2)
     qtbot.mouseClick(dialog.hand_over_button, Qt.LeftButton)
     assert not window.isVisible()
-    dialog.pages.setCurrentIndex(2)          # "confirm you have the laptop back"
-    confirm = dialog.pages.widget(2).findChild(QPushButton, "confirm_back")
+    dialog.pages.setCurrentIndex(1)          # "I have the laptop back"
+    confirm = dialog.pages.widget(1).findChild(QPushButton, "laptop_back")
     qtbot.mouseClick(confirm, Qt.LeftButton)
     qtbot.waitUntil(lambda: dialog.unlock.isVisible())
     type_into(qtbot, dialog.unlock, "let me see the others")

@@ -1,6 +1,8 @@
 """"Make a claim…": choose the signed-off units, see at once whether they make a full award
 and how many units that is in words, then write the two statements (saved as typed) and
-collect the signatures."""
+collect the signatures. The first word typed in a statement starts the claim with the units
+ticked ("Start the claim with these units" does the same without typing): the statements
+are the next thing to do, so they are not behind a click."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -64,7 +66,7 @@ class ClaimDialog(QDialog):
         self.start_button = QPushButton("Start the claim with these units", objectName="start_claim")
         self.start_button.setProperty("primary", True)
         self.start_button.setMinimumHeight(48)
-        self.start_button.clicked.connect(self._start)
+        self.start_button.clicked.connect(lambda: self._start())
         self.units_problem = ProblemLabel()
         box.addWidget(self.units_problem)
         box.addWidget(self.start_button)
@@ -118,11 +120,13 @@ class ClaimDialog(QDialog):
 
         self._timer = QTimer(self, singleShot=True, interval=500)
         self._timer.timeout.connect(self._save)
+        self._loading = False
+        self._starting = False
         for edit in (self.learner_statement, self.assessor_statement):
             edit.textChanged.connect(self._timer.start)
             edit.textChanged.connect(self._count_words)
+            edit.textChanged.connect(self._start_on_typing)
         self._count_words()
-        self._loading = False
         if claim_id:
             self._load(claim_id)
         else:
@@ -145,18 +149,39 @@ class ClaimDialog(QDialog):
                                  f"{award}.\n{check.summary()}")
         self.bridge.read(combination_for, self.enrolment_id, ids, on_done=show)
 
-    def _start(self) -> None:
+    def _start_on_typing(self) -> None:
+        if self.claim_id or self._starting or self._loading:
+            return
+        if not self.chosen():
+            self.units_problem.show_problem("Tick the units to claim: the statements are "
+                                            "kept once the claim has its units.")
+            return
+        self._start(typing=True)
+
+    def _start(self, typing: bool = False) -> None:
         ids = self.chosen()
         self.start_button.setEnabled(False)
+        self._starting = True
+        if not typing:   # pressed Start: the statements open once the claim exists
+            for edit in (self.learner_statement, self.assessor_statement):
+                edit.setEnabled(False)
 
         def done(claim_id: str) -> None:
+            self._starting = False
+            for edit in (self.learner_statement, self.assessor_statement):
+                edit.setEnabled(True)
             self.claim_id = claim_id
+            self.units_problem.show_problem(None)
             self._set_started(True)
             self.changed.emit(claim_id)
-            self._save()
-            self.learner_statement.setFocus()
+            self._save()     # what was typed while the claim was being started
+            if not (self.learner_statement.hasFocus() or self.assessor_statement.hasFocus()):
+                self.learner_statement.setFocus()
 
         def failed(exc: Exception) -> None:
+            self._starting = False
+            for edit in (self.learner_statement, self.assessor_statement):
+                edit.setEnabled(True)
             self.start_button.setEnabled(True)
             problems = exc.problems if isinstance(exc, InvalidInput) else {"units": str(exc)}
             self.units_problem.show_problem(" ".join(problems.values()))
@@ -165,10 +190,10 @@ class ClaimDialog(QDialog):
     def _set_started(self, started: bool) -> None:
         self.units.setEnabled(not started)
         self.start_button.setVisible(not started)
-        for w in (self.learner_statement, self.assessor_statement, self.sign_button):
-            w.setEnabled(started)
+        self.sign_button.setEnabled(started)
         if not started:
-            self.saved_label.setText("Start the claim to write the statements.")
+            self.saved_label.setText("Typing a statement starts the claim with the units "
+                                     "ticked above.")
 
     def _load(self, claim_id: str) -> None:
         view = self.bridge.store.read(get_claim, claim_id)

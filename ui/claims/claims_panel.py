@@ -43,6 +43,7 @@ class ClaimsPanel(QWidget):
         self.learner_id: str | None = None
         self.learner_name = ""
         self.state: dict = {}
+        self._pending_sign_off: str | None = None   # a unit to sign off once it is shown
         self.paperwork = Paperwork(bridge, self)
         # Scrolls when the window is short, rather than making it taller than the screen.
         body = QWidget()
@@ -205,6 +206,14 @@ class ClaimsPanel(QWidget):
             self.units.setCurrentRow(0)
         self._show_claims(state)
         self._show_unit()
+        if self._pending_sign_off is not None:
+            unit_id, self._pending_sign_off = self._pending_sign_off, None
+            for i in range(self.units.count()):
+                if self.units.item(i).data(Qt.UserRole) == unit_id:
+                    self.units.setCurrentRow(i)
+                    self.units.scrollToItem(self.units.item(i))
+                    self.sign_off()
+                    break
 
     def _show_claims(self, state: dict) -> None:
         keep = self._selected_claim()
@@ -286,6 +295,16 @@ class ClaimsPanel(QWidget):
         dialog.created.connect(self._signed_off)
         dialog.open()
         self.sign_off_dialog = dialog
+
+    def sign_off_unit(self, enrolment_id: str, unit_id: str) -> None:
+        """Choose this unit (of this enrolment) and open its sign-off, once the panel has
+        read where the units stand now (the record that made it ready has just been signed)."""
+        self._pending_sign_off = unit_id
+        index = self.enrolment.findData(enrolment_id)
+        if index >= 0 and index != self.enrolment.currentIndex():
+            self.enrolment.setCurrentIndex(index)    # refreshes
+        else:
+            self.refresh()
 
     def _signed_off(self, sign_off_id: str) -> None:
         self._changed()

@@ -5,7 +5,6 @@ is more than two levels of tabs deep."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QSplitter, QVBoxLayout,
     QWidget,
@@ -102,8 +101,7 @@ class EvidencePanel(QWidget):
         left.setMaximumWidth(380)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.new_record,
-                  whatsThis="Evidence: new record of the chosen method")
+        # Ctrl+E (a new record) is the learner page's, so it works from any of its tabs.
 
     # -- loading -----------------------------------------------------------------------
     def load(self, learner_id: str | None) -> None:

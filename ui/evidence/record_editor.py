@@ -37,6 +37,7 @@ class RecordEditor(QWidget):
     mappings_changed = Signal(str)
     state_changed = Signal(str)   # marked ready, back to draft, or signed
     open_record = Signal(str)     # a correction just made, or the signed original
+    sign_off_requested = Signal(str, str)   # enrolment id, unit id (from the signing bar)
 
     def __init__(self, bridge: Bridge, parent=None):
         super().__init__(parent)
@@ -72,6 +73,7 @@ class RecordEditor(QWidget):
         self.signing_bar.before_action = self._before_signing
         self.signing_bar.state_changed.connect(self._state_changed)
         self.signing_bar.signed.connect(self._state_changed)
+        self.signing_bar.sign_off_requested.connect(self.sign_off_requested)
         outer.addWidget(self.signing_bar)
         self.tabs = QTabWidget(objectName="record_tabs")
         self.tabs.setMinimumHeight(300)

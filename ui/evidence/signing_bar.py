@@ -1,12 +1,15 @@
 """The strip above a record that moves it towards a signed decision: where it stands (in
 words), "Ready for signatures", a large "Sign…" that says who still has to sign, and the
-record's audit trail. Signing itself happens in ui.signing's dialog."""
+record's audit trail. Signing itself happens in ui.signing's dialog. Once everyone has
+signed, a unit the record has made ready to sign off is offered here ("Sign off unit 202…"):
+the next step of the visit one click away, not three (tab, unit, button)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout
 
+from app.claims.sign_off import units_ready_through
 from app.evidence.records import RecordView, set_record_state, state_of
 from app.signing.evidence_states import still_to_sign
 from ui.signing import open_signing
@@ -19,6 +22,7 @@ SIGN_SHORTCUT = "Ctrl+Shift+S"
 class SigningBar(QFrame):
     state_changed = Signal(str)   # record id: marked ready or back to draft
     signed = Signal(str)          # record id, after each signature
+    sign_off_requested = Signal(str, str)   # enrolment id, unit id: sign that unit off
 
     def __init__(self, bridge, parent=None):
         super().__init__(parent)
@@ -51,9 +55,14 @@ class SigningBar(QFrame):
         self.sign_button.clicked.connect(self.sign)
         # The audit trail is looked at, the other two are pressed: it stays smaller and to
         # the left, so the row fits the editor's column on a 1280-pixel screen.
+        self.sign_off_button = QPushButton("", objectName="sign_off_next")
+        self.sign_off_button.setProperty("primary", True)
+        self.sign_off_button.clicked.connect(self._sign_off)
+        self.sign_off_button.hide()
+        self._ready_units: list = []
         row.addWidget(self.trail_button)
         row.addStretch()
-        for b in (self.ready_button, self.sign_button):
+        for b in (self.ready_button, self.sign_button, self.sign_off_button):
             b.setMinimumHeight(48)
             row.addWidget(b)
         self.trail_button.setMinimumHeight(40)
@@ -72,6 +81,27 @@ class SigningBar(QFrame):
             return
         self.to_sign = self.bridge.store.read(still_to_sign, record.id)
         self._show()
+        self._ready_units = []
+        self.sign_off_button.hide()
+        if record.state == "signed" and not self.to_sign:
+            self.bridge.read(units_ready_through, record.id,
+                             on_done=lambda units, rid=record.id: self._offer_sign_off(rid, units))
+
+    def _offer_sign_off(self, record_id: str, units: list) -> None:
+        if self.record is None or self.record.id != record_id or not units:
+            return     # an answer for a record no longer shown, or nothing to sign off
+        self._ready_units = units
+        first = units[0]
+        more = f" (and {len(units) - 1} more)" if len(units) > 1 else ""
+        self.sign_off_button.setText(f"Sign off unit {first.unit_number}…{more}")
+        self.sign_off_button.setToolTip(f"Unit {first.unit_number}: {first.unit_title} is "
+                                        "ready to sign off: every AC is met and every required "
+                                        "method is present.")
+        self.sign_off_button.show()
+
+    def _sign_off(self) -> None:
+        if self.record is not None and self._ready_units:
+            self.sign_off_requested.emit(self.record.enrolment_id, self._ready_units[0].unit_id)
 
     def _show(self) -> None:
         r = self.record

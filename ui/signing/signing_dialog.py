@@ -3,7 +3,10 @@ date, and the pad, with typed and paper alternatives where the centre's policy a
 
 Handing the laptop over: the screen goes full screen and shows only this record and the
 pad; the main window (the caseload, other learners) is hidden and every way back is
-closed (Esc, close, menus) until the assessor says they have the laptop back and confirms.
+closed (Esc, close, menus) until the assessor takes the laptop back: one press of "I have
+the laptop back", which in an encrypted data folder asks for the assessor's passphrase (a
+second "are you sure" page guarded nothing a learner could not press twice, and cost the
+assessor a click at every learner signature).
 """
 from __future__ import annotations
 
@@ -56,7 +59,7 @@ class SigningDialog(QDialog):
         self._opened_for: set[str] | None = None
         self.sheet: SigningSheet | None = None
         self.handed_over = False
-        self._covered: QWidget | None = None
+        self._covered: list[QWidget] = []
         self._scan_sha = ""
         self.setWindowTitle("Sign")
         self.setWindowModality(Qt.ApplicationModal)
@@ -66,7 +69,6 @@ class SigningDialog(QDialog):
         outer.addWidget(self.pages)
         self.pages.addWidget(self._build_signing_page())
         self.pages.addWidget(self._build_hand_back_page())
-        self.pages.addWidget(self._build_confirm_page())
         self.reload()
 
     # -- pages ---------------------------------------------------------------------------
@@ -152,31 +154,10 @@ class SigningDialog(QDialog):
         self.thanks = label("", "title")
         self.thanks.setAlignment(Qt.AlignCenter)
         layout.addWidget(self.thanks)
-        back = _big(QPushButton("I have the laptop back"), primary=True)
-        back.setObjectName("laptop_back")
-        back.clicked.connect(lambda: self.pages.setCurrentIndex(2))
-        layout.addWidget(back, 0, Qt.AlignCenter)
-        layout.addStretch()
-        return page
-
-    def _build_confirm_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addStretch()
-        self.confirm_text = label("", "title")
-        self.confirm_text.setAlignment(Qt.AlignCenter)
-        layout.addWidget(self.confirm_text)
-        row = QHBoxLayout()
-        row.addStretch()
-        not_yet = _big(QPushButton("Not yet"))
-        not_yet.clicked.connect(lambda: self.pages.setCurrentIndex(1))
-        confirm = _big(QPushButton("Confirm: show the caseload again"), primary=True)
-        confirm.setObjectName("confirm_back")
-        confirm.clicked.connect(self.confirm_taken_back)
-        row.addWidget(not_yet)
-        row.addWidget(confirm)
-        row.addStretch()
-        layout.addLayout(row)
+        self.back_button = _big(QPushButton("I have the laptop back"), primary=True)
+        self.back_button.setObjectName("laptop_back")
+        self.back_button.clicked.connect(self.confirm_taken_back)
+        layout.addWidget(self.back_button, 0, Qt.AlignCenter)
         layout.addStretch()
         return page
 
@@ -310,9 +291,16 @@ class SigningDialog(QDialog):
     def hand_over(self) -> None:
         """Only this record and the pad, full screen, until the assessor takes it back."""
         self.handed_over = True
-        self._covered = self.parentWidget().window() if self.parentWidget() else None
-        if self._covered is not None:
-            self._covered.hide()
+        # Every window under this one: signing a claim opens from the claim dialog, which
+        # opens from the main window, and the caseload must not wait behind it.
+        self._covered = []
+        window = self.parentWidget().window() if self.parentWidget() else None
+        while window is not None:
+            self._covered.append(window)
+            parent = window.parentWidget()
+            window = parent.window() if parent is not None else None
+        for window in self._covered:
+            window.hide()
         for w in (self.role, self.role_label, self.hand_over_button, self.close_button,
                   self.on_behalf):
             w.hide()
@@ -326,8 +314,7 @@ class SigningDialog(QDialog):
         assessor = self.sheet.assessor_name if self.sheet else "the assessor"
         self.thanks.setText((f"Thank you, {who}. " if who else "Thank you. ")
                             + f"Please hand the laptop back to {assessor}.")
-        self.confirm_text.setText(f"{assessor}: confirm you have the laptop back.\n"
-                                  f"The caseload will be shown again.")
+        self.back_button.setText(f"{assessor}: I have the laptop back")
         self.pages.setCurrentIndex(1)
 
     def confirm_taken_back(self) -> None:
@@ -349,9 +336,9 @@ class SigningDialog(QDialog):
         self.handed_over = False
         self.setWindowFlag(Qt.WindowStaysOnTopHint, False)
         self.showNormal()
-        if self._covered is not None:
-            self._covered.show()
-            self._covered = None
+        for window in reversed(self._covered):   # the main window first, then the dialog on it
+            window.show()
+        self._covered = []
         for w in (self.role, self.role_label, self.close_button):
             w.show()
         self.decline_button.hide()
