@@ -12,9 +12,13 @@ from typing import Iterable
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.models import ChangeLog, ScopeClock
+
+SCOPE_CLOCK, CHANGE_LOG = ScopeClock.__table__, ChangeLog.__table__
+CHUNK = 500
 
 
 def _insert(session: Session):
@@ -25,9 +29,9 @@ def mark_changed(session: Session, changes: Iterable[tuple[str, str, str, int]],
                  device_id: str = "centre") -> dict[str, int]:
     """changes: (table_name, record_id, scope, version). Returns each scope's new clock.
 
-    Two statements whatever the batch: one upsert bumps (or creates) every scope's clock,
-    in sorted order so two transactions never wait on each other in a circle; one upsert
-    files every record under its scope's new number."""
+    Three steps whatever the batch: one upsert bumps (or creates) every scope's clock, in
+    sorted order so two transactions never wait on each other in a circle; the new clocks
+    are read back; one upsert files every record under its scope's new number."""
     latest: dict[tuple[str, str], tuple[str, int]] = {}
     for table_name, record_id, scope, version in changes:
         latest[(table_name, record_id)] = (scope, version)
@@ -35,14 +39,20 @@ def mark_changed(session: Session, changes: Iterable[tuple[str, str, str, int]],
         return {}
     insert = _insert(session)
     scopes = sorted({scope for scope, _ in latest.values()})
-    bump = insert(ScopeClock).values([{"scope": s, "clock": 1} for s in scopes])
+    # Core statements run as executemany: one multi-row VALUES would be compiled afresh
+    # for every batch size, which cost more than running it.
+    bump = insert(SCOPE_CLOCK)
     bump = bump.on_conflict_do_update(index_elements=["scope"],
-                                      set_={"clock": ScopeClock.clock + 1})
-    clocks = dict(session.execute(bump.returning(ScopeClock.scope, ScopeClock.clock)).all())
+                                      set_={"clock": SCOPE_CLOCK.c.clock + 1})
+    session.execute(bump, [{"scope": s, "clock": 1} for s in scopes])
+    clocks: dict[str, int] = {}
+    for i in range(0, len(scopes), CHUNK):  # this transaction holds their locks: its own values
+        clocks.update(session.execute(select(SCOPE_CLOCK.c.scope, SCOPE_CLOCK.c.clock).where(
+            SCOPE_CLOCK.c.scope.in_(scopes[i:i + CHUNK]))).all())
     rows = [{"table_name": t, "record_id": r, "scope": scope, "clock": clocks[scope],
              "version": version, "device_id": device_id}
             for (t, r), (scope, version) in latest.items()]
-    filed = insert(ChangeLog)
+    filed = insert(CHANGE_LOG)
     filed = filed.on_conflict_do_update(
         index_elements=["table_name", "record_id"],
         set_={"scope": filed.excluded.scope, "clock": filed.excluded.clock,

@@ -54,9 +54,10 @@ def may_see(session: Session, device: CallingDevice, scope: str) -> bool:
 
 
 def refusal_to_change(session: Session, device: CallingDevice, table: str, scope: str,
-                      row: dict, existing: dict | None) -> str | None:
+                      row: dict, existing: dict | None, lookups=None) -> str | None:
     """Why this device may not write `row` (None if it may). Creates the assignment of a
-    learner an assessor's laptop pushes for the first time."""
+    learner an assessor's laptop pushes for the first time. `lookups` (a pushed batch's
+    server/push_batch.BatchLookups) answers the assignment without a query when it can."""
     if device.role == "admin":
         return "an admin account does not change portfolios from a laptop"
     if scope == CENTRE_SCOPE:
@@ -65,11 +66,19 @@ def refusal_to_change(session: Session, device: CallingDevice, table: str, scope
         if table == "device_key" and row.get("owner_device_id") != device.id:
             return "a laptop may register only its own signing key"
         return None
-    assignment = session.connection().execute(_ASSIGNED, {"learner_id": scope}).first()
+    if lookups is not None and scope in lookups.assignments:
+        assignment = lookups.assignments[scope]
+    else:
+        assignment = session.connection().execute(_ASSIGNED, {"learner_id": scope}).first()
     if assignment is None:
         if table == "learner" and existing is None and device.role in ASSESSOR_ROLES:
-            session.connection().execute(_ASSIGN, {"learner_id": scope, "assessor_id":
-                                                   device.staff_id, "assigned_at": utcnow()})
+            values = {"learner_id": scope, "assessor_id": device.staff_id,
+                      "assigned_at": utcnow()}
+            if lookups is not None:  # written with the batch's other new rows
+                lookups.assign_later(values)
+                lookups.assigned(scope, device.staff_id)
+            else:
+                session.connection().execute(_ASSIGN, values)
             return None
         return "this learner is not assigned to you at the centre"
     if device.role in ASSESSOR_ROLES:

@@ -33,12 +33,16 @@ from server.auth import CallingDevice
 from server.database import CentreDatabase
 from server.models import AppliedMutation, SyncDevice, SyncProblem
 from server.permissions import refusal_to_change
+from server.push_batch import BatchLookups
 from server.refusal import Refusal, log
 from server.signatures import (SIGNABLE_TABLES, SIGNED_THROUGH, advance_chain,
                                refusal_of_signature, refusal_to_unsign)
 
 # Rows that are never changed once written, on any device (app/signing/triggers.py).
 APPEND_ONLY = {"signature", "audit_event", "device_key", "amendment"}
+# Changes whose checks read other records of the batch back from the database (a
+# signature's content, an amendment's original): the batch's waiting rows go in first.
+READS_BACK = {"signature", "amendment"}
 
 
 @dataclass
@@ -80,6 +84,8 @@ def _apply_batch(centre: CentreDatabase, device: CallingDevice, mutations: list[
         results, changed, stored, problems = [], [], [], []
         now = datetime.now(timezone.utc)
         last_seq = dev.last_seq
+        fresh = [m for m in mutations if m.seq > last_seq]
+        lookups = BatchLookups(session, fresh) if fresh and not careful else None
         for m in sorted(mutations, key=lambda m: m.seq):
             if m.seq <= last_seq:
                 results.append(_stored_result(session, dev, m))
@@ -87,7 +93,7 @@ def _apply_batch(centre: CentreDatabase, device: CallingDevice, mutations: list[
             if m.seq != last_seq + 1:
                 raise Refusal(SEQUENCE_GAP, f"The centre has applied this laptop's changes up "
                                             f"to number {last_seq}; number {m.seq} came next.")
-            result, change = _apply_one(session, dev, device, m, problems, careful)
+            result, change = _apply_one(session, dev, device, m, problems, lookups)
             stored.append({"device_id": dev.id, "seq": m.seq, "mutation_id": m.mutation_id,
                            "status": result["status"], "result_json": json.dumps(result),
                            "applied_at": now})
@@ -95,12 +101,15 @@ def _apply_batch(centre: CentreDatabase, device: CallingDevice, mutations: list[
             results.append(result)
             if change:
                 changed.append(change)
-        # Rows go in as a few bulk statements: one ORM object per change made a 10,000-row
-        # push quadratic (every savepoint snapshots the session's objects).
+        if lookups is not None:
+            lookups.flush(session)
+        # Rows go in as a few bulk Core statements: one ORM object per change made a
+        # 10,000-row push quadratic (every savepoint snapshots the session's objects), and
+        # the ORM's bulk insert still spent more per row than the database did.
         if stored:
-            session.execute(insert(AppliedMutation), stored)
+            session.execute(insert(AppliedMutation.__table__), stored)
         if problems:
-            session.execute(insert(SyncProblem), problems)
+            session.execute(insert(SyncProblem.__table__), problems)
         dev.last_seq, dev.last_sync_at = last_seq, now
         chain = _chain_report(dev, chain_head)
         session.flush()
@@ -161,15 +170,27 @@ class _Refused(Exception):
 
 
 def _apply_one(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation,
-               problems: list, careful: bool) -> tuple[dict, tuple | None]:
+               problems: list, lookups: BatchLookups | None) -> tuple[dict, tuple | None]:
     """Apply one change; whatever refuses it leaves nothing behind (not even the learner
     assignment a first push would have made). A change that may be refused after it is
-    written (one that could break a signature), or any change in a careful retry, runs in
-    a savepoint: a Core one, as the ORM's begin_nested snapshots every loaded object."""
-    use_savepoint = careful or m.table in SIGNABLE_TABLES or m.table in SIGNED_THROUGH
+    written (one that could break a signature on its record), or any change in a careful
+    retry (`lookups` None), runs in a savepoint: a Core one, as the ORM's begin_nested
+    snapshots every loaded object."""
+    if lookups is None:
+        use_savepoint = True
+    elif m.table in SIGNABLE_TABLES or m.table in SIGNED_THROUGH:
+        # Only a signed record can refuse a change after it is written; a row that cannot
+        # be decoded is refused before anything is written.
+        use_savepoint = isinstance(m.row, dict) and (
+            lookups.is_signed(m.table, m.row)
+            or lookups.is_signed(m.table, lookups.row(m.table, m.record_id) or {}))
+    else:
+        use_savepoint = False
+    if use_savepoint and lookups is not None:
+        lookups.flush(session)  # the batch's waiting rows must not go with a rollback
     savepoint = session.connection().begin_nested() if use_savepoint else None
     try:
-        change = _write(session, dev, device, m)
+        change = _write(session, dev, device, m, lookups)
         if savepoint is not None:
             savepoint.commit()
     except _Refused as refused:
@@ -186,7 +207,8 @@ def _apply_one(session: Session, dev: SyncDevice, device: CallingDevice, m: Muta
              "record_id": m.record_id, "version": m.row.get("version")}, change)
 
 
-def _write(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation) -> tuple | None:
+def _write(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation,
+           lookups: BatchLookups | None) -> tuple | None:
     try:
         table = table_of(m.table)
         row = decode(table, m.row)
@@ -195,15 +217,20 @@ def _write(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation
     if row["id"] != m.record_id:
         raise _Refused("the change names another record than it carries")
     conn = session.connection()
-    found = conn.execute(_statements(m.table)[0], {"record_id": m.record_id}).mappings().first()
-    existing = dict(found) if found else None
+    if lookups is not None and m.table in READS_BACK:
+        lookups.flush(session)  # its checks read the batch's rows from the database
+    existing = lookups.row(m.table, m.record_id) if lookups is not None else False
+    if existing is False:
+        found = conn.execute(_statements(m.table)[0], {"record_id": m.record_id}).mappings().first()
+        existing = dict(found) if found else None
+    known = lookups.row if lookups is not None else None
     try:
-        scope = scope_of(session, m.table, row)
-        old_scope = scope_of(session, m.table, existing) if existing else scope
+        scope = scope_of(session, m.table, row, known)
+        old_scope = scope_of(session, m.table, existing, known) if existing else scope
     except UnknownParent as exc:
         raise _Refused(str(exc)) from None
     for s in dict.fromkeys((old_scope, scope)):
-        reason = refusal_to_change(session, device, m.table, s, row, existing)
+        reason = refusal_to_change(session, device, m.table, s, row, existing, lookups)
         if reason:
             raise _Refused(reason)
     if existing is not None:
@@ -217,19 +244,27 @@ def _write(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation
                            "synced it: both versions are kept", kind=CONFLICT,
                            server_version=existing["version"],
                            extra={"server_row": encode(table, existing)})
+    signed = lookups is None or lookups.is_signed(m.table, row) or \
+        lookups.is_signed(m.table, existing or {})
+    if lookups is not None and (existing is not None or signed):
+        lookups.flush(session)  # what follows reads the batch's rows from the database
     if m.table == "signature":
         reason = refusal_of_signature(session, dev, row)
         if reason:
             raise _Refused(reason)
-    if existing is None:
+    if existing is None and lookups is not None and not signed:
+        lookups.insert_later(m.table, row)
+    elif existing is None:
         conn.execute(_statements(m.table)[1], row)
     else:
         conn.execute(_statements(m.table)[2], {**row, "record_id": m.record_id})
-    reason = refusal_to_unsign(session, m.table, row)
+    reason = refusal_to_unsign(session, m.table, row) if signed else None
     if reason:
         raise _Refused(reason, server_version=(existing or {}).get("version", 0))
     if m.table == "signature":
         advance_chain(dev, row)
+    if lookups is not None:
+        lookups.wrote(m.table, row)
     return (m.table, m.record_id, scope, row["version"])
 
 

@@ -26,20 +26,31 @@ from app.sync.protocol import APPLIED, CONFLICT
 from app.sync.wire import decode, encode, table_of
 
 BATCH = 1000
+CHUNK = 500  # ids per IN (...): well under SQLite's limit on bound values
 
 
-def as_wire(m: SyncMutation) -> dict:
+MUTATIONS = SyncMutation.__table__
+OUTBOX = OutboxEntry.__table__
+
+
+def as_wire(m) -> dict:
     return {"mutation_id": m.mutation_id, "seq": m.seq, "table": m.table_name,
             "record_id": m.record_id, "base_version": m.base_version,
             "row": json.loads(m.payload_json)}
 
 
+# Core statements on the tables, not ORM queries: a 10,000-record push builds, loads and
+# deletes thousands of rows here, and ORM objects (identity map, flush bookkeeping, the
+# evaluation of bulk deletes against loaded objects) were most of the laptop's cost.
+
 def next_batch(session: Session, size: int = BATCH) -> list[dict]:
     """Mutations waiting for the centre's answer; if none, freeze the next entries."""
-    frozen = list(session.scalars(select(SyncMutation).order_by(SyncMutation.seq).limit(size)))
+    frozen = session.execute(select(MUTATIONS).order_by(MUTATIONS.c.seq).limit(size)).all()
     if frozen:
         return [as_wire(m) for m in frozen]
-    entries = list(session.scalars(select(OutboxEntry).order_by(OutboxEntry.id).limit(size)))
+    entries = session.execute(select(OUTBOX.c.id, OUTBOX.c.table_name, OUTBOX.c.record_id,
+                                     OUTBOX.c.base_version)
+                              .order_by(OUTBOX.c.id).limit(size)).all()
     if not entries:
         return []
     by_table: dict[str, list[str]] = defaultdict(list)
@@ -48,8 +59,10 @@ def next_batch(session: Session, size: int = BATCH) -> list[dict]:
     rows = {}
     for name, ids in by_table.items():
         table = table_of(name)
-        for row in session.execute(select(table).where(table.c.id.in_(ids))).mappings():
-            rows[(name, row["id"])] = encode(table, row)
+        for i in range(0, len(ids), CHUNK):
+            for row in session.execute(select(table).where(
+                    table.c.id.in_(ids[i:i + CHUNK]))).mappings():
+                rows[(name, row["id"])] = encode(table, row)
     seq = int(state.get(session, "next_seq") or 1)
     made, now = [], datetime.now(timezone.utc)
     for e in entries:
@@ -62,8 +75,10 @@ def next_batch(session: Session, size: int = BATCH) -> list[dict]:
                      "frozen_at": now})
         seq += 1
     if made:
-        session.execute(insert(SyncMutation), made)
-    session.execute(delete(OutboxEntry).where(OutboxEntry.id.in_([e.id for e in entries])))
+        session.execute(insert(MUTATIONS), made)
+    ids = [e.id for e in entries]
+    for i in range(0, len(ids), CHUNK):
+        session.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(ids[i:i + CHUNK])))
     state.put(session, "next_seq", seq)
     session.flush()
     return [{"mutation_id": m["mutation_id"], "seq": m["seq"], "table": m["table_name"],
@@ -78,9 +93,9 @@ def record_results(session: Session, answer: dict) -> dict[str, int]:
     results = answer.get("results", [])
     seqs = [r.get("seq") for r in results]
     frozen = {}
-    for i in range(0, len(seqs), 500):
-        frozen.update((m.seq, m) for m in session.scalars(
-            select(SyncMutation).where(SyncMutation.seq.in_(seqs[i:i + 500]))))
+    for i in range(0, len(seqs), CHUNK):
+        frozen.update((m.seq, m) for m in session.execute(
+            select(MUTATIONS).where(MUTATIONS.c.seq.in_(seqs[i:i + CHUNK]))))
     answered = []
     for result in results:
         m = frozen.get(result.get("seq"))
@@ -98,8 +113,8 @@ def record_results(session: Session, answer: dict) -> dict[str, int]:
                                       created_at=datetime.now(timezone.utc), resolution=""))
             if status == CONFLICT and theirs:
                 _show_theirs(session, m.table_name, m.record_id, theirs)
-    for i in range(0, len(answered), 500):
-        session.execute(delete(SyncMutation).where(SyncMutation.seq.in_(answered[i:i + 500])))
+    for i in range(0, len(answered), CHUNK):
+        session.execute(delete(MUTATIONS).where(MUTATIONS.c.seq.in_(answered[i:i + CHUNK])))
     state.put(session, "acked_seq", answer.get("last_seq"))
     session.flush()
     return dict(counts)

@@ -7,6 +7,8 @@ anything else (staff, employers, device keys, policy, question bank) is the cent
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,21 +32,34 @@ class UnknownParent(LookupError):
     """The record's parent is not in this database (yet)."""
 
 
-def _learner_of(session: Session, table: str, record_id: str | None) -> str | None:
+def _learner_of(session: Session, table: str, record_id: str | None,
+                known: Callable | None = None) -> str | None:
     if table == "learner":
         return record_id
     t = table_of(table)
+    row = known(table, record_id) if known is not None else False
+    if row is not False:  # a caller that already holds the rows (a pushed batch)
+        if row is None:
+            return None
+        if "learner_id" in t.c:
+            return row.get("learner_id")
+        if table in PARENT:
+            parent, column = PARENT[table]
+            ref = row.get(column)
+            return _learner_of(session, parent, ref, known) if ref else None
+        return None
     if "learner_id" in t.c:
         return session.execute(select(t.c.learner_id).where(t.c.id == record_id)).scalar()
     if table in PARENT:
         parent, column = PARENT[table]
         ref = session.execute(select(t.c[column]).where(t.c.id == record_id)).scalar()
-        return _learner_of(session, parent, ref) if ref else None
+        return _learner_of(session, parent, ref, known) if ref else None
     return None
 
 
-def scope_of(session: Session, table: str, row: dict) -> str:
-    """The scope of `row` (a decoded record of `table`), looking parents up in `session`."""
+def scope_of(session: Session, table: str, row: dict, known: Callable | None = None) -> str:
+    """The scope of `row` (a decoded record of `table`), looking parents up in `session`,
+    or first in `known(table, id)` (a row, None for "not here", False for "not known")."""
     if table == "learner":
         return row["id"]
     if "learner_id" in row:
@@ -58,7 +73,7 @@ def scope_of(session: Session, table: str, row: dict) -> str:
         return learner or CENTRE_SCOPE
     if table in PARENT:
         parent, column = PARENT[table]
-        learner = _learner_of(session, parent, row.get(column))
+        learner = _learner_of(session, parent, row.get(column), known)
         if learner is None:
             raise UnknownParent(f"{table} {row.get('id')} belongs to {parent} {row.get(column)}, "
                                 f"which is not here")
