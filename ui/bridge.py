@@ -10,8 +10,10 @@ What the window does goes through here (Anki's operations, in Qt):
   (the main window puts them in a bar at its top), and the form keeps what was typed.
 - `changed` carries `app.db.changes.Changes` after every committed write, local or pulled
   by sync, so a screen can redraw what it shows when `changes.touches(its learner)`.
-- `undoable(text, undo, redo)` offers the one Undo (Ctrl+Z in the main window) for any
-  delete or bulk change: `undo` is `(function, args)` run on the writer (ui/window_undo.py).
+- `undoable(text, undo, redo, after)` offers the one Undo (Ctrl+Z in the main window) for
+  any delete or bulk change: `undo` is `(function, args)` run on the writer
+  (ui/window_undo.py); `after` lets the screen that made the change show it undone. A
+  dialog over the window offers the same Undo through `undo_stack` (WindowUndoButton).
 """
 from __future__ import annotations
 
@@ -42,13 +44,15 @@ class Bridge(QObject):
     _finished = Signal(object, object, object)
     changed = Signal(object)          # app.db.changes.Changes, on the GUI thread
     failed = Signal(str)              # an operation failed and nobody else said so
-    undoable_change = Signal(str, object, object)   # text, (undo fn, args), (redo fn, args)
+    # text, (undo fn, args), (redo fn, args), a callable run after either (or None)
+    undoable_change = Signal(str, object, object, object)
 
     def __init__(self, store: Store, parent: QObject | None = None):
         super().__init__(parent)
         self.store = store
         self._finished.connect(self._deliver)
         self.pending = 0
+        self.undo_stack = None    # the main window's one QUndoStack (None without a window)
         store.on_changes(self._heard)
 
     def _heard(self, changes: Changes) -> None:
@@ -71,10 +75,12 @@ class Bridge(QObject):
             return None
         return self.when_done(self.store.read_async(fn, *args), on_done, on_error)
 
-    def undoable(self, text: str, undo: tuple, redo: tuple | None = None) -> None:
+    def undoable(self, text: str, undo: tuple, redo: tuple | None = None,
+                 after: Callable[[], None] | None = None) -> None:
         """A change was made that the window's Undo (Ctrl+Z) can take back by running
-        `undo` = (function, args) on the writer; `redo` likewise repeats it."""
-        self.undoable_change.emit(text, undo, redo)
+        `undo` = (function, args) on the writer; `redo` likewise repeats it; `after` runs
+        on the GUI thread once either has committed."""
+        self.undoable_change.emit(text, undo, redo, after)
 
     def when_done(self, future: Future, on_done, on_error) -> Future:
         self.pending += 1

@@ -3,12 +3,11 @@
 A store gets a new manager, a contact a new phone: the details are edited here and save as
 they are typed, like a learner's (a mistyped email waits as a draft with its message, and
 the rest is saved). Deleting is refused while learners are placed with the employer, and
-can be undone.
+is undone by the window's one Undo (Edit → Undo, or the Undo button and Ctrl+Z here).
 """
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
     QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem,
@@ -25,6 +24,7 @@ from app.models import Employer
 from ui.bridge import Bridge
 from ui.employer_dialog import EmployerDialog
 from ui.widgets import ProblemLabel, card, fit_to_screen, label, set_invalid
+from ui.window_undo import WindowUndoButton
 
 SAVE_DELAY_MS = 300
 ID_ROLE = Qt.UserRole
@@ -43,7 +43,6 @@ class EmployersDialog(QDialog):
         self.bridge = bridge
         self.employer_id: str | None = None
         self.rows: list[EmployerRow] = []
-        self._deleted: tuple[str, str] | None = None     # (id, name) for Undo delete
         self._loading = False
         self.new_dialog: EmployerDialog | None = None
         self.setWindowTitle("Employers")
@@ -83,11 +82,9 @@ class EmployersDialog(QDialog):
         manage = QHBoxLayout()
         self.new_button = QPushButton("New employer…", objectName="employers_new")
         self.delete_button = QPushButton("Delete employer", objectName="employers_delete")
-        self.undo_button = QPushButton("Undo delete", objectName="employers_undo")
-        self.undo_button.setShortcut(QKeySequence.Undo)
+        self.undo_button = WindowUndoButton(bridge, "employers_undo")
         self.new_button.clicked.connect(self.new_employer)
         self.delete_button.clicked.connect(self.delete_current)
-        self.undo_button.clicked.connect(self.undo_delete)
         for button in (self.new_button, self.delete_button, self.undo_button):
             manage.addWidget(button)
         manage.addStretch()
@@ -195,7 +192,6 @@ class EmployersDialog(QDialog):
         else:
             self._show_placed()
         self.delete_button.setEnabled(chosen is not None)
-        self.undo_button.setVisible(self._deleted is not None)
 
     def _fit_names(self) -> None:
         """The employer column as wide as its names, up to half the list; the contact
@@ -337,21 +333,21 @@ class EmployersDialog(QDialog):
             self.status.setText("")
             return
         self.problem.show_problem(None)
-        self._deleted = (row.id, row.name)
         self.status.setText(f"Deleted {row.name}. Undo delete brings it back.")
         self.employer_id = None
         self.refresh()
         self.changed.emit(row.id)
+        self.bridge.undoable(f"delete {row.name}", (restore_employer, (row.id,)),
+                             (delete_employer, (row.id,)),
+                             after=lambda: self._undone_or_redone(row.id, row.name))
 
-    def undo_delete(self) -> None:
-        if self._deleted is None:
-            return
-        employer_id, name = self._deleted
-        self.bridge.store.write_now(restore_employer, employer_id)
-        self._deleted = None
+    def _undone_or_redone(self, employer_id: str, name: str) -> None:
+        """The window's Undo (or Redo) of a delete made here has committed."""
+        back = self.bridge.store.read(
+            lambda s: (lambda e: e is not None and e.deleted_at is None)(s.get(Employer, employer_id)))
         self.problem.show_problem(None)
-        self.status.setText(f"{name} is back.")
-        self.refresh(select_id=employer_id)
+        self.status.setText(f"{name} is back." if back else f"Deleted {name} again.")
+        self.refresh(select_id=employer_id if back else None)
         self.changed.emit(employer_id)
 
     def done(self, result: int) -> None:

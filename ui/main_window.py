@@ -74,8 +74,10 @@ class MainWindow(QMainWindow):
         self.page.employers_requested.connect(self.open_employers)
         self.bridge.failed.connect(self.show_failure)
         self.bridge.changed.connect(self._changes_arrived)
+        self.bridge.undo_stack = self.undo_stack    # dialogs over the window offer it too
         self.bridge.undoable_change.connect(
-            lambda text, undo, redo: self.undo_stack.push(UndoChange(self, text, undo, redo)))
+            lambda text, undo, redo, after: self.undo_stack.push(
+                UndoChange(self, text, undo, redo, after)))
         self.caseload.refresh_filters()
         self.caseload.refresh()
         self._restore_unsaved_new_learner()

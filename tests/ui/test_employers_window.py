@@ -142,3 +142,31 @@ def test_closing_the_app_mid_typing_keeps_the_employer_change(qtbot, store):
     assert dialog._timer.isActive()           # not saved yet: the app closes first
     window.close()
     assert store.read(lambda s: s.get(Employer, shop).contact_phone) == "01632 960999"
+
+
+def test_an_employer_delete_is_on_the_windows_one_undo(qtbot, store):
+    """No private Undo: the delete made in the Employers window is the top of Edit → Undo,
+    which takes it back after the dialog is closed, and Redo deletes it again."""
+    store.write_now(set_up, "Alex Morgan", "assessor", "Riverside", "RT1")
+    calls = store.write_now(save_employer, None, {"name": "Northgate Energy"})
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    dialog = window.open_employers(calls)
+    assert not dialog.undo_button.isVisibleTo(dialog) and not window.undo_action.isEnabled()
+    qtbot.mouseClick(dialog.delete_button, Qt.LeftButton)
+    assert _names(dialog) == []
+    assert window.undo_action.text() == "Undo delete Northgate Energy"
+    assert dialog.undo_button.isVisibleTo(dialog)
+    assert dialog.undo_button.text() == "Undo delete Northgate Energy"
+    dialog.close()
+
+    window.undo_action.trigger()                                   # Edit → Undo
+    assert store.read(lambda s: s.get(Employer, calls).deleted_at) is None
+    qtbot.waitUntil(lambda: window.caseload.employer_filter.findData(calls) >= 0, timeout=3000)
+    assert _names(dialog) == ["Northgate Energy"] and dialog.status.text() == "Northgate Energy is back."
+    assert not dialog.undo_button.isVisibleTo(dialog)
+    window.redo_action.trigger()                                   # Edit → Redo
+    assert store.read(lambda s: s.get(Employer, calls).deleted_at) is not None
+    assert _names(dialog) == [] and dialog.status.text() == "Deleted Northgate Energy again."
+    window.close()

@@ -1,6 +1,7 @@
 """The question bank from a questioning record: tick questions kept for the learner's units
 and they are added to the record, ready for the learner's answer and the decision; keep a
-question typed in the record for next time; add, edit and delete bank questions.
+question typed in the record for next time; add, edit and delete bank questions (a delete
+is undone by the window's one Undo, offered here too).
 
 The chosen questions go into the record through its questions list, so they save like
 anything typed (and a signed record, being read-only, offers neither button).
@@ -24,6 +25,7 @@ from ui.bridge import Bridge
 from ui.evidence.bank_question_form import BankQuestionForm
 from ui.evidence.fields import ListField
 from ui.widgets import ProblemLabel, card, fit_to_screen, label
+from ui.window_undo import WindowUndoButton
 
 QUESTION_ROLE = Qt.UserRole + 1
 
@@ -60,7 +62,6 @@ class QuestionBankDialog(QDialog):
         self.asked = {_same(q) for q in asked if q.strip()}
         self.bank: RecordBank | None = None
         self.form: BankQuestionForm | None = None
-        self._deleted: str | None = None
         self.setWindowTitle("Question bank")
         self.setWindowModality(Qt.WindowModal)
         fit_to_screen(self, 940, 680)
@@ -106,11 +107,10 @@ class QuestionBankDialog(QDialog):
         self.new_button = QPushButton("New question…", objectName="bank_new")
         self.edit_button = QPushButton("Edit…", objectName="bank_edit")
         self.delete_button = QPushButton("Delete from the bank", objectName="bank_delete")
-        self.undo_button = QPushButton("Undo delete", objectName="bank_undo")
+        self.undo_button = WindowUndoButton(bridge, "bank_undo")
         self.new_button.clicked.connect(self.new_question)
         self.edit_button.clicked.connect(self.edit_question)
         self.delete_button.clicked.connect(self.delete_current)
-        self.undo_button.clicked.connect(self.undo_delete)
         for b in (self.new_button, self.edit_button, self.delete_button, self.undo_button):
             manage.addWidget(b)
         manage.addStretch()
@@ -242,7 +242,6 @@ class QuestionBankDialog(QDialog):
         q = self.current_question()
         self.edit_button.setEnabled(q is not None)
         self.delete_button.setEnabled(q is not None)
-        self.undo_button.setVisible(self._deleted is not None)
         if q is None:
             self.expected.setText("Choose a question to see what a good answer covers.")
             return
@@ -311,21 +310,17 @@ class QuestionBankDialog(QDialog):
         if q is None:
             return
         self.bridge.store.write_now(delete_question, q.id)
-        self._deleted = q.id
         self.status.setText(f"Deleted from the bank: “{q.question}”. Undo delete brings it back.")
         self.refresh()
+        # A restore refused (the same question added again meanwhile) is said in the
+        # window's bar, as for any undo (ui/window_undo.py).
+        short = q.question if len(q.question) <= 40 else q.question[:39] + "…"
+        self.bridge.undoable(f"delete “{short}”", (restore_question, (q.id,)),
+                             (delete_question, (q.id,)), after=self._undone_or_redone)
 
-    def undo_delete(self) -> None:
-        if self._deleted is None:
-            return
-        try:
-            self.bridge.store.write_now(restore_question, self._deleted)
-        except Exception as exc:   # re-added meanwhile: say so
-            self.problem.show_problem(" ".join(getattr(exc, "problems", {"": str(exc)}).values()))
-            return
-        self._deleted = None
+    def _undone_or_redone(self) -> None:
         self.problem.show_problem(None)
-        self.status.setText("Question back in the bank.")
+        self.status.setText("Question bank updated (Undo/Redo).")
         self.refresh()
 
 
