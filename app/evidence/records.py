@@ -85,12 +85,16 @@ def _workplace_of(session: Session, learner_id: str) -> str:
     return ", ".join(x for x in (employer, place) if x)
 
 
+# The lengths a record's own fields may run to (the editor shows them as they are typed).
+TITLE_LIMIT, LOCATION_LIMIT, REF_LIMIT = 300, 2000, 30
+
+
 def _check(session: Session, record: EvidenceRecord, fields: dict) -> tuple[dict, dict]:
     """Raw form values -> (clean values that passed, problems by field)."""
     clean, problems = {}, {}
     if "title" in fields:
         title = (fields.get("title") or "").strip()
-        problem = limited(title, "Title", 300) or (None if title else "Give the record a title.")
+        problem = limited(title, "Title", TITLE_LIMIT) or (None if title else "Give the record a title.")
         if problem:
             problems["title"] = problem
         else:
@@ -107,7 +111,7 @@ def _check(session: Session, record: EvidenceRecord, fields: dict) -> tuple[dict
         except ValueError as exc:
             problems["date"] = str(exc)
     if "location" in fields:
-        problem = limited(fields.get("location") or "", "Location", 2000)
+        problem = limited(fields.get("location") or "", "Location", LOCATION_LIMIT)
         if problem:
             problems["location"] = problem
         else:
@@ -116,8 +120,8 @@ def _check(session: Session, record: EvidenceRecord, fields: dict) -> tuple[dict
         ref = (fields.get("portfolio_ref") or "").strip().upper()
         if not ref:
             problems["portfolio_ref"] = "Every record needs a portfolio reference."
-        elif len(ref) > 30:
-            problems["portfolio_ref"] = "A portfolio reference is at most 30 characters."
+        elif len(ref) > REF_LIMIT:
+            problems["portfolio_ref"] = f"A portfolio reference is at most {REF_LIMIT} characters."
         elif ref != record.portfolio_ref and record.amends_id is None and session.scalars(
                 select(EvidenceRecord.id).where(
                     EvidenceRecord.learner_id == record.learner_id,

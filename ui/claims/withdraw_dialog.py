@@ -9,7 +9,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout
 
 from app.caseload.validation import InvalidInput
-from app.claims.withdrawal import withdraw_claim, withdraw_sign_off, withdrawal_refusal
+from app.claims.withdrawal import (
+    REASON_LIMIT, withdraw_claim, withdraw_sign_off, withdrawal_refusal,
+)
+from ui.length_rule import LengthRule
 from ui.widgets import ProblemLabel, confirm_buttons, label
 
 KINDS = {
@@ -45,6 +48,8 @@ class WithdrawDialog(QDialog):
         self.reason.setTabChangesFocus(True)
         self.reason.setMinimumHeight(90)
         box.addWidget(self.reason)
+        self.reason_rule = LengthRule(self.reason, max_chars=REASON_LIMIT, required=True)
+        box.addWidget(self.reason_rule)
         self.problem = ProblemLabel()
         box.addWidget(self.problem)
         buttons, self.ok = confirm_buttons(self, "Withdraw", "confirm_withdraw", self._confirm,
@@ -56,7 +61,7 @@ class WithdrawDialog(QDialog):
     def _refuse(self, refusal: str | None) -> None:
         """Refused: say why, and leave nothing to do but close."""
         self.refusal.show_problem(refusal)
-        for w in (self.explanation, self.reason_label, self.reason, self.ok):
+        for w in (self.explanation, self.reason_label, self.reason, self.reason_rule, self.ok):
             w.setVisible(not refusal)
         if refusal:
             self.cancel.setText("Close")

@@ -11,7 +11,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.caseload.validation import InvalidInput
+from app.evidence.question_bank import ANSWER_LIMIT, QUESTION_LIMIT, REFS_LIMIT
 from ui.bridge import Bridge
+from ui.length_rule import LengthRule
 from ui.widgets import ProblemLabel, confirm_buttons, label, set_invalid, shrinkable
 
 
@@ -58,10 +60,16 @@ class BankQuestionForm(QDialog):
         self.editors = {"unit": self.unit, "question": self.question,
                         "criterion_refs": self.refs, "expected_answer": self.expected}
         self.problems = {key: ProblemLabel() for key in self.editors}
+        # The bank's own limits, told as the words are typed.
+        rules = {"question": LengthRule(self.question, max_chars=QUESTION_LIMIT, required=True),
+                 "criterion_refs": LengthRule(self.refs, max_chars=REFS_LIMIT),
+                 "expected_answer": LengthRule(self.expected, max_chars=ANSWER_LIMIT)}
         for key, text in (("unit", "Unit"), ("question", "Question"),
                           ("criterion_refs", "ACs it tests"),
                           ("expected_answer", "What a good answer covers")):
             form.addRow(text, self.editors[key])
+            if key in rules:
+                form.addRow("", rules[key])
             form.addRow("", self.problems[key])
         box.addLayout(form)
         self.problem = ProblemLabel()       # anything not tied to one field

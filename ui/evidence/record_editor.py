@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.evidence.methods import DETAILS
-from app.evidence.records import RecordView, autosave_record, get_record, state_of
+from app.evidence.records import (
+    LOCATION_LIMIT, REF_LIMIT, TITLE_LIMIT, RecordView, autosave_record, get_record, state_of,
+)
 from app.models.evidence import JUDGEMENT_FLAGS
 from ui.bridge import Bridge
 from ui.evidence.criteria_picker import CriteriaPicker
@@ -25,6 +27,7 @@ from ui.evidence.fields import ListField, field_value, make_field, set_field_val
 from ui.evidence.files_panel import FilesPanel
 from ui.evidence.question_bank_dialog import QuestionBankRow
 from ui.evidence.signing_bar import SigningBar
+from ui.length_rule import LengthRule
 from ui.signing.locked_banner import LockedBanner
 from ui.widgets import ProblemLabel, label, scrolling, set_invalid
 
@@ -92,6 +95,11 @@ class RecordEditor(QWidget):
                 edit.setPlaceholderText("DD/MM/YYYY")
             self.common[key] = edit
             self.form.addRow(text, edit)
+            limit = {"portfolio_ref": REF_LIMIT, "title": TITLE_LIMIT,
+                     "location": LOCATION_LIMIT}.get(key)
+            if limit:   # said as the typing nears it, not first met as a refusal
+                self.form.addRow("", LengthRule(edit, max_chars=limit,
+                                                required=key != "location"))
             self._problem_row(key)
         self.timer_row = QWidget()
         timer_box = QHBoxLayout(self.timer_row)
