@@ -3,8 +3,6 @@ title shows its limit as the typing nears it and says how far over it is before 
 is refused; a bank question shows its rule from the start (as a withdrawal's reason does)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-
 from app.evidence.question_bank import QUESTION_LIMIT
 from app.evidence.records import TITLE_LIMIT, get_record
 from evidence_helpers import enrolment_with_rules
