@@ -43,6 +43,8 @@ class PreparedPack:
     path: str
     data: dict
     sha256: str
+    # "line L, column C: pack_id", for a refusal that only the loaded catalogue can make
+    pack_id_at: str = "line 1, column 1: pack_id"
 
     @property
     def pack_id(self) -> str:
@@ -178,7 +180,8 @@ def prepare_pack(path: str | Path) -> PreparedPack:
     invalid = validate_pack(data)
     if invalid:
         raise PackImportError(name, _located(invalid, data, text))
-    return PreparedPack(str(path), data, hashlib.sha256(raw).hexdigest())
+    return PreparedPack(str(path), data, hashlib.sha256(raw).hexdigest(),
+                        located(("pack_id",)))
 
 
 def _locator(data: Any, text: str):
@@ -209,7 +212,8 @@ def import_pack(session: Session, prepared: PreparedPack) -> ImportResult:
             SpecPack.sha256 == prepared.sha256)).first():
         version = f"version '{label}'" if label else "no version label"
         raise PackImportError(Path(prepared.path).name, [
-            f"a different pack with id '{prepared.pack_id}' and {version} is already in the "
+            f"{prepared.pack_id_at}: a different pack with id '{prepared.pack_id}' and "
+            f"{version} is already in the "
             f"catalogue (loaded {clash.loaded_at:%d/%m/%Y}); its text differs from this "
             f"file's. Give this pack a new source.document_version to load it beside the "
             f"other"])

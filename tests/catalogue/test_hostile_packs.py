@@ -115,7 +115,11 @@ def test_same_id_and_version_with_changed_text_is_refused(catalogue_store, tmp_p
     path = tmp_path / "pack.json"
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
     before = catalogue_store.read(counts)
-    assert "already in the catalogue" in _refusal(catalogue_store, path)
+    refusal = _refusal(catalogue_store, path)
+    assert "already in the catalogue" in refusal
+    # named where the editor can find it: json.dumps(indent=2) puts pack_id on line 2 or 3
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if '"pack_id"' in text)
+    assert f"line {line}, column " in refusal and ": pack_id: a different pack" in refusal, refusal
     assert catalogue_store.read(counts) == before
     data["source"]["document_version"] = "Issue 2"           # a real new version goes in
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
