@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from app.caseload.learners import save_learner
 from app.db.store import Store
-from app.models import Learner
-from app.models.local import SyncAttention
+from app.models import Learner, OutboxEntry
+from app.models.local import SyncAttention, SyncMutation
 from app.sync import state
 from app.sync.client import CentreUnreachable
 from app.sync.engine import run_sync
@@ -29,6 +29,16 @@ from tests.server.sync_helpers import assert_laptop_matches_centre, enrolled
 from tests.transfer.fault_proxy import FaultProxy
 
 LAPTOPS = 3
+
+
+def edits_waiting(session) -> set[str]:
+    """The notes of learners this laptop changed that the centre has not answered for yet
+    (in the outbox, or frozen as a numbered mutation)."""
+    ids = set(session.scalars(select(OutboxEntry.record_id)
+                              .where(OutboxEntry.table_name == "learner")))
+    ids |= set(session.scalars(select(SyncMutation.record_id)
+                               .where(SyncMutation.table_name == "learner")))
+    return {session.get(Learner, i).notes for i in ids}
 
 
 def test_random_edits_syncs_and_lost_answers_end_equal(centre, catalogue_db):
@@ -98,11 +108,14 @@ def test_random_edits_syncs_and_lost_answers_end_equal(centre, catalogue_db):
                 assert store.read(state.status).waiting >= 0
 
         def check_end(self):
-            # What each laptop shows before the last syncs, unsynced edits included, must
-            # all survive: as the centre's version, or kept beside it as a conflict.
+            # Every edit a laptop shows and has not yet handed to the centre must survive:
+            # as the centre's version, or kept beside it as a conflict. A copy pulled
+            # earlier and since changed on another laptop is not an edit: it is out of
+            # date, and the next pull rightly replaces it (Hypothesis found a model that
+            # counted such a copy as lost work).
             shown = set()
             for store in self.laptops:
-                shown |= set(store.read(lambda s: s.scalars(select(Learner.notes)).all()))
+                shown |= store.read(edits_waiting)
             for _ in range(2):
                 for store in self.laptops:
                     run_sync(store)
@@ -132,5 +145,5 @@ def test_random_edits_syncs_and_lost_answers_end_equal(centre, catalogue_db):
             super().teardown()
 
     run_state_machine_as_test(Checked, settings=settings(
-        max_examples=3, stateful_step_count=12, deadline=None, derandomize=True,
+        max_examples=3, stateful_step_count=12, deadline=None,
         suppress_health_check=list(HealthCheck)))
