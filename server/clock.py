@@ -4,7 +4,9 @@
 takes that row's lock until commit, so writers in one scope get their numbers in commit
 order: a laptop whose cursor is N has already seen every change numbered up to N, even
 when transactions overlap on PostgreSQL. (A sequence, or a timestamp, is taken early and
-committed late, and a cursor moved past it skips that row for ever.)
+committed late, and a cursor moved past it skips that row for ever.) After them, the
+clocks of the staff who see the changed learners (`bump_watchers`): a laptop asks those,
+and the centre's, to learn in one read that there is nothing to pull.
 """
 from __future__ import annotations
 
@@ -15,9 +17,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.models import ChangeLog, ScopeClock
+from app.sync.protocol import CENTRE_SCOPE
+from server.models import ChangeLog, LearnerAssignment, ScopeClock, StaffClock
 
 SCOPE_CLOCK, CHANGE_LOG = ScopeClock.__table__, ChangeLog.__table__
+STAFF_CLOCK, ASSIGNMENT = StaffClock.__table__, LearnerAssignment.__table__
 CHUNK = 500
 
 
@@ -58,4 +62,43 @@ def mark_changed(session: Session, changes: Iterable[tuple[str, str, str, int]],
         set_={"scope": filed.excluded.scope, "clock": filed.excluded.clock,
               "version": filed.excluded.version, "device_id": filed.excluded.device_id})
     session.execute(filed, rows)
+    bump_watchers(session, _watchers(session, [s for s in scopes if s != CENTRE_SCOPE]))
     return clocks
+
+
+def _watchers(session: Session, learner_ids: list[str]) -> set[str]:
+    """Staff who see these learners. Their assignment rows are locked (PostgreSQL): an
+    assessor or IQA changed by `server-admin assign` at this moment is bumped either by
+    this transaction (it waits for the assignment) or by the assign (which waits for it)."""
+    staff: set[str] = set()
+    for i in range(0, len(learner_ids), CHUNK):
+        for assessor_id, iqa_id in session.execute(
+                select(ASSIGNMENT.c.assessor_id, ASSIGNMENT.c.iqa_id)
+                .where(ASSIGNMENT.c.learner_id.in_(learner_ids[i:i + CHUNK]))
+                .order_by(ASSIGNMENT.c.learner_id).with_for_update()):
+            staff.update(s for s in (assessor_id, iqa_id) if s)
+    return staff
+
+
+def bump_watchers(session: Session, staff_ids) -> None:
+    """Tell these members of staff's laptops that something they see changed (after the
+    scope clocks, in sorted order: the same lock order in every transaction)."""
+    staff_ids = sorted(set(staff_ids))
+    if not staff_ids:
+        return
+    bump = _insert(session)(STAFF_CLOCK)
+    bump = bump.on_conflict_do_update(index_elements=["staff_id"],
+                                      set_={"clock": STAFF_CLOCK.c.clock + 1})
+    session.execute(bump, [{"staff_id": s, "clock": 1} for s in staff_ids])
+
+
+def watch_token(session: Session, staff_id: str, last_seq: int) -> str:
+    """What a laptop of `staff_id` has seen when it pulled everything in this snapshot: the
+    centre scope's clock, the staff member's clock and the device's last applied change.
+    Any change it should receive moves the first or the second; a centre restored from an
+    older backup has smaller numbers; either way the token differs."""
+    centre = session.execute(select(SCOPE_CLOCK.c.clock).where(
+        SCOPE_CLOCK.c.scope == CENTRE_SCOPE)).scalar() or 0
+    mine = session.execute(select(STAFF_CLOCK.c.clock).where(
+        STAFF_CLOCK.c.staff_id == staff_id)).scalar() or 0
+    return f"{centre}.{mine}.{last_seq or 0}"

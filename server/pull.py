@@ -17,6 +17,7 @@ from app.sync.check import digest
 from app.sync.protocol import CENTRE_SCOPE
 from app.sync.wire import encode, synced_tables
 from server.auth import CallingDevice
+from server.clock import watch_token
 from server.database import CentreDatabase
 from server.models import ChangeLog, ScopeClock, SyncDevice
 from server.permissions import visible_learners
@@ -52,9 +53,22 @@ def pull(centre: CentreDatabase, device: CallingDevice, cursors: dict[str, int],
                 rows += 1
         changes = _rows(session, wanted)
         dev = session.get(SyncDevice, device.id)
-        return {"changes": changes, "cursors": {s: clocks[s] for s in page},
-                "more": len(page) < len(stale), "scopes": scopes,
-                "last_seq": dev.last_seq if dev else 0}
+        last_seq = dev.last_seq if dev else 0
+        more = len(page) < len(stale)
+        answer = {"changes": changes, "cursors": {s: clocks[s] for s in page},
+                  "more": more, "scopes": scopes, "last_seq": last_seq}
+        if not more:  # the laptop has everything in this snapshot: what it has seen
+            answer["watch"] = watch_token(session, device.staff_id, last_seq)
+        return answer
+
+
+def anything_new(centre: CentreDatabase, device: CallingDevice, since: str) -> dict:
+    """Has anything this laptop should receive changed since `since` (the watch token of
+    its last complete pull)? Two row reads, whatever the size of the caseload."""
+    with centre.reading() as session:
+        dev = session.get(SyncDevice, device.id)
+        now = watch_token(session, device.staff_id, dev.last_seq if dev else 0)
+        return {"changed": now != since, "watch": now}
 
 
 def _clocks(session: Session, scopes: list[str]) -> dict[str, int]:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.caseload.validation import InvalidInput, required_name
 from app.models import Learner, StaffMember
 from app.sync.protocol import CENTRE_SCOPE
-from server.clock import mark_changed
+from server.clock import bump_watchers, mark_changed
 from server.models import EnrolCode, LearnerAssignment, SyncDevice
 
 SERVER_ROLES = ("assessor", "trainee_assessor", "iqa", "admin")
@@ -65,15 +65,18 @@ def assign(session: Session, uln: str, assessor_id: str | None, iqa_id: str | No
     for staff_id, role in ((assessor_id, ("assessor", "trainee_assessor")), (iqa_id, ("iqa",))):
         if staff_id and staff_member(session, staff_id).role not in role:
             raise InvalidInput({"staff": f"{staff_id} is not an {' or '.join(role)}."})
-    row = session.get(LearnerAssignment, learner.id)
+    row = session.get(LearnerAssignment, learner.id, with_for_update=True)
     if row is None:
         row = LearnerAssignment(learner_id=learner.id)
         session.add(row)
+    before = {row.assessor_id, row.iqa_id}
     if assessor_id:
         row.assessor_id = assessor_id
     if iqa_id:
         row.iqa_id = iqa_id
     session.flush()
+    # Last: the laptops of whoever gained or lost the learner pull at their next sync.
+    bump_watchers(session, (before | {row.assessor_id, row.iqa_id}) - {None})
     return learner.id
 
 

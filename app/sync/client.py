@@ -76,5 +76,9 @@ class CentreClient:
     def pull(self, cursors: dict[str, int], own: bool = False) -> dict:
         return self._call("POST", "/pull", json={"cursors": cursors, "own": own})
 
+    def changed_since(self, watch: str) -> bool:
+        """Whether the centre has anything for this laptop since the pull that gave `watch`."""
+        return bool(self._call("GET", "/changes", params={"since": watch}).get("changed", True))
+
     def check(self) -> dict:
         return self._call("GET", "/check")

@@ -1,5 +1,6 @@
 """One sync, as the window's "Sync now", automatic sync and `fieldfolio sync` all run it:
-push the outbox until empty, then pull until done, then check.
+push the outbox until empty, then pull until done, then check. When nothing waits here and
+the centre says nothing changed since the last complete sync, that one question is all.
 
 Runs on any thread except the writer (it waits for the writer between steps); every step
 is its own local transaction, so cancelling or killing the process between or during steps
@@ -12,16 +13,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
+from sqlalchemy import func, select
+
 from app.db.store import Store
 from app.signing.chain import chain_head
 from app.sync import state
 from app.sync.check import local_digests, mismatched_scopes, reset_cursors
-from app.sync.client import CentreClient
+from app.sync.client import CentreClient, CentreRefused
 from app.sync.incoming import apply_page
 from app.sync.outgoing import next_batch, record_results
 from app.transfer.sync_step import send_files_step
 from app.transfer.upload import TransferCancelled
-from app.models.local import SyncCursor
+from app.models import OutboxEntry
+from app.models.local import SyncAttention, SyncCursor, SyncMutation
 
 
 class SyncCancelled(Exception):
@@ -68,6 +72,11 @@ def run_sync(store: Store, progress: Callable[[str], None] = lambda text: None,
         progress(text)
 
     try:
+        step(f"Asking {conn.centre_name} for changes…")
+        if _nothing_to_do(store, client):
+            store.write_now(_succeeded, store.read(state.get, "watch"))
+            outcome.attention = store.read(_attention)
+            return outcome
         step(f"Sending files to {conn.centre_name}…")
         try:
             files = send_files_step(store, client, progress, cancelled)  # before their records
@@ -85,8 +94,9 @@ def run_sync(store: Store, progress: Callable[[str], None] = lambda text: None,
             outcome.rejected += counts.get("rejected", 0)
             outcome.conflicts += counts.get("conflict", 0)
             outcome.chain_behind |= bool(answer.get("chain", {}).get("behind"))
+        watch = None
         for attempt in range(2):
-            _pull_all(store, client, step, outcome, own=attempt > 0)
+            watch = _pull_all(store, client, step, outcome, own=attempt > 0)
             step("Checking this laptop agrees with the centre…")
             digests = client.check()["scopes"]
             wrong = store.read(mismatched_scopes, digests, store.read(local_digests))
@@ -99,7 +109,10 @@ def run_sync(store: Store, progress: Callable[[str], None] = lambda text: None,
             wrong = store.read(mismatched_scopes, client.check()["scopes"],
                                store.read(local_digests))
         outcome.check_ok = not wrong
-        store.write_now(_succeeded)
+        # What this laptop has seen, for the next sync's one-question shortcut; not kept
+        # when the check failed or a file is still to go (the next sync does it all again).
+        settled = outcome.check_ok and not outcome.files_failed
+        store.write_now(_succeeded, watch if settled else None)
         outcome.attention = store.read(state.status).attention
         return outcome
     except Exception as exc:
@@ -111,22 +124,53 @@ def run_sync(store: Store, progress: Callable[[str], None] = lambda text: None,
 
 
 def _pull_all(store: Store, client: CentreClient, step, outcome: SyncOutcome,
-              own: bool = False) -> None:
-    """Pages until done. The centre leaves out this laptop's own changes, except when
-    re-fetching a scope that failed the check (`own`)."""
+              own: bool = False) -> str | None:
+    """Pages until done; returns the centre's watch token of the last page. The centre
+    leaves out this laptop's own changes, except when re-fetching a scope that failed the
+    check (`own`)."""
     while True:
         step("Receiving changes from the centre…")
         page = client.pull(store.read(_cursors), own)
         counts = store.write_pulled(apply_page, page).result()
         outcome.pulled += counts.get("inserted", 0) + counts.get("updated", 0)
         if not page.get("more"):
-            return
+            return page.get("watch")
 
 
-def _succeeded(session) -> None:
+def _quiet_here(session) -> str | None:
+    """The watch token of the last complete sync, if nothing waits to go up since."""
+    waiting = session.execute(select(OutboxEntry.id).limit(1)).first() or \
+        session.execute(select(SyncMutation.seq).limit(1)).first()
+    return None if waiting else state.get(session, "watch")
+
+
+def _nothing_to_do(store: Store, client: CentreClient) -> bool:
+    """A sync with nothing to send asks the centre one question (server/pull.anything_new)
+    instead of sending every learner's cursor and comparing every scope's digest: nothing
+    waits here (the outbox is the sync queue, so no record is scanned), and the centre has
+    nothing after what this laptop last pulled."""
+    watch = store.read(_quiet_here)
+    if not watch:
+        return False
+    try:
+        return not client.changed_since(watch)
+    except CentreRefused as refused:
+        if refused.status == 404:  # a centre from before the question: sync in full
+            return False
+        raise
+
+
+def _attention(session) -> int:
+    return session.scalar(select(func.count()).select_from(SyncAttention).where(
+        SyncAttention.resolved_at.is_(None))) or 0
+
+
+def _succeeded(session, watch: str | None = None) -> None:
     state.put(session, "last_success_at", datetime.now(timezone.utc).isoformat())
     state.put(session, "last_error", None)
+    state.put(session, "watch", watch)
 
 
 def _failed(session, message: str) -> None:
     state.put(session, "last_error", message[:500])
+    state.put(session, "watch", None)  # the next sync does everything

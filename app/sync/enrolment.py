@@ -43,6 +43,7 @@ def enrol(store: Store, url: str, code: str, client: CentreClient | None = None)
         state.put(session, "staff_id", answer["staff"]["id"])
         state.put(session, "staff_name", answer["staff"]["name"])
         state.put(session, "role", answer["staff"]["role"])
+        state.put(session, "watch", None)  # the first sync with this centre does everything
         if not state.get(session, "next_seq"):
             state.put(session, "next_seq", int(answer.get("last_seq") or 0) + 1)
     store.write_now(remember)
