@@ -44,12 +44,14 @@ class LearnerPage(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setWidget(details_card)
         self.tabs.addTab(scroll, "Details")
+        self.details_tab = scroll
         self.enrolments = EnrolmentsPanel(bridge)
         right = QScrollArea()
         right.setWidgetResizable(True)
         right.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         right.setWidget(self.enrolments)
         self.tabs.addTab(right, "Enrolments and units")
+        self.enrolments_tab = right
         self.evidence = EvidencePanel(bridge)
         self.tabs.addTab(self.evidence, "Evidence")
         self.tabs.addTab(self.evidence.progress_view, "Progress")
@@ -61,6 +63,7 @@ class LearnerPage(QWidget):
         self.tabs.addTab(self.claims, "Sign-off and claims")
         self.evidence.changed.connect(lambda _: self.claims.refresh())
         self.evidence.editor.sign_off_requested.connect(self.sign_off_unit)
+        self.evidence.grid.record_wanted.connect(self.open_record)
         self.enrolments.changed.connect(lambda: self.claims.load(self.form.learner_id))
         # Signing (ui/signing): who did what to this learner's portfolio, read when shown.
         self.audit = AuditTrailView(bridge)
@@ -78,6 +81,11 @@ class LearnerPage(QWidget):
     def new_record(self) -> str | None:
         self.tabs.setCurrentWidget(self.evidence)
         return self.evidence.new_record()
+
+    def open_record(self, record_id: str) -> None:
+        """From an AC in the progress grid: the record covering it, on the Evidence tab."""
+        self.tabs.setCurrentWidget(self.evidence)
+        self.evidence.select_record(record_id)
 
     def sign_off_unit(self, enrolment_id: str, unit_id: str) -> None:
         """From a record just signed: the Sign-off tab, that unit chosen, its sign-off open."""

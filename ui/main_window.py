@@ -130,6 +130,8 @@ class MainWindow(QMainWindow):
         for act in (self.undo_action, self.redo_action, self.delete_action, self.find_action):
             edit_menu.addAction(act)
         self.menus = {"file": file_menu, "edit": edit_menu}
+        from ui.visit_menus import add_visit_menus   # the learner page's buttons, as menus
+        add_visit_menus(self)
         # Signing (ui/signing): check every hash, signature and device chain on demand.
         self.verify_action = action(
             "Verify integrity…", None,

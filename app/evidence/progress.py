@@ -50,6 +50,7 @@ class CriterionProgress:
     record_count: int = 0
     methods: list[str] = field(default_factory=list)
     refs: list[str] = field(default_factory=list)
+    record_ids: list[str] = field(default_factory=list)   # in the order of `refs`
 
 
 @dataclass
@@ -209,6 +210,7 @@ def enrolment_progress(session: Session, enrolment_id: str,
             continue
         if ref not in progress.refs:
             progress.refs.append(ref)
+            progress.record_ids.append(record_id)
             progress.record_count += 1
         if method not in progress.methods:
             progress.methods.append(method)

@@ -2,10 +2,12 @@
 
 Each cell carries a symbol and the AC number as well as its colour (○ not started,
 ◐ working towards, ● met), so it reads for colour-blind users and in black and white.
+A click on a covered AC opens the record covering it (the next one on another click): from
+an AC to its evidence in one click.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout,
@@ -19,6 +21,7 @@ from ui.widgets import label
 
 COLOURS = {NOT_STARTED: "#f6d5d2", WORKING: "#fbe3a6", MET: "#c7e8c9"}
 STATUS_ROLE = Qt.UserRole + 2
+RECORDS_ROLE = Qt.UserRole + 3
 
 
 class DrawnWhenShown(QWidget):
@@ -40,8 +43,11 @@ class DrawnWhenShown(QWidget):
 
 
 class ProgressGrid(DrawnWhenShown):
+    record_wanted = Signal(str)    # a record covering the AC clicked
+
     def __init__(self, parent=None):
         super().__init__(parent)
+        self._last_click: tuple[int, int, int] | None = None   # row, column, which record
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.heading = label("", "section")
@@ -51,7 +57,8 @@ class ProgressGrid(DrawnWhenShown):
                                "⚠ n: assessment rules not yet met, such as a required method, "
                                "evidence from different occasions or the video cap (see “What's "
                                "still needed”). "
-                               "Hover a cell for the criterion and the records covering it.", "hint"))
+                               "Hover a cell for the criterion and the records covering it; "
+                               "click it to open the record.", "hint"))
         self._pending: list[EnrolmentProgress] | None = None
         self._table = QTableWidget(objectName="progress_grid")
         self._table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -59,7 +66,18 @@ class ProgressGrid(DrawnWhenShown):
         self._table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self._table.horizontalHeader().setDefaultSectionSize(52)
         self._table.verticalHeader().setDefaultSectionSize(34)
+        self._table.cellClicked.connect(self._clicked)
         layout.addWidget(self._table, 1)
+
+    def _clicked(self, row: int, col: int) -> None:
+        item = self._table.item(row, col)
+        records = item.data(RECORDS_ROLE) if item else None
+        if not records:
+            return
+        again = self._last_click is not None and self._last_click[:2] == (row, col)
+        which = (self._last_click[2] + 1) % len(records) if again else 0
+        self._last_click = (row, col, which)
+        self.record_wanted.emit(records[which])
 
     @property
     def table(self) -> QTableWidget:
@@ -73,6 +91,7 @@ class ProgressGrid(DrawnWhenShown):
         units = [u for p in progress_list for u in p.units]
         width = max((len(u.criteria) for u in units), default=0)
         self._table.clear()
+        self._last_click = None
         self._table.setRowCount(len(units))
         self._table.setColumnCount(width)
         labels = []
@@ -84,11 +103,13 @@ class ProgressGrid(DrawnWhenShown):
                 item.setBackground(QBrush(QColor(COLOURS[ac.status])))
                 item.setForeground(QBrush(QColor("#1b2430")))
                 item.setData(STATUS_ROLE, ac.status)
+                item.setData(RECORDS_ROLE, list(ac.record_ids))
                 item.setTextAlignment(Qt.AlignCenter)
                 covered = (f"\n{ac.record_count} record(s): {', '.join(ac.refs)} "
                            f"({', '.join(ac.methods)})") if ac.record_count else ""
                 item.setToolTip(f"Unit {unit.number} AC {ac.number}: {STATUS_WORDS[ac.status]}"
-                                f"{covered}\n{ac.text}")
+                                f"{covered}\n{ac.text}"
+                                + ("\nClick to open the record." if ac.record_count else ""))
                 self._table.setItem(row, col, item)
         for row, unit in enumerate(units):
             header = QTableWidgetItem(labels[row])

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea,
-    QTabWidget, QVBoxLayout, QWidget,
+    QSizePolicy, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from app.evidence.methods import DETAILS
@@ -52,21 +52,28 @@ class RecordEditor(QWidget):
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._tick)
 
-        # The whole record scrolls when the window is short (a 1280×720 laptop less its
-        # taskbar): its heading, banner, signing buttons and tabs never push the window's
-        # minimum height past the screen, and the tabs keep room to work in.
+        # The record scrolls when the window is short (a 1280×720 laptop less its taskbar):
+        # its banner, signing buttons and tabs never push the window's minimum height past
+        # the screen, and the tabs keep room to work in. The heading (which record, where
+        # it stands) stays above the scrolling part, so it is in view wherever the assessor
+        # has scrolled to.
         body = QWidget()
         frame = QVBoxLayout(self)
         frame.setContentsMargins(0, 0, 0, 0)
-        self.scroll = scrolling(body)
-        frame.addWidget(self.scroll)
-        outer = QVBoxLayout(body)
-        outer.setContentsMargins(0, 0, 4, 0)
+        frame.setSpacing(2)
         self.heading = label("", "title")
         self.heading.setObjectName("record_heading")
         self.state_label = label("", "subtitle")
-        outer.addWidget(self.heading)
-        outer.addWidget(self.state_label)
+        for line in (self.heading, self.state_label):
+            # One line each, cut at the column's edge (the full words in the tooltip): a
+            # long title must neither widen the window nor make the fixed part tall.
+            line.setWordWrap(False)
+            line.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+            frame.addWidget(line)
+        self.scroll = scrolling(body)
+        frame.addWidget(self.scroll, 1)
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(0, 0, 4, 0)
         # Signing (ui/signing): locked banner for signed records, then the way to signatures.
         self.banner = LockedBanner(bridge)
         self.banner.amendment_made.connect(self.open_record)
@@ -250,6 +257,7 @@ class RecordEditor(QWidget):
         self.heading.setText(f"{self.common['portfolio_ref'].text() or r.portfolio_ref} · {r.method_name}")
         self.state_label.setText(f"{STATE_WORDS.get(r.state, r.state)} · {r.method} · "
                                  f"{self.common['title'].text()}")
+        self.state_label.setToolTip(self.state_label.text())
         locked = r.state == "signed"
         for w in list(self.common.values()) + list(self.flags.values()) + list(self.details.values()):
             w.setEnabled(not locked)
