@@ -38,6 +38,8 @@ class AttentionItem:
         what = self.table_name.replace("_", " ")
         if self.kind == CONFLICT:
             return f"A {what} was changed here and on another device"
+        if self.kind == SIGNATURES_MISSING:
+            return "Signatures made on this laptop are missing from it"
         return f"The centre refused a change to a {what}"
 
 
@@ -83,3 +85,28 @@ def acknowledge(session: Session, attention_id: int) -> None:
     if item is not None and item.resolved_at is None:
         item.resolved_at = datetime.now(timezone.utc)
         item.resolution = "read"
+
+
+SIGNATURES_MISSING = "signatures_missing"
+
+
+def signatures_missing(session: Session, device_id: str, report: dict) -> None:
+    """The centre has seen newer signatures from this laptop than the laptop now holds: they
+    were lost here (an old copy of the database put back, or signatures removed by hand).
+    Said once until read; the centre keeps what it received, so nothing is lost there."""
+    from app.signing.chain import chain_head
+    already = session.scalars(select(SyncAttention).where(
+        SyncAttention.kind == SIGNATURES_MISSING, SyncAttention.resolved_at.is_(None))).first()
+    if already is not None:
+        return
+    here, _ = chain_head(session, device_id)
+    seen = report.get("centre_sequence") or 0
+    session.add(SyncAttention(
+        kind=SIGNATURES_MISSING, table_name="signature", record_id=device_id,
+        reason=(f"The centre has received {seen} signature(s) made on this laptop, but this "
+                f"laptop now holds only {here or 0}. The newest were lost here: the laptop may "
+                f"have been put back to an older copy, or its database changed by hand. The "
+                f"centre keeps every signature it received; ask the centre before signing "
+                f"again, and run Tools → Verify integrity…"),
+        mine_json="{}", theirs_json=json.dumps(report)))
+    session.flush()

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from app.db.store import Store
 from app.signing.chain import chain_head
 from app.sync import state
+from app.sync.attention import signatures_missing
 from app.sync.check import local_digests, mismatched_scopes, reset_cursors
 from app.sync.client import CentreClient, CentreRefused
 from app.sync.incoming import apply_page
@@ -93,7 +94,9 @@ def run_sync(store: Store, progress: Callable[[str], None] = lambda text: None,
             outcome.pushed += counts.get("applied", 0)
             outcome.rejected += counts.get("rejected", 0)
             outcome.conflicts += counts.get("conflict", 0)
-            outcome.chain_behind |= bool(answer.get("chain", {}).get("behind"))
+            if (answer.get("chain") or {}).get("behind"):
+                outcome.chain_behind = True
+                store.write_now(signatures_missing, store.device_id, answer["chain"])
         watch = None
         for attempt in range(2):
             watch = _pull_all(store, client, step, outcome, own=attempt > 0)
