@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 
 from app.caseload.validation import InvalidInput, limited, past_date
 from app.evidence.in_force import not_in_force
+from app.evidence.judgement import missing_judgements, not_judged_evidence
 from app.evidence.progress import MET, STATUS_WORDS, enrolment_progress
 from app.models import Enrolment, EnrolmentUnit, Qualification, Signature, Unit
 from app.models.claims import UnitSignOff
-from app.models.evidence import CriterionMapping, EvidenceRecord
+from app.models.evidence import JUDGEMENT_FLAGS, CriterionMapping, EvidenceRecord
 
 RECORD_TYPE = "unit_sign_off"
 ASSESSOR_DECLARATION = (
@@ -128,6 +129,11 @@ def unit_readiness(session: Session, enrolment_id: str) -> list[Readiness]:
         unsigned = sorted({e["ref"] for e in r.evidence if not e["signed"]})
         if unsigned:
             r.missing.append("Evidence not yet signed: " + ", ".join(unsigned) + ".")
+        # (Unsigned evidence is named above; it is judged before it is marked ready.)
+        unjudged = [(e["ref"], e["unjudged"]) for e in r.evidence
+                    if e["unjudged"] and e["signed"]]
+        if unjudged:
+            r.missing.append(not_judged_evidence(unjudged))
         for rule in order:
             if rule.get("rule") == "last" and rule.get("unit") == unit.number:
                 others = [u.number for uid, u in units.items() if uid != unit.id
@@ -161,7 +167,8 @@ def _evidence_by_unit(session: Session, enrolment_id: str,
     not yet fully signed is not listed (app/evidence/in_force.py)."""
     rows = session.execute(
         select(CriterionMapping.unit_id, EvidenceRecord.id, EvidenceRecord.portfolio_ref,
-               EvidenceRecord.method, EvidenceRecord.state, EvidenceRecord.amends_id)
+               EvidenceRecord.method, EvidenceRecord.state, EvidenceRecord.amends_id,
+               *(getattr(EvidenceRecord, f) for f in JUDGEMENT_FLAGS))
         .join(EvidenceRecord, EvidenceRecord.id == CriterionMapping.record_id)
         .where(EvidenceRecord.enrolment_id == enrolment_id, EvidenceRecord.deleted_at.is_(None),
                CriterionMapping.deleted_at.is_(None), CriterionMapping.status == MET)
@@ -171,7 +178,8 @@ def _evidence_by_unit(session: Session, enrolment_id: str,
         EvidenceRecord.enrolment_id == enrolment_id, EvidenceRecord.amends_id.is_not(None))).all()
     ) if any(r.amends_id for r in rows) else {}
     out: dict[str, list[dict]] = {}
-    for unit_id, record_id, ref, method, state, _ in rows:
+    for row in rows:
+        unit_id, record_id, ref, method, state = row[:5]
         number, version = 0, record_id
         while version in corrects and number <= len(corrects):
             number, version = number + 1, corrects[version]
@@ -180,7 +188,7 @@ def _evidence_by_unit(session: Session, enrolment_id: str,
         items = out.setdefault(unit_id, [])
         if all(e["id"] != record_id for e in items):
             items.append({"id": record_id, "ref": ref, "method": method,
-                          "signed": state == "signed"})
+                          "signed": state == "signed", "unjudged": missing_judgements(row)})
     for items in out.values():
         items.sort(key=lambda e: e["ref"])
     return out

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.caseload.drafts import clear_draft, load_draft, save_draft
 from app.caseload.validation import InvalidInput, format_date, limited, parse_date
 from app.db.base import utcnow
+from app.evidence.judgement import not_judged_problem
 from app.evidence.methods import DETAILS, REF_PREFIX, empty_details, method_name
 from app.models import Enrolment, Learner
 from app.models.evidence import (
@@ -198,6 +199,9 @@ def set_record_state(session: Session, record_id: str, state: str) -> None:
         raise InvalidInput({"state": "Only the signing step can mark a record signed."})
     if record.state == "signed":
         raise RecordLocked({"state": f"{record.portfolio_ref} is signed."})
+    problem = not_judged_problem(record) if state == "ready" else None
+    if problem:
+        raise InvalidInput({"state": problem})
     if record.state != state:
         record.state = state
         record_event(session, "changed", AUDIT_TYPE, record_id, learner_id=record.learner_id,

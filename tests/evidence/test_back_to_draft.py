@@ -12,6 +12,7 @@ from app.evidence.records import (
     BACK_TO_DRAFT, RecordLocked, autosave_record, create_record, get_record, set_record_state,
     state_of,
 )
+from app.models.evidence import JUDGEMENT_FLAGS
 from app.signing.audit import events_for_record
 from app.signing.sign import sign_record
 from evidence_helpers import criteria_of, enrolment_with_rules
@@ -28,6 +29,7 @@ def ready(demo_store):
     record_id = demo_store.write_now(create_record, enrolment_id, "Obs",
                                      title="Handling a returned kettle")
     demo_store.write_now(map_criteria, record_id, {acs[0]: "met"})
+    demo_store.write_now(autosave_record, record_id, {f: True for f in JUDGEMENT_FLAGS})
     demo_store.write_now(set_record_state, record_id, "ready")
     return record_id, acs
 
@@ -54,8 +56,10 @@ def test_typing_a_change_puts_it_back_to_draft(demo_store, ready):
 
 def test_judgement_ticks_and_details_count_as_changes(demo_store, ready):
     record_id, _ = ready
-    demo_store.write_now(autosave_record, record_id, {"sufficient": True})
+    # (Ready needs all five judgements, so the tick that counts as a change is one taken off.)
+    demo_store.write_now(autosave_record, record_id, {"sufficient": False})
     assert_back_to_draft(demo_store, record_id)
+    demo_store.write_now(autosave_record, record_id, {"sufficient": True})
     demo_store.write_now(set_record_state, record_id, "ready")
     demo_store.write_now(autosave_record, record_id, {"details": {"activities": "Offered a refund"}})
     assert demo_store.read(state_of, record_id) == "draft"
@@ -147,6 +151,8 @@ def test_the_editor_shows_draft_again_after_each_kind_of_change(qtbot, demo_stor
     new_record(qtbot, panel, "Obs")
     editor, bar = panel.editor, panel.editor.signing_bar
     record_id = editor.record.id
+    qtbot.mouseClick(editor.all_judged_button, Qt.LeftButton)     # ready needs all five
+    qtbot.waitUntil(lambda: all(demo_store.read(get_record, record_id).flags.values()))
 
     def mark_ready():
         qtbot.mouseClick(bar.ready_button, Qt.LeftButton)

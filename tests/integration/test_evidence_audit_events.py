@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from app.models.evidence import JUDGEMENT_FLAGS
 from app.caseload.learners import autosave_learner, delete_learner, restore_learner
 from app.evidence.attachments import attach_file, attachments_of, remove_attachment, restore_attachment
 from app.evidence.mapping import map_criteria
@@ -33,6 +34,8 @@ def test_a_record_s_life_is_in_the_trail(demo_store, tmp_path):
     for ch in "Greeted the customer and listened to the problem.":   # 50 autosaves
         text += ch
         demo_store.write_now(autosave_record, rid, {"details": {"activities": text}})
+    # The five judgements, in the same editing session (ready needs them).
+    demo_store.write_now(autosave_record, rid, {f: True for f in JUDGEMENT_FLAGS})
     ids = demo_store.read(two_criteria, enrolment_id)
     demo_store.write_now(map_criteria, rid, {ids[0]: "met"})
     photo = tmp_path / "till.jpg"

@@ -9,6 +9,7 @@ from app.caseload.enrolments import chosen_unit_ids, enrol, unit_options
 from app.caseload.learners import autosave_learner, save_learner
 from app.caseload.profile import set_up
 from app.evidence.records import create_record, get_record, set_record_state
+from app.models.evidence import JUDGEMENT_FLAGS
 from app.models import Qualification
 from ui.enrolments_panel import EnrolDialog
 from ui.main_window import MainWindow
@@ -83,7 +84,8 @@ def test_the_witness_named_in_the_record_is_the_name_offered_to_sign(qtbot, cata
     enrolment = store.write_now(enrol, learner, store.read(qualification), mandatory_units=True)
     record = store.write_now(create_record, enrolment, "Wt")
     from app.evidence.records import autosave_record
-    store.write_now(autosave_record, record, {"details": {"witness_name": "Priya Shah"}})
+    store.write_now(autosave_record, record, {"details": {"witness_name": "Priya Shah"},
+                                              **{f: True for f in JUDGEMENT_FLAGS}})
     store.write_now(set_record_state, record, "ready")
     win = window_on(qtbot, store)
     dialog = open_signing(win, win.bridge, "evidence_record", record)

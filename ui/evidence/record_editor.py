@@ -129,6 +129,14 @@ class RecordEditor(QWidget):
             box.toggled.connect(self._edited)
             self.flags[flag] = box
             flags_row.addWidget(box)
+        # One click when the assessor has weighed all five, as the matrix's declaration
+        # states them together; each stays its own box to untick. A record is marked ready
+        # only with all five (app/evidence/judgement.py).
+        self.all_judged_button = QPushButton("✓ All five", objectName="flags_all")
+        self.all_judged_button.setToolTip("Judged valid, authentic, current, reliable and "
+                                          "sufficient")
+        self.all_judged_button.clicked.connect(self.judge_all_five)
+        flags_row.addWidget(self.all_judged_button)
         flags_row.addStretch()
         self.form.addRow("Judged", flags_row)
         self.form.addRow("", label("Every change saves as you type.", "hint"))
@@ -279,6 +287,10 @@ class RecordEditor(QWidget):
         details.update({key: field_value(w) for key, w in self.details.items()})
         out["details"] = details
         return out
+
+    def judge_all_five(self) -> None:
+        for box in self.flags.values():
+            box.setChecked(True)       # each toggle saves as typing does
 
     def _edited(self, *_args) -> None:
         if not self._loading and self.record is not None:
