@@ -46,9 +46,9 @@ ON_OWN_PAGE = {
     "PD": frozenset({"duration", "topics", "summary", "bookmarks"}),
     "Q": frozenset({"mode", "questions"}),
     "Wt": frozenset({"witness_name", "job_title", "relationship", "contact", "seen_when",
-                     "what_they_saw"}),
+                     "what_they_saw", "signs_as_reason"}),
     "EW": frozenset({"witness_name", "job_title", "relationship", "contact", "seen_when",
-                     "what_they_saw", "competence"}),
+                     "what_they_saw", "competence", "signs_as_reason"}),
 }
 IV = "Internal Verifier (if sampled)"
 
@@ -238,7 +238,7 @@ def record_data(p: _Portfolio, record: EvidenceRecord):
             d.get("job_title", ""), d.get("relationship", ""), d.get("contact", ""),
             d.get("what_they_saw", ""), crit, witness, assessor, record.method == "EW",
             d.get("competence", ""), h, seen_when=d.get("seen_when", ""), judgement=held,
-            location=record.location, **common)
+            location=record.location, signs_as_reason=d.get("signs_as_reason", ""), **common)
     (assessor, learner, *counter), others = p.signature_boxes(EVIDENCE, record.id, [
         p.assessor_roles(EVIDENCE, record.id)[0], ("learner", "Learner", name),
         *p.assessor_roles(EVIDENCE, record.id)[1:]])

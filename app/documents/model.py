@@ -326,6 +326,7 @@ class WitnessTestimonyData:
     content_hash: str | None = None
     seen_when: str = ""            # when the witness saw it, in their words
     location: str = ""             # where the testimony was taken or the work seen
+    signs_as_reason: str = ""      # why the witness signed under another name, if they did
     judgement: list[str] = field(default_factory=list)
     attachments: list[AttachmentRef] = field(default_factory=list)
     # Fields of the method (DETAILS) this page has no place of its own for, printed as they

@@ -104,6 +104,8 @@ def witness_testimony_section(r: WitnessTestimonyData) -> Section:
              ("Role", r.witness_role), ("Relationship", r.relationship),
              ("Contact", r.contact), ("When they saw it", r.seen_when),
              ("Where", r.location)]
+    if r.signs_as_reason:
+        pairs.append(("Signs under another name because", r.signs_as_reason))
     flow = record_top(kind, r.title, pairs)
     flow += standing(r)
     if r.expert:

@@ -49,6 +49,9 @@ WITNESS = (
     DetailField("contact", "Contact details", "line"),
     DetailField("seen_when", "When they saw it", "line"),
     DetailField("what_they_saw", "What they saw"),
+    # A witness signs under the name on the record; where they cannot (a married name,
+    # signing as the firm), the reason is written here before they sign, and kept.
+    DetailField("signs_as_reason", "If the witness signs under another name: why", "line"),
 )
 EXPERT_WITNESS = WITNESS[:4] + (
     DetailField("competence", "Occupational competence (qualifications, experience)"),

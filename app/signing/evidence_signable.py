@@ -155,6 +155,28 @@ def present(session: Session, record_id: str) -> list[tuple[str, str]]:
     return sections
 
 
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def check_signer(session: Session, record_id: str, role: str, signer_name: str) -> str | None:
+    """A witness signs under the witness's name on the record ("from Sian Morgan" is not
+    signed by "Somebody Else"), unless the record states why not before they sign."""
+    if role not in ("witness", "expert_witness"):
+        return None
+    record = session.get(EvidenceRecord, record_id)
+    details = json.loads(record.details_json or "{}")
+    named = (details.get("witness_name") or "").strip()
+    if not named:
+        return ("Write the witness's name on the record before they sign: the testimony "
+                "says whose it is.")
+    if _same_name(named, signer_name) or (details.get("signs_as_reason") or "").strip():
+        return None
+    return (f"This testimony is from {named}, so the witness signs as {named}. If "
+            f"“{signer_name.strip()}” is right, write why on the record first (“If the "
+            f"witness signs under another name: why”).")
+
+
 def mark_signed(session: Session, record_id: str) -> None:
     record = session.get(EvidenceRecord, record_id)
     if record.state != "signed":
@@ -197,4 +219,5 @@ def is_deleted(session: Session, record_id: str) -> bool:
 register_signable(RECORD_TYPE, serialise, describe=describe, required_signers=required_signers,
                   present=present, copy_for_amendment=copy_for_amendment, version=version,
                   mark_signed=mark_signed, policy_key=policy_key, is_deleted=is_deleted,
-                  rule=2, earlier_rules={1: serialise_rule_1}, signed_files=signed_files)
+                  rule=2, earlier_rules={1: serialise_rule_1}, signed_files=signed_files,
+                  check_signer=check_signer)

@@ -64,6 +64,9 @@ class Signable:
     # The files a signature covers by their SHA-256: (name as the signer saw it, sha256,
     # size). Verify reads each one's bytes where the files are (the laptop's store).
     signed_files: Callable[[Session, str], list[tuple[str, str, int]]] | None = None
+    # Whether this signer may sign in this role: (session, record id, role, printed name)
+    # -> the reason not, or None (e.g. a witness signs under the witness's name on the record).
+    check_signer: Callable[[Session, str, str, str], str | None] | None = None
     extra: dict = field(default_factory=dict)
 
 

@@ -147,6 +147,10 @@ def sign_record(session: Session, record_type: str, record_id: str, *, signer_na
             problems["signer_name"] = (f"{signer_name.strip()} assessed this decision, so "
                                        f"cannot also sign as its IQA: the IQA samples "
                                        f"someone else's decisions.")
+    if sig.check_signer is not None and role in SIGNER_ROLES and not name_problem:
+        problem = sig.check_signer(session, record_id, role, signer_name)
+        if problem:
+            problems["signer_name"] = problem
     if on_behalf_by.strip() and not policy.on_behalf_allowed:
         problems["on_behalf_by"] = ("The centre's policy does not allow signing on someone's "
                                     "behalf: the signer must sign themselves.")

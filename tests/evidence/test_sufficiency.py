@@ -13,9 +13,10 @@ from app.claims.sample_portfolio import sign_fully
 from app.claims.sign_off import sign_off_unit, sign_offs_of, unit_readiness
 from app.evidence.mapping import map_criteria
 from app.evidence.progress import MET, WORKING, enrolment_progress
-from app.evidence.records import create_record, delete_record
+from app.evidence.records import autosave_record, create_record, delete_record
 from app.evidence.sufficiency import SufficiencyGap
 from app.models import AssessmentRule, EnrolmentUnit, Learner, Qualification
+from app.models.evidence import JUDGEMENT_FLAGS
 from evidence_helpers import criteria_of, empty_enrolments
 
 FIRST = date.today() - timedelta(days=20)
@@ -45,6 +46,8 @@ def unit_of(store, enrolment_id, unit_id):
 
 def record(store, enrolment_id, on, acs, status="met"):
     record_id = store.write_now(create_record, enrolment_id, "Obs", title="At the counter", on=on)
+    # Judged on all five, as evidence a unit is signed off on must be.
+    store.write_now(autosave_record, record_id, {f: True for f in JUDGEMENT_FLAGS})
     store.write_now(map_criteria, record_id, {a: status for a in acs})
     return record_id
 

@@ -33,8 +33,10 @@ def make_record(session, method="Obs", title="Dealing with a returned kettle") -
     enrolment = first_enrolment(session)
     record_id = create_record(session, enrolment.id, method, title=title, location="Shop floor")
     field = "activities" if method == "Obs" else "what_they_saw"
+    # A testimony names its witness, who signs under that name (tests sign as Priya Shah).
+    witness = {"witness_name": "Priya Shah"} if method in ("Wt", "EW") else {}
     autosave_record(session, record_id, {"details": {field: "Greeted the customer, listened, "
-                                                            "offered a refund"}})
+                                                            "offered a refund", **witness}})
     if method == "Obs":
         ids = two_criteria(session, enrolment.id)
         map_criteria(session, record_id, {ids[0]: "met", ids[1]: "working_towards"})
