@@ -209,6 +209,23 @@ def set_record_state(session: Session, record_id: str, state: str) -> None:
                      else "Put back to draft")
 
 
+def mark_ready_judged(session: Session, record_id: str) -> None:
+    """The assessor declares the evidence valid, authentic, current, reliable and sufficient
+    and marks the record ready, in one step (the window's button says both)."""
+    record = session.get(EvidenceRecord, record_id)
+    if record is None or record.deleted_at is not None:
+        raise InvalidInput({"record": "This record has been deleted; undo the deletion to edit it."})
+    if record.state == "signed":
+        raise RecordLocked({"state": f"{record.portfolio_ref} is signed."})
+    judged = [flag for flag in JUDGEMENT_FLAGS if not getattr(record, flag)]
+    for flag in judged:
+        setattr(record, flag, True)
+    if judged:
+        session.flush()
+        record_change(session, AUDIT_TYPE, record_id, learner_id=record.learner_id)
+    set_record_state(session, record_id, "ready")
+
+
 BACK_TO_DRAFT = "Put back to draft: changed after it was marked ready"
 
 

@@ -59,3 +59,11 @@ def test_a_unit_is_not_signed_off_on_unjudged_signed_evidence(demo_store):
         demo_store.write_now(sign_off_unit, enrolment_id, unit_id, summative_date=date.today(),
                              assessor_name="Alex Morgan")
     assert "not judged on all five" in refused.value.problems["unit"]
+
+
+def test_the_windows_one_press_records_all_five_and_marks_ready(demo_store):
+    from app.evidence.records import mark_ready_judged
+    _, _, record_id = demo_store.write_now(_observation, {})
+    demo_store.write_now(mark_ready_judged, record_id)
+    view = demo_store.read(get_record, record_id)
+    assert view.state == "ready" and all(view.flags.values())

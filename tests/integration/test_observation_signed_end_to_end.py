@@ -85,12 +85,15 @@ def test_observation_ready_signed_locked_corrected_and_audited(qtbot, window):
     changed = [e for e in store.read(events_for_record, rid) if e.action == "changed"]
     assert len(changed) == 1
 
-    # Not ready while the five judgements are not all recorded: the bar says why.
+    # Not ready while one of the five judgements is left unticked: the bar says which.
+    for flag, box in editor.flags.items():
+        if flag != "sufficient":
+            qtbot.mouseClick(box, Qt.LeftButton)
+    assert bar.ready_button.text() == "✓ Ready for signatures"
     qtbot.mouseClick(bar.ready_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: "not yet judged" in bar.problem.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "not yet judged sufficient" in bar.problem.text(), timeout=5000)
     assert store.read(get_record, rid).state == "draft"
-    for box in editor.flags.values():
-        qtbot.mouseClick(box, Qt.LeftButton)
+    qtbot.mouseClick(editor.flags["sufficient"], Qt.LeftButton)
     # Ready for signatures, then the Sign… button says who signs.
     qtbot.mouseClick(bar.ready_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: bar.where.text() == "Ready for signatures")

@@ -81,6 +81,7 @@ class RecordEditor(QWidget):
         outer.addWidget(self.banner)
         self.signing_bar = SigningBar(bridge)
         self.signing_bar.before_action = self._before_signing
+        self.signing_bar.judged = lambda: self.judged()
         self.signing_bar.state_changed.connect(self._state_changed)
         self.signing_bar.signed.connect(self._state_changed)
         self.signing_bar.sign_off_requested.connect(self.sign_off_requested)
@@ -127,16 +128,9 @@ class RecordEditor(QWidget):
         for flag in JUDGEMENT_FLAGS:
             box = QCheckBox(flag.capitalize(), objectName=f"flag_{flag}")
             box.toggled.connect(self._edited)
+            box.toggled.connect(self._judged_changed)
             self.flags[flag] = box
             flags_row.addWidget(box)
-        # One click when the assessor has weighed all five, as the matrix's declaration
-        # states them together; each stays its own box to untick. A record is marked ready
-        # only with all five (app/evidence/judgement.py).
-        self.all_judged_button = QPushButton("✓ All five", objectName="flags_all")
-        self.all_judged_button.setToolTip("Judged valid, authentic, current, reliable and "
-                                          "sufficient")
-        self.all_judged_button.clicked.connect(self.judge_all_five)
-        flags_row.addWidget(self.all_judged_button)
         flags_row.addStretch()
         self.form.addRow("Judged", flags_row)
         self.form.addRow("", label("Every change saves as you type.", "hint"))
@@ -288,9 +282,12 @@ class RecordEditor(QWidget):
         out["details"] = details
         return out
 
-    def judge_all_five(self) -> None:
-        for box in self.flags.values():
-            box.setChecked(True)       # each toggle saves as typing does
+    def judged(self) -> list[str]:
+        """The judgements ticked on screen (saved or not yet)."""
+        return [flag for flag, box in self.flags.items() if box.isChecked()]
+
+    def _judged_changed(self, *_args) -> None:
+        self.signing_bar.show_ready_words()
 
     def _edited(self, *_args) -> None:
         if not self._loading and self.record is not None:

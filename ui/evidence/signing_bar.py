@@ -5,18 +5,22 @@ signed, a unit the record has made ready to sign off is offered here ("Sign off 
 the next step of the visit one click away, not three (tab, unit, button)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout
 
 from app.claims.sign_off import units_ready_through
-from app.evidence.records import RecordView, set_record_state, state_of
+from app.evidence.records import RecordView, mark_ready_judged, set_record_state, state_of
+from app.models.evidence import JUDGEMENT_FLAGS
 from app.signing.evidence_states import still_to_sign
 from ui.signing import open_signing
 from ui.signing.audit_trail_view import open_audit_trail
 from ui.widgets import ProblemLabel, label
 
 SIGN_SHORTCUT = "Ctrl+Shift+S"
+READY_AND_JUDGED = "✓ Judged on all five · Ready for signatures"
 
 
 class SigningBar(QFrame):
@@ -31,6 +35,9 @@ class SigningBar(QFrame):
         self.to_sign: list[str] = []
         self.dialog = None
         self.before_action = lambda: None   # the editor saves pending typing first
+        # The five judgements ticked on screen; none ticked offers to record all five with
+        # "ready" (the button says so), some ticked is a choice the operation checks.
+        self.judged: Callable[[], list[str]] = lambda: list(JUDGEMENT_FLAGS)
         self.setObjectName("signing_bar")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 4, 0, 4)
@@ -121,7 +128,7 @@ class SigningBar(QFrame):
             self.who.setText("Mark it ready when it is complete; then the "
                              + " and the ".join(self.to_sign).lower() + " sign.")
         self.ready_button.setVisible(state != "signed")
-        self.ready_button.setText("↩ Back to draft" if state == "ready" else "✓ Ready for signatures")
+        self.show_ready_words()
         self.ready_button.setProperty("primary", state == "draft")
         self.ready_button.style().unpolish(self.ready_button)
         self.ready_button.style().polish(self.ready_button)
@@ -130,14 +137,24 @@ class SigningBar(QFrame):
         self.sign_button.setEnabled(can_sign)
         self.sign_button.setText("✍ Sign… " + (f"({len(self.to_sign)} to sign)" if can_sign else ""))
 
+    def show_ready_words(self) -> None:
+        """'Back to draft' on a ready record; on a draft, 'Ready for signatures', and where
+        no judgement is ticked yet, the declaration the press makes with it."""
+        state = self.record.state if self.record is not None else "draft"
+        self.ready_button.setText("↩ Back to draft" if state == "ready" else
+                                  READY_AND_JUDGED if not self.judged() else
+                                  "✓ Ready for signatures")
+
     def toggle_ready(self) -> None:
         if self.record is None or self.record.state == "signed":
             return
         # Chosen before saving pending typing: that save may itself put a ready record back.
         target = "draft" if self.record.state == "ready" else "ready"
+        judging = target == "ready" and not self.judged()
         self.before_action()
         record_id = self.record.id
-        self.bridge.write(set_record_state, record_id, target,
+        self.bridge.write(mark_ready_judged if judging else set_record_state, record_id,
+                          *(() if judging else (target,)),
                           on_done=lambda _r: self.state_changed.emit(record_id),
                           on_error=lambda exc: self.problem.show_problem(
                               " ".join(getattr(exc, "problems", {"": str(exc)}).values())))
