@@ -71,6 +71,8 @@ def run(argv: list[str]) -> int:
         if not getattr(args, "needs_store", True):  # e.g. `about`: creates no data folder
             return args.run(None, args) or 0
         data_dir = paths.resolve_data_dir(args.data_dir)
+        if _wiped(data_dir, args.command):
+            return 1
         with _open_store(args) as store:
             return args.run(store, args) or 0
     except UsageProblem as exc:
@@ -115,6 +117,20 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
+
+
+def _wiped(data_dir, command: str) -> bool:
+    """A folder the centre had wiped (app/safekeeping/wipe.py): every command says why and
+    stops, except `setup`, which starts again in it."""
+    from app.safekeeping import wipe
+    if not wipe.was_wiped(data_dir):
+        return False
+    if command == "setup":
+        wipe.start_again(data_dir)
+        return False
+    wipe.finish_wipe(data_dir)         # a wipe a kill interrupted is finished first
+    _say(f"{wipe.notice(data_dir)} (To start again in this folder: `fieldfolio setup`.)")
+    return True
 
 
 def _open_store(args) -> Store:

@@ -40,7 +40,8 @@ def create_app(centre: CentreDatabase) -> FastAPI:
         return JSONResponse({"error": BAD_REQUEST, "message": message},
                             status_code=STATUS_OF[BAD_REQUEST])
 
-    for module in (health, enrol, sync):
+    from server import revocation  # a revoked laptop's wipe confirmation
+    for module in (health, enrol, sync, revocation):
         api.include_router(module.router)
     from server.files.wiring import centre_files_router  # evidence files: tus uploads, Range
     api.include_router(centre_files_router(centre))

@@ -3,6 +3,10 @@ a bearer token. A FastAPI dependency, so a router adds `device = Depends(current
 
 Only the token's SHA-256 is stored; the device row is read afresh on every request (no
 session state), so a revoke takes effect on the next request to any server process.
+
+A revoked laptop is refused everything that gives it data (`current_device`), but may still
+hand in what it holds (`device_handing_in`: push, file uploads, the wipe confirmation):
+records made on a lost laptop are still learners' evidence (server/revocation.py).
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ class CallingDevice:
     staff_id: str
     role: str
     name: str
+    revoked: bool = False
 
 
 def check_protocol(request: Request) -> None:
@@ -44,6 +49,16 @@ def check_protocol(request: Request) -> None:
 
 
 def current_device(request: Request) -> CallingDevice:
+    """The calling laptop; a revoked one is refused (410 device_revoked): it gets no data."""
+    device = device_handing_in(request)
+    if device.revoked:
+        raise Refusal(DEVICE_REVOKED, "The centre has revoked this laptop's access: it "
+                                      "will receive no more data.")
+    return device
+
+
+def device_handing_in(request: Request) -> CallingDevice:
+    """The calling laptop, revoked or not: for the calls that only take from it."""
     check_protocol(request)
     header = request.headers.get("Authorization", "")
     token = header[7:] if header.lower().startswith("bearer ") else ""
@@ -55,8 +70,6 @@ def current_device(request: Request) -> CallingDevice:
         if device is None:
             raise Refusal(NOT_ENROLLED, "The centre does not recognise this laptop: enrol it "
                                         "again with a new code from the centre's admin.")
-        if device.revoked_at is not None:
-            raise Refusal(DEVICE_REVOKED, "The centre has revoked this laptop's access: it "
-                                          "will receive no more data.")
         staff = session.get(StaffMember, device.staff_id)
-        return CallingDevice(device.id, device.staff_id, staff.role if staff else "", device.name)
+        return CallingDevice(device.id, device.staff_id, staff.role if staff else "", device.name,
+                             device.revoked_at is not None)

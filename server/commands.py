@@ -50,6 +50,10 @@ def register(sub) -> None:
     p = acts.add_parser("revoke", help="refuse a laptop any more data")
     p.add_argument("device_id", metavar="DEVICE-ID")
     p.set_defaults(action=_revoke)
+    p = acts.add_parser("audit", help="the centre's audit: revocations, what revoked laptops "
+                                      "sent afterwards, the wipes it confirmed")
+    p.add_argument("--device", default=None, metavar="DEVICE-ID")
+    p.set_defaults(action=_audit)
     p = acts.add_parser("centre-name", help="the name laptops show as 'connected to …'")
     p.add_argument("name")
     p.set_defaults(action=_centre_name)
@@ -132,6 +136,20 @@ def _revoke(session, args):
     from server.staff import revoke
     revoke(session, args.device_id)
     return {"id": args.device_id, "revoked": True}, f"Device {args.device_id} revoked."
+
+
+def _audit(session, args):
+    from server.audit import audit
+    rows = audit(session, args.device)
+    lines = []
+    for row in rows:
+        what = {"device_revoked": "revoked",
+                "pushed_after_revocation": f"pushed after revocation: {row.get('table')} "
+                                           f"{row.get('record_id')} ({row.get('status')})",
+                "wipe_confirmed": f"wipe confirmed (changes up to {row.get('last_seq')}, "
+                                  f"{row.get('files')} file(s) held)"}.get(row["kind"], row["kind"])
+        lines.append(f"{row['at']}  {row['device_id']}  {what}")
+    return rows, "\n".join(lines) or "Nothing in the centre's audit yet."
 
 
 def _centre_name(session, args):

@@ -134,3 +134,17 @@ class ServerSetting(ServerBase):
     __tablename__ = "server_setting"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class CentreAuditEvent(ServerBase):
+    """What the centre allowed or did that an auditor may ask about later, one row each: a
+    laptop revoked, each change it pushed after that (kept: records from a lost laptop are
+    still learners' evidence, but the centre says which they are), and the wipe the centre
+    confirmed to it (server/revocation.py)."""
+
+    __tablename__ = "centre_audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(40))
+    device_id: Mapped[str] = mapped_column(String(36), index=True)
+    detail_json: Mapped[str] = mapped_column(Text, default="{}")

@@ -110,6 +110,9 @@ def _apply_batch(centre: CentreDatabase, device: CallingDevice, mutations: list[
             session.execute(insert(AppliedMutation.__table__), stored)
         if problems:
             session.execute(insert(SyncProblem.__table__), problems)
+        if stored and dev.revoked_at is not None:  # kept, and the audit says so
+            from server.audit import note_pushed_after_revocation
+            note_pushed_after_revocation(session, dev.id, stored)
         dev.last_seq, dev.last_sync_at = last_seq, now
         chain = _chain_report(dev, chain_head)
         session.flush()

@@ -106,9 +106,12 @@ def devices(session: Session) -> list[dict]:
 
 
 def revoke(session: Session, device_id: str) -> None:
-    """Only marks the device: from now on the centre refuses it data (410 device_revoked)."""
+    """Only marks the device: from now on the centre refuses it data (410 device_revoked)
+    and takes what it still sends (server/revocation.py)."""
     device = session.get(SyncDevice, device_id)
     if device is None:
         raise InvalidInput({"device": f"No enrolled device has the id {device_id}."})
     if device.revoked_at is None:
         device.revoked_at = datetime.now(timezone.utc)
+        from server.audit import REVOKED, note
+        note(session, REVOKED, device.id)

@@ -39,6 +39,11 @@ def start_window(data_dir=None, offer_encryption: bool = False):
     from ui.lock.at_start import passphrase_at_start
     from ui.main_window import MainWindow
     from ui.setup_dialog import SetupDialog
+    from app.safekeeping.wipe import was_wiped
+    if was_wiped(paths.resolve_data_dir(data_dir)):
+        from ui.sync.revoked import explain_at_start
+        if not explain_at_start(paths.resolve_data_dir(data_dir)):
+            return None, None
     go_on, passphrase = passphrase_at_start(data_dir, offer_encryption)
     if not go_on:
         return None, None

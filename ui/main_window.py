@@ -171,6 +171,8 @@ class MainWindow(QMainWindow):
         self.sync_area = SyncStatusArea(self.bridge, self)
         self.sync_area.connect_requested.connect(self.connect_to_centre)
         self.sync_area.attention_requested.connect(self.open_attention)
+        from ui.sync.revoked import wipe_revoked_laptop  # the centre marked this laptop lost
+        self.sync_area.runner.revoked.connect(lambda revoked: wipe_revoked_laptop(self, revoked))
         self.sync_label.hide()  # the sync area says it, knowing whether there is a centre
         for widget in (self.who_label, self.sync_area, self.sync_label, self.offline_label):
             # On a narrow screen these give way (their words stay in the tooltip) rather
@@ -430,7 +432,9 @@ class MainWindow(QMainWindow):
         self.caseload.search.setFocus()
         self.caseload.search.selectAll()
 
-    def closeEvent(self, event) -> None:
+    def settle(self) -> None:
+        """Everything typed or recorded goes to the writer, and nothing more starts: before
+        the window closes, or before a revoked laptop's caseload is wiped."""
         self._status_timer.stop()
         self.sync_area.runner.cancel()
         stop_all_recordings()
@@ -438,4 +442,9 @@ class MainWindow(QMainWindow):
         self.page.evidence.editor.flush()
         if getattr(self, "employers_dialog", None) is not None:
             self.employers_dialog.flush()
+        if getattr(self, "idle_lock", None) is not None:
+            self.idle_lock.stop()
+
+    def closeEvent(self, event) -> None:
+        self.settle()
         super().closeEvent(event)

@@ -82,3 +82,7 @@ class CentreClient:
 
     def check(self) -> dict:
         return self._call("GET", "/check")
+
+    def wipe(self, last_seq: int, files: list[str]) -> dict:
+        """A revoked laptop asks whether the centre holds everything (server/revocation.py)."""
+        return self._call("POST", "/wipe", json={"last_seq": last_seq, "files": files})

@@ -1,8 +1,10 @@
 """`fieldfolio enrol URL CODE` and `fieldfolio sync [--json]`: the window's Connect to
 centre… and Sync now, for scripts and support.
 
-`sync` exits 0 when synced, 1 when it failed (the reason on stderr), and 3 when it synced
-but something needs the assessor's attention (a refused change or a conflict).
+`sync` exits 0 when synced, 1 when it failed (the reason on stderr), 3 when it synced
+but something needs the assessor's attention (a refused change or a conflict), and 4 when
+the centre had revoked this laptop and, having confirmed it holds everything the laptop had,
+the caseload was wiped (app/sync/revoked.py; the sentence on stderr says so).
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from app.sync import state
 from app.sync.client import CentreRefused, CentreUnreachable
 
 NEEDS_ATTENTION = 3
+WIPED = 4
 
 
 def register(sub) -> None:
@@ -47,8 +50,16 @@ def run_enrol(store, args) -> int:
 def run_sync_command(store, args) -> int:
     from app.cli import print_json
     from app.sync.engine import run_sync
+    from app.sync.revoked import LaptopRevoked, wipe_after_hand_in
     try:
         outcome = run_sync(store)
+    except LaptopRevoked as exc:
+        wiped, sentence = wipe_after_hand_in(store, exc)
+        if args.json:
+            print_json({"synced": False, "error": exc.error, "wiped": wiped,
+                        "pushed": exc.pushed, "message": sentence})
+        print(f"fieldfolio: {sentence}", file=sys.stderr)
+        return WIPED if wiped else 1
     except (state.NotEnrolled, CentreRefused, CentreUnreachable) as exc:
         if args.json:
             print_json({"synced": False, "error": getattr(exc, "error", type(exc).__name__),

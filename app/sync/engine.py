@@ -2,6 +2,9 @@
 push the outbox until empty, then pull until done, then check. When nothing waits here and
 the centre says nothing changed since the last complete sync, that one question is all.
 
+A laptop the centre revoked still pushes; the sync then ends with app/sync/revoked.py's
+LaptopRevoked, carrying the centre's confirmation when the caller may wipe the caseload.
+
 Runs on any thread except the writer (it waits for the writer between steps); every step
 is its own local transaction, so cancelling or killing the process between or during steps
 loses nothing: the next sync carries on from the last committed step. `progress(text)` is
@@ -21,6 +24,8 @@ from app.sync import state
 from app.sync.attention import signatures_missing
 from app.sync.check import local_digests, mismatched_scopes, reset_cursors
 from app.sync.client import CentreClient, CentreRefused
+from app.sync.protocol import DEVICE_REVOKED
+from app.sync.revoked import hand_in
 from app.sync.incoming import apply_page
 from app.sync.outgoing import next_batch, record_results
 from app.transfer.sync_step import send_files_step
@@ -119,6 +124,14 @@ def run_sync(store: Store, progress: Callable[[str], None] = lambda text: None,
         outcome.attention = store.read(state.status).attention
         return outcome
     except Exception as exc:
+        if isinstance(exc, CentreRefused) and exc.error == DEVICE_REVOKED:
+            # Revoked: what was pushed is at the centre; may the laptop now wipe itself?
+            try:
+                revoked = hand_in(store, client, outcome.pushed)
+            except Exception as failed:  # noqa: BLE001 - e.g. the centre went away meanwhile
+                revoked = failed
+            store.write_now(_failed, str(revoked))
+            raise revoked from None
         store.write_now(_failed, str(exc))
         raise
     finally:

@@ -11,7 +11,9 @@ meant for the user, the code for the program:
 | 403    | forbidden            | this staff member may not see or change that learner      |
 | 404    | no_such_enrol_code   | the enrol code is wrong, used or expired                 |
 | 409    | sequence_gap         | a push skipped a sequence number (the laptop resends)    |
-| 410    | device_revoked       | the centre revoked this laptop: it gets no more data      |
+| 410    | device_revoked       | the centre revoked this laptop: it gets no more data (it  |
+|        |                      | may still push and upload, then ask POST /wipe: see       |
+|        |                      | server/revocation.py)                                     |
 | 426    | update_fieldfolio    | this laptop's protocol is older than the centre accepts   |
 """
 from __future__ import annotations

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.models.evidence import Attachment, EvidenceRecord
 from app.transfer.sync_step import CENTRE_FILES
-from server.auth import current_device
+from server.auth import device_handing_in
 from server.database import CentreDatabase
 from server.files.routes import files_router
 from server.files.store import FolderFileStore
@@ -25,7 +25,9 @@ def centre_files(centre: CentreDatabase) -> FolderFileStore:
 
 
 def _device_id(request: Request) -> str:
-    return current_device(request).id
+    """A revoked laptop may still upload what it holds (its evidence must not be lost with
+    it); `may_read` keeps every file from it."""
+    return device_handing_in(request).id
 
 
 def centre_files_router(centre: CentreDatabase) -> APIRouter:
@@ -37,7 +39,7 @@ def centre_files_router(centre: CentreDatabase) -> APIRouter:
         from app.models import StaffMember
         with centre.reading() as session:
             dev = session.get(SyncDevice, device_id)
-            if dev is None:
+            if dev is None or dev.revoked_at is not None:
                 return False
             staff = session.get(StaffMember, dev.staff_id)
             device = CallingDevice(dev.id, dev.staff_id, staff.role if staff else "", dev.name)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from app.sync.protocol import API
-from server.auth import CallingDevice, current_device
+from server.auth import CallingDevice, current_device, device_handing_in
 from server.pull import anything_new, pull, scope_digests
 from server.push import Mutation, apply_push
 
@@ -26,9 +26,16 @@ class PullRequest(BaseModel):
 
 @router.post(f"{API}/push")
 def push(body: PushRequest, request: Request,
-         device: CallingDevice = Depends(current_device)) -> dict:
+         device: CallingDevice = Depends(device_handing_in)) -> dict:
+    """A revoked laptop may still push (server/revocation.py); it is told so, and its
+    answer carries no other device's version of a conflicting record."""
     mutations = [Mutation.from_json(m) for m in body.mutations]
-    return apply_push(request.app.state.centre, device, mutations, body.chain_head)
+    answer = apply_push(request.app.state.centre, device, mutations, body.chain_head)
+    if device.revoked:
+        for result in answer["results"]:
+            result.pop("server_row", None)
+        answer["revoked"] = True
+    return answer
 
 
 @router.post(f"{API}/pull")

@@ -26,3 +26,39 @@ def test_server_schema_matches_the_models(tmp_path, centre_database_url):
         centre.upgrade()  # a second start changes nothing
     finally:
         centre.dispose()
+
+
+def test_a_centre_from_before_the_audit_upgrades_keeping_its_laptops(tmp_path, centre_database_url):
+    """s0002 → s0003 (the centre's audit, issue 17): an enrolled, revoked laptop stays as it
+    was, and revoking it again is now noted in the new table."""
+    from alembic import command
+    from server import staff
+    from server.audit import audit
+    from server.database import CentreDatabase
+    from server.models import SyncDevice
+    from server.schema import alembic_config, current_revision
+    old = CentreDatabase(tmp_path / "c", centre_database_url)
+    try:
+        command.upgrade(alembic_config(old.write_engine), "s0002")
+        with old.write_engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO sync_device (id, staff_id, name, token_hash, public_key, "
+                "key_fingerprint, enrolled_at, revoked_at, last_seq, chain_sequence, "
+                "chain_head_hash) VALUES ('dev-1', 'staff-1', 'Sam''s laptop', 'hash', '', '', "
+                "'2026-12-01T09:00:00+00:00', '2026-12-02T09:00:00+00:00', 41, 0, '')")
+    finally:
+        old.dispose()
+    centre = open_centre(tmp_path / "c", centre_database_url)
+    try:
+        assert current_revision(centre.write_engine) == "s0003"
+        with centre.writing() as session:
+            device = session.get(SyncDevice, "dev-1")
+            assert (device.name, device.last_seq) == ("Sam's laptop", 41)
+            assert device.revoked_at is not None and audit(session) == []
+            device.revoked_at = None
+            session.flush()
+            staff.revoke(session, "dev-1")
+        with centre.reading() as session:
+            assert [e["kind"] for e in audit(session, "dev-1")] == ["device_revoked"]
+    finally:
+        centre.dispose()

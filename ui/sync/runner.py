@@ -8,12 +8,14 @@ import threading
 from PySide6.QtCore import QObject, Signal
 
 from app.sync.engine import run_sync
+from app.sync.revoked import LaptopRevoked
 
 
 class SyncRunner(QObject):
     progress = Signal(str)
     finished = Signal(object)   # SyncOutcome
     failed = Signal(str)
+    revoked = Signal(object)    # LaptopRevoked with the centre's confirmation: wipe now
 
     def __init__(self, store, parent=None):
         super().__init__(parent)
@@ -26,6 +28,7 @@ class SyncRunner(QObject):
         # winding down, which does not matter).
         self.finished.connect(self._settle)
         self.failed.connect(self._settle)
+        self.revoked.connect(self._settle)
 
     @property
     def running(self) -> bool:
@@ -50,6 +53,10 @@ class SyncRunner(QObject):
         try:
             outcome = run_sync(self.store, progress=self.progress.emit,
                                cancelled=self._cancel.is_set)
+        except LaptopRevoked as exc:
+            self._emit(self.revoked if exc.confirmation else self.failed,
+                       exc if exc.confirmation else exc.message)
+            return
         except Exception as exc:  # every failure is shown; nothing is lost by it
             self._emit(self.failed, str(exc) or type(exc).__name__)
             return
