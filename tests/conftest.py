@@ -16,6 +16,10 @@ import pytest  # noqa: E402
 # fixture, or FIELDFOLIO_PASSPHRASE set with monkeypatch): a developer's own variable must
 # not change what the suite tests, and nothing here ever waits for a typed passphrase.
 os.environ.pop("FIELDFOLIO_PASSPHRASE", None)
+# No sync starts by itself in a test that did not ask: windows in tests with a centre behind
+# them would otherwise race the test's own Sync now (tests/server/test_automatic_sync.py
+# drives the automatic one by its tick).
+os.environ["FIELDFOLIO_AUTO_SYNC_SECONDS"] = "0"
 from tests.safekeeping.safekeeping_helpers import TEST_PASSPHRASE  # noqa: E402
 
 from app.db.store import Store  # noqa: E402

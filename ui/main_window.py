@@ -124,6 +124,8 @@ class MainWindow(QMainWindow):
         self.connect_action = action("Connect to centre…", None, self.connect_to_centre,
                                      "act_connect")
         file_menu.addAction(self.connect_action)
+        from ui.sync.auto_sync import add_automatic_action
+        add_automatic_action(self, file_menu)
         file_menu.addSeparator()
         file_menu.addAction(action("Quit", QKeySequence.Quit, self.close, "act_quit"))
         edit_menu = self.menuBar().addMenu("&Edit")

@@ -46,6 +46,8 @@ class SyncStatusArea(QWidget):
         self.status: state.SyncStatus | None = None
         self.last_result = ""
         self.refresh()
+        from ui.sync.auto_sync import AutoSync
+        self.auto = AutoSync(self)
 
     def refresh(self) -> None:
         self.bridge.read(state.status, on_done=self._show)
