@@ -106,7 +106,16 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self, "Redo")
         self.redo_action.setShortcut(QKeySequence.Redo)
-        for act in (self.new_action, self.delete_action, self.undo_action, self.find_action):
+        # The toolbar's Undo keeps one short word: the stack's "Undo tick Unit 202: <its whole
+        # title> as met" pushed the catalogue button off a 1280-pixel toolbar. What it undoes
+        # is in its tooltip, and in full under Edit.
+        self.toolbar_undo = QAction("Undo", self, objectName="act_toolbar_undo")
+        self.toolbar_undo.setEnabled(False)
+        self.toolbar_undo.triggered.connect(self.undo_stack.undo)
+        self.undo_stack.canUndoChanged.connect(self.toolbar_undo.setEnabled)
+        self.undo_stack.undoTextChanged.connect(
+            lambda text: self.toolbar_undo.setToolTip(f"Undo {text} (Ctrl+Z)"))
+        for act in (self.new_action, self.delete_action, self.toolbar_undo, self.find_action):
             toolbar.addAction(act)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.new_action)

@@ -339,6 +339,9 @@ class SigningDialog(QDialog):
         for window in reversed(self._covered):   # the main window first, then the dialog on it
             window.show()
         self._covered = []
+        # Shown again, the claim dialog came up on top of this one; the assessor signs next.
+        self.raise_()
+        self.activateWindow()
         for w in (self.role, self.role_label, self.close_button):
             w.show()
         self.decline_button.hide()
