@@ -43,6 +43,7 @@ class EvidencePanel(QWidget):
         super().__init__(parent)
         self.bridge = bridge
         self.learner_id: str | None = None
+        self._states: dict[str, EvidenceState] = {}
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         splitter = QSplitter(Qt.Horizontal)
@@ -129,6 +130,7 @@ class EvidencePanel(QWidget):
                     evidence_states(session, learner_id))
 
         records, progress, states = self.bridge.store.read(read)
+        self._states = states
         self.list.blockSignals(True)
         self.list.clear()
         for r in records:
@@ -153,13 +155,18 @@ class EvidencePanel(QWidget):
         self.delete_button.setEnabled(bool(records))
 
     def _fit_items(self) -> None:
-        width = self.list.viewport().width() - 2 * self.list.spacing() - 8
+        width = max(self.list.viewport().width() - 2 * self.list.spacing() - 8, 80)
         metrics = self.list.fontMetrics()
+        line_height, leading = metrics.height(), metrics.leading()
         for i in range(self.list.count()):
             item = self.list.item(i)
-            rect = metrics.boundingRect(0, 0, max(width, 80), 10_000,
-                                        int(Qt.TextWordWrap), item.text())
-            item.setSizeHint(QSize(max(width, 80), rect.height() + 6))
+            # Only a line wider than the list wraps, and only it is laid out in full (laying
+            # out every item's whole text was a sixth of opening a learner).
+            lines = item.text().split("\n")
+            height = sum(line_height if metrics.horizontalAdvance(line) <= width else
+                         metrics.boundingRect(0, 0, width, 10_000, int(Qt.TextWordWrap),
+                                              line).height() for line in lines)
+            item.setSizeHint(QSize(width, height + leading * (len(lines) - 1) + 6))
 
     def eventFilter(self, watched, event) -> bool:
         if watched is self.list.viewport() and event.type() == QEvent.Resize:
@@ -173,7 +180,9 @@ class EvidencePanel(QWidget):
     def _chosen(self, item, _previous) -> None:
         if item is not None and (self.editor.record is None
                                  or self.editor.record.id != item.data(Qt.UserRole)):
-            self.editor.load(item.data(Qt.UserRole))
+            record_id = item.data(Qt.UserRole)
+            state = self._states.get(record_id)     # read with the list, moments ago
+            self.editor.load(record_id, state.still_to_sign if state is not None else None)
 
     def _open_record(self, record_id: str) -> None:
         """A correction just made (or the original it corrects): show it in the editor."""

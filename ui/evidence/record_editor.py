@@ -179,12 +179,12 @@ class RecordEditor(QWidget):
         self.form.addRow("", problem)
 
     # -- loading -----------------------------------------------------------------------
-    def load(self, record_id: str | None) -> None:
+    def load(self, record_id: str | None, to_sign: list[str] | None = None) -> None:
         self.flush()
         self.record = self.bridge.store.read(get_record, record_id) if record_id else None
         self.setEnabled(self.record is not None)
         self.banner.load("evidence_record", record_id if self.record else None)
-        self.signing_bar.load(self.record)
+        self.signing_bar.load(self.record, to_sign)
         self.scroll.verticalScrollBar().setValue(0)   # a record opens at its heading
         # With no record there is nothing to show: the last learner's record must not
         # linger under "No record chosen".

@@ -1,7 +1,7 @@
 """The strip above a record that moves it towards a signed decision: where it stands (in
 words), "Ready for signatures", a large "Sign…" that says who still has to sign, and the
 record's audit trail. Signing itself happens in ui.signing's dialog. Once everyone has
-signed, a unit the record has made ready to sign off is offered here ("Sign off unit 202…"):
+signed here, a unit the record has made ready to sign off is offered ("Sign off unit 202…"):
 the next step of the visit one click away, not three (tab, unit, button)."""
 from __future__ import annotations
 
@@ -67,6 +67,9 @@ class SigningBar(QFrame):
         self.sign_off_button.clicked.connect(self._sign_off)
         self.sign_off_button.hide()
         self._ready_units: list = []
+        # Records signed here this session: only they are asked what they made ready (the
+        # question reads the whole enrolment, too slow to ask on every record opened).
+        self._signed_here: set[str] = set()
         row.addWidget(self.trail_button)
         row.addStretch()
         for b in (self.ready_button, self.sign_button, self.sign_off_button):
@@ -80,17 +83,20 @@ class SigningBar(QFrame):
         QShortcut(QKeySequence(SIGN_SHORTCUT), self, activated=self.sign,
                   whatsThis="Evidence: collect signatures on the open record (Sign…)")
 
-    def load(self, record: RecordView | None) -> None:
+    def load(self, record: RecordView | None, to_sign: list[str] | None = None) -> None:
+        """`to_sign`: who still signs, when the caller has just read it (the record list
+        reads it for every record), saving a read on every record opened."""
         self.record = record
         self.problem.show_problem(None)
         self.setVisible(record is not None)
         if record is None:
             return
-        self.to_sign = self.bridge.store.read(still_to_sign, record.id)
+        self.to_sign = list(to_sign) if to_sign is not None else \
+            self.bridge.store.read(still_to_sign, record.id)
         self._show()
         self._ready_units = []
         self.sign_off_button.hide()
-        if record.state == "signed" and not self.to_sign:
+        if record.state == "signed" and not self.to_sign and record.id in self._signed_here:
             self.bridge.read(units_ready_through, record.id,
                              on_done=lambda units, rid=record.id: self._offer_sign_off(rid, units))
 
@@ -171,8 +177,12 @@ class SigningBar(QFrame):
                                       "draft: check it, then mark it ready again to sign.")
             return None
         self.dialog = open_signing(self.window(), self.bridge, "evidence_record", self.record.id,
-                                   on_signed=self.signed.emit)
+                                   on_signed=self._signature_made)
         return self.dialog
+
+    def _signature_made(self, record_id: str) -> None:
+        self._signed_here.add(record_id)
+        self.signed.emit(record_id)
 
     def show_trail(self):
         if self.record is None:
