@@ -146,7 +146,9 @@ def build_claim_ready_learner(session: Session, *, units: int = 10, records: int
         day = start + timedelta(days=n * 7)
         complete_unit(session, enrolment.id, unit.id, on=day, learner_name=learner.full_name,
                       assessor_name="Alex Morgan", records=per_unit)
-        sign_off_id = sign_off_unit(session, enrolment.id, unit.id, summative_date=day,
+        # Dated today: the evidence was signed today, and a summative decision is not
+        # dated before the signatures it rests on.
+        sign_off_id = sign_off_unit(session, enrolment.id, unit.id, summative_date=date.today(),
                                     assessor_name="Alex Morgan")
         sign_fully(session, "unit_sign_off", sign_off_id, learner.full_name, "Alex Morgan")
     ids = [v.id for v in sign_offs_of(session, enrolment.id) if v.signed_off]

@@ -24,6 +24,7 @@ from app.models.claims import UnitSignOff
 from app.models.evidence import JUDGEMENT_FLAGS, CriterionMapping, EvidenceRecord
 
 RECORD_TYPE = "unit_sign_off"
+EVIDENCE = "evidence_record"
 ASSESSOR_DECLARATION = (
     "I confirm that the evidence for this unit has been assessed against every assessment "
     "criterion and judged valid, authentic, current, reliable and sufficient, and that the "
@@ -194,6 +195,25 @@ def _evidence_by_unit(session: Session, enrolment_id: str,
     return out
 
 
+def _before_its_evidence(session: Session, when: date, evidence: list[dict]) -> str | None:
+    """A summative decision rests on signed evidence, so it is not dated before the last
+    signature on that evidence (a backdated sign-off would claim a decision made on
+    evidence nobody had yet signed)."""
+    ids = [e["id"] for e in evidence]
+    if not ids:
+        return None
+    latest = session.execute(
+        select(Signature.signed_at, Signature.record_id)
+        .where(Signature.record_type == EVIDENCE, Signature.record_id.in_(ids))
+        .order_by(Signature.signed_at.desc()).limit(1)).first()
+    if latest is None or when >= latest.signed_at.date():
+        return None
+    ref = next(e["ref"] for e in evidence if e["id"] == latest.record_id)
+    return (f"The summative date cannot be before the last signature on the evidence it "
+            f"rests on: {ref} was signed on {latest.signed_at:%d/%m/%Y}. Date the decision "
+            f"on or after that day.")
+
+
 def sign_off_unit(session: Session, enrolment_id: str, unit_id: str, *,
                   summative_date: str | date, assessor_name: str,
                   assessor_declaration: str = ASSESSOR_DECLARATION,
@@ -212,6 +232,10 @@ def sign_off_unit(session: Session, enrolment_id: str, unit_id: str, *,
                               "The summative assessment date cannot be in the future.")
     if problem:
         problems["summative_date"] = problem
+    elif r is not None and not r.missing:
+        problem = _before_its_evidence(session, when, r.evidence)
+        if problem:
+            problems["summative_date"] = problem
     if not (assessor_name or "").strip():
         problems["assessor_name"] = "Enter the assessor's name as it will be printed."
     else:

@@ -56,7 +56,14 @@ def test_sign_off_claim_save_and_print_from_the_learner_page(qtbot, demo_store, 
     qtbot.mouseClick(dialog.ok, Qt.LeftButton)
     qtbot.waitUntil(lambda: dialog.date_problem.isVisible(), timeout=5000)
     assert "summative assessment" in dialog.date_problem.text()
+    # The evidence was signed today: a decision dated yesterday would come before it.
     qtbot.keyClicks(dialog.summative, (date.today() - timedelta(days=1)).strftime("%d/%m/%Y"))
+    qtbot.mouseClick(dialog.ok, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "before the last signature" in dialog.date_problem.text(),
+                    timeout=5000)
+    assert demo_store.read(sign_offs_of, enrolment_id) == []
+    dialog.summative.setText("")
+    qtbot.keyClicks(dialog.summative, date.today().strftime("%d/%m/%Y"))
     qtbot.mouseClick(dialog.ok, Qt.LeftButton)
     qtbot.waitUntil(lambda: getattr(panel, "signing_dialog", None) is not None, timeout=5000)
     [view] = demo_store.read(sign_offs_of, enrolment_id)

@@ -24,7 +24,9 @@ from app.models.evidence import EvidenceRecord
 from app.documents.words import in_words
 from tests.evidence.evidence_helpers import empty_enrolments
 
-DAY = date.today() - timedelta(days=3)
+# The summative date: today, as the evidence these tests sign is signed today and a
+# decision is not dated before the signatures it rests on (issue 12).
+DAY = date.today()
 
 
 def _enrolment(session, ab_number="2794-02"):

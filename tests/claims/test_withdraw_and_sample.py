@@ -27,7 +27,9 @@ from app.signing.audit import events_for_record
 from app.signing.sign import sign_record
 from tests.evidence.evidence_helpers import empty_enrolments
 
-DAY = date.today() - timedelta(days=3)
+# The summative date: today, as the evidence these tests sign is signed today and a
+# decision is not dated before the signatures it rests on (issue 12).
+DAY = date.today()
 ASSESSOR = "Alex Morgan"
 
 

@@ -19,7 +19,9 @@ from app.signing.sign import signing_status
 from tests.claims.window_helpers import claims_window, select_claim, select_unit, sign_all
 from tests.evidence.evidence_helpers import empty_enrolments
 
-DAY = date.today() - timedelta(days=2)
+# The summative date: today, as the evidence these tests sign is signed today and a
+# decision is not dated before the signatures it rests on (issue 12).
+DAY = date.today()
 ASSESSOR = "Alex Morgan"
 STATEMENT = "I have worked on the returns desk for two years and learnt to explain the law calmly."
 

@@ -104,7 +104,8 @@ def test_sign_off_waits_for_the_second_date_and_nothing_else(edi):
            f"{NEEDED}")
     assert readiness.missing == [gap]
     with pytest.raises(InvalidInput) as refused:
-        store.write_now(lambda s: sign_off_unit(s, enrolment_id, unit_id, summative_date=SECOND,
+        store.write_now(lambda s: sign_off_unit(s, enrolment_id, unit_id,
+                                                summative_date=date.today(),
                                                 assessor_name="Alex Morgan"))
     assert refused.value.problems["unit"].endswith(f"cannot be signed off yet:\n• {gap}")
 
@@ -112,7 +113,8 @@ def test_sign_off_waits_for_the_second_date_and_nothing_else(edi):
     store.write_now(lambda s: sign_fully(s, "evidence_record", second, learner, "Alex Morgan"))
     readiness = next(r for r in store.read(unit_readiness, enrolment_id) if r.unit_id == unit_id)
     assert readiness.ready
-    store.write_now(lambda s: sign_off_unit(s, enrolment_id, unit_id, summative_date=SECOND,
+    # (Dated today: the evidence was signed today, and the decision is not dated before it.)
+    store.write_now(lambda s: sign_off_unit(s, enrolment_id, unit_id, summative_date=date.today(),
                                             assessor_name="Alex Morgan"))
     assert [v.unit_id for v in store.read(sign_offs_of, enrolment_id)] == [unit_id]
 
