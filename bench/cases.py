@@ -549,9 +549,3 @@ def migration(ws: Workspace, revision: str) -> Row:
 
 
 # ---- what cannot be measured yet ----------------------------------------------------
-
-def not_yet() -> list[Row]:
-    why = "not measurable: no sync server yet"
-    return [Row(name, None, "—", unmeasurable=why) for name in (
-        "sync push", "sync pull", "sync no-op",
-        "server, 50 concurrent devices (SQLite)", "server, 50 concurrent devices (PostgreSQL)")]

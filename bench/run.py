@@ -30,7 +30,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Qt Multimedia's notes about missing audio libraries would break up the progress lines.
 os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia*=false")
 
-from bench import cases, file_transfer, sync_file_bench  # noqa: E402
+from bench import cases, file_transfer, sync_bench, sync_file_bench  # noqa: E402
 from bench.generate import DEFAULT_CACHE, Size, generate  # noqa: E402
 from bench.timing import Row  # noqa: E402
 
@@ -137,6 +137,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results-dir", type=Path, default=RESULTS)
     parser.add_argument("--compare", type=Path, metavar="FILE",
                         help="an earlier results JSON to show the change against")
+    parser.add_argument("--database-url", metavar="URL",
+                        help="a PostgreSQL server for the centre's sync rows (a scratch "
+                             "database is made on it per run), e.g. "
+                             "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--only", action="append", metavar="STEP",
+                        help="run only these steps (repeatable), e.g. --only sync; the "
+                             "table then holds only their rows")
     args = parser.parse_args(argv)
     # Read first: the run may overwrite the very file named (latest.json).
     earlier = json.loads(args.compare.read_text()) if args.compare else None
@@ -170,14 +177,20 @@ def main(argv: list[str] | None = None) -> int:
             ("migration from 0002", lambda: [cases.migration(ws, "0002")]),
             ("file upload and resume", lambda: file_transfer.rows(ws.root, ws.slow_runs, ws.quick)),
             ("sync file", lambda: sync_file_bench.sync_file_rows(ws.root, ws.pristine_db.parent)),
+            ("sync", lambda: sync_bench.rows(ws.root, ws.quick, args.database_url,
+                                             say=lambda text: print(text, flush=True))),
         ]
+        if args.only:
+            unknown = set(args.only) - {label for label, _ in steps}
+            if unknown:
+                parser.error(f"no such step: {', '.join(sorted(unknown))}")
+            steps = [(label, step) for label, step in steps if label in args.only]
         for label, step in steps:
             t = time.perf_counter()
             print(f"  {label} …", end="", flush=True)
             rows += step()
             print(f" {time.perf_counter() - t:.0f} s", flush=True)
         store.close()
-        rows += cases.not_yet()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -186,15 +199,17 @@ def main(argv: list[str] | None = None) -> int:
             "machine": f"{platform.system()} {platform.machine()}", "cpus": os.cpu_count(),
             "python": platform.python_version(), "size": manifest["size"],
             "quick": args.quick, "fast_runs": fast_runs, "slow_runs": slow_runs,
-            "seconds": seconds}
+            "seconds": seconds, "only": args.only or []}
     print()
     print_table(rows)
     print(f"\nWhole run: {seconds:.0f} s")
     result = {**meta, "rows": [r.to_json() for r in rows]}
     args.results_dir.mkdir(parents=True, exist_ok=True)
-    stem = "latest-quick" if args.quick else "latest"
+    # A partial run keeps its own files: it must not stand in for the whole table.
+    part = "-" + "-".join(a.replace(" ", "_") for a in args.only) if args.only else ""
+    stem = ("latest-quick" if args.quick else "latest") + part
     for name in ([f"{stem}.json"] if args.quick else
-                 [f"{stem}.json", datetime.now().strftime("%Y-%m-%dT%H%M") + ".json"]):
+                 [f"{stem}.json", datetime.now().strftime("%Y-%m-%dT%H%M") + part + ".json"]):
         tmp = args.results_dir / (name + ".tmp")
         tmp.write_text(json.dumps(result, indent=1))
         tmp.replace(args.results_dir / name)

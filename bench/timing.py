@@ -41,6 +41,7 @@ class Row:
     peak_kind: str = ""           # "heap" (tracemalloc) or "RSS" (the process's max resident set)
     note: str = ""
     unmeasurable: str = ""        # why there is no figure, e.g. "no sync server yet"
+    override: str = ""            # the result when it is not a time against a target ("0 errors")
 
     @property
     def ratio(self) -> float | None:
@@ -52,6 +53,8 @@ class Row:
     def verdict(self) -> str:
         if self.unmeasurable:
             return "not measurable"
+        if self.override:
+            return self.override
         if self.measured is None:
             return "—"
         if self.target is None:
