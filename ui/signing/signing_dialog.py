@@ -340,13 +340,21 @@ class SigningDialog(QDialog):
             window.show()
         self._covered = []
         # Shown again, the claim dialog came up on top of this one; the assessor signs next.
-        self.raise_()
-        self.activateWindow()
+        # The window manager maps the windows shown again after this returns (seen under
+        # openbox), so this one comes forward again once they are up.
+        self._come_forward()
+        for delay in (0, 300):
+            QTimer.singleShot(delay, self._come_forward)
         for w in (self.role, self.role_label, self.close_button):
             w.show()
         self.decline_button.hide()
         self.pages.setCurrentIndex(0)
         self.reload()
+
+    def _come_forward(self) -> None:
+        if self.isVisible() and not self.handed_over:
+            self.raise_()
+            self.activateWindow()
 
     def reject(self) -> None:
         if not self.handed_over:
