@@ -50,6 +50,11 @@ def register(sub) -> None:
     p = acts.add_parser("revoke", help="refuse a laptop any more data")
     p.add_argument("device_id", metavar="DEVICE-ID")
     p.set_defaults(action=_revoke)
+    p = acts.add_parser("lock-minutes", help="lock every laptop after N idle minutes (wins "
+                                             "over each laptop's own; --clear hands it back)")
+    p.add_argument("minutes", type=int, nargs="?", default=None)
+    p.add_argument("--clear", action="store_true")
+    p.set_defaults(action=_lock_minutes)
     p = acts.add_parser("audit", help="the centre's audit: revocations, what revoked laptops "
                                       "sent afterwards, the wipes it confirmed")
     p.add_argument("--device", default=None, metavar="DEVICE-ID")
@@ -136,6 +141,19 @@ def _revoke(session, args):
     from server.staff import revoke
     revoke(session, args.device_id)
     return {"id": args.device_id, "revoked": True}, f"Device {args.device_id} revoked."
+
+
+def _lock_minutes(session, args):
+    from server.centre_settings import LOCK_MINUTES, centre_settings, set_lock_minutes
+    if args.clear or args.minutes is not None:
+        if args.clear == (args.minutes is not None):
+            raise InvalidInput({"lock-minutes": "Give a number of minutes, or --clear."})
+        set_lock_minutes(session, None if args.clear else args.minutes)
+    minutes = centre_settings(session)[LOCK_MINUTES]
+    text = (f"Laptops lock after {minutes} idle minute{'s' if minutes != 1 else ''} (from "
+            f"their next sync)." if minutes else
+            "The centre sets no lock minutes: each laptop uses its own (5 unless changed).")
+    return {"lock_idle_minutes": minutes}, text
 
 
 def _audit(session, args):

@@ -1,6 +1,7 @@
 """Help -> About Fieldfolio: the version, the licence, the components inside with their
 versions and licences (app/about.py; Qt's own versions asked here), the third-party notices,
-and a button to the folder of full licence texts."""
+a button to the folder of full licence texts, and how the window locks (the idle minutes and
+whether the centre set them)."""
 from __future__ import annotations
 
 import PySide6
@@ -21,7 +22,7 @@ def qt_components() -> list[Component]:
 
 
 class AboutDialog(QDialog):
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, lock_text: str = ""):
         super().__init__(parent)
         self.setObjectName("about_dialog")
         self.setWindowTitle("About Fieldfolio")
@@ -41,6 +42,10 @@ class AboutDialog(QDialog):
                          "centre under its agreement with Fieldfolio.")
         licence.setWordWrap(True)
         layout.addWidget(licence)
+        self.lock_label = QLabel(lock_text, objectName="about_lock")  # who set the lock minutes
+        self.lock_label.setWordWrap(True)
+        self.lock_label.setVisible(bool(lock_text))
+        layout.addWidget(self.lock_label)
 
         parts = qt_components() + components()
         self.table = QTableWidget(len(parts), 3, objectName="about_components")

@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
         self.sync_area = SyncStatusArea(self.bridge, self)
         self.sync_area.connect_requested.connect(self.connect_to_centre)
         self.sync_area.attention_requested.connect(self.open_attention)
+        self.sync_area.runner.finished.connect(self._follow_lock_rule)  # the centre's minutes
         from ui.sync.revoked import wipe_revoked_laptop  # the centre marked this laptop lost
         self.sync_area.runner.revoked.connect(lambda revoked: wipe_revoked_laptop(self, revoked))
         self.sync_label.hide()  # the sync area says it, knowing whether there is a centre
@@ -384,9 +385,25 @@ class MainWindow(QMainWindow):
             self, "Demo caseload", f"The demo caseload could not be loaded: {e}"))
 
     # -- employers (ui/employers_dialog.py) ------------------------------------------------
+    def lock_sentence(self) -> str:
+        """How the window locks, and who set it (shown in Help → About)."""
+        from app.safekeeping.lock_policy import describe, lock_rule
+        from app.sync import state
+        minutes, by_centre = self.store.read(lock_rule)
+        if not self.store.encrypted:
+            return ("This data folder is not encrypted, so the window does not lock; "
+                    f"once encrypted it locks after {minutes} idle minutes.")
+        return describe(minutes, by_centre, self.store.read(state.get, "centre_name") or "")
+
+    def _follow_lock_rule(self, _outcome=None) -> None:
+        if getattr(self, "idle_lock", None) is None:
+            return
+        from app.safekeeping.lock_policy import idle_minutes
+        self.bridge.read(idle_minutes, on_done=self.idle_lock.set_minutes)
+
     def open_about(self):
         from ui.about_dialog import AboutDialog
-        self.about_dialog = AboutDialog(self)
+        self.about_dialog = AboutDialog(self, lock_text=self.lock_sentence())
         self.about_dialog.open()
         return self.about_dialog
 

@@ -40,6 +40,7 @@ class CentreClient:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self.url = url.rstrip("/")
+        self.centre_settings: dict | None = None   # as the centre last sent them
         self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout,
                                   transport=transport, verify=_certificates())
 
@@ -72,7 +73,10 @@ class CentreClient:
                 error, message = "", response.text[:200]
             raise CentreRefused(response.status_code, error or f"http_{response.status_code}",
                                 message or f"The centre answered {response.status_code}.")
-        return response.json()
+        body = response.json()
+        if isinstance(body, dict) and "centre_settings" in body:
+            self.centre_settings = body["centre_settings"]  # app/sync/centre_settings.py
+        return body
 
     def health(self) -> dict:
         return self._call("GET", "/health")

@@ -80,7 +80,7 @@ def run_sync(store: Store, progress: Callable[[str], None] = lambda text: None,
     try:
         step(f"Asking {conn.centre_name} for changes…")
         if _nothing_to_do(store, client):
-            store.write_now(_succeeded, store.read(state.get, "watch"))
+            store.write_now(_succeeded, store.read(state.get, "watch"), client.centre_settings)
             outcome.attention = store.read(_attention)
             return outcome
         step(f"Sending files to {conn.centre_name}…")
@@ -120,7 +120,7 @@ def run_sync(store: Store, progress: Callable[[str], None] = lambda text: None,
         # What this laptop has seen, for the next sync's one-question shortcut; not kept
         # when the check failed or a file is still to go (the next sync does it all again).
         settled = outcome.check_ok and not outcome.files_failed
-        store.write_now(_succeeded, watch if settled else None)
+        store.write_now(_succeeded, watch if settled else None, client.centre_settings)
         outcome.attention = store.read(state.status).attention
         return outcome
     except Exception as exc:
@@ -181,7 +181,9 @@ def _attention(session) -> int:
         SyncAttention.resolved_at.is_(None))) or 0
 
 
-def _succeeded(session, watch: str | None = None) -> None:
+def _succeeded(session, watch: str | None = None, centre_settings: dict | None = None) -> None:
+    from app.sync.centre_settings import take
+    take(session, centre_settings)   # e.g. the centre's lock minutes, which win here
     state.put(session, "last_success_at", datetime.now(timezone.utc).isoformat())
     state.put(session, "last_error", None)
     state.put(session, "watch", watch)

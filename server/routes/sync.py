@@ -46,11 +46,20 @@ def pull_changes(body: PullRequest, request: Request,
 
 @router.get(f"{API}/check")
 def check(request: Request, device: CallingDevice = Depends(current_device)) -> dict:
-    return {"scopes": scope_digests(request.app.state.centre, device)}
+    return {"scopes": scope_digests(request.app.state.centre, device),
+            "centre_settings": _settings(request)}
 
 
 @router.get(f"{API}/changes")
 def changes_since(since: str, request: Request,
                   device: CallingDevice = Depends(current_device)) -> dict:
     """A sync with nothing to send asks this first: one cheap round trip when nothing changed."""
-    return anything_new(request.app.state.centre, device, since)
+    return {**anything_new(request.app.state.centre, device, since),
+            "centre_settings": _settings(request)}
+
+
+def _settings(request: Request) -> dict:
+    """The centre's settings for every laptop, on the answers every sync gets."""
+    from server.centre_settings import centre_settings
+    with request.app.state.centre.reading() as session:
+        return centre_settings(session)

@@ -27,6 +27,16 @@ class IdleLock(QObject):
         QApplication.instance().installEventFilter(self)
         self.timer.start()
 
+    def set_minutes(self, minutes: int) -> None:
+        """The centre's number arrived with a sync (app/safekeeping/lock_policy.py): the
+        count starts again under it (an open lock screen stays as it is)."""
+        if minutes == self.minutes:
+            return
+        self.minutes = minutes
+        self.timer.setInterval(minutes * 60_000)
+        if not self.locked:
+            self.timer.start()
+
     @property
     def locked(self) -> bool:
         return self.dialog is not None
