@@ -61,7 +61,11 @@ def start_window(data_dir=None, offer_encryption: bool = False):
     if store.encrypted:
         from app.safekeeping.lock_policy import idle_minutes
         from ui.lock.idle_lock import IdleLock
-        window.idle_lock = IdleLock(store.data_dir, store.read(idle_minutes), window)
+        from app.safekeeping.pin import PIN_DAY
+        from ui.lock.pin_dialog import pin_checker
+        PIN_DAY.passphrase_typed()    # the passphrase opened the folder just now
+        window.idle_lock = IdleLock(store.data_dir, store.read(idle_minutes), window,
+                                    pin_check=pin_checker(store))
     return store, window
 
 

@@ -154,6 +154,9 @@ class MainWindow(QMainWindow):
             "Check a printed page…", None,
             lambda: __import__("ui.signing", fromlist=["open_page_check"]).open_page_check(
                 self, self.bridge), "act_check_page"))
+        if self.store.encrypted:   # a PIN for the lock screen (ui/lock/pin_dialog.py)
+            self.pin_action = action("Lock PIN…", None, self.open_pin, "act_pin")
+            self.menus["tools"].addAction(self.pin_action)
         self.employers_action = action("Employers…", None, lambda: self.open_employers(),
                                        "act_employers")
         self.menus["tools"].addAction(self.employers_action)
@@ -400,6 +403,14 @@ class MainWindow(QMainWindow):
             return
         from app.safekeeping.lock_policy import idle_minutes
         self.bridge.read(idle_minutes, on_done=self.idle_lock.set_minutes)
+
+    def open_pin(self):
+        from ui.lock.pin_dialog import PinDialog
+        self.pin_dialog = PinDialog(self.bridge, self)
+        self.pin_dialog.accepted.connect(
+            lambda: self.statusBar().showMessage(self.pin_dialog.result_text, 10000))
+        self.pin_dialog.open()
+        return self.pin_dialog
 
     def open_about(self):
         from ui.about_dialog import AboutDialog

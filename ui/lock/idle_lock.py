@@ -16,9 +16,11 @@ _INPUT = {QEvent.KeyPress, QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.Whe
 
 
 class IdleLock(QObject):
-    def __init__(self, data_dir: Path, minutes: int, parent: QObject | None = None):
+    def __init__(self, data_dir: Path, minutes: int, parent: QObject | None = None,
+                 pin_check=None):
         super().__init__(parent)
         self.data_dir = Path(data_dir)
+        self.pin_check = pin_check     # the assessor's PIN opens it too, once allowed today
         self.minutes = minutes
         self.dialog: UnlockDialog | None = None
         self._hidden: list[QWidget] = []
@@ -53,10 +55,12 @@ class IdleLock(QObject):
         self._hidden = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
         for window in self._hidden:
             window.hide()
+        from app.safekeeping.pin import PIN_DAY
+        secret = "passphrase or PIN" if self.pin_check and PIN_DAY.pin_allowed() else "passphrase"
         self.dialog = UnlockDialog(
             self.data_dir, reason or f"Fieldfolio locked itself after {self.minutes} minute"
-            f"{'s' if self.minutes != 1 else ''} without use. Type your passphrase to carry "
-            f"on: nothing has been lost.")
+            f"{'s' if self.minutes != 1 else ''} without use. Type your {secret} to carry "
+            f"on: nothing has been lost.", pin_check=self.pin_check)
         self.dialog.accepted.connect(self._unlocked)
         self.dialog.show()
         return self.dialog

@@ -1,4 +1,5 @@
-"""The lock screen: the passphrase, wrong tries backing off, and what to do if it is forgotten.
+"""The lock screen: the passphrase (or, once it has been typed that day, the assessor's PIN:
+app/safekeeping/pin.py), wrong tries backing off, and what to do if it is forgotten.
 
 One dialog for the three moments the assessor proves it is them: opening Fieldfolio, coming
 back to a laptop that locked itself, and taking the laptop back from a learner. The wrong-try
@@ -9,6 +10,7 @@ thread: short enough that the wait reads as "checking".
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.safekeeping import keys as folder_keys
 from app.safekeeping.attempts import Attempts
+from app.safekeeping.pin import PIN_DAY, WRONG_PINS_ALLOWED, PinDay, looks_like_pin
 from ui.widgets import ProblemLabel, label
 
 ATTEMPTS = Attempts()
@@ -27,11 +30,14 @@ class UnlockDialog(QDialog):
     "Back" at hand-over); the idle lock has none and cannot be dismissed any other way."""
 
     def __init__(self, data_dir: Path, reason: str, parent=None, *, leave: str | None = None,
-                 attempts: Attempts = ATTEMPTS):
+                 attempts: Attempts = ATTEMPTS, pin_check: Callable[[str], bool] | None = None,
+                 pin_day: PinDay = PIN_DAY):
         super().__init__(parent)
         self.data_dir = Path(data_dir)
         self.attempts = attempts
+        self.pin_check, self.pin_day = pin_check, pin_day   # None: the passphrase only
         self.passphrase: str | None = None
+        self.used_pin = False
         self.can_quit = leave is not None
         self.setWindowTitle("Fieldfolio is locked")
         self.setObjectName("unlock_dialog")
@@ -41,7 +47,8 @@ class UnlockDialog(QDialog):
         layout.addWidget(label(reason, "subtitle"))
         self.field = QLineEdit(objectName="unlock_passphrase")
         self.field.setEchoMode(QLineEdit.Password)
-        self.field.setPlaceholderText("Passphrase")
+        self.field.setPlaceholderText("Passphrase or PIN" if self._pin_allowed() else
+                                      "Passphrase")
         self.field.returnPressed.connect(self.try_passphrase)
         layout.addWidget(self.field)
         self.problem = ProblemLabel()
@@ -79,18 +86,36 @@ class UnlockDialog(QDialog):
             self._tick()
             return
         typed = self.field.text()
+        pin_note = ""
+        if self._pin_allowed() and looks_like_pin(typed):
+            if self.pin_check(typed):
+                self.attempts.succeeded()
+                self.used_pin = True
+                self.accept()
+                return
+            self.pin_day.wrong_pin()     # it may still be an all-digit passphrase, below
+            pin_note = ("That PIN is wrong. " if self._pin_allowed() else
+                        f"{WRONG_PINS_ALLOWED} wrong PINs: only the passphrase opens "
+                        f"Fieldfolio now. ")
         try:
             folder_keys.unlock(self.data_dir, typed)
         except folder_keys.WrongPassphrase as exc:
             self.attempts.failed()
             self.field.clear()
-            self.problem.show_problem(f"{exc} {self.attempts.words()}".strip())
+            self.field.setPlaceholderText("Passphrase or PIN" if self._pin_allowed() else
+                                          "Passphrase")
+            said = pin_note or f"{exc} "
+            self.problem.show_problem(f"{said}{self.attempts.words()}".strip())
             self._tick()
             self.adjustSize()
             return
         self.attempts.succeeded()
+        self.pin_day.passphrase_typed()   # a PIN may stand in for it for the rest of today
         self.passphrase = typed
         self.accept()
+
+    def _pin_allowed(self) -> bool:
+        return self.pin_check is not None and self.pin_day.pin_allowed()
 
     def _tick(self) -> None:
         waiting = self.attempts.wait_left() > 0

@@ -318,14 +318,16 @@ class SigningDialog(QDialog):
         self.pages.setCurrentIndex(1)
 
     def confirm_taken_back(self) -> None:
-        """In an encrypted data folder only the assessor's passphrase ends hand-over: a
-        learner who presses the button gets the lock screen, not the caseload."""
+        """In an encrypted data folder only the assessor's passphrase (or PIN, once the
+        passphrase was typed today) ends hand-over: a learner who presses the button gets
+        the lock screen, not the caseload."""
         store = self.bridge.store
         if getattr(store, "encrypted", False):
+            from ui.lock.pin_dialog import pin_checker
             from ui.lock.unlock_dialog import UnlockDialog
             self.unlock = UnlockDialog(store.data_dir, "To take the laptop back and see the "
-                                       "caseload again, type your passphrase.", self,
-                                       leave="Back")
+                                       "caseload again, type your passphrase (or your PIN).",
+                                       self, leave="Back", pin_check=pin_checker(store))
             self.unlock.setWindowFlag(Qt.WindowStaysOnTopHint, True)
             self.unlock.accepted.connect(self.take_back)
             self.unlock.open()
