@@ -64,7 +64,8 @@ class CaseloadModel(QAbstractTableModel):
 
 
 def _progress_text(row: CaseloadRow) -> str:
-    text = f"{row.progress_percent}%"
+    # Met, and met by signed evidence: a tick on a draft is not yet an achievement.
+    text = f"{row.progress_percent}% met, {row.signed_percent}% signed"
     if row.last_evidence is not None:
         text += f" · {row.last_evidence.strftime('%d/%m')}"
     if row.status != "active":

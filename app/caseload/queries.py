@@ -24,6 +24,7 @@ class CaseloadRow:
     statuses: list[str] = field(default_factory=list)
     planned_end_date: date | None = None
     progress_percent: int = 0          # ACs met across live enrolments (app/evidence/progress.py)
+    signed_percent: int = 0            # ACs met by signed evidence
     last_evidence: date | None = None
 
     deleted: bool = False
@@ -88,6 +89,7 @@ def caseload_rows(session: Session, search: str = "", employer_id: str | None = 
         summary = progress.get(row.learner_id)
         if summary is not None:
             row.progress_percent, row.last_evidence = summary.percent, summary.last_evidence
+            row.signed_percent = summary.signed_percent
     return rows
 
 

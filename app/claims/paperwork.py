@@ -27,7 +27,7 @@ from app.documents.model import (
     marked_reference,
 )
 from app.evidence.in_force import not_in_force
-from app.evidence.progress import MET, enrolment_progress
+from app.evidence.progress import MET, NOT_STARTED, enrolment_progress
 from app.models import (
     AssessmentCriterion, Centre, Enrolment, Learner, LearningOutcome, Qualification,
     Signature, StaffMember, Unit,
@@ -371,10 +371,14 @@ def achievement_summary(session: Session, p: _Portfolio) -> UnitAchievementSumma
     rows = []
     for u in progress.units:
         option = options.get(u.id)
-        met = sum(c.status == MET for c in u.criteria)
+        # Met on signed evidence only: a tick on a draft is not an achievement on paper.
+        met = sum(c.status == MET and c.signed for c in u.criteria)
         view = done.get(u.id)
-        status = view.status if view else ("ready to sign off" if u.status == MET else
-                                           "in progress" if met else "not started")
+        status = view.status if view else (
+            "ready to sign off" if u.status == MET and met == len(u.criteria) else
+            "met, evidence not yet signed" if u.status == MET else
+            "in progress" if any(c.status != NOT_STARTED for c in u.criteria) else
+            "not started")
         rows.append(UnitAchievementRow(u.number, u.title, (option.group or "") if option else "",
                                        option.credit if option else None, met, len(u.criteria),
                                        view.summative_date if view and view.signed_off else None,

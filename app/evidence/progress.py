@@ -34,9 +34,13 @@ from app.models import (
 from app.models.evidence import CriterionMapping, EvidenceRecord
 
 NOT_STARTED, WORKING, MET = "not_started", "working_towards", "met"
-STATUS_WORDS = {NOT_STARTED: "not started", WORKING: "working towards", MET: "met"}
+# How an AC met only by evidence nobody has signed yet is shown (never a status it is
+# counted by: a unit is signed off on signed evidence only, app/claims/sign_off.py).
+MET_UNSIGNED = "met_unsigned"
+STATUS_WORDS = {NOT_STARTED: "not started", WORKING: "working towards", MET: "met",
+                MET_UNSIGNED: "met, not yet signed"}
 # Colour is never the only signal: each status also has a symbol and a word.
-STATUS_SYMBOLS = {NOT_STARTED: "○", WORKING: "◐", MET: "●"}
+STATUS_SYMBOLS = {NOT_STARTED: "○", WORKING: "◐", MET: "●", MET_UNSIGNED: "◕"}
 COUNTED = ("occasions", "customers", "times", "occasion", "customer")
 
 
@@ -51,6 +55,13 @@ class CriterionProgress:
     methods: list[str] = field(default_factory=list)
     refs: list[str] = field(default_factory=list)
     record_ids: list[str] = field(default_factory=list)   # in the order of `refs`
+    signed: bool = False           # met by a signed record, not only by drafts or ready ones
+
+    @property
+    def shown(self) -> str:
+        """The status as the grid and lists show it: met-and-signed apart from met by
+        evidence still waiting for signatures."""
+        return MET_UNSIGNED if self.status == MET and not self.signed else self.status
 
 
 @dataclass
@@ -79,6 +90,10 @@ class OutcomeProgress:
     def percent(self) -> int:
         return _percent(self.criteria)
 
+    @property
+    def signed_percent(self) -> int:
+        return _percent(self.criteria, signed=True)
+
 
 @dataclass
 class UnitProgress:
@@ -95,6 +110,17 @@ class UnitProgress:
     @property
     def percent(self) -> int:
         return _percent(self.criteria)
+
+    @property
+    def signed_percent(self) -> int:
+        return _percent(self.criteria, signed=True)
+
+    @property
+    def shown(self) -> str:
+        """As `status`, but a unit met only partly on signed evidence shows so."""
+        status = self.status
+        return MET_UNSIGNED if status == MET and not all(c.signed for c in self.criteria) \
+            else status
 
     @property
     def status(self) -> str:
@@ -128,6 +154,10 @@ class EnrolmentProgress:
     def percent(self) -> int:
         return _percent([c for u in self.units for c in u.criteria])
 
+    @property
+    def signed_percent(self) -> int:
+        return _percent([c for u in self.units for c in u.criteria], signed=True)
+
 
 def required_text(rule: AssessmentRule, unit_number: str, needed: int, have: int) -> str:
     """The visit plan's line for a required method: what is needed, counted as the rule
@@ -147,10 +177,12 @@ def required_text(rule: AssessmentRule, unit_number: str, needed: int, have: int
     return f"{what} required for {scope}{extra}, meeting the ACs it covers: {tally}{said}."
 
 
-def _percent(criteria: list[CriterionProgress]) -> int:
+def _percent(criteria: list[CriterionProgress], signed: bool = False) -> int:
+    """ACs met, or with `signed` ACs met by signed evidence, as a whole percentage."""
     if not criteria:
         return 0
-    return round(100 * sum(c.status == MET for c in criteria) / len(criteria))
+    return round(100 * sum(c.status == MET and (c.signed or not signed) for c in criteria)
+                 / len(criteria))
 
 
 def enrolment_progress(session: Session, enrolment_id: str,
@@ -188,7 +220,7 @@ def enrolment_progress(session: Session, enrolment_id: str,
     covered = session.execute(
         select(CriterionMapping.criterion_id, CriterionMapping.unit_id, CriterionMapping.status,
                EvidenceRecord.id, EvidenceRecord.method, EvidenceRecord.portfolio_ref,
-               EvidenceRecord.date)
+               EvidenceRecord.date, EvidenceRecord.state)
         .join(EvidenceRecord, EvidenceRecord.id == CriterionMapping.record_id)
         .where(EvidenceRecord.enrolment_id == enrolment_id, EvidenceRecord.deleted_at.is_(None),
                CriterionMapping.deleted_at.is_(None))).all()
@@ -204,7 +236,7 @@ def enrolment_progress(session: Session, enrolment_id: str,
     records_by_scope: dict[tuple[str, str | None, str], dict[str, date | None]] = {}
     # (unit, lo) -> dates of records meeting an AC there, for "different occasions"
     met_dates: dict[tuple[str, str | None], set[date]] = {}
-    for criterion_id, unit_id, status, record_id, method, ref, when in covered:
+    for criterion_id, unit_id, status, record_id, method, ref, when, state in covered:
         progress = by_ac.get(criterion_id)
         if progress is None or record_id in not_counted:
             continue
@@ -216,6 +248,7 @@ def enrolment_progress(session: Session, enrolment_id: str,
             progress.methods.append(method)
         if status == MET:
             progress.status = MET
+            progress.signed = progress.signed or state == "signed"
         elif progress.status == NOT_STARTED:
             progress.status = WORKING
         if status != MET:
@@ -267,11 +300,12 @@ class CaseloadProgress:
     met: int
     total: int
     last_evidence: date | None
+    signed_percent: int = 0        # ACs met by signed evidence
 
 
 def caseload_progress(session: Session) -> dict[str, CaseloadProgress]:
-    """learner_id -> overall progress and date of last evidence, in four aggregate
-    queries (the caseload list shows every learner at once)."""
+    """learner_id -> overall progress (met, and met by signed evidence) and date of last
+    evidence, in five aggregate queries (the caseload list shows every learner at once)."""
     # Corrections are few, so the versions not in force are left out by id.
     not_counted = not_in_force(session)
     counted = EvidenceRecord.id.not_in(not_counted) if not_counted else true()
@@ -283,14 +317,18 @@ def caseload_progress(session: Session) -> dict[str, CaseloadProgress]:
         select(live_units.c.learner_id, func.count(AssessmentCriterion.id))
         .join(AssessmentCriterion, AssessmentCriterion.unit_id == live_units.c.unit_id)
         .group_by(live_units.c.learner_id)).all())
-    met = dict(session.execute(
-        select(EvidenceRecord.learner_id, func.count(func.distinct(CriterionMapping.criterion_id)))
-        .join(CriterionMapping, CriterionMapping.record_id == EvidenceRecord.id)
-        .join(live_units, and_(live_units.c.enrolment_id == EvidenceRecord.enrolment_id,
-                               live_units.c.unit_id == CriterionMapping.unit_id))
-        .where(EvidenceRecord.deleted_at.is_(None), CriterionMapping.deleted_at.is_(None),
-               CriterionMapping.status == MET, counted)
-        .group_by(EvidenceRecord.learner_id)).all())
+    def met_by(*only):
+        return dict(session.execute(
+            select(EvidenceRecord.learner_id,
+                   func.count(func.distinct(CriterionMapping.criterion_id)))
+            .join(CriterionMapping, CriterionMapping.record_id == EvidenceRecord.id)
+            .join(live_units, and_(live_units.c.enrolment_id == EvidenceRecord.enrolment_id,
+                                   live_units.c.unit_id == CriterionMapping.unit_id))
+            .where(EvidenceRecord.deleted_at.is_(None), CriterionMapping.deleted_at.is_(None),
+                   CriterionMapping.status == MET, counted, *only)
+            .group_by(EvidenceRecord.learner_id)).all())
+    met = met_by()
+    signed = met_by(EvidenceRecord.state == "signed")
     last = dict(session.execute(
         select(EvidenceRecord.learner_id, func.max(EvidenceRecord.date))
         .where(EvidenceRecord.deleted_at.is_(None), counted)
@@ -299,6 +337,8 @@ def caseload_progress(session: Session) -> dict[str, CaseloadProgress]:
     for learner_id in set(totals) | set(last):
         total, done = totals.get(learner_id, 0), met.get(learner_id, 0)
         when = last.get(learner_id)
-        out[learner_id] = CaseloadProgress(round(100 * done / total) if total else 0, done, total,
-                                           date.fromisoformat(when) if isinstance(when, str) else when)
+        out[learner_id] = CaseloadProgress(
+            round(100 * done / total) if total else 0, done, total,
+            date.fromisoformat(when) if isinstance(when, str) else when,
+            round(100 * signed.get(learner_id, 0) / total) if total else 0)
     return out

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from app.evidence.attachments import attachments_of
 from app.evidence.mapping import mappings_of
 from app.models import AssessmentCriterion
-from app.evidence.progress import MET, NOT_STARTED, WORKING
+from app.evidence.progress import MET, MET_UNSIGNED, NOT_STARTED, WORKING
 from app.evidence.records import get_record, records_of_learner
 from evidence_helpers import enrolment_with_rules, unit_number
 from window_helpers import evidence_window, new_record
@@ -72,7 +72,9 @@ def test_observation_typed_mapped_in_two_units_turns_grid_amber_and_green(qtbot,
     assert grid.table.item(row_a, 0).text().startswith("◐")
     ac_item(editor.picker, unit_b, 0).setCheckState(2, Qt.Checked)     # met
     qtbot.waitUntil(lambda: grid.status_at(row_b, 0) == MET)
-    assert grid.table.item(row_b, 0).text().startswith("●")
+    # Met by a draft: shown apart from met-and-signed (issue 12), not green at once.
+    assert grid.table.item(row_b, 0).text().startswith("◕")
+    assert grid.shown_at(row_b, 0) == MET_UNSIGNED
     ac_item(editor.picker, unit_a, 0).setCheckState(2, Qt.Checked)     # now met
     qtbot.waitUntil(lambda: grid.status_at(row_a, 0) == MET)
     mapped = store.read(mappings_of, record_id)

@@ -178,7 +178,7 @@ class CriteriaPicker(QWidget):
                 lo_item.setFlags(checkable)
                 unit_item.addChild(lo_item)
                 for ac in lo.criteria:
-                    detail = f"{STATUS_SYMBOLS[ac.status]} {STATUS_WORDS[ac.status]}" + (
+                    detail = f"{STATUS_SYMBOLS[ac.shown]} {STATUS_WORDS[ac.shown]}" + (
                         f" · {ac.record_count} record(s): {', '.join(ac.methods)}"
                         if ac.record_count else "")
                     lines = [f"{ac.number}  {ac.text}", "    " + detail]

@@ -1,7 +1,8 @@
 """The red/amber/green grid (units by ACs) and the "what's still needed" visit plan.
 
 Each cell carries a symbol and the AC number as well as its colour (○ not started,
-◐ working towards, ● met), so it reads for colour-blind users and in black and white.
+◐ working towards, ◕ met by evidence not yet signed, ● met and signed), so it reads for
+colour-blind users and in black and white.
 A click on a covered AC opens the record covering it (the next one on another click): from
 an AC to its evidence in one click.
 """
@@ -15,13 +16,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.evidence.progress import (
-    MET, NOT_STARTED, STATUS_SYMBOLS, STATUS_WORDS, WORKING, EnrolmentProgress,
+    MET, MET_UNSIGNED, NOT_STARTED, STATUS_SYMBOLS, STATUS_WORDS, WORKING, EnrolmentProgress,
 )
 from ui.widgets import label
 
-COLOURS = {NOT_STARTED: "#f6d5d2", WORKING: "#fbe3a6", MET: "#c7e8c9"}
+COLOURS = {NOT_STARTED: "#f6d5d2", WORKING: "#fbe3a6", MET_UNSIGNED: "#e4f1d0",
+           MET: "#c7e8c9"}
 STATUS_ROLE = Qt.UserRole + 2
 RECORDS_ROLE = Qt.UserRole + 3
+SHOWN_ROLE = Qt.UserRole + 4     # as shown: met-and-signed apart from met-but-unsigned
 
 
 class DrawnWhenShown(QWidget):
@@ -53,7 +56,8 @@ class ProgressGrid(DrawnWhenShown):
         self.heading = label("", "section")
         self.heading.setObjectName("progress_heading")
         layout.addWidget(self.heading)
-        layout.addWidget(label("○ not started (red) · ◐ working towards (amber) · ● met (green) · "
+        layout.addWidget(label("○ not started (red) · ◐ working towards (amber) · ◕ met, not yet "
+                               "signed (pale green) · ● met and signed (green) · "
                                "⚠ n: assessment rules not yet met, such as a required method, "
                                "evidence from different occasions or the video cap (see “What's "
                                "still needed”). "
@@ -97,33 +101,41 @@ class ProgressGrid(DrawnWhenShown):
         labels = []
         for row, unit in enumerate(units):
             gaps = f"  ⚠{len(unit.outstanding)}" if unit.outstanding else ""
-            labels.append(f"{STATUS_SYMBOLS[unit.status]} {unit.number}  {unit.percent:>3}%{gaps}")
+            labels.append(f"{STATUS_SYMBOLS[unit.shown]} {unit.number}  {unit.percent:>3}%{gaps}")
             for col, ac in enumerate(unit.criteria):
-                item = QTableWidgetItem(f"{STATUS_SYMBOLS[ac.status]} {ac.number}")
-                item.setBackground(QBrush(QColor(COLOURS[ac.status])))
+                item = QTableWidgetItem(f"{STATUS_SYMBOLS[ac.shown]} {ac.number}")
+                item.setBackground(QBrush(QColor(COLOURS[ac.shown])))
                 item.setForeground(QBrush(QColor("#1b2430")))
                 item.setData(STATUS_ROLE, ac.status)
+                item.setData(SHOWN_ROLE, ac.shown)
                 item.setData(RECORDS_ROLE, list(ac.record_ids))
                 item.setTextAlignment(Qt.AlignCenter)
                 covered = (f"\n{ac.record_count} record(s): {', '.join(ac.refs)} "
                            f"({', '.join(ac.methods)})") if ac.record_count else ""
-                item.setToolTip(f"Unit {unit.number} AC {ac.number}: {STATUS_WORDS[ac.status]}"
+                item.setToolTip(f"Unit {unit.number} AC {ac.number}: {STATUS_WORDS[ac.shown]}"
                                 f"{covered}\n{ac.text}"
                                 + ("\nClick to open the record." if ac.record_count else ""))
                 self._table.setItem(row, col, item)
         for row, unit in enumerate(units):
             header = QTableWidgetItem(labels[row])
             header.setToolTip(f"Unit {unit.number}: {unit.title}\n{unit.percent}% of ACs met, "
-                              f"{STATUS_WORDS[unit.status]}"
+                              f"{unit.signed_percent}% on signed evidence; "
+                              f"{STATUS_WORDS[unit.shown]}"
                               + "".join(f"\n⚠ {g.text}" for g in unit.outstanding))
             self._table.setVerticalHeaderItem(row, header)
         self._table.resizeColumnsToContents()
-        overall = " · ".join(f"{p.qualification}: {p.percent}% met" for p in progress_list)
+        overall = " · ".join(f"{p.qualification}: {p.percent}% met, {p.signed_percent}% signed"
+                             for p in progress_list)
         self.heading.setText(overall or "Not enrolled yet: enrol the learner to see progress.")
 
     def status_at(self, unit_row: int, ac_col: int) -> str | None:
         item = self.table.item(unit_row, ac_col)
         return item.data(STATUS_ROLE) if item else None
+
+    def shown_at(self, unit_row: int, ac_col: int) -> str | None:
+        """The status as the cell shows it (MET_UNSIGNED apart from MET)."""
+        item = self.table.item(unit_row, ac_col)
+        return item.data(SHOWN_ROLE) if item else None
 
 
 class StillNeeded(DrawnWhenShown):
@@ -142,7 +154,8 @@ class StillNeeded(DrawnWhenShown):
             return
         parts = []
         for p in progress_list:
-            parts.append(f"<h3>{_esc(p.qualification)} — {p.percent}% met</h3>")
+            parts.append(f"<h3>{_esc(p.qualification)} — {p.percent}% met, "
+                         f"{p.signed_percent}% signed</h3>")
             for unit in p.units:
                 lines = unit.still_needed()
                 if not lines:
