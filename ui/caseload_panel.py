@@ -64,13 +64,14 @@ class CaseloadModel(QAbstractTableModel):
 
 
 def _progress_text(row: CaseloadRow) -> str:
-    # Met, and met by signed evidence: a tick on a draft is not yet an achievement.
-    text = f"{row.progress_percent}% met, {row.signed_percent}% signed"
+    # Met, and on a line of its own (the column stays narrow) how much of it is signed: a
+    # tick on a draft is not yet an achievement.
+    text = f"{row.progress_percent}%"
     if row.last_evidence is not None:
         text += f" · {row.last_evidence.strftime('%d/%m')}"
     if row.status != "active":
         text += f" · {STATUS_LABELS.get(row.status, row.status)}"
-    return text
+    return text + f"\n{row.signed_percent}% signed"
 
 
 class CaseloadPanel(QWidget):

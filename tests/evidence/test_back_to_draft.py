@@ -152,7 +152,7 @@ def test_the_editor_shows_draft_again_after_each_kind_of_change(qtbot, demo_stor
     editor, bar = panel.editor, panel.editor.signing_bar
     record_id = editor.record.id
     # Nothing ticked yet: the first press records all five judgements and marks it ready.
-    assert bar.ready_button.text() == "✓ Judged on all five · Ready for signatures"
+    assert bar.ready_button.text() == "✓ Ready for signatures\n(judged on all five)"
 
     def mark_ready():
         qtbot.mouseClick(bar.ready_button, Qt.LeftButton)

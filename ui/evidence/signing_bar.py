@@ -20,7 +20,8 @@ from ui.signing.audit_trail_view import open_audit_trail
 from ui.widgets import ProblemLabel, label
 
 SIGN_SHORTCUT = "Ctrl+Shift+S"
-READY_AND_JUDGED = "✓ Judged on all five · Ready for signatures"
+# Two lines, as wide as "Ready for signatures": the row must keep "Sign…" in view.
+READY_AND_JUDGED = "✓ Ready for signatures\n(judged on all five)"
 
 
 class SigningBar(QFrame):
