@@ -188,6 +188,11 @@ class MainWindow(QMainWindow):
         self.sync_area.runner.finished.connect(self._follow_lock_rule)  # the centre's minutes
         from ui.sync.revoked import wipe_revoked_laptop  # the centre marked this laptop lost
         self.sync_area.runner.revoked.connect(lambda revoked: wipe_revoked_laptop(self, revoked))
+        # A push answered moves records from "waiting" to "at the centre" without changing
+        # them, so no change report names them: the open learner's list is read again.
+        self.sync_area.runner.finished.connect(
+            lambda _outcome: self.page.evidence.refresh(keep=True)
+            if self.right.currentWidget() is self.page else None)
         self.sync_label.hide()  # the sync area says it, knowing whether there is a centre
         for widget in (self.who_label, self.sync_area, self.sync_label, self.offline_label):
             # On a narrow screen these give way (their words stay in the tooltip) rather

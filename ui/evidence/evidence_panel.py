@@ -17,6 +17,7 @@ from app.evidence.progress import learner_progress
 from app.evidence.records import create_record, delete_record, records_of_learner, restore_record
 from app.models.evidence import METHODS
 from app.signing.evidence_states import EvidenceState, evidence_states
+from app.sync.record_states import evidence_sync_words
 from ui.bridge import Bridge
 from ui.evidence.progress_grid import ProgressGrid, StillNeeded
 from ui.evidence.record_editor import RecordEditor
@@ -125,11 +126,11 @@ class EvidencePanel(QWidget):
 
         def read(session):
             if not learner_id:
-                return [], [], {}
+                return [], [], {}, {}
             return (records_of_learner(session, learner_id), learner_progress(session, learner_id),
-                    evidence_states(session, learner_id))
+                    evidence_states(session, learner_id), evidence_sync_words(session, learner_id))
 
-        records, progress, states = self.bridge.store.read(read)
+        records, progress, states, at_centre = self.bridge.store.read(read)
         self._states = states
         self.list.blockSignals(True)
         self.list.clear()
@@ -137,7 +138,8 @@ class EvidencePanel(QWidget):
             item = QListWidgetItem(
                 f"{r.portfolio_ref} · {method_name(r.method)}\n{format_date(r.date)} · {r.title}\n"
                 f"{r.mapping_count} AC(s) · {r.attachment_count} file(s)\n"
-                f"{state_words(states.get(r.id), r.state)}")
+                f"{state_words(states.get(r.id), r.state)}"
+                + (f" · {at_centre[r.id]}" if r.id in at_centre else ""))
             item.setData(Qt.UserRole, r.id)
             self.list.addItem(item)
             if r.id == current:
