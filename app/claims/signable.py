@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from app.caseload.validation import InvalidInput
 from app.claims.claim import RECORD_TYPE as CLAIM, claim_problems, claim_statement_problems
 from app.claims.sign_off import RECORD_TYPE as SIGN_OFF
-from app.models import Learner, Unit
+from app.models import Enrolment, Learner, Qualification, Unit
 from app.models.claims import Claim, UnitSignOff
 from app.signing.registry import RecordSummary, register_signable
 
@@ -115,14 +115,23 @@ def present_claim(session: Session, record_id: str) -> list[tuple[str, str]]:
     c = serialise_claim(session, record_id)
     from app.documents.words import in_words
     units = ", ".join(u["unit_number"] for u in c["units"])
+    award = ("A claim for units (a bank of units, not a qualification)" if _unit_bank(session, c)
+             else f"Full award: {'yes' if c['full_award'] else 'no'}")
     return [("Claim", f"{c['reference']} for {_learner_name(session, c['learner_id'])}\n"
                       f"Units claimed ({in_words(len(c['units']))}): {units}\n"
-                      f"Full award: {'yes' if c['full_award'] else 'no'}\n"
-                      f"{c['combination_summary']}"),
+                      f"{award}" + (f"\n{c['combination_summary']}"
+                                    if c['combination_summary'] else "")),
             ("Learner statement", c["learner_statement"]),
             ("Learner's declaration", c["learner_declaration"]),
             ("Assessor summative statement", c["assessor_statement"]),
             ("Assessor's declaration", c["assessor_declaration"])]
+
+
+def _unit_bank(session: Session, content: dict) -> bool:
+    """Whether the claim is for units of a unit bank (no qualification, no award)."""
+    enrolment = session.get(Enrolment, content.get("enrolment_id") or "")
+    qualification = session.get(Qualification, enrolment.qualification_id) if enrolment else None
+    return qualification is not None and qualification.kind == "unit_bank"
 
 
 def check_claim_before_signing(session: Session, record_id: str) -> None:

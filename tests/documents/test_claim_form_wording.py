@@ -92,3 +92,24 @@ def test_a_unit_bank_claim_is_a_claim_for_units(demo_store):
     assert "source document" not in text and "rules of combination" not in text
     assert "Units signed off so far: one." in text
     assert demo_store.read(lambda s: s.get(Learner, learner_id).full_name) in text
+
+
+def test_a_unit_bank_claim_reads_as_units_to_its_signers(demo_store):
+    from app.claims.signable import present_claim
+
+    def enrol_on_the_bank(session):
+        bank = session.scalars(select(Qualification).where(
+            Qualification.kind == "unit_bank", Qualification.awarding_body == "City & Guilds")
+        ).one()
+        learner_id = save_learner(session, None, {"given_names": "Bo", "family_name": "Bank"})
+        enrolment_id = enrol(session, learner_id, bank.id, registration_number="CG-BANK-2")
+        choose_units(session, enrolment_id, set(session.scalars(select(Unit.id).join(
+            QualificationUnit, QualificationUnit.unit_id == Unit.id)
+            .where(QualificationUnit.qualification_id == bank.id, Unit.number == "202"))))
+        return learner_id
+    learner_id = demo_store.write_now(enrol_on_the_bank)
+    ids = demo_store.write_now(lambda s: build_claim_ready_learner(
+        s, units=1, records=1, learner_id=learner_id))
+    [(_, shown), *_] = demo_store.read(present_claim, ids["claim_id"])
+    assert "A claim for units (a bank of units, not a qualification)" in shown
+    assert "Full award" not in shown and "source document" not in shown

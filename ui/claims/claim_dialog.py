@@ -144,7 +144,11 @@ class ClaimDialog(QDialog):
 
         def show(check) -> None:
             words = in_words(len(ids))
-            award = "Yes" if check.rules_stated and check.ok else "No"
+            if not check.rules_stated:     # a unit bank: units, never an award
+                self.verdict.setText(f"Number of units in this claim: {words}.   A claim for "
+                                     f"units (a bank of units, not a qualification).")
+                return
+            award = "Yes" if check.ok else "No"
             self.verdict.setText(f"Number of units in this claim: {words}.   Full award: "
                                  f"{award}.\n{check.summary()}")
         self.bridge.read(combination_for, self.enrolment_id, ids, on_done=show)
