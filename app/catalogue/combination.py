@@ -44,15 +44,15 @@ def _plural(n: int, word: str) -> str:
 # What the units being checked are, in the words of each place that checks them: the units
 # an enrolment chose, the units a claim claims, the units signed off so far. (A claim said
 # mandatory units "are not chosen" when they were chosen, only not yet claimed.)
-WORDING = {"chosen": ("choose", "chosen", "not chosen"),
-           "claimed": ("claim", "claimed", "not in this claim"),
-           "signed off": ("sign off", "signed off", "not signed off yet")}
+WORDING = {"chosen": ("choose", "chosen", "not chosen", ""),
+           "claimed": ("claim", "claimed", "not in this claim", "in this claim"),
+           "signed off": ("sign off", "signed off", "not signed off yet", "signed off yet")}
 
 
 def check_combination(rules: dict | None, units: dict[str, UnitFacts],
                       chosen: set[str], wording: str = "chosen") -> CombinationCheck:
     """`wording`: a key of WORDING, saying what `chosen` holds."""
-    do, done, not_done = WORDING[wording]
+    do, done, not_done, so_far = WORDING[wording]
     if not rules:
         return CombinationCheck(rules_stated=False)
     result = CombinationCheck(rules_stated=True)
@@ -73,13 +73,13 @@ def check_combination(rules: dict | None, units: dict[str, UnitFacts],
         title = group.get("title") or f"Group {group.get('id')}"
         needs_some = (group.get("mandatory") or group.get("min_units")
                       or group.get("min_credits"))
-        # A claim form is read by the awarding body: it says which units the claim lacks,
-        # not what this software's catalogue lacks.
-        about_claim = wording == "claimed"
+        # Paper (a claim form, a unit summary) is read by the awarding body: it says which
+        # units the claim or the learner lacks, not what this software's catalogue lacks.
+        on_paper = bool(so_far)
         if unspecified and not members and needs_some:
             result.problems.append(
-                f"{title}: none of its units ({', '.join(unspecified)}) is in this claim."
-                if about_claim else
+                f"{title}: none of its units ({', '.join(unspecified)}) is {so_far}."
+                if on_paper else
                 f"{title}: none of its units ({', '.join(unspecified)}) is specified in the "
                 f"source document, so this group cannot be completed until a specification "
                 f"pack with those units is loaded.")
@@ -89,7 +89,7 @@ def check_combination(rules: dict | None, units: dict[str, UnitFacts],
             result.problems.append(
                 f"{title}: mandatory {'unit' if len(unspecified) == 1 else 'units'} "
                 f"{', '.join(unspecified)} {are} "
-                + ("not in this claim." if about_claim else
+                + (f"{not_done}." if on_paper else
                    "not specified in the source document, so the award cannot be completed "
                    "yet."))
         elif unspecified:

@@ -113,3 +113,13 @@ def test_a_unit_bank_claim_reads_as_units_to_its_signers(demo_store):
     [(_, shown), *_] = demo_store.read(present_claim, ids["claim_id"])
     assert "A claim for units (a bank of units, not a qualification)" in shown
     assert "Full award" not in shown and "source document" not in shown
+
+
+def test_an_edi_claim_pack_says_nothing_about_the_catalogue(demo_store):
+    """EDI's structure lists units its text never specifies: the claim form and the unit
+    summary say those units are not in the claim or not signed off, not that a
+    specification pack is missing from this software."""
+    ids = _claim_on(demo_store, "EDI Level 2%", units=2)
+    text = _pack_text(demo_store, ids["claim_id"])
+    assert "source document" not in text and "specification pack" not in text
+    assert "is in this claim" in text and "is signed off yet" in text
