@@ -1,8 +1,9 @@
 """What the benchmarks measure, each beside its plainest baseline, run on a copy of the
 generated caseload (bench/generate.py) so the cached database is never changed.
 
-Targets come from the issues that own them: 3 (AC search), 4 (open learner, save record,
-caseload list), 6 (claim pack), 7 (start-up, idle memory).
+Targets come from the issues that own them: 3 (AC search), 4 (save record, caseload list),
+6 (claim pack), 7 (start-up, idle memory), 15 (open learner; caseload list and start-up at
+300 learners).
 """
 from __future__ import annotations
 
@@ -163,7 +164,8 @@ def _raw_learner_rows(con: sqlite3.Connection, learner_id: str) -> None:
 def open_learner_window(ws: Workspace) -> Row:
     """The assessor clicks a learner in the caseload: the page, its records list, the first
     record in the editor and the progress grid, until no database work is pending."""
-    row = Row("open learner with progress grid", 0.100, "< 100 ms",
+    # Issue 15: under 50 ms, at 60 learners and at 300 (it was issue 4's 100 ms).
+    row = Row("open learner with progress grid", 0.050, "< 50 ms",
               note="MainWindow.open_learner in this process (offscreen) until the page, "
                    "records, editor and RAG grid are filled and no read is pending")
     try:
@@ -236,12 +238,30 @@ def caseload_view(session) -> tuple:
     return rows, caseload_progress(session)
 
 
-def caseload_list(ws: Workspace) -> Row:
-    row = Row("caseload list", 0.200, "< 200 ms",
-              note="every learner with qualifications, status, progress % and last evidence")
+def caseload_list(ws: Workspace) -> list[Row]:
+    # Issue 4 asked under 200 ms for 60 learners; issue 15, under 100 ms for 300 (an IQA's
+    # laptop holding several assessors' caseloads after sync).
+    big = len(ws.learners) >= 300
     store = ws.store
-    row.measured = repeat("app", lambda i: store.read(caseload_view), ws.fast_runs)
-    row.peak_bytes, row.peak_kind = heap_peak(lambda i: store.read(caseload_view)), "heap"
+    ids = [l["learner_id"] for l in ws.learners]
+    row = Row("caseload list", 0.100 if big else 0.200, "< 100 ms" if big else "< 200 ms",
+              note="every learner with qualifications, status, progress % and last evidence, "
+                   "read as the window reads it after a save: a learner's details saved "
+                   "(untimed) before each read, so that learner's progress is recomputed and "
+                   "the others' are kept (app/evidence/progress_cache.py)")
+
+    def save_one(i: int) -> None:
+        from app.caseload.learners import learner_form_values, save_learner
+        from app.models import Learner
+        learner_id = ids[i % len(ids)]
+
+        def save(session) -> None:
+            values = learner_form_values(session.get(Learner, learner_id))
+            save_learner(session, learner_id, {**values, "phone": f"0117 496 {abs(i) % 10000:04d}"})
+        store.write_now(save)
+
+    row.measured = repeat("app", lambda i: store.read(caseload_view), ws.fast_runs, setup=save_one)
+    row.peak_bytes, row.peak_kind = heap_peak(lambda i: store.read(caseload_view), save_one), "heap"
     con = _raw(store.db_path)
 
     def raw(i: int) -> None:
@@ -251,8 +271,23 @@ def caseload_list(ws: Workspace) -> Row:
                     "WHERE deleted_at IS NULL GROUP BY learner_id").fetchall()
 
     row.baseline = repeat("raw sqlite3 select of learners and last evidence", raw, ws.fast_runs)
+
+    # The same list with nothing kept: the first read after start-up (inside the start-up
+    # figure), and what every read cost before the progress was kept.
+    cold = Row("caseload list, nothing kept (first read)", None, "(inside start-up)",
+               note="the progress of every learner computed from every mapping")
+
+    def forget_all(_i: int) -> None:
+        from app.evidence.progress_cache import cache_for
+        cache = store.read(cache_for)
+        if cache is not None:
+            cache.clear()
+
+    cold.measured = repeat("app", lambda i: store.read(caseload_view), ws.fast_runs,
+                           setup=forget_all)
+    cold.baseline = row.baseline
     con.close()
-    return row
+    return [row, cold]
 
 
 # ---- AC full-text search ------------------------------------------------------------

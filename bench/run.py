@@ -9,6 +9,8 @@ earlier run (the ratio to the baseline is the figure to trust across machines).
     .venv/bin/python bench/run.py                  # the full run (~5 min on 2 cores, cold cache ~2 min more)
     .venv/bin/python bench/run.py --quick          # smoke run: fewer runs, smaller files
     .venv/bin/python bench/run.py --compare bench/results/2026-11-24T1530.json
+    .venv/bin/python bench/run.py --learners 300 --only "start-up and idle memory" \
+        --only "open learner" --only "caseload list"      # issue 15's IQA laptop
 """
 from __future__ import annotations
 
@@ -169,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
             ("start-up and idle memory", lambda: cases.startup_and_memory(ws)),
             ("open learner", lambda: [cases.open_learner_window(ws), cases.open_learner_data(ws)]),
             ("save record", lambda: [cases.save_record(ws)]),
-            ("caseload list", lambda: [cases.caseload_list(ws)]),
+            ("caseload list", lambda: cases.caseload_list(ws)),
             ("AC search", lambda: [cases.ac_search(ws)]),
             ("claim pack", lambda: [cases.claim_pack(ws)]),
             ("attachment import", lambda: [cases.attachment_import(ws)]),
@@ -207,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     args.results_dir.mkdir(parents=True, exist_ok=True)
     # A partial run keeps its own files: it must not stand in for the whole table.
     part = "-" + "-".join(a.replace(" ", "_") for a in args.only) if args.only else ""
+    # So does another caseload size (an IQA's 300 learners): the table is of 60 learners.
+    part += "" if args.quick or size == Size() else f"-l{size.learners}"
     stem = ("latest-quick" if args.quick else "latest") + part
     for name in ([f"{stem}.json"] if args.quick else
                  [f"{stem}.json", datetime.now().strftime("%Y-%m-%dT%H%M") + part + ".json"]):

@@ -49,6 +49,9 @@ def caseload_rows(session: Session, search: str = "", employer_id: str | None = 
                   qualification_id: str | None = None, status: str | None = None) -> list[CaseloadRow]:
     """The caseload, filtered. `status="deleted"` lists the deleted learners instead (to
     restore one); every other view lists only learners who are not deleted."""
+    from app.evidence.progress_cache import cache_for
+    cache = cache_for(session)
+    generation = cache.generation() if cache is not None else 0   # before the first query
     deleted = status == "deleted"
     query = (select(Learner).where(Learner.deleted_at.is_not(None) if deleted
                                    else Learner.deleted_at.is_(None))
@@ -84,7 +87,8 @@ def caseload_rows(session: Session, search: str = "", employer_id: str | None = 
             continue
         rows.append(row)
     from app.evidence.progress import caseload_progress
-    progress = caseload_progress(session)
+    progress = (cache.progress(session, [r.learner_id for r in rows], generation)
+                if cache is not None else caseload_progress(session))
     for row in rows:
         summary = progress.get(row.learner_id)
         if summary is not None:

@@ -265,6 +265,8 @@ class Store:
     @contextmanager
     def reading(self) -> Iterator[Session]:
         with self._read_sessions() as session:
+            # Read-side caches kept per store find it here (app/evidence/progress_cache.py).
+            session.info["store"] = self
             with session.begin():
                 yield session
 

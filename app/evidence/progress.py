@@ -303,16 +303,25 @@ class CaseloadProgress:
     signed_percent: int = 0        # ACs met by signed evidence
 
 
-def caseload_progress(session: Session) -> dict[str, CaseloadProgress]:
+def caseload_progress(session: Session,
+                      learner_ids: list[str] | None = None) -> dict[str, CaseloadProgress]:
     """learner_id -> overall progress (met, and met by signed evidence) and date of last
-    evidence, in five aggregate queries (the caseload list shows every learner at once)."""
+    evidence, in five aggregate queries (the caseload list shows every learner at once);
+    `learner_ids` limits them to those learners (app/evidence/progress_cache.py recomputes
+    only the ones that changed). A learner with no units and no evidence is absent."""
     # Corrections are few, so the versions not in force are left out by id.
-    not_counted = not_in_force(session)
+    if learner_ids is not None and len(learner_ids) == 1:
+        not_counted = not_in_force(session, learner_id=learner_ids[0])
+    else:
+        not_counted = not_in_force(session)
     counted = EvidenceRecord.id.not_in(not_counted) if not_counted else true()
     live_units = (select(Enrolment.learner_id, EnrolmentUnit.unit_id, Enrolment.id.label("enrolment_id"))
                   .join(EnrolmentUnit, EnrolmentUnit.enrolment_id == Enrolment.id)
-                  .where(Enrolment.deleted_at.is_(None), EnrolmentUnit.deleted_at.is_(None))
+                  .where(Enrolment.deleted_at.is_(None), EnrolmentUnit.deleted_at.is_(None),
+                         Enrolment.learner_id.in_(learner_ids) if learner_ids is not None
+                         else true())
                   .subquery())
+    chosen = EvidenceRecord.learner_id.in_(learner_ids) if learner_ids is not None else true()
     totals = dict(session.execute(
         select(live_units.c.learner_id, func.count(AssessmentCriterion.id))
         .join(AssessmentCriterion, AssessmentCriterion.unit_id == live_units.c.unit_id)
@@ -325,13 +334,13 @@ def caseload_progress(session: Session) -> dict[str, CaseloadProgress]:
             .join(live_units, and_(live_units.c.enrolment_id == EvidenceRecord.enrolment_id,
                                    live_units.c.unit_id == CriterionMapping.unit_id))
             .where(EvidenceRecord.deleted_at.is_(None), CriterionMapping.deleted_at.is_(None),
-                   CriterionMapping.status == MET, counted, *only)
+                   CriterionMapping.status == MET, counted, chosen, *only)
             .group_by(EvidenceRecord.learner_id)).all())
     met = met_by()
     signed = met_by(EvidenceRecord.state == "signed")
     last = dict(session.execute(
         select(EvidenceRecord.learner_id, func.max(EvidenceRecord.date))
-        .where(EvidenceRecord.deleted_at.is_(None), counted)
+        .where(EvidenceRecord.deleted_at.is_(None), counted, chosen)
         .group_by(EvidenceRecord.learner_id)).all())
     out = {}
     for learner_id in set(totals) | set(last):
