@@ -466,7 +466,8 @@ def startup_and_memory(ws: Workspace) -> list[Row]:
     app_runs = [_probe(app_args) for _ in range(ws.slow_runs)]
     bare_runs = [_probe(["bare"]) for _ in range(ws.slow_runs)]
     start = Row("start-up to usable main window", 1.5, "< 1.5 s",
-                note=f"fresh process until the caseload shows all {learners} learners (offscreen)")
+                note=f"fresh process until the caseload shows all {learners} learners (offscreen; "
+                     "their names: the progress column follows a moment later)")
     start.measured = Series("app", [r["seconds"] for r in app_runs])
     start.baseline = Series("bare PySide6 window", [r["seconds"] for r in bare_runs])
     start.peak_bytes = max(r["peak_rss"] for r in app_runs)

@@ -26,6 +26,7 @@ class CaseloadRow:
     progress_percent: int = 0          # ACs met across live enrolments (app/evidence/progress.py)
     signed_percent: int = 0            # ACs met by signed evidence
     last_evidence: date | None = None
+    progress_known: bool = True        # False: read without it (the first paint at start-up)
 
     deleted: bool = False
 
@@ -46,9 +47,12 @@ SEARCH_LIMIT = 200
 
 
 def caseload_rows(session: Session, search: str = "", employer_id: str | None = None,
-                  qualification_id: str | None = None, status: str | None = None) -> list[CaseloadRow]:
+                  qualification_id: str | None = None, status: str | None = None,
+                  with_progress: bool = True) -> list[CaseloadRow]:
     """The caseload, filtered. `status="deleted"` lists the deleted learners instead (to
-    restore one); every other view lists only learners who are not deleted."""
+    restore one); every other view lists only learners who are not deleted. Without
+    progress the rows say so (`progress_known`): the window paints the names first at
+    start-up, while every learner's progress is counted once."""
     from app.evidence.progress_cache import cache_for
     cache = cache_for(session)
     generation = cache.generation() if cache is not None else 0   # before the first query
@@ -86,6 +90,10 @@ def caseload_rows(session: Session, search: str = "", employer_id: str | None = 
         if status and row.status != status:
             continue
         rows.append(row)
+    if not with_progress:
+        for row in rows:
+            row.progress_known = False
+        return rows
     from app.evidence.progress import caseload_progress
     progress = (cache.progress(session, [r.learner_id for r in rows], generation)
                 if cache is not None else caseload_progress(session))
