@@ -13,7 +13,7 @@ called before each step; `cancelled()` is asked between steps.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from sqlalchemy import func, select
@@ -32,6 +32,12 @@ from app.transfer.sync_step import send_files_step
 from app.transfer.upload import TransferCancelled
 from app.models import OutboxEntry
 from app.models.local import SyncAttention, SyncCursor, SyncMutation
+
+
+# Even with nothing to send or receive, a full sync (every scope's count and digest compared
+# with the centre's) at least this often: it is what would notice a laptop database that
+# lost rows outside Fieldfolio, which no change would ever announce.
+FULL_CHECK_EVERY = timedelta(hours=12)
 
 
 class SyncCancelled(Exception):
@@ -80,7 +86,8 @@ def run_sync(store: Store, progress: Callable[[str], None] = lambda text: None,
     try:
         step(f"Asking {conn.centre_name} for changes…")
         if _nothing_to_do(store, client):
-            store.write_now(_succeeded, store.read(state.get, "watch"), client.centre_settings)
+            store.write_now(_succeeded, store.read(state.get, "watch"), client.centre_settings,
+                            checked=False)
             outcome.attention = store.read(_attention)
             return outcome
         step(f"Sending files to {conn.centre_name}…")
@@ -154,10 +161,16 @@ def _pull_all(store: Store, client: CentreClient, step, outcome: SyncOutcome,
 
 
 def _quiet_here(session) -> str | None:
-    """The watch token of the last complete sync, if nothing waits to go up since."""
+    """The watch token of the last complete sync, if nothing waits to go up since and the
+    last full check (counts and digests of every scope) is recent enough."""
     waiting = session.execute(select(OutboxEntry.id).limit(1)).first() or \
         session.execute(select(SyncMutation.seq).limit(1)).first()
-    return None if waiting else state.get(session, "watch")
+    checked = state.get(session, "checked_at")
+    if waiting or not checked:
+        return None
+    if datetime.now(timezone.utc) - datetime.fromisoformat(checked) > FULL_CHECK_EVERY:
+        return None
+    return state.get(session, "watch")
 
 
 def _nothing_to_do(store: Store, client: CentreClient) -> bool:
@@ -181,12 +194,17 @@ def _attention(session) -> int:
         SyncAttention.resolved_at.is_(None))) or 0
 
 
-def _succeeded(session, watch: str | None = None, centre_settings: dict | None = None) -> None:
+def _succeeded(session, watch: str | None = None, centre_settings: dict | None = None,
+               checked: bool = True) -> None:
+    """`checked`: this sync ran the full check (not the one-question shortcut)."""
     from app.sync.centre_settings import take
     take(session, centre_settings)   # e.g. the centre's lock minutes, which win here
-    state.put(session, "last_success_at", datetime.now(timezone.utc).isoformat())
+    now = datetime.now(timezone.utc).isoformat()
+    state.put(session, "last_success_at", now)
     state.put(session, "last_error", None)
     state.put(session, "watch", watch)
+    if checked:
+        state.put(session, "checked_at", now)
 
 
 def _failed(session, message: str) -> None:

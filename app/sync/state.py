@@ -16,7 +16,8 @@ from app.models import LocalSetting, OutboxEntry
 from app.models.local import SyncAttention, SyncMutation
 
 KEYS = ("url", "token", "centre_name", "staff_id", "staff_name", "role", "next_seq",
-        "acked_seq", "last_success_at", "last_error", "watch")
+        "acked_seq", "last_success_at", "last_error", "watch",
+        "checked_at")
 
 
 class NotEnrolled(Exception):

@@ -92,3 +92,18 @@ def test_a_failed_sync_forgets_what_it_had_seen(centre, laptops):
     except Exception:
         pass
     assert a.read(state.get, "watch") is None
+
+
+def test_the_full_check_still_runs_twice_a_day_when_nothing_changes(centre, laptops):
+    from datetime import datetime, timezone
+
+    from app.sync.engine import FULL_CHECK_EVERY
+    a = laptops("a")
+    enrolled(a, centre, "Alex Morgan")
+    run_sync(a)
+    assert _sync_counting(a)[1] == ["/api/v1/changes"]
+    long_ago = (datetime.now(timezone.utc) - FULL_CHECK_EVERY * 1.1).isoformat()
+    a.write_now(lambda s: state.put(s, "checked_at", long_ago))
+    outcome, paths = _sync_counting(a)
+    assert "/api/v1/check" in paths and outcome.check_ok
+    assert _sync_counting(a)[1] == ["/api/v1/changes"]
