@@ -112,14 +112,17 @@ def _rows(session: Session, wanted: dict[str, list[tuple[str, str]]]) -> list[di
 
 def scope_digests(centre: CentreDatabase, device: CallingDevice) -> dict[str, dict]:
     """Per visible scope: how many records the centre holds and a digest of their ids and
-    versions, for the laptop's check after a pull."""
+    versions, for the laptop's check after a pull, with the scope's clock in the same
+    snapshot: a scope another laptop changed since this one pulled it has moved on, and
+    the laptop compares only the scopes still at the clock it pulled (app/sync/check.py)."""
     with centre.reading() as session:
         scopes = visible_scopes(session, device)
+        clocks = _clocks(session, scopes)
         entries: dict[str, list[str]] = {s: [] for s in scopes}
         for i in range(0, len(scopes), _CHUNK):
             for scope, table_name, record_id, version in session.execute(
                     select(ChangeLog.scope, ChangeLog.table_name, ChangeLog.record_id,
                            ChangeLog.version).where(ChangeLog.scope.in_(scopes[i:i + _CHUNK]))):
                 entries[scope].append(f"{table_name}/{record_id}/{version}")
-        return {s: digest(e) for s, e in entries.items()}
+        return {s: {**digest(e), "clock": clocks.get(s, 0)} for s, e in entries.items()}
 

@@ -83,8 +83,20 @@ def local_digests(session: Session) -> dict[str, dict]:
 
 
 def mismatched_scopes(session: Session, centre: dict[str, dict], local: dict[str, dict]) -> list[str]:
+    """Scopes whose count or digest differs. A scope whose clock at the centre is past this
+    laptop's cursor changed (on another laptop) after this one pulled it: it is not compared
+    now (it would differ without anything being wrong) and the next sync pulls and checks it."""
     empty = digest([])
-    return [scope for scope, theirs in centre.items() if local.get(scope, empty) != theirs]
+    cursors = dict(session.execute(select(SyncCursor.scope, SyncCursor.clock)).all())
+    wrong = []
+    for scope, theirs in centre.items():
+        theirs = dict(theirs)
+        clock = theirs.pop("clock", None)
+        if clock is not None and clock > (cursors.get(scope) or 0):
+            continue
+        if local.get(scope, empty) != theirs:
+            wrong.append(scope)
+    return wrong
 
 
 def reset_cursors(session: Session, scopes: list[str]) -> None:

@@ -107,3 +107,46 @@ def test_the_full_check_still_runs_twice_a_day_when_nothing_changes(centre, lapt
     outcome, paths = _sync_counting(a)
     assert "/api/v1/check" in paths and outcome.check_ok
     assert _sync_counting(a)[1] == ["/api/v1/changes"]
+
+
+class _BusyCentre(CentreClient):
+    """A client whose centre is changed by someone else between this laptop's pull and its
+    check, every time (fifty laptops syncing at once do that to the centre-wide scope)."""
+
+    def __init__(self, centre, conn):
+        super().__init__(conn.url, conn.token)
+        self.centre, self.checks = centre, 0
+
+    def check(self) -> dict:
+        self.checks += 1
+        self.centre.admin(staff.add_staff, f"Newcomer {self.checks}", "assessor")
+        return super().check()
+
+
+def test_a_scope_changed_after_the_pull_is_not_called_apart_but_a_lost_row_is(centre, laptops):
+    import sqlite3
+    a, a2 = laptops("a"), laptops("a2")
+    sam = enrolled(a, centre, "Alex Morgan")
+    enrolled(a2, centre, "Alex Morgan", staff_id=sam)
+    alice = a.write_now(save_learner, None, {"given_names": "Alice", "family_name": "Ng"})
+    run_sync(a)
+    run_sync(a2)
+
+    busy = _BusyCentre(centre, a2.read(state.connection))
+    try:
+        a2.write_now(save_learner, alice, {"given_names": "Alice", "family_name": "Ngo"})
+        outcome = run_sync(a2, client=busy)
+    finally:
+        busy.close()
+    assert outcome.check_ok and outcome.refetched == [], outcome
+
+    # A row lost outside Fieldfolio, in a scope nobody changed since: the check finds it
+    # and the scope is fetched again.
+    con = sqlite3.connect(a2.data_dir / "fieldfolio.sqlite3")
+    con.execute("DELETE FROM learner WHERE id = ?", (alice,))
+    con.commit()
+    con.close()
+    a2.write_now(lambda s: state.put(s, "checked_at", None))   # no shortcut: a full sync
+    outcome = run_sync(a2)
+    assert outcome.refetched == [alice] and outcome.check_ok, outcome
+    assert_laptop_matches_centre(a2, centre, sam, "assessor")
