@@ -32,7 +32,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Qt Multimedia's notes about missing audio libraries would break up the progress lines.
 os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia*=false")
 
-from bench import cases, file_transfer, sync_bench, sync_file_bench  # noqa: E402
+from bench import cases, encryption, file_transfer, sync_bench, sync_file_bench  # noqa: E402
 from bench.generate import DEFAULT_CACHE, Size, generate  # noqa: E402
 from bench.timing import Row  # noqa: E402
 
@@ -179,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
             ("migration from 0002", lambda: [cases.migration(ws, "0002")]),
             ("file upload and resume", lambda: file_transfer.rows(ws.root, ws.slow_runs, ws.quick)),
             ("sync file", lambda: sync_file_bench.sync_file_rows(ws.root, ws.pristine_db.parent)),
+            ("encryption", lambda: encryption.rows(ws.fast_runs, 5 if ws.quick else 50,
+                                                   ws.slow_runs)),
             ("sync", lambda: sync_bench.rows(ws.root, ws.quick, args.database_url,
                                              say=lambda text: print(text, flush=True))),
         ]

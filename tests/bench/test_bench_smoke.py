@@ -104,6 +104,12 @@ def test_quick_run_prints_the_table_and_writes_comparable_results(tiny, tmp_path
     fleet = rows["server, 3 laptops at once (SQLite)"]
     assert fleet["verdict"] == "pass" and "0 errors" in fleet["note"], fleet["note"]
     assert rows["sync rows on PostgreSQL"]["unmeasurable"].startswith("not measured")
+    # Encryption's cost (issue 17): the encrypted figure beside the same on a plain copy.
+    for name in ("open learner (page data)", "save record with 10 mappings",
+                 "start-up to usable main window", "attachment import (5 MB)"):
+        row = rows[f"encrypted: {name}"]
+        assert row["measured"]["median"] > 0 and row["baseline"]["median"] > 0, name
+        assert row["verdict"] in ("pass", "MISS"), name
     assert "| benchmark |" in (results / "latest-quick.md").read_text()
 
     # A second run compared with the first shows the change per benchmark.
