@@ -160,6 +160,11 @@ class MainWindow(QMainWindow):
         self.employers_action = action("Employers…", None, lambda: self.open_employers(),
                                        "act_employers")
         self.menus["tools"].addAction(self.employers_action)
+        self.erase_action = action(       # a learner's right to erasure (ui/erase_learner.py)
+            "Erase learner's data on request…", None,
+            lambda: __import__("ui.erase_learner", fromlist=["erase_current_learner"])
+            .erase_current_learner(self), "act_erase_learner")
+        self.menus["tools"].addAction(self.erase_action)
         self.shortcuts_action = action("Keyboard shortcuts", "F1", self.show_shortcuts,
                                        "act_shortcuts")
         self.menus["help"] = self.menuBar().addMenu("&Help")

@@ -34,6 +34,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("learner", help="the learner's ULN or id")
     p.set_defaults(run=_learner_restore)
 
+    p = sub.add_parser("learner-erase", help="erase a learner's personal data on request, "
+                                              "keeping what the awarding body requires")
+    p.add_argument("learner", help="the learner's ULN or id")
+    p.add_argument("--yes", action="store_true",
+                   help="do it (without --yes it only says what would be erased and kept)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_learner_erase)
+
     p = sub.add_parser("learner-add", help="add a learner (dates as DD/MM/YYYY)")
     for key, label in LEARNER_FIELDS.items():
         if key != "employer_id":
@@ -101,4 +109,37 @@ def _learner_restore(store, args) -> int:
         print(" ".join(exc.problems.values()), file=sys.stderr)
         return 1
     print(f"Restored {name}.")
+    return 0
+
+
+def _learner_erase(store, args) -> int:
+    """Without --yes, say what would happen and change nothing (exit 1); with it, erase,
+    remove the files and say what was erased and what kept (app/caseload/erasure.py)."""
+    import sys
+
+    from app.caseload.erasure import erase_learner, erasure_preview, remove_files
+    from app.cli import print_json
+    from app.models import Learner
+
+    def find(session):
+        return [row.id for row in session.query(Learner).filter(
+            (Learner.id == args.learner) | (Learner.uln == args.learner))]
+    found = store.read(find)
+    if not found:
+        print(f"No learner has the ULN or id {args.learner}.", file=sys.stderr)
+        return 1
+    if not args.yes:
+        preview = store.read(erasure_preview, found[0])
+        print(f"{preview.plan()} Nothing has been changed; run again with --yes to erase.",
+              file=sys.stderr)
+        return 1
+    result = remove_files(store, store.write_now(erase_learner, found[0]))
+    if args.json:
+        print_json({"learner_id": result.learner_id, "records_erased": result.records_erased,
+                    "files_removed": result.files_removed,
+                    "records_kept": result.records_kept, "sign_offs_kept": result.sign_offs_kept,
+                    "claims_kept": result.claims_kept, "identity_kept": result.identity_kept,
+                    "message": result.words()})
+    else:
+        print(result.words())
     return 0
