@@ -69,6 +69,8 @@ def add_visit_menus(window) -> None:
 
     menu = window.menuBar().addMenu("&Sign-off")
     window.menus["sign_off"] = menu
+    # Connected before the items' own checks, so they look at the panel as it stands now.
+    menu.aboutToShow.connect(claims.bring_up_to_date)
     for text, keys, attr in (
             ("Sign off unit…", "Ctrl+Shift+O", "sign_off_button"),
             ("Collect signatures…", "Ctrl+Shift+G", "sign_button"),
