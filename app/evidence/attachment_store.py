@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
+from app.evidence.incoming_file import IncomingFile
 from app.evidence.media_duration import playing_time_of
 from app.evidence.processes import still_running
 from app.safekeeping.keys import unlocked
@@ -279,6 +280,27 @@ class AttachmentStore:
             os.chmod(path, 0o444)
             os.replace(path, target)
             fsync_dir(target.parent)
+
+    def incoming(self, part: Path | str) -> IncomingFile:
+        """A file about to arrive from outside at `part` (a download, a sync file's entry),
+        sealed as it arrives in an encrypted folder; hand it to `keep` once whole."""
+        return IncomingFile(part, self.key)
+
+    def keep(self, incoming: IncomingFile, sha256: str) -> None:
+        """Store a whole incoming file whose hash the caller has checked, under that hash.
+        Already in the store's own form (sealed or plain), so it is renamed, not copied."""
+        if not incoming.sealed:
+            self.adopt(incoming.finish(), sha256)
+            return
+        path = incoming.finish()
+        target = self.stored_path(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            path.unlink()
+            return
+        os.chmod(path, 0o444)
+        os.replace(path, target)
+        fsync_dir(target.parent)
 
     def take(self, src, name: str) -> tuple[str, int]:
         """Store what `src.read(n)` gives (a recording being finished); returns (sha256,

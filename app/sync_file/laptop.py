@@ -17,7 +17,6 @@ nothing.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -127,16 +126,15 @@ def import_from_centre(store, path: Path | str, progress: Progress | None = None
 
 
 def _keep_file(sync, sha: str, part: Path, files) -> None:
-    """Copy one carried file out (hashing it again on the way) and hand it to the store."""
-    digest = hashlib.sha256()
-    with sync.open_file(sha) as src, open(part, "wb") as out:
+    """Copy one carried file out (hashing it again on the way, sealed as it goes in an
+    encrypted folder) and hand it to the store."""
+    incoming = files.incoming(part)
+    incoming.start_again()   # a part a killed import left is not trusted: the stick has it all
+    with sync.open_file(sha) as src:
         for piece in iter(lambda: src.read(1024 * 1024), b""):
-            out.write(piece)
-            digest.update(piece)
-        out.flush()
-        os.fsync(out.fileno())
-    if digest.hexdigest() != sha:
-        part.unlink()
+            incoming.write(piece)
+    if not incoming.matches(sha):
+        incoming.discard()
         raise SyncFileRefused(f"files/{sha} changed while it was being read; nothing more was "
                               f"imported.")
-    files.adopt(part, sha)
+    files.keep(incoming, sha)

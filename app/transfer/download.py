@@ -1,15 +1,14 @@
 """Fetching a file from the centre when someone opens it (an IQA playing a recording).
 
 Lazy: a pulled record names its files by SHA-256, and the bytes come only when asked for.
-Resumable: bytes arrive into `<data dir>/sync/downloads/<sha256>.part`; after a cut (or a
-restart) the next try asks for the rest with an HTTP Range header. Verified: the whole file
+Resumable: bytes arrive into `<data dir>/sync/downloads/<sha256>.part` (sealed as they arrive
+in an encrypted folder: app/evidence/incoming_file.py); after a cut (or a restart) the next
+try asks for the rest with an HTTP Range header. Verified: the whole file
 is hashed as it arrives and is handed to the attachment store only if its SHA-256 is the one
 the record names; otherwise it is deleted and the record keeps saying "not on this laptop".
 """
 from __future__ import annotations
 
-import hashlib
-import os
 import time
 from pathlib import Path
 from typing import Callable
@@ -22,15 +21,6 @@ from app.transfer.upload import (
 )
 
 PIECE = 1024 * 1024
-
-
-def _hash_prefix(path: Path) -> tuple["hashlib._Hash", int]:
-    digest, size = hashlib.sha256(), 0
-    with open(path, "rb") as fh:
-        for piece in iter(lambda: fh.read(PIECE), b""):
-            digest.update(piece)
-            size += len(piece)
-    return digest, size
 
 
 def download_file(client: httpx.Client, sha256: str, files: LaptopFiles, partial_dir: Path, *,
@@ -47,11 +37,19 @@ def download_file(client: httpx.Client, sha256: str, files: LaptopFiles, partial
     label = name or "The file"
     partial_dir = Path(partial_dir)
     partial_dir.mkdir(parents=True, exist_ok=True)
-    part = partial_dir / f"{sha256}.part"
-    part.touch()
+    incoming = files.incoming(partial_dir / f"{sha256}.part")
+    try:
+        return _receive(client, sha256, files, incoming, label, progress, cancelled, attempts,
+                        pause, files_path)
+    finally:
+        incoming.close()   # what arrived stays for the next try (a no-op once kept)
+
+
+def _receive(client, sha256, files, incoming, label, progress, cancelled, attempts, pause,
+             files_path) -> int:
     received, failures = 0, 0
     while True:
-        digest, have = _hash_prefix(part)
+        have = incoming.size
         headers = {"Range": f"bytes={have}-"} if have else {}
         try:
             with client.stream("GET", f"{files_path}/by-hash/{sha256}", headers=headers,
@@ -60,22 +58,16 @@ def download_file(client: httpx.Client, sha256: str, files: LaptopFiles, partial
                     total = have
                 elif r.status_code in (200, 206):
                     if r.status_code == 200 and have:
-                        digest, have = hashlib.sha256(), 0  # the server sent it all again
-                    total = have + int(r.headers.get("Content-Length", 0))
-                    with open(part, "r+b") as out:
-                        out.truncate(have)
-                        out.seek(have)
-                        for piece in r.iter_bytes(PIECE):
-                            if cancelled():
-                                out.flush()
-                                raise TransferCancelled()
-                            out.write(piece)
-                            digest.update(piece)
-                            have += len(piece)
-                            received += len(piece)
-                            progress(have, total)
-                        out.flush()
-                        os.fsync(out.fileno())
+                        incoming.start_again()  # the server sent it all again
+                    total = incoming.size + int(r.headers.get("Content-Length", 0))
+                    for piece in r.iter_bytes(PIECE):
+                        if cancelled():
+                            incoming.flush()
+                            raise TransferCancelled()
+                        incoming.write(piece)
+                        received += len(piece)
+                        progress(incoming.size, total)
+                    incoming.flush()
                 elif r.status_code == 404:
                     raise TransferFailed(f"{label} is not at the centre (yet): the laptop that "
                                          f"recorded it may not have sent it. Try after its next sync.")
@@ -90,11 +82,11 @@ def download_file(client: httpx.Client, sha256: str, files: LaptopFiles, partial
                                      f"next try carries on from there.") from None
             time.sleep(min(pause * 2 ** (failures - 1), 10.0))
             continue
-        if have < total:
+        if incoming.size < total:
             continue  # the stream ended early without an error: ask for the rest
-        if digest.hexdigest() != sha256:
-            part.unlink()
+        if not incoming.matches(sha256):
+            incoming.discard()
             raise TransferFailed(f"{label} from the centre did not match its fingerprint "
                                  f"(SHA-256); it was not kept. Try again.")
-        files.adopt(part, sha256)
+        files.keep(incoming, sha256)
         return received
