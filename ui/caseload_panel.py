@@ -179,14 +179,20 @@ class CaseloadPanel(QWidget):
         generation = self._generation
         filters = (self.search.text(), self.employer_filter.currentData(),
                    self.qualification_filter.currentData(), self.status_filter.currentData())
+        full = lambda: self.bridge.read(caseload_rows, *filters,  # noqa: E731
+                                        on_done=lambda rows: self._show_rows(rows, generation))
         if not getattr(self, "_painted", False):
             # The first read counts every learner's progress (a third of a second for 300
-            # learners): the names come first, "…" in the progress column until it is in.
+            # learners): the names come first, "…" in the progress column until it is in,
+            # and the count starts once they are painted, not competing with them.
             self._painted = True
-            self.bridge.read(caseload_rows, *filters, False,
-                             on_done=lambda rows: self._show_rows(rows, generation, final=False))
-        self.bridge.read(caseload_rows, *filters,
-                         on_done=lambda rows: self._show_rows(rows, generation))
+
+            def names(rows) -> None:
+                self._show_rows(rows, generation, final=False)
+                full()
+            self.bridge.read(caseload_rows, *filters, False, on_done=names)
+            return
+        full()
 
     def _show_rows(self, rows: list[CaseloadRow], generation: int | None = None,
                    final: bool = True) -> None:
