@@ -39,8 +39,22 @@ def pull(centre: CentreDatabase, device: CallingDevice, cursors: dict[str, int],
     with centre.reading() as session:
         scopes = visible_scopes(session, device)
         clocks = _clocks(session, scopes)
+        # A cursor beyond its scope's clock means the centre went back in time (restored
+        # from an older backup): the scope is sent whole, the laptop's own rows included,
+        # and named, so the laptop sends back what the centre lost (app/sync/restored.py).
+        went_back = {s for s in scopes if int(cursors.get(s) or 0) > clocks.get(s, 0)}
+        # A scope the laptop has pulled that the centre no longer knows at all (a learner
+        # first pushed after the backup was taken): named too, for the laptop to send again.
+        visible = set(scopes)
+        elsewhere = [s for s in cursors if int(cursors[s] or 0) > 0 and s not in visible]
+        unknown = set(elsewhere) - set(_clocks(session, elsewhere))
+        if went_back:
+            cursors = {**cursors, **{s: 0 for s in went_back}}
         stale = [s for s in scopes if clocks.get(s, 0) > int(cursors.get(s) or 0)]
-        changed = _changed_records(session, stale, cursors, clocks, None if own else device.id)
+        changed = _changed_records(session, [s for s in stale if s not in went_back], cursors,
+                                   clocks, None if own else device.id)
+        changed.update(_changed_records(session, [s for s in stale if s in went_back],
+                                        cursors, clocks, None))
         page: list[str] = []
         wanted: dict[str, list[tuple[str, str]]] = defaultdict(list)
         rows = 0
@@ -56,7 +70,8 @@ def pull(centre: CentreDatabase, device: CallingDevice, cursors: dict[str, int],
         last_seq = dev.last_seq if dev else 0
         more = len(page) < len(stale)
         answer = {"changes": changes, "cursors": {s: clocks[s] for s in page},
-                  "more": more, "scopes": scopes, "last_seq": last_seq}
+                  "more": more, "scopes": scopes, "last_seq": last_seq,
+                  "went_back": [s for s in page if s in went_back] + sorted(unknown)}
         if not more:  # the laptop has everything in this snapshot: what it has seen
             answer["watch"] = watch_token(session, device.staff_id, last_seq)
         return answer

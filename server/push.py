@@ -92,7 +92,8 @@ def _apply_batch(centre: CentreDatabase, device: CallingDevice, mutations: list[
                 continue
             if m.seq != last_seq + 1:
                 raise Refusal(SEQUENCE_GAP, f"The centre has applied this laptop's changes up "
-                                            f"to number {last_seq}; number {m.seq} came next.")
+                                            f"to number {last_seq}; number {m.seq} came next.",
+                              last_seq=last_seq)
             result, change = _apply_one(session, dev, device, m, problems, lookups)
             stored.append({"device_id": dev.id, "seq": m.seq, "mutation_id": m.mutation_id,
                            "status": result["status"], "result_json": json.dumps(result),

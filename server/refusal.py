@@ -10,14 +10,15 @@ log = logging.getLogger("fieldfolio.server")
 
 
 class Refusal(Exception):
-    def __init__(self, error: str, message: str):
+    def __init__(self, error: str, message: str, **extra):
         super().__init__(message)
         self.error = error
         self.message = message
+        self.extra = extra  # for the client program (e.g. last_seq with sequence_gap)
 
     @property
     def status(self) -> int:
         return STATUS_OF[self.error]
 
     def body(self) -> dict:
-        return {"error": self.error, "message": self.message}
+        return {"error": self.error, "message": self.message, **self.extra}

@@ -24,9 +24,10 @@ def _certificates() -> ssl.SSLContext:
 
 
 class CentreRefused(Exception):
-    def __init__(self, status: int, error: str, message: str):
+    def __init__(self, status: int, error: str, message: str, body: dict | None = None):
         super().__init__(message)
         self.status, self.error, self.message = status, error, message
+        self.body = body or {}   # what else the centre said (e.g. last_seq with sequence_gap)
 
 
 class CentreUnreachable(Exception):
@@ -70,9 +71,10 @@ class CentreClient:
                 body = response.json()
                 error, message = body.get("error", ""), body.get("message", "")
             except ValueError:
-                error, message = "", response.text[:200]
+                body, error, message = {}, "", response.text[:200]
             raise CentreRefused(response.status_code, error or f"http_{response.status_code}",
-                                message or f"The centre answered {response.status_code}.")
+                                message or f"The centre answered {response.status_code}.",
+                                body if isinstance(body, dict) else {})
         body = response.json()
         if isinstance(body, dict) and "centre_settings" in body:
             self.centre_settings = body["centre_settings"]  # app/sync/centre_settings.py

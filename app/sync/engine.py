@@ -24,10 +24,10 @@ from app.sync import state
 from app.sync.attention import signatures_missing
 from app.sync.check import local_digests, mismatched_scopes, reset_cursors
 from app.sync.client import CentreClient, CentreRefused
-from app.sync.protocol import DEVICE_REVOKED
+from app.sync.protocol import DEVICE_REVOKED, SEQUENCE_GAP
 from app.sync.revoked import hand_in
 from app.sync.incoming import apply_page
-from app.sync.outgoing import next_batch, record_results
+from app.sync.outgoing import next_batch, number_on_from, record_results
 from app.transfer.sync_step import send_files_step
 from app.transfer.upload import TransferCancelled
 from app.models import OutboxEntry
@@ -56,6 +56,7 @@ class SyncOutcome:
     attention: int = 0
     files_sent: int = 0
     files_failed: list[str] = field(default_factory=list)  # why each file could not go yet
+    sent_back: int = 0   # records the centre had lost (restored from a backup), sent again
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -96,19 +97,7 @@ def run_sync(store: Store, progress: Callable[[str], None] = lambda text: None,
         except TransferCancelled:
             raise SyncCancelled("Sync cancelled; everything done so far is kept.") from None
         outcome.files_sent, outcome.files_failed = len(files.sent), files.failed
-        while True:
-            step(f"Sending changes to {conn.centre_name}…")
-            batch = store.write_now(next_batch)
-            if not batch:
-                break
-            answer = client.push(batch, store.read(_chain, store.device_id))
-            counts = store.write_pulled(record_results, answer).result()
-            outcome.pushed += counts.get("applied", 0)
-            outcome.rejected += counts.get("rejected", 0)
-            outcome.conflicts += counts.get("conflict", 0)
-            if (answer.get("chain") or {}).get("behind"):
-                outcome.chain_behind = True
-                store.write_now(signatures_missing, store.device_id, answer["chain"])
+        push_all(store, client, step, outcome, conn.centre_name)
         watch = None
         for attempt in range(2):
             watch = _pull_all(store, client, step, outcome, own=attempt > 0)
@@ -121,6 +110,13 @@ def run_sync(store: Store, progress: Callable[[str], None] = lambda text: None,
             outcome.check_ok = False
             store.write_pulled(reset_cursors, wrong).result()
         else:
+            wrong = store.read(mismatched_scopes, client.check()["scopes"],
+                               store.read(local_digests))
+        if outcome.sent_back:
+            # The centre went back in time and this laptop queued what it lost: sent now,
+            # not at the next sync, then checked again.
+            push_all(store, client, step, outcome, conn.centre_name)
+            watch = _pull_all(store, client, step, outcome)
             wrong = store.read(mismatched_scopes, client.check()["scopes"],
                                store.read(local_digests))
         outcome.check_ok = not wrong
@@ -146,6 +142,34 @@ def run_sync(store: Store, progress: Callable[[str], None] = lambda text: None,
             client.close()
 
 
+def push_all(store: Store, client: CentreClient, step, outcome: SyncOutcome,
+             centre_name: str) -> None:
+    """Push the outbox until empty. A centre that has fewer of this laptop's changes than
+    the laptop was told it applied (restored from an older backup) refuses the next number:
+    the changes not yet answered are numbered on from where the centre is, once."""
+    renumbered = False
+    while True:
+        step(f"Sending changes to {centre_name}…")
+        batch = store.write_now(next_batch)
+        if not batch:
+            return
+        try:
+            answer = client.push(batch, store.read(_chain, store.device_id))
+        except CentreRefused as exc:
+            if exc.error != SEQUENCE_GAP or renumbered or "last_seq" not in exc.body:
+                raise
+            store.write_now(number_on_from, int(exc.body["last_seq"]))
+            renumbered = True
+            continue
+        counts = store.write_pulled(record_results, answer).result()
+        outcome.pushed += counts.get("applied", 0)
+        outcome.rejected += counts.get("rejected", 0)
+        outcome.conflicts += counts.get("conflict", 0)
+        if (answer.get("chain") or {}).get("behind"):
+            outcome.chain_behind = True
+            store.write_now(signatures_missing, store.device_id, answer["chain"])
+
+
 def _pull_all(store: Store, client: CentreClient, step, outcome: SyncOutcome,
               own: bool = False) -> str | None:
     """Pages until done; returns the centre's watch token of the last page. The centre
@@ -154,8 +178,9 @@ def _pull_all(store: Store, client: CentreClient, step, outcome: SyncOutcome,
     while True:
         step("Receiving changes from the centre…")
         page = client.pull(store.read(_cursors), own)
-        counts = store.write_pulled(apply_page, page).result()
+        counts = store.write_pulled(apply_page, page, own).result()
         outcome.pulled += counts.get("inserted", 0) + counts.get("updated", 0)
+        outcome.sent_back += counts.get("sent_back", 0)
         if not page.get("more"):
             return page.get("watch")
 

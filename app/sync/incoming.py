@@ -20,8 +20,10 @@ from sqlalchemy.orm import Session
 
 from app.db import changes
 from app.models import OutboxEntry
-from app.models.local import SyncAttention, SyncCursor, SyncMutation
+from app.models.local import Device, SyncAttention, SyncCursor, SyncMutation
 from app.sync.protocol import CENTRE_SCOPE
+from app.sync.restored import (forget_cursors, queue_for_the_centre, refused_before,
+                               send_back_what_the_centre_lost)
 from app.sync.wire import decode, same_content, synced_tables
 
 # Written last in a page: signatures (and the records of them) after what they sign.
@@ -40,12 +42,24 @@ def pending_records(session: Session) -> set[tuple[str, str]]:
     return out
 
 
-def apply_page(session: Session, page: dict) -> dict[str, int]:
-    """Returns counts: inserted, updated, unchanged, kept (a local change waiting)."""
+def apply_page(session: Session, page: dict, refetch: bool = False) -> dict[str, int]:
+    """Returns counts: inserted, updated, unchanged, kept (a local change waiting), newer
+    here and sent back (scopes sent whole, below).
+
+    In a scope the centre sent whole, because it went back in time (`went_back`) or this
+    laptop re-fetches it after a failed check (`refetch`), a row newer here than at the
+    centre is never replaced by the older one; if this laptop wrote it, it is queued to go
+    back. Rows the laptop wrote that a scope which went back lacks are queued too
+    (app/sync/restored.py)."""
     session.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     counts = defaultdict(int)
     written = []
     pending = pending_records(session)
+    went_back = set(page.get("went_back") or [])
+    whole = went_back | (set(page.get("cursors", {})) if refetch else set())
+    device_id = session.scalar(select(Device.id)) if whole else None
+    refused = refused_before(session) if whole else set()
+    delivered: set[tuple[str, str]] = set()
     by_table: dict[str, list[dict]] = defaultdict(list)
     scopes: dict[str, str] = {}
     for change in page.get("changes", []):
@@ -63,8 +77,16 @@ def apply_page(session: Session, page: dict) -> dict[str, int]:
                 existing[r["id"]] = dict(r)
         fresh = []
         for row in rows:
+            delivered.add((name, row["id"]))
             if (name, row["id"]) in pending:
                 counts["kept"] += 1
+            elif (scopes.get(row["id"]) in whole and row["id"] in existing
+                  and (existing[row["id"]]["version"] or 0) > (row.get("version") or 0)):
+                mine = existing[row["id"]]
+                counts["newer_here"] += 1
+                if mine["device_id"] == device_id and (name, row["id"]) not in refused:
+                    counts["sent_back"] += queue_for_the_centre(
+                        session, name, row["id"], mine["version"], row.get("version") or 0)
             elif row["id"] not in existing:
                 fresh.append(row)
             elif same_content(table, existing[row["id"]], row):
@@ -77,6 +99,10 @@ def apply_page(session: Session, page: dict) -> dict[str, int]:
             session.execute(insert(table), fresh)
             counts["inserted"] += len(fresh)
     _advance_cursors(session, page.get("cursors", {}))
+    if went_back:
+        counts["sent_back"] += send_back_what_the_centre_lost(
+            session, went_back, delivered, device_id, pending)
+        forget_cursors(session, went_back - set(page.get("cursors", {})))
     session.flush()
     changes.note_written(session, written)  # open screens refresh (app/db/changes.py)
     return dict(counts)

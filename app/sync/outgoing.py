@@ -86,6 +86,25 @@ def next_batch(session: Session, size: int = BATCH) -> list[dict]:
              "row": rows[(m["table_name"], m["record_id"])]} for m in made]
 
 
+def number_on_from(session: Session, centre_last_seq: int) -> None:
+    """The centre applied this laptop's changes only up to `centre_last_seq` (restored from
+    an older backup): the changes still waiting are numbered on from there, in their order,
+    keeping their ids. What the centre lost beyond that comes back through the pull
+    (app/sync/restored.py)."""
+    frozen = list(session.execute(select(MUTATIONS).order_by(MUTATIONS.c.seq)).mappings())
+    session.execute(delete(MUTATIONS))
+    seq = centre_last_seq + 1
+    renumbered = []
+    for m in frozen:
+        renumbered.append({**m, "seq": seq})
+        seq += 1
+    if renumbered:
+        session.execute(insert(MUTATIONS), renumbered)
+    state.put(session, "next_seq", seq)
+    state.put(session, "acked_seq", centre_last_seq)
+    session.flush()
+
+
 def record_results(session: Session, answer: dict) -> dict[str, int]:
     """Store the centre's answer to a push (run with Store.write_pulled: what the centre
     sends back is not a local edit). Returns counts by status."""
