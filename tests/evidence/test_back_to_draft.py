@@ -143,7 +143,7 @@ def test_once_signed_nothing_changes_it(demo_store, ready):
 def test_the_editor_shows_draft_again_after_each_kind_of_change(qtbot, demo_store, tmp_path):
     from PySide6.QtCore import Qt
 
-    from window_helpers import evidence_window, new_record
+    from tests.evidence.window_helpers import evidence_window, new_record
 
     enrolment_id, learner_id, unit_id, _other = demo_store.read(enrolment_with_rules)
     win = evidence_window(qtbot, demo_store, learner_id)

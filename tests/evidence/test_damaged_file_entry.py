@@ -38,7 +38,7 @@ def test_a_name_of_dots_is_not_the_view_folder(tmp_path):
 
 
 def test_the_files_tab_says_so_and_keeps_the_entry(qtbot, demo_store, tmp_path):
-    from window_helpers import evidence_window
+    from tests.evidence.window_helpers import evidence_window
     enrolment_id, learner_id, *_ = demo_store.read(enrolment_with_rules)
     record_id = demo_store.write_now(create_record, enrolment_id, "P")
     source = tmp_path / "rota.txt"

@@ -17,7 +17,7 @@ from app.models import AssessmentCriterion
 from app.evidence.progress import MET, MET_UNSIGNED, NOT_STARTED, WORKING
 from app.evidence.records import get_record, records_of_learner
 from evidence_helpers import enrolment_with_rules, unit_number
-from window_helpers import evidence_window, new_record
+from tests.evidence.window_helpers import evidence_window, new_record
 from ui.evidence.criteria_picker import AC_ROLE
 
 

@@ -19,7 +19,7 @@ from app.evidence.recording import interrupted_recordings
 from app.evidence.records import create_record
 from evidence_helpers import enrolment_with_rules
 from ui.main_window import MainWindow
-from window_helpers import CHILD_WINDOW
+from tests.evidence.window_helpers import CHILD_WINDOW
 
 ROOT = Path(__file__).resolve().parents[2]
 

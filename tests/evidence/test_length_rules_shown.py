@@ -9,7 +9,7 @@ from evidence_helpers import enrolment_with_rules
 from ui.bridge import Bridge
 from ui.evidence.bank_question_form import BankQuestionForm
 from ui.length_rule import LengthRule
-from window_helpers import evidence_window, new_record
+from tests.evidence.window_helpers import evidence_window, new_record
 
 
 def rule_under(widget) -> LengthRule:

@@ -11,7 +11,7 @@ from app.evidence.attachments import attachments_of
 from app.evidence.mapping import mappings_of
 from app.evidence.records import get_record
 from test_evidence_window import ac_item, window  # noqa: F401  (fixture)
-from window_helpers import new_record
+from tests.evidence.window_helpers import new_record
 
 
 def test_record_pause_bookmark_and_stop_attaches_the_recording(qtbot, window, microphone):

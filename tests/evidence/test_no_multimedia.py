@@ -14,7 +14,7 @@ from pathlib import Path
 
 from app.evidence.records import create_record
 from evidence_helpers import enrolment_with_rules
-from window_helpers import CHILD_WINDOW
+from tests.evidence.window_helpers import CHILD_WINDOW
 
 ROOT = Path(__file__).resolve().parents[2]
 

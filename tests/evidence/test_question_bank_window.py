@@ -14,7 +14,7 @@ from app.signing.sign import sign_record
 from evidence_helpers import enrolment_with_rules
 from tests.signing.signing_helpers import drawn
 from ui.evidence.question_bank_dialog import QUESTION_ROLE
-from window_helpers import evidence_window, new_record
+from tests.evidence.window_helpers import evidence_window, new_record
 
 FEATURES = next(q for n, _, q, _ in STARTER if "features" in q)
 TRUST = next(q for n, _, q, _ in STARTER if "trust" in q)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evidence_helpers import enrol_on_units
-from window_helpers import evidence_window, new_record
+from tests.evidence.window_helpers import evidence_window, new_record
 
 
 def window_on(qtbot, store, pack_id, unit_numbers):

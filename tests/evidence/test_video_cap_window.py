@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from app.evidence.attachments import attachments_of
 from evidence_helpers import fresh_2794_enrolment
 from media_files import write_au, write_mp4
-from window_helpers import evidence_window, new_record
+from tests.evidence.window_helpers import evidence_window, new_record
 
 OVER = "Video clips: 12 min 30 s of the 10 minutes allowed."
 
