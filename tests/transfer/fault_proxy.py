@@ -16,6 +16,9 @@ class FaultProxy:
         self._cut_down_at: int | None = None
         self._cut_at: int | None = None
         self._flip_at: int | None = None
+        self._hold_at: int | None = None
+        self.holding = threading.Event()     # set while bytes going up are held back
+        self._released = threading.Event()
         self.cuts = 0
         self.flips = 0
         self._lock = threading.Lock()
@@ -47,8 +50,28 @@ class FaultProxy:
         with self._lock:
             self._flip_at = self.sent_up + more_bytes
 
+    def hold_after(self, more_bytes: int) -> None:
+        """Stop passing bytes up once `more_bytes` more have gone (once), until `release()`:
+        a transfer frozen mid-chunk, so a test can kill a process at a known point."""
+        with self._lock:
+            self._hold_at = self.sent_up + more_bytes
+        self.holding.clear()
+        self._released.clear()
+
+    def release(self) -> None:
+        self._released.set()
+
+    def _split_at_hold(self, data: bytes) -> tuple[bytes, bytes | None]:
+        with self._lock:
+            if self._hold_at is None or self._hold_at >= self.sent_up + len(data):
+                return data, None
+            at = max(0, self._hold_at - self.sent_up)
+            self._hold_at = None
+            return data[:at], data[at:]
+
     def close(self) -> None:
         self._running = False
+        self._released.set()
         self._listener.close()
         self._drop_all()
 
@@ -83,6 +106,13 @@ class FaultProxy:
                 if not data:
                     break
                 if upward:
+                    data, held_back = self._split_at_hold(data)
+                    if held_back is not None:
+                        head, _cut = self._meddle(bytearray(data))
+                        dst.sendall(head)
+                        self.holding.set()
+                        self._released.wait()
+                        data = held_back
                     data, cut = self._meddle(bytearray(data))
                 else:
                     data, cut = self._count_down(data)
