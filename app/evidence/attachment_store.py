@@ -38,11 +38,12 @@ from app.evidence.incoming_file import IncomingFile
 from app.evidence.media_duration import playing_time_of
 from app.evidence.processes import still_running
 from app.safekeeping.keys import unlocked
-from app.safekeeping.sealed import SealedWriter, is_sealed, open_sealed
+from app.safekeeping.sealed import SealDamaged, SealedWriter, is_sealed, open_sealed
 from app.transfer.durable import fsync_dir  # noqa: F401  (recording.py takes it from here)
 
 CHUNK = 1024 * 1024
 JOURNAL_DIR = ".recordings"   # recordings in progress (app/evidence/recording.py)
+DAMAGED_DIR = ".damaged"      # a marker per file found not to match its hash
 VIEW_DIR = ".view"            # copies a player or viewer may open, one folder per process
 
 
@@ -53,6 +54,18 @@ class AttachmentFailed(Exception):
 
 class DamagedFileEntry(AttachmentFailed):
     """A stored hash that is not a SHA-256: the row was edited outside Fieldfolio."""
+
+
+class DamagedFile(AttachmentFailed):
+    """The stored bytes no longer match their SHA-256 (changed on disk, a failing disk, or a
+    sealed chunk that does not check out): never handed to a viewer as if good."""
+
+
+def damaged_words(name: str) -> str:
+    return (f"{name} on this laptop is damaged: its bytes no longer match the fingerprint "
+            f"(SHA-256) it was saved with, so it was not opened or sent. Run `fieldfolio "
+            f"verify` and tell your centre's support; if the centre has a good copy, it can "
+            f"be fetched again.")
 
 
 SHA256_FORM = re.compile("[0-9a-f]{64}")
@@ -167,8 +180,34 @@ class AttachmentStore:
             for chunk in self.chunks(sha256):
                 digest.update(chunk)
         except OSError:
+            self.mark_damaged(sha256)
             return False
-        return digest.hexdigest() == sha256
+        if digest.hexdigest() != sha256:
+            self.mark_damaged(sha256)
+            return False
+        return True
+
+    # -- files found damaged ---------------------------------------------------------------
+    # Re-hashing a 2 GB video each time a record is shown is too slow, so a file is checked
+    # when its bytes are used (opened, sent, verified) and a marker remembers the verdict:
+    # the files tab then says "damaged" and nothing serves the file as if good.
+    def _damage_marker(self, sha256: str) -> Path:
+        return self.folder / DAMAGED_DIR / sha256
+
+    def mark_damaged(self, sha256: str) -> None:
+        if not well_formed(sha256):
+            return
+        try:
+            self._damage_marker(sha256).parent.mkdir(parents=True, exist_ok=True)
+            self._damage_marker(sha256).touch()
+        except OSError:
+            pass   # a read-only stick: the refusal itself still stands
+
+    def known_damaged(self, sha256: str) -> bool:
+        return well_formed(sha256) and self._damage_marker(sha256).exists()
+
+    def _clear_damage(self, sha256: str) -> None:
+        self._damage_marker(sha256).unlink(missing_ok=True)
 
     def playing_time_ms(self, sha256: str) -> int | None:
         """Length of a stored clip from its header, or None (see media_duration)."""
@@ -190,23 +229,36 @@ class AttachmentStore:
         if safe in ("", ".", ".."):       # a name that would point at the folder itself
             safe = sha256
         target = self._view_folder() / sha256[:16] / safe
+        if self.known_damaged(sha256):
+            raise DamagedFile(damaged_words(safe))
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             if self.key is not None and is_sealed(source):
-                self._decrypt_to(sha256, target)
+                self._decrypt_to(sha256, target, safe)
             else:
+                if not self.verify(sha256):   # hashed before a viewer sees a byte
+                    raise DamagedFile(damaged_words(safe))
                 try:
                     os.link(source, target)
                 except OSError:
                     shutil.copyfile(source, target)
         return target
 
-    def _decrypt_to(self, sha256: str, target: Path) -> None:
+    def _decrypt_to(self, sha256: str, target: Path, name: str) -> None:
+        """Decrypt into the copy, hashing on the way; a copy that does not match is removed."""
         fd, tmp_name = tempfile.mkstemp(prefix=".view-", dir=target.parent)
+        digest = hashlib.sha256()
         try:
-            with self.open(sha256) as src:
-                for chunk in iter(lambda: src.read(CHUNK), b""):
-                    _write(fd, chunk)
+            try:
+                with self.open(sha256) as src:
+                    for chunk in iter(lambda: src.read(CHUNK), b""):
+                        digest.update(chunk)
+                        _write(fd, chunk)
+            except SealDamaged:
+                digest = None
+            if digest is None or digest.hexdigest() != sha256:
+                self.mark_damaged(sha256)
+                raise DamagedFile(damaged_words(name))
             os.close(fd)
             fd = -1
             os.chmod(tmp_name, 0o400)
@@ -337,12 +389,13 @@ class AttachmentStore:
             sha = digest.hexdigest()
             target = self.stored_path(sha)
             target.parent.mkdir(exist_ok=True)
-            if target.exists() and self._stored_size_ok(sha, size):
+            if target.exists() and self._stored_size_ok(sha, size) and not self.known_damaged(sha):
                 os.unlink(tmp_name)  # the same bytes are already stored: keep the first copy
             else:
                 os.chmod(tmp_name, 0o444)  # evidence bytes never change under their name
-                os.replace(tmp_name, target)
+                os.replace(tmp_name, target)   # or a good copy replaces a damaged one
                 fsync_dir(target.parent)
+                self._clear_damage(sha)
             return sha, size
         except OSError as exc:
             _discard(fd, tmp_name)

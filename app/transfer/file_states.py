@@ -10,7 +10,9 @@ status area counts as files waiting.
 - "not on this laptop": pulled from the centre (recorded on another laptop); fetched when
   opened, verified by its SHA-256 before use;
 - "damaged": the entry's stored hash is not a hash (changed outside Fieldfolio), so there is
-  nothing to fetch; opening it says so (app/evidence/attachment_store.py refuses it).
+  nothing to fetch; or the bytes here were found not to match their hash when they were
+  opened, sent or verified (the store keeps a marker). Either way opening it says so and
+  refuses (app/evidence/attachment_store.py), and a sync does not send it.
 """
 from __future__ import annotations
 
@@ -69,6 +71,8 @@ class FileState:
             return f"uploading {self.percent}%"
         if self.state == NOT_HERE:
             return "at the centre, not on this laptop (open it to download)"
+        if self.state == DAMAGED:
+            return "damaged: not opened or sent (its bytes do not match their fingerprint)"
         return self.state
 
 
@@ -82,14 +86,16 @@ def _waiting_attachments(session: Session, ids: list[str] | None = None) -> set[
     return out
 
 
-def file_states(session: Session, attachments: list, held) -> dict[str, FileState]:
+def file_states(session: Session, attachments: list, held,
+                damaged=lambda sha256: False) -> dict[str, FileState]:
     """attachment id -> FileState for a record's files (`attachments` as listed by
-    attachments_of; `held(sha)` says whether this laptop has the bytes)."""
+    attachments_of; `held(sha)` says whether this laptop has the bytes, `damaged(sha)`
+    whether they were found not to match their hash)."""
     enrolled = bool(state.get(session, "token"))
     waiting = _waiting_attachments(session, [a.id for a in attachments])
     out = {}
     for a in attachments:
-        if not well_formed(a.sha256):  # not a missing file: no centre holds it under that name
+        if not well_formed(a.sha256) or damaged(a.sha256):  # never shown as if good
             out[a.id] = FileState(DAMAGED)
         elif not held(a.sha256):
             out[a.id] = FileState(NOT_HERE)

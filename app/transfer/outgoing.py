@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 
 from app.models.evidence import Attachment, EvidenceRecord
 from app.transfer.laptop_files import LaptopFiles, attachments_of_store
-from app.transfer.upload import FILES_PATH, ResumeBook, TransferFailed, lacking, upload_file
+from app.transfer.upload import (
+    FILES_PATH, FileDamaged, ResumeBook, TransferFailed, lacking, upload_file,
+)
 
 
 @dataclass
@@ -82,6 +84,10 @@ def send_files(client: httpx.Client, store, *, progress: Callable[[FilesProgress
     wanted = set(lacking(client, [f.sha256 for f in held], files_path)) if held else set()
     waiting = [f for f in held if f.sha256 in wanted]
     report = FilesSent(already_there=len(held) - len(waiting))
+    damaged = [f for f in waiting if files.known_damaged(f.sha256)]
+    waiting = [f for f in waiting if f not in damaged]
+    report.failed += [f"{f.name or f.sha256[:12]} on this laptop is damaged (its bytes no longer "
+                      f"match their fingerprint), so it was not sent." for f in damaged]
     notify = progress or (lambda p: None)
     to_go = sum(f.size for f in waiting)
     notify(FilesProgress(len(waiting), to_go))
@@ -91,6 +97,9 @@ def send_files(client: httpx.Client, store, *, progress: Callable[[FilesProgress
         try:
             result = upload_file(client, f.sha256, files, book, name=f.name, progress=on_bytes,
                                  cancelled=cancelled, files_path=files_path, **upload_options)
+        except FileDamaged as exc:   # remembered, so the files tab says so and no sync retries
+            files.mark_damaged(f.sha256)
+            report.failed.append(str(exc))
         except TransferFailed as exc:
             report.failed.append(str(exc))
         else:

@@ -23,6 +23,7 @@ from typing import Callable
 
 import httpx
 
+from app.safekeeping.sealed import SealDamaged
 from app.transfer.laptop_files import LaptopFiles
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -40,6 +41,11 @@ CUT = (httpx.NetworkError, httpx.TimeoutException, httpx.RemoteProtocolError)
 class TransferFailed(Exception):
     """A file could not be moved now; the message is for the assessor. Nothing is lost: the
     file stays on the laptop and the next sync carries on from what the centre holds."""
+
+
+class FileDamaged(TransferFailed):
+    """The laptop's own copy does not match its SHA-256 (the centre refused the whole file,
+    or a sealed chunk does not check out): sending it again cannot help."""
 
 
 class TransferCancelled(Exception):
@@ -184,7 +190,12 @@ class _Upload:
         view = memoryview(self._buffer)[:want]
         got = 0
         while got < want:
-            n = fh.readinto(view[got:])
+            try:
+                n = fh.readinto(view[got:])
+            except SealDamaged:
+                raise FileDamaged(f"{self.name or 'A file'} on this laptop is damaged (part of "
+                                  f"it no longer checks out), so it was not sent. Check it "
+                                  f"with 'fieldfolio verify'.") from None
             if not n:
                 raise TransferFailed(f"{self.name or 'A file'} on this laptop is shorter than when "
                                      f"it was saved; check it with 'fieldfolio verify'.")
@@ -224,7 +235,7 @@ class _Upload:
             return self._recover(None, offset)
         if r.status_code == 422:
             self.book.forget(self.sha256)
-            raise TransferFailed(f"{self.name or 'A file'} on this laptop no longer matches the "
+            raise FileDamaged(f"{self.name or 'A file'} on this laptop no longer matches the "
                                  f"fingerprint it was saved with; the centre refused it "
                                  f"({_reason(r)}). Check the file with 'fieldfolio verify'.")
         raise TransferFailed(f"the centre refused {self.name or 'a file'}: {_reason(r)}")

@@ -10,7 +10,8 @@ not httpx. The subset is small: OPTIONS, POST (creation), HEAD, PATCH with Uploa
 
 Beyond tus, content addressing needs two more calls: `POST /lacking` (which of these hashes
 has the centre not got?) and `GET|HEAD /by-hash/{sha256}` with HTTP Range, for the IQA's
-laptop to fetch a recording lazily and resume a broken download.
+laptop to fetch a recording lazily and resume a broken download. A GET from the first byte
+re-hashes the stored file first; a damaged one is set aside and refused (410 Gone).
 
 `files_router(store, device_of=..., may_read=...)` makes the router; the server's app factory
 includes it. `device_of` is a FastAPI dependency naming the calling device (the sync
@@ -221,6 +222,15 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
             return refusal
         size, span, headers = found
         start, end = span or (0, size - 1)
+        if start == 0 and not store.verify(sha256):
+            # Checked before the first byte goes: a download from the start re-reads the file
+            # once more, the price of never serving damaged evidence as if good. A resumed
+            # download is checked by the laptop's own hash at its end.
+            store.set_aside(sha256)
+            return _refuse(410, "the centre's copy of this file is damaged (its bytes no longer "
+                                "match their fingerprint); it has been set aside and is not "
+                                "served. The laptop that recorded it sends it again at its "
+                                "next sync; try again after that.")
         headers["Content-Length"] = str(end - start + 1 if size else 0)
         if size == 0:
             return Response(status_code=200, headers=headers)

@@ -6,6 +6,7 @@ upload needs to carry on lives on disk, never only in a process's memory:
 
 - `<root>/ab/abcdef…` is the file whose SHA-256 is `abcdef…`; once there it is read-only and
   no upload replaces it (a second copy of the same bytes is dropped, not renamed over it).
+  One found damaged when served is moved to `<root>/.damaged/` (`set_aside`), never served.
 - `<root>/.uploads/<id>.part` holds the bytes received so far and `<id>.json` the length,
   the expected SHA-256, the owner and the committed offset. A chunk counts only once its own
   checksum matched; then the offset is rewritten (temp file + rename); bytes past the offset
@@ -112,6 +113,7 @@ class FileStore(Protocol):
     def open_range(self, sha256: str, start: int, end: int) -> Iterator[bytes]: ...
     def open(self, sha256: str) -> BinaryIO: ...
     def verify(self, sha256: str) -> bool: ...
+    def set_aside(self, sha256: str) -> None: ...
 
 
 class ChunkReceiver(Protocol):
@@ -221,6 +223,19 @@ class FolderFileStore:
     def verify(self, sha256: str) -> bool:
         path = self.path_of(sha256)
         return path.is_file() and _hash_file(path, path.stat().st_size).hexdigest() == sha256
+
+    def set_aside(self, sha256: str) -> None:
+        """A stored file found not to match its hash (a failing disk, a hand at work) is moved
+        to `.damaged/`, kept for whoever looks into it but never served. The centre then
+        lacks it again, so the laptop that holds it sends a good copy at its next sync."""
+        aside = self.root / ".damaged"
+        aside.mkdir(exist_ok=True)
+        try:
+            os.replace(self.path_of(sha256), aside / f"{sha256}.{uuid.uuid4().hex[:8]}")
+        except FileNotFoundError:
+            return   # another request set it aside first
+        fsync_dir(aside)
+        fsync_dir(self.path_of(sha256).parent)
 
     # -- uploads in progress -------------------------------------------------------------
     def begin(self, length: int, sha256: str, owner: str, name: str = "") -> UploadState:

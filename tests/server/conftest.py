@@ -78,3 +78,27 @@ def laptops(catalogue_db, tmp_path):
     yield make
     for store in opened:
         store.close()
+
+
+@pytest.fixture
+def encrypted_laptops(catalogue_db, tmp_path):
+    """make(name) -> an open Store on a new *encrypted* laptop with the catalogue loaded."""
+    opened = []
+
+    def make(name: str) -> Store:
+        target = tmp_path / name
+        shutil.copytree(catalogue_db, target)
+        con = sqlite3.connect(target / "fieldfolio.sqlite3")  # a laptop of its own
+        con.execute("UPDATE device SET id = ?", (str(uuid.uuid4()),))
+        con.commit()
+        con.close()
+        from app.safekeeping import convert
+        from tests.safekeeping.safekeeping_helpers import TEST_PASSPHRASE
+        convert.encrypt_data_folder(target, TEST_PASSPHRASE)
+        store = Store(target, passphrase=TEST_PASSPHRASE).open()
+        assert store.encrypted
+        opened.append(store)
+        return store
+    yield make
+    for store in opened:
+        store.close()

@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import sqlite3
-import uuid
 import wave
 from pathlib import Path
 
 import pytest
 
 from app.caseload.demo import load_demo_caseload
-from app.db.store import Store
 from app.evidence.attachments import attach_file, attachments_of
 from app.evidence.records import create_record
-from app.safekeeping import convert
 from app.safekeeping.sealed import is_sealed
 from app.sync.engine import run_sync
 from app.transfer.fetch import fetch_from_centre
@@ -32,28 +27,6 @@ from server.files.wiring import centre_files
 from tests.safekeeping.safekeeping_helpers import TEST_PASSPHRASE
 from tests.server.sync_helpers import assert_laptop_matches_centre, enrolled
 from tests.server.test_files_over_sync import amelia, discussion_recording, fieldfolio, sha_of
-
-
-@pytest.fixture
-def encrypted_laptops(catalogue_db, tmp_path):
-    """make(name) -> an open Store on a new *encrypted* laptop with the catalogue loaded."""
-    opened = []
-
-    def make(name: str) -> Store:
-        target = tmp_path / name
-        shutil.copytree(catalogue_db, target)
-        con = sqlite3.connect(target / "fieldfolio.sqlite3")  # a laptop of its own
-        con.execute("UPDATE device SET id = ?", (str(uuid.uuid4()),))
-        con.commit()
-        con.close()
-        convert.encrypt_data_folder(target, TEST_PASSPHRASE)
-        store = Store(target, passphrase=TEST_PASSPHRASE).open()
-        assert store.encrypted
-        opened.append(store)
-        return store
-    yield make
-    for store in opened:
-        store.close()
 
 
 def _plaintext_anywhere(folder: Path, needle: bytes) -> list[Path]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QSlider,
@@ -18,7 +18,7 @@ from app.evidence.attachments import (
 )
 from app.evidence.mapping import mappings_of
 from app.evidence.records import RecordView
-from app.transfer.file_states import NOT_HERE, file_states
+from app.transfer.file_states import DAMAGED, NOT_HERE, file_states
 from app.transfer.laptop_files import attachments_of_store
 from ui.bridge import Bridge
 from ui.evidence.clock_text import mmss, parse_mmss
@@ -154,8 +154,9 @@ class FilesPanel(QWidget):
     def refresh(self) -> None:
         record = self.record
         self.views = self.bridge.store.read(attachments_of, record.id)
-        held = attachments_of_store(self.bridge.store).exists
-        self.states = self.bridge.store.read(file_states, self.views, held)
+        files = attachments_of_store(self.bridge.store)
+        self.states = self.bridge.store.read(file_states, self.views, files.exists,
+                                             files.known_damaged)
         self.list.clear()
         for v in self.views:
             # Length and caption are what an IQA asks about a clip or a photo.
@@ -165,7 +166,7 @@ class FilesPanel(QWidget):
             item = QListWidgetItem(f"{KIND_MARK.get(v.kind, '▤')} {v.original_name}   "
                                    f"({v.kind}{length}, {_size(v.size)}) · {where.words()}{caption}")
             item.setData(Qt.UserRole, v.id)
-            if v.kind == "photo" and where.state != NOT_HERE:
+            if v.kind == "photo" and where.state not in (NOT_HERE, DAMAGED):
                 image = self._thumbnail_of(v.sha256)
                 if not image.isNull():
                     item.setIcon(QIcon(QPixmap.fromImage(
@@ -183,10 +184,14 @@ class FilesPanel(QWidget):
                 self.ac_choice.addItem(f"Unit {m.unit_number} AC {m.ac_number}", m.criterion_id)
             if not mapped:
                 self.ac_choice.addItem("(map criteria first, on “Criteria covered”)", "")
-            media = [v for v in self.views if v.kind in ("audio", "video")
-                     and self.states[v.id].state != NOT_HERE]  # fetched only when chosen
+            media = [v for v in self.views if v.kind in ("audio", "video")   # fetched only
+                     and self.states[v.id].state not in (NOT_HERE, DAMAGED)]  # when chosen
             if media and self.loaded_sha is None:
                 self._load_media(media[0])
+
+    def _refresh_keeping_message(self) -> None:
+        if self.record is not None:
+            self.refresh()
 
     def _thumbnail_of(self, sha256: str) -> QImage:
         image = QImage()
@@ -241,8 +246,9 @@ class FilesPanel(QWidget):
             try:
                 path = self.bridge.store.attachments.viewable_copy(view.sha256,
                                                                    view.original_name)
-            except AttachmentFailed as exc:      # a damaged entry: said, not opened
+            except AttachmentFailed as exc:      # a damaged entry or file: said, not opened
                 self.message.show_problem(str(exc))
+                self.refresh()                   # and the list now says "damaged"
                 return
             open_in_system(path)
 
@@ -281,6 +287,7 @@ class FilesPanel(QWidget):
             path = self.bridge.store.attachments.viewable_copy(view.sha256, view.original_name)
         except AttachmentFailed as exc:
             self.message.show_problem(str(exc))
+            QTimer.singleShot(0, self._refresh_keeping_message)   # the list says "damaged"
             return
         self.player.setSource(QUrl.fromLocalFile(str(path)))
         self.loaded_sha = view.sha256
