@@ -63,9 +63,9 @@ class DamagedFile(AttachmentFailed):
 
 def damaged_words(name: str) -> str:
     return (f"{name} on this laptop is damaged: its bytes no longer match the fingerprint "
-            f"(SHA-256) it was saved with, so it was not opened or sent. Run `fieldfolio "
-            f"verify` and tell your centre's support; if the centre has a good copy, it can "
-            f"be fetched again.")
+            f"(SHA-256) it was saved with, so it was not opened or sent. Attach the original "
+            f"again if you still have it (that puts it right), run `fieldfolio verify` and "
+            f"tell your centre's support.")
 
 
 SHA256_FORM = re.compile("[0-9a-f]{64}")

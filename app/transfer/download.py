@@ -42,6 +42,8 @@ def download_file(client: httpx.Client, sha256: str, files: LaptopFiles, partial
         return _receive(client, sha256, files, incoming, label, progress, cancelled, attempts,
                         pause, files_path)
     finally:
+        if incoming.size == 0:
+            incoming.discard()   # nothing arrived: no empty part left behind
         incoming.close()   # what arrived stays for the next try (a no-op once kept)
 
 

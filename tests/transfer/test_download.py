@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from app.transfer.download import download_file
-from app.transfer.upload import TransferFailed, upload_file
+from app.transfer.upload import TransferFailed, lacking, upload_file
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fault_proxy import FaultProxy  # noqa: E402
@@ -84,20 +84,34 @@ def test_a_download_through_a_real_cut_connection(tmp_path, centre):
 
 
 def test_a_file_damaged_at_the_centre_is_not_kept(tmp_path, centre):
-    _assessor, sha = recording_at_centre(tmp_path, centre, 2 * MB, seed=2)
+    assessor, sha = recording_at_centre(tmp_path, centre, 2 * MB, seed=2)
     stored = on_disk(centre.root, sha)
     os.chmod(stored, 0o644)
     with open(stored, "r+b") as fh:
-        fh.seek(MB)
+        fh.seek(MB + 1000)
         byte = fh.read(1)
-        fh.seek(MB)
+        fh.seek(MB + 1000)
         fh.write(bytes([byte[0] ^ 1]))
     iqa = Laptop(tmp_path / "iqa")
+    # A download resumed past the first byte is checked by the laptop's own hash at its end
+    # (the centre re-hashes only a download from the start).
+    iqa.downloads.mkdir(parents=True, exist_ok=True)
+    with assessor.files.open(sha) as good:
+        (iqa.downloads / f"{sha}.part").write_bytes(good.read(MB))
     with client(centre.url) as http:
         with pytest.raises(TransferFailed) as failed:
             download_file(http, sha, iqa.files, iqa.downloads)
     assert "did not match" in str(failed.value)
     assert not iqa.files.exists(sha) and list(iqa.downloads.iterdir()) == []
+    # From the start, the centre finds the damage itself: refused, set aside, never served.
+    with client(centre.url) as http:
+        with pytest.raises(TransferFailed) as failed:
+            download_file(http, sha, iqa.files, iqa.downloads)
+    assert "damaged" in str(failed.value) and "set aside" in str(failed.value)
+    assert not iqa.files.exists(sha) and list(iqa.downloads.iterdir()) == []
+    assert not stored.exists()
+    with client(centre.url) as http:
+        assert lacking(http, [sha]) == [sha]   # so the laptop that holds it sends it again
 
 
 def test_range_requests_follow_http(tmp_path, centre):
