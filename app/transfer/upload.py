@@ -174,7 +174,11 @@ class _Upload:
             while url is not None and offset < self.size:
                 if self.cancelled():
                     raise TransferCancelled()
-                url, offset = self._send_chunk(fh, url, offset)
+                try:
+                    url, offset = self._send_chunk(fh, url, offset)
+                except FileDamaged:
+                    self._drop(url)
+                    raise
         self.book.forget(self.sha256)
         self.progress(self.size, self.size)
         return self.report
@@ -235,10 +239,21 @@ class _Upload:
             return self._recover(None, offset)
         if r.status_code == 422:
             self.book.forget(self.sha256)
-            raise FileDamaged(f"{self.name or 'A file'} on this laptop no longer matches the "
-                                 f"fingerprint it was saved with; the centre refused it "
-                                 f"({_reason(r)}). Check the file with 'fieldfolio verify'.")
+            raise FileDamaged(f"{self.name or 'A file'} on this laptop is damaged: it no longer "
+                              f"matches the fingerprint it was saved with; the centre refused it "
+                              f"({_reason(r)}). Check the file with 'fieldfolio verify'.")
         raise TransferFailed(f"the centre refused {self.name or 'a file'}: {_reason(r)}")
+
+    def _drop(self, url: str | None) -> None:
+        """Our own copy is damaged: ask the centre to drop what it holds of this upload (tus
+        termination) and forget it here; a good copy starts afresh."""
+        self.book.forget(self.sha256)
+        if url is None:
+            return
+        try:
+            self.client.delete(url, headers=TUS, timeout=TIMEOUT)
+        except CUT:
+            pass   # the centre keeps a half upload nobody resumes; nothing is lost
 
     def _recover(self, url: str | None, offset: int) -> tuple[str | None, int]:
         """After a cut: ask where the centre is (it may have committed the chunk whose reply

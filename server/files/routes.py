@@ -6,7 +6,8 @@ that knows tus works with us. Why our own subset rather than a library: the Pyth
 servers (tuspyserver, the FastAPI router) have no checksum extension and know nothing of
 content addresses, so they could neither refuse a corrupted chunk nor hash while writing
 and store a file only under its verified SHA-256; the clients (tuspy) are built on requests,
-not httpx. The subset is small: OPTIONS, POST (creation), HEAD, PATCH with Upload-Checksum.
+not httpx. The subset is small: OPTIONS, POST (creation), HEAD, PATCH with Upload-Checksum,
+DELETE (termination).
 
 Beyond tus, content addressing needs two more calls: `POST /lacking` (which of these hashes
 has the centre not got?) and `GET|HEAD /by-hash/{sha256}` with HTTP Range, for the IQA's
@@ -99,7 +100,7 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
     @router.options("")
     def capabilities() -> Response:
         return Response(status_code=204, headers={
-            **TUS_HEADERS, "Tus-Version": TUS_VERSION, "Tus-Extension": "creation,checksum",
+            **TUS_HEADERS, "Tus-Version": TUS_VERSION, "Tus-Extension": "creation,checksum,termination",
             "Tus-Checksum-Algorithm": ",".join(CHECKSUM_ALGORITHMS),
             "Tus-Max-Size": str(getattr(store, "max_size", 0))})
 
@@ -182,6 +183,19 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
         finally:
             await run_in_threadpool(chunk.abandon)  # no-op after commit; drops a cut chunk
         return Response(status_code=204, headers={**TUS_HEADERS, "Upload-Offset": str(state.offset)})
+
+    @router.delete("/{upload_id}")
+    def terminate(upload_id: str, request: Request, device: str = Depends(device_of)) -> Response:
+        """tus termination: a laptop that finds its own copy damaged mid-upload drops what it
+        sent, so no half file waits at the centre for a rest that will never come."""
+        if (refusal := check_version(request)) is not None:
+            return refusal
+        try:
+            own_upload(upload_id, device)
+        except UnknownUpload:
+            return Response(status_code=404, headers=TUS_HEADERS)
+        store.discard(upload_id)
+        return Response(status_code=204, headers=TUS_HEADERS)
 
     @router.post("/lacking")
     def lacking(query: LackingQuery, device: str = Depends(device_of)):

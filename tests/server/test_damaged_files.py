@@ -13,6 +13,7 @@ from app.caseload.demo import load_demo_caseload
 from app.evidence.attachments import attach_file, attachments_of
 from app.evidence.records import create_record, get_record
 from app.sync.engine import run_sync
+from app.transfer.file_states import DAMAGED, file_states
 from server import staff
 from server.files.awaiting import records_awaiting_files
 from server.files.wiring import centre_files
@@ -155,3 +156,38 @@ def test_a_file_damaged_at_the_centre_is_refused_set_aside_and_sent_again(qtbot,
         assert fh.read() == recording.read_bytes()
     views = iqa.read(attachments_of, record_id)
     assert all(DAMAGED_WORDS not in files.states[v.id].words() for v in views)
+
+
+def _damaged_found_by_sync(laptop, centre, tmp_path):
+    """Damaged before anyone opened it: the upload finds it (the centre's whole-file check on
+    a plain laptop, AES-GCM's tag on an encrypted one), the sync names it, and from then on
+    the files tab says damaged and no sync tries it again."""
+    _learner, record_id, recording, _photo = _record_with_files(laptop, tmp_path)
+    sha = sha_of(recording)
+    _flip_a_byte(laptop.attachments.stored_path(sha))
+    enrolled(laptop, centre, "Sam Patel")
+    outcome = run_sync(laptop)
+    assert len(outcome.files_failed) == 1 and "damaged" in outcome.files_failed[0]
+    assert outcome.check_ok                       # the records went; the file did not
+    assert laptop.attachments.known_damaged(sha)
+    views = laptop.read(attachments_of, record_id)
+    states = laptop.read(file_states, views, laptop.attachments.exists,
+                         laptop.attachments.known_damaged)
+    wav = next(v for v in views if v.original_name == "discussion.wav")
+    assert states[wav.id].state == DAMAGED
+    db = centre.open_database()
+    try:
+        assert not centre_files(db).has(sha)
+        assert list((Path(centre.data_dir) / "files" / ".uploads").glob("*.part")) == []
+    finally:
+        db.dispose()
+    again = run_sync(laptop)
+    assert again.files_sent == 0 and len(again.files_failed) == 1
+
+
+def test_a_sync_finds_a_file_damaged_on_a_plain_laptop(centre, laptops, tmp_path):
+    _damaged_found_by_sync(laptops("assessor"), centre, tmp_path)
+
+
+def test_a_sync_finds_a_file_damaged_on_an_encrypted_laptop(centre, encrypted_laptops, tmp_path):
+    _damaged_found_by_sync(encrypted_laptops("assessor"), centre, tmp_path)
