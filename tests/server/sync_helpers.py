@@ -63,3 +63,24 @@ def assert_laptop_matches_centre(store, centre, staff_id: str, role: str) -> int
     different = [k for k in mine if mine[k] != theirs[k]]
     assert not different, f"different: {[(k, mine[k], theirs[k]) for k in different[:2]]}"
     return len(mine)
+
+
+def count_at_centre(centre, model) -> int:
+    """How many rows of a server model the centre holds."""
+    from sqlalchemy import func
+    db = centre.open_database()
+    try:
+        with db.reading() as session:
+            return session.scalar(select(func.count()).select_from(model))
+    finally:
+        db.dispose()
+
+
+def type_note(store, learner_id: str, text: str) -> None:
+    """The learner's notes as typed, only that field (the form sends every field, so
+    autosave_learner with just notes would blank the others)."""
+    from app.models import Learner
+
+    def change(session):
+        session.get(Learner, learner_id).notes = text
+    store.write_now(change)

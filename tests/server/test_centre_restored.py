@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from app.caseload.learners import save_learner
 from app.models import Learner
 from app.sync.engine import run_sync
-from tests.server.sync_helpers import assert_laptop_matches_centre, enrolled
+from tests.server.sync_helpers import assert_laptop_matches_centre, enrolled, type_note
 
 
 def _copy_database(url: str, source: str, target: str) -> None:
@@ -58,12 +58,6 @@ class Backup:
             admin.dispose()
 
 
-def _note(store, learner_id, text):
-    def change(session):
-        session.get(Learner, learner_id).notes = text
-    store.write_now(change)
-
-
 def _notes(store, learner_id):
     return store.read(lambda s: s.get(Learner, learner_id).notes)
 
@@ -80,7 +74,7 @@ def test_laptops_give_a_restored_centre_back_what_it_lost(centre, laptops, tmp_p
         # After last night's backup: a new learner and an edit reach the centre, and the
         # spare laptop pulls both.
         cai = assessor.write_now(save_learner, None, {"given_names": "Cai", "family_name": "Ng"})
-        _note(assessor, amy, "Prefers morning visits")
+        type_note(assessor, amy, "Prefers morning visits")
         run_sync(assessor)
         run_sync(spare)
         assert _notes(spare, amy) == "Prefers morning visits"

@@ -12,7 +12,6 @@ import time
 
 import httpx
 import pytest
-from sqlalchemy import func, select
 
 from app.caseload.demo import load_demo_caseload
 from app.caseload.learners import autosave_learner, save_learner
@@ -26,17 +25,8 @@ from app.sync.outgoing import next_batch
 from app.sync.protocol import API, PROTOCOL_HEADER, PROTOCOL_VERSION
 from server.models import AppliedMutation, SyncProblem
 from tests.server.centre_process import ROOT, CentreProcess
-from tests.server.sync_helpers import assert_laptop_matches_centre, enrolled
+from tests.server.sync_helpers import assert_laptop_matches_centre, count_at_centre, enrolled
 from tests.transfer.fault_proxy import FaultProxy
-
-
-def _count(centre, model):
-    db = centre.open_database()
-    try:
-        with db.reading() as session:
-            return session.scalar(select(func.count()).select_from(model))
-    finally:
-        db.dispose()
 
 
 def _via(store, url):
@@ -59,11 +49,11 @@ def test_a_lost_response_is_replayed_not_applied_twice(centre, laptops):
     with pytest.raises(CentreUnreachable):
         run_sync(laptop)
     assert proxy.cuts == 1 and laptop.read(state.status).waiting == waiting
-    applied = _count(centre, AppliedMutation)
+    applied = count_at_centre(centre, AppliedMutation)
     assert applied == waiting
     outcome = run_sync(laptop)  # the same numbered changes go again: the stored answers return
     assert outcome.pushed == waiting and outcome.check_ok
-    assert _count(centre, AppliedMutation) == applied and _count(centre, SyncProblem) == 0
+    assert count_at_centre(centre, AppliedMutation) == applied and count_at_centre(centre, SyncProblem) == 0
     assert laptop.read(state.status).waiting == 0
     assert_laptop_matches_centre(laptop, centre, sam, "assessor")
     proxy.close()
@@ -82,7 +72,7 @@ def test_the_same_push_sent_twice_changes_nothing_the_second_time(centre, laptop
                         timeout=30).json()
     assert first["results"] == second["results"] and first["last_seq"] == second["last_seq"]
     assert {r["status"] for r in first["results"]} == {"applied"}
-    assert _count(centre, AppliedMutation) == len(batch)
+    assert count_at_centre(centre, AppliedMutation) == len(batch)
     # a change numbered past a gap is refused whole, with a reason the laptop can act on
     gap = dict(batch[0], seq=first["last_seq"] + 5, mutation_id="m-gap")
     r = httpx.post(f"{centre.url}{API}/push", json={"mutations": [gap]}, headers=headers, timeout=30)
@@ -171,7 +161,7 @@ def test_centre_killed_mid_push_and_restarted(centre, laptops, tmp_path):
         _via(laptop, restarted.url)
         outcome = run_sync(laptop)
         assert outcome.check_ok and laptop.read(state.status).waiting == 0
-        assert _count(restarted, SyncProblem) == 0
+        assert count_at_centre(restarted, SyncProblem) == 0
         assert_laptop_matches_centre(laptop, restarted, sam, "assessor")
     finally:
         restarted.stop()
@@ -193,7 +183,7 @@ def test_two_laptops_change_one_learner_and_both_versions_are_kept(centre, lapto
     [item] = two.read(open_items)
     assert item.kind == "conflict" and ("notes", "Works Saturdays only",
                                         "Prefers morning visits") in item.differences
-    assert _count(centre, SyncProblem) == 1   # the centre keeps the other version too
+    assert count_at_centre(centre, SyncProblem) == 1   # the centre keeps the other version too
     notes = lambda s: s.get(Learner, learner).notes  # noqa: E731
     assert two.read(notes) == "Prefers morning visits"  # the centre's, shown while undecided
     two.write_now(resolve_conflict, item.id, {"notes"})

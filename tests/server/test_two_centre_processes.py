@@ -6,7 +6,7 @@ centre."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.caseload.demo import load_demo_caseload
 from app.caseload.learners import save_learner
@@ -18,24 +18,9 @@ from app.sync.engine import run_sync
 from server import staff
 from server.models import AppliedMutation, SyncProblem
 from tests.server.centre_process import CentreProcess
-from tests.server.sync_helpers import assert_laptop_matches_centre, enrolled
+from tests.server.sync_helpers import (assert_laptop_matches_centre, count_at_centre, enrolled,
+                                       type_note)
 from tests.transfer.fault_proxy import FaultProxy
-
-
-def _count(centre, model):
-    db = centre.open_database()
-    try:
-        with db.reading() as session:
-            return session.scalar(select(func.count()).select_from(model))
-    finally:
-        db.dispose()
-
-
-def _note(store, learner_id, text):
-    """The learner's notes as typed (only that field: the form sends every field)."""
-    def change(session):
-        session.get(Learner, learner_id).notes = text
-    store.write_now(change)
 
 
 def _via(store, process):
@@ -56,7 +41,7 @@ def test_two_processes_on_one_database_serve_the_same_laptops(centre, centre_dat
         assessor.write_now(load_demo_caseload)
         _via(assessor, centre)
         assert run_sync(assessor).check_ok
-        before = _count(centre, AppliedMutation)
+        before = count_at_centre(centre, AppliedMutation)
         assert before > 100
 
         # A second laptop of the same assessor, with learners of its own and no files yet:
@@ -71,13 +56,13 @@ def test_two_processes_on_one_database_serve_the_same_laptops(centre, centre_dat
         proxy.cut_down_after(0)
         with pytest.raises(CentreUnreachable):
             run_sync(spare)
-        assert proxy.cuts == 1 and _count(centre, AppliedMutation) == before + waiting
+        assert proxy.cuts == 1 and count_at_centre(centre, AppliedMutation) == before + waiting
         _via(spare, other)
         outcome = run_sync(spare)
         assert outcome.pushed == waiting and outcome.check_ok
         assert spare.read(state.status).waiting == 0
-        assert _count(centre, AppliedMutation) == before + waiting
-        assert _count(centre, SyncProblem) == 0
+        assert count_at_centre(centre, AppliedMutation) == before + waiting
+        assert count_at_centre(centre, SyncProblem) == 0
         assert_laptop_matches_centre(spare, other, sam, "assessor")
 
         # Edits alternate between the processes, each laptop always on the other one.
@@ -85,7 +70,7 @@ def test_two_processes_on_one_database_serve_the_same_laptops(centre, centre_dat
             Learner.family_name == "Hughes")).one())
         for visit, process in enumerate([centre, other, centre, other]):
             _via(assessor, process)
-            _note(assessor, amelia, f"Visit {visit}: on track")
+            type_note(assessor, amelia, f"Visit {visit}: on track")
             run_sync(assessor)
             _via(spare, other if process is centre else centre)   # always the other one
             run_sync(spare)
@@ -93,15 +78,15 @@ def test_two_processes_on_one_database_serve_the_same_laptops(centre, centre_dat
 
         # Both laptops change one learner, each through a different process: the second to
         # arrive is a conflict, both versions kept.
-        _note(assessor, amelia, "Prefers morning visits")
-        _note(spare, amelia, "Works Saturdays only")
+        type_note(assessor, amelia, "Prefers morning visits")
+        type_note(spare, amelia, "Works Saturdays only")
         _via(assessor, centre)
         _via(spare, other)
         assert run_sync(assessor).conflicts == 0
         assert run_sync(spare).conflicts == 1
         [item] = spare.read(open_items)
         assert ("notes", "Works Saturdays only", "Prefers morning visits") in item.differences
-        assert _count(other, SyncProblem) == 1
+        assert count_at_centre(other, SyncProblem) == 1
 
         # An IQA enrolled through one process and assigned to Amelia sees what both wrote.
         iqa = laptops("iqa")

@@ -180,14 +180,18 @@ class ClaimsPanel(QWidget):
         self._stale = False
         enrolment_id = self.enrolment_id
         if not enrolment_id:
-            self.state = {}
-            self.units.clear()
-            self.claims.clear()
+            self._show_nothing()
             self.detail.setText("Enrol the learner on a qualification first.")
-            self._enable()
             return
         self.bridge.read(_read_state, enrolment_id,
                          on_done=lambda state, e=enrolment_id: self._show(e, state))
+
+    def _show_nothing(self) -> None:
+        """No enrolment to show: no units, no claims, nothing to press."""
+        self.state = {}
+        self.units.clear()
+        self.claims.clear()
+        self._enable()
 
     def showEvent(self, event) -> None:
         if self._stale:
@@ -202,10 +206,7 @@ class ClaimsPanel(QWidget):
         self._stale = False
         enrolment_id = self.enrolment_id
         if not enrolment_id:
-            self.state = {}
-            self.units.clear()
-            self.claims.clear()
-            self._enable()
+            self._show_nothing()
             return
         self._show(enrolment_id, self.bridge.store.read(_read_state, enrolment_id))
 

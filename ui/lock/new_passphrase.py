@@ -2,9 +2,10 @@
 folder from before encryption is opened (it is then converted)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
 
 from app.safekeeping import keys as folder_keys
+from ui.lock.button_row import button_row
 from ui.widgets import ProblemLabel, label
 
 FIRST_START = ("Fieldfolio keeps learners' names, dates of birth, ULNs, signatures and "
@@ -40,16 +41,9 @@ class NewPassphraseDialog(QDialog):
         layout.addWidget(label("It cannot be recovered if forgotten: the centre can re-enrol "
                                "the laptop and send back what was synced, nothing more.",
                                "subtitle"))
-        row = QHBoxLayout()
-        row.addStretch(1)
-        cancel = QPushButton("Not now" if not_now else "Quit", objectName="new_passphrase_quit")
-        cancel.clicked.connect(self.reject)
-        row.addWidget(cancel)
-        ok = QPushButton("Encrypt and continue", objectName="new_passphrase_ok")
-        ok.setProperty("primary", True)
-        ok.setDefault(True)
-        ok.clicked.connect(self.choose)
-        row.addWidget(ok)
+        row, _ok = button_row(("Encrypt and continue", "new_passphrase_ok"), self.choose,
+                              ("Not now" if not_now else "Quit", "new_passphrase_quit"),
+                              self.reject)
         layout.addLayout(row)
 
     def choose(self) -> None:

@@ -3,12 +3,13 @@ proving who they are with the passphrase first (app/safekeeping/pin.py says when
 counts: only after the passphrase has been typed that day, a few wrong ones at most)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QVBoxLayout
 
 from app.caseload.validation import InvalidInput
 from app.safekeeping import keys as folder_keys
 from app.safekeeping.pin import (MAX_DIGITS, MIN_DIGITS, PIN_DAY, WRONG_PINS_ALLOWED,
                                  check_new_pin, clear_pin, has_pin, pin_matches, set_pin)
+from ui.lock.button_row import button_row
 from ui.widgets import ProblemLabel, label
 
 
@@ -45,20 +46,11 @@ class PinDialog(QDialog):
         self.second.returnPressed.connect(self.choose)
         self.problem = ProblemLabel()
         layout.addWidget(self.problem)
-        row = QHBoxLayout()
         self.remove_button = QPushButton("Remove PIN", objectName="pin_remove")
         self.remove_button.clicked.connect(self.remove)
         self.remove_button.setVisible(bridge.store.read(has_pin))
-        row.addWidget(self.remove_button)
-        row.addStretch(1)
-        cancel = QPushButton("Cancel", objectName="pin_cancel")
-        cancel.clicked.connect(self.reject)
-        row.addWidget(cancel)
-        ok = QPushButton("Set PIN", objectName="pin_set")
-        ok.setProperty("primary", True)
-        ok.setDefault(True)
-        ok.clicked.connect(self.choose)
-        row.addWidget(ok)
+        row, _ok = button_row(("Set PIN", "pin_set"), self.choose, ("Cancel", "pin_cancel"),
+                              self.reject, left=[self.remove_button])
         layout.addLayout(row)
 
     def _is_you(self) -> bool:

@@ -14,12 +14,13 @@ from typing import Callable
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
-    QDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout,
+    QDialog, QLineEdit, QPushButton, QVBoxLayout,
 )
 
 from app.safekeeping import keys as folder_keys
 from app.safekeeping.attempts import Attempts
 from app.safekeeping.pin import PIN_DAY, WRONG_PINS_ALLOWED, PinDay, looks_like_pin
+from ui.lock.button_row import button_row
 from ui.widgets import ProblemLabel, label
 
 ATTEMPTS = Attempts()
@@ -57,21 +58,12 @@ class UnlockDialog(QDialog):
         self.forgotten.setObjectName("unlock_forgotten")
         self.forgotten.hide()
         layout.addWidget(self.forgotten)
-        row = QHBoxLayout()
         forgot = QPushButton("Forgot passphrase?", objectName="unlock_forgot")
         forgot.setFlat(True)
         forgot.clicked.connect(self._toggle_forgotten)
-        row.addWidget(forgot)
-        row.addStretch(1)
-        if leave is not None:
-            quit_button = QPushButton(leave, objectName="unlock_quit")
-            quit_button.clicked.connect(super().reject)
-            row.addWidget(quit_button)
-        self.unlock_button = QPushButton("Unlock", objectName="unlock_button")
-        self.unlock_button.setProperty("primary", True)
-        self.unlock_button.setDefault(True)
-        self.unlock_button.clicked.connect(self.try_passphrase)
-        row.addWidget(self.unlock_button)
+        row, self.unlock_button = button_row(
+            ("Unlock", "unlock_button"), self.try_passphrase,
+            (leave, "unlock_quit") if leave is not None else None, super().reject, left=[forgot])
         layout.addLayout(row)
         self._wait_timer = QTimer(self, interval=500)
         self._wait_timer.timeout.connect(self._tick)
