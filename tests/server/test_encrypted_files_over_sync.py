@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from app.caseload.demo import load_demo_caseload
+from app.db.store import Store
 from app.evidence.attachments import attach_file, attachments_of
 from app.evidence.records import create_record
 from app.safekeeping.sealed import is_sealed
@@ -136,3 +137,45 @@ def test_a_sync_file_from_an_encrypted_laptop_imports_at_the_centre(centre, encr
     stored = [p.name for p in Path(files.root).rglob("*")
               if p.is_file() and ".uploads" not in p.parts]
     assert sha in stored and len(stored) == carried   # each carried file once, nothing more
+
+
+def test_an_encrypted_laptop_takes_files_from_the_centres_sync_file(centre, laptops,
+                                                                     encrypted_laptops, tmp_path,
+                                                                     monkeypatch):
+    """The reverse of a stick: the centre writes a file for the IQA's encrypted laptop with
+    the recording made on the assessor's laptop; imported, it is stored sealed, whole."""
+    assessor = laptops("assessor")
+    assessor.write_now(load_demo_caseload)
+    learner, enrolment_id = assessor.read(amelia)
+    record_id = assessor.write_now(create_record, enrolment_id, "PD", title="Complaints")
+    recording = discussion_recording(tmp_path / "discussion.wav", seconds=60)
+    attach_file(assessor, record_id, recording)
+    enrolled(assessor, centre, "Sam Patel")
+    assert run_sync(assessor).files_failed == []
+
+    iqa = encrypted_laptops("iqa")
+    iris = enrolled(iqa, centre, "Iris Khan", "iqa")   # enrolled once at the office
+    centre.admin(staff.assign, learner.uln, None, iris)
+    device_id, data_dir = iqa.device_id, Path(iqa.data_dir)
+    iqa.close()
+    stick = tmp_path / "for-iqa.ffsync"
+    admin = ["server-admin", "--data-dir", str(centre.data_dir)]
+    if centre.database_url:
+        admin += ["--database-url", centre.database_url]
+    wrote = fieldfolio(*admin, "export-for-device", device_id, str(stick))
+    assert wrote.returncode == 0, wrote.stderr
+    monkeypatch.setenv("FIELDFOLIO_PASSPHRASE", TEST_PASSPHRASE)
+    taken = fieldfolio("--data-dir", str(data_dir), "import-sync", str(stick))
+    assert taken.returncode == 0, taken.stderr
+
+    sha = sha_of(recording)
+    with Store(data_dir, passphrase=TEST_PASSPHRASE) as reopened:
+        assert reopened.attachments.exists(sha) and reopened.attachments.verify(sha)
+        assert is_sealed(reopened.attachments.stored_path(sha))
+        with reopened.attachments.open(sha) as fh:
+            assert fh.read() == recording.read_bytes()
+        views = reopened.read(attachments_of, record_id)
+        states = reopened.read(file_states, views, reopened.attachments.exists)
+        assert {s.state for s in states.values()} == {AT_CENTRE}
+    assert list((data_dir / "sync" / "downloads").glob("*")) == []
+    assert _plaintext_anywhere(data_dir, recording.read_bytes()[-4096:]) == []
