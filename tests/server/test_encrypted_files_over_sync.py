@@ -179,3 +179,45 @@ def test_an_encrypted_laptop_takes_files_from_the_centres_sync_file(centre, lapt
         assert {s.state for s in states.values()} == {AT_CENTRE}
     assert list((data_dir / "sync" / "downloads").glob("*")) == []
     assert _plaintext_anywhere(data_dir, recording.read_bytes()[-4096:]) == []
+
+
+def test_the_iqa_plays_a_recording_on_an_encrypted_laptop(qtbot, centre, encrypted_laptops,
+                                                          tmp_path):
+    """The files tab on the IQA's encrypted laptop: choosing the recording fetches it (sealed
+    as it arrives) and the player plays it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtMultimedia import QMediaPlayer
+
+    from app.evidence.records import get_record
+    from ui.bridge import Bridge
+    from ui.evidence.files_panel import FilesPanel
+
+    assessor = encrypted_laptops("assessor")
+    assessor.write_now(load_demo_caseload)
+    learner, enrolment_id = assessor.read(amelia)
+    record_id = assessor.write_now(create_record, enrolment_id, "PD", title="Complaints")
+    recording = discussion_recording(tmp_path / "discussion.wav", 30)
+    attach_file(assessor, record_id, recording)
+    enrolled(assessor, centre, "Sam Patel")
+    assert run_sync(assessor).files_failed == []
+
+    iqa = encrypted_laptops("iqa")
+    iris = enrolled(iqa, centre, "Iris Khan", "iqa")
+    centre.admin(staff.assign, learner.uln, None, iris)
+    run_sync(iqa)
+    files = FilesPanel(Bridge(iqa))
+    qtbot.addWidget(files)
+    files.show()
+    files.load(iqa.read(get_record, record_id))
+    row = next(i for i in range(files.list.count())
+               if "discussion.wav" in files.list.item(i).text())
+    assert "at the centre, not on this laptop" in files.list.item(row).text()
+    files.list.setCurrentRow(row)     # choosing it fetches it
+    qtbot.waitUntil(lambda: files.loaded_sha is not None, timeout=60_000)
+    assert files.loaded_sha == sha_of(recording)
+    assert is_sealed(iqa.attachments.stored_path(files.loaded_sha))
+    qtbot.waitUntil(lambda: files.player.duration() > 29_000, timeout=20_000)
+    qtbot.mouseClick(files.play_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: files.player.playbackState() == QMediaPlayer.PlayingState,
+                    timeout=10_000)
+    files.player.stop()
