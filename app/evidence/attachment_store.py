@@ -322,7 +322,7 @@ class AttachmentStore:
         a crash: a file already stored under the hash is kept and `path` is dropped."""
         target = self.stored_path(sha256)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
+        if target.exists() and not self.known_damaged(sha256):
             path.unlink()
         elif self.key is not None:
             with open(path, "rb") as src:
@@ -330,8 +330,9 @@ class AttachmentStore:
             path.unlink()
         else:
             os.chmod(path, 0o444)
-            os.replace(path, target)
+            os.replace(path, target)   # or a good copy replaces a damaged one
             fsync_dir(target.parent)
+            self._clear_damage(sha256)
 
     def incoming(self, part: Path | str) -> IncomingFile:
         """A file about to arrive from outside at `part` (a download, a sync file's entry),
@@ -347,12 +348,13 @@ class AttachmentStore:
         path = incoming.finish()
         target = self.stored_path(sha256)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
+        if target.exists() and not self.known_damaged(sha256):
             path.unlink()
             return
         os.chmod(path, 0o444)
-        os.replace(path, target)
+        os.replace(path, target)   # or a good copy replaces a damaged one
         fsync_dir(target.parent)
+        self._clear_damage(sha256)
 
     def take(self, src, name: str) -> tuple[str, int]:
         """Store what `src.read(n)` gives (a recording being finished); returns (sha256,

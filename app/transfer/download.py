@@ -30,8 +30,8 @@ def download_file(client: httpx.Client, sha256: str, files: LaptopFiles, partial
     """Bring the file `sha256` onto this laptop (no-op if already here). Returns the bytes
     received in this call. Raises TransferFailed (message for the assessor) or
     TransferCancelled (the part received so far is kept for next time)."""
-    if files.exists(sha256):
-        return 0
+    if files.exists(sha256) and not files.known_damaged(sha256):
+        return 0   # a copy found damaged here is fetched again, and replaced when good
     progress = progress or (lambda done, total: None)
     cancelled = cancelled or (lambda: False)
     label = name or "The file"

@@ -65,12 +65,16 @@ UPLOADS = Uploads()
 class FileState:
     state: str
     percent: int | None = None
+    fetch_again: bool = False    # damaged here, but the centre had it: opening fetches it
 
     def words(self) -> str:
         if self.state == UPLOADING:
             return f"uploading {self.percent}%"
         if self.state == NOT_HERE:
             return "at the centre, not on this laptop (open it to download)"
+        if self.state == DAMAGED and self.fetch_again:
+            return ("damaged on this laptop: not opened or sent (open it to fetch the centre's "
+                    "copy)")
         if self.state == DAMAGED:
             return "damaged: not opened or sent (its bytes do not match their fingerprint)"
         return self.state
@@ -95,8 +99,10 @@ def file_states(session: Session, attachments: list, held,
     waiting = _waiting_attachments(session, [a.id for a in attachments])
     out = {}
     for a in attachments:
-        if not well_formed(a.sha256) or damaged(a.sha256):  # never shown as if good
+        if not well_formed(a.sha256):  # not a missing file: no centre holds it under that name
             out[a.id] = FileState(DAMAGED)
+        elif damaged(a.sha256):        # never shown as if good; the centre's copy may be
+            out[a.id] = FileState(DAMAGED, fetch_again=enrolled and a.id not in waiting)
         elif not held(a.sha256):
             out[a.id] = FileState(NOT_HERE)
         elif not enrolled:

@@ -191,3 +191,27 @@ def test_a_sync_finds_a_file_damaged_on_a_plain_laptop(centre, laptops, tmp_path
 
 def test_a_sync_finds_a_file_damaged_on_an_encrypted_laptop(centre, encrypted_laptops, tmp_path):
     _damaged_found_by_sync(encrypted_laptops("assessor"), centre, tmp_path)
+
+
+def test_a_file_damaged_on_the_laptop_is_fetched_again_from_the_centre(qtbot, centre, laptops,
+                                                                       tmp_path):
+    """The centre has a good copy: opening the damaged file fetches it, checks it and puts
+    it in the damaged one's place."""
+    laptop = laptops("assessor")
+    _learner, record_id, recording, _photo = _record_with_files(laptop, tmp_path)
+    sha = sha_of(recording)
+    enrolled(laptop, centre, "Sam Patel")
+    assert run_sync(laptop).files_failed == []
+    _flip_a_byte(laptop.attachments.stored_path(sha))
+
+    files = _panel(qtbot, laptop, record_id)
+    row = _row(files, "discussion.wav")
+    qtbot.waitUntil(lambda: "open it to fetch the centre's copy" in files.list.item(
+        _row(files, "discussion.wav")).text(), timeout=10_000)
+    assert files.loaded_sha is None
+    files.list.setCurrentRow(row)              # chosen: fetched again, checked, loaded
+    qtbot.waitUntil(lambda: files.loaded_sha == sha, timeout=30_000)
+    assert laptop.attachments.verify(sha) and not laptop.attachments.known_damaged(sha)
+    with laptop.attachments.open(sha) as fh:
+        assert fh.read() == recording.read_bytes()
+    assert "at the centre" in files.list.item(_row(files, "discussion.wav")).text()

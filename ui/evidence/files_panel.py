@@ -237,9 +237,14 @@ class FilesPanel(QWidget):
         if view is not None and view.kind in ("audio", "video") and self.record.method == "PD":
             self._load_media(view)
 
+    def _to_fetch(self, view) -> bool:
+        """At the centre only, or damaged here with a good copy at the centre."""
+        where = self.states.get(view.id)
+        return where is not None and (where.state == NOT_HERE or where.fetch_again)
+
     def open_selected(self) -> None:
         view = self._current()
-        if view is not None and self.states.get(view.id) and self.states[view.id].state == NOT_HERE:
+        if view is not None and self._to_fetch(view):
             self.fetch.start(view.sha256, view.original_name)   # opened when it arrives
             return
         if view is not None:
@@ -280,7 +285,7 @@ class FilesPanel(QWidget):
 
     # -- playback and bookmarks -----------------------------------------------------------
     def _load_media(self, view) -> None:
-        if self.states.get(view.id) is not None and self.states[view.id].state == NOT_HERE:
+        if self._to_fetch(view):
             self.fetch.start(view.sha256, view.original_name)   # loaded when it arrives
             return
         try:
