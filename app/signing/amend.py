@@ -46,6 +46,9 @@ def amendment_of(session: Session, original_id: str) -> Amendment | None:
                            .order_by(Amendment.created_at)).first()
 
 
+REASON_MAX = 2000   # characters of why a signed record is amended (the window shows it)
+
+
 def amend(session: Session, record_id: str, reason: str,
           record_type: str = "evidence_record") -> str:
     """Start an amendment of a signed record; returns the new draft's id."""
@@ -67,8 +70,9 @@ def amend(session: Session, record_id: str, reason: str,
                                   f"({later.kind}); change or amend that one instead.")
     if not reason.strip():
         problems["reason"] = "Say why the signed record needs correcting (it stays on file)."
-    elif len(reason) > 2000:
-        problems["reason"] = f"The reason is too long ({len(reason)} characters; at most 2000)."
+    elif len(reason) > REASON_MAX:
+        problems["reason"] = (f"The reason is too long ({len(reason)} characters; at most "
+                              f"{REASON_MAX}).")
     if problems:
         raise InvalidInput(problems)
     new_id = sig.copy_for_amendment(session, record_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 from app.evidence.mapping import mappings_of
 from app.evidence.records import get_record
@@ -13,6 +13,7 @@ from app.signing.audit import events_for_record
 from app.signing.sign import signing_status
 from tests.evidence.evidence_helpers import enrolment_with_rules
 from ui.main_window import MainWindow
+from ui.signing.amendment_reason import AmendmentReasonDialog
 
 EV = "evidence_record"
 
@@ -49,15 +50,14 @@ def list_text(panel, record_id):
 
 
 def answer_input_dialog(qtbot, text):
-    """The correction reason is asked in a modal input dialog: fill it in and press OK."""
+    """The correction reason is asked in a modal dialog: type it and press its button."""
     def fill():
         dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QInputDialog):
+        if not isinstance(dialog, AmendmentReasonDialog):
             QTimer.singleShot(50, fill)
             return
-        edit = dialog.findChild(QPlainTextEdit)
-        qtbot.keyClicks(edit, text)
-        dialog.accept()
+        qtbot.keyClicks(dialog.findChild(QPlainTextEdit), text)
+        qtbot.mouseClick(dialog.ok, Qt.LeftButton)
     QTimer.singleShot(50, fill)
 
 

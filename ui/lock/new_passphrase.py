@@ -5,8 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
 
 from app.safekeeping import keys as folder_keys
-from ui.lock.button_row import button_row
-from ui.widgets import ProblemLabel, label
+from ui.widgets import ProblemLabel, button_row, label
 
 FIRST_START = ("Fieldfolio keeps learners' names, dates of birth, ULNs, signatures and "
                "recordings on this laptop. Choose a passphrase to encrypt them: a found or "

@@ -9,8 +9,7 @@ from app.caseload.validation import InvalidInput
 from app.safekeeping import keys as folder_keys
 from app.safekeeping.pin import (MAX_DIGITS, MIN_DIGITS, PIN_DAY, WRONG_PINS_ALLOWED,
                                  check_new_pin, clear_pin, has_pin, pin_matches, set_pin)
-from ui.lock.button_row import button_row
-from ui.widgets import ProblemLabel, label
+from ui.widgets import ProblemLabel, button_row, label
 
 
 def pin_checker(store):

@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
 from app.safekeeping import keys as folder_keys
 from app.safekeeping.attempts import Attempts
 from app.safekeeping.pin import PIN_DAY, WRONG_PINS_ALLOWED, PinDay, looks_like_pin
-from ui.lock.button_row import button_row
-from ui.widgets import ProblemLabel, label
+from ui.widgets import ProblemLabel, button_row, label
 
 ATTEMPTS = Attempts()
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QInputDialog, QPushButton
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout
 
 from app.caseload.validation import InvalidInput
 from app.signing.amend import amend
@@ -73,12 +73,11 @@ class LockedBanner(QFrame):
             self.open_record.emit(self.sheet.amended_by_id or self.sheet.amends_id)
 
     def ask_for_amendment(self) -> None:
-        reason, ok = QInputDialog.getMultiLineText(
-            self, "Amend a signed record",
-            "Why does the signed record need amending? The signed version stays on file;\n"
-            "the amendment starts as a copy and needs its own signatures.")
-        if ok:
-            self.make_amendment(reason)
+        from ui.signing.amendment_reason import AmendmentReasonDialog
+        dialog = AmendmentReasonDialog(self)
+        self.reason_dialog = dialog   # for tests, and so it is not collected while open
+        if dialog.exec():
+            self.make_amendment(dialog.text())
 
     def make_amendment(self, reason: str) -> None:
         def done(new_id):
