@@ -41,6 +41,25 @@ if virtual_microphone.available():
         NO_MICROPHONE = f"the test microphone could not start ({exc})"
 
 
+# A test stuck where pytest-timeout's thread cannot run (a deadlock inside Qt's C++ while
+# the main thread holds the GIL; seen once in CI, in a test playing a recording) must still
+# end the run, with every thread's stack, rather than eat CI's whole budget: faulthandler's
+# watchdog is C and needs no GIL. Later than pytest-timeout (600 s), which says more when
+# it can; the slowest test takes under a minute alone.
+HUNG_AFTER_SECONDS = 900
+
+
+@pytest.fixture(autouse=True)
+def no_test_hangs_for_ever(request):
+    import faulthandler
+
+    from _pytest.faulthandler import fault_handler_stderr_fd_key
+    where = request.config.stash.get(fault_handler_stderr_fd_key, sys.__stderr__.fileno())
+    faulthandler.dump_traceback_later(HUNG_AFTER_SECONDS, exit=True, file=where)
+    yield
+    faulthandler.cancel_dump_traceback_later()
+
+
 @pytest.fixture
 def microphone():
     """The test microphone, playing a tone (set `.loud = False` for silence)."""

@@ -115,10 +115,11 @@ class FilesPanel(QWidget):
         if media_support.multimedia_missing():
             self.play_button.setEnabled(False)
             self.play_button.setToolTip(media_support.multimedia_missing())
+        # Bound methods of this widget, not lambdas: the player's signals may come from its
+        # own threads, and a slot with a receiver is queued to the GUI thread.
         self.player.positionChanged.connect(self._position)
-        self.player.durationChanged.connect(lambda d: (self.slider.setRange(0, d), self._position()))
-        self.player.playbackStateChanged.connect(
-            lambda s: self.play_button.setText("‖ Pause" if s == type(self.player).PlayingState else "▶ Play"))
+        self.player.durationChanged.connect(self._duration)
+        self.player.playbackStateChanged.connect(self._playback_state)
         self.loaded_sha: str | None = None
         self._pending_jump: int | None = None
         self.player.mediaStatusChanged.connect(self._media_status)
@@ -303,6 +304,14 @@ class FilesPanel(QWidget):
             self.player.pause()
         else:
             self.player.play()
+
+    def _duration(self, duration: int) -> None:
+        self.slider.setRange(0, duration)
+        self._position()
+
+    def _playback_state(self, playback_state) -> None:
+        playing = playback_state == type(self.player).PlayingState
+        self.play_button.setText("‖ Pause" if playing else "▶ Play")
 
     def _position(self, *_args) -> None:
         self.slider.setValue(self.player.position())
