@@ -20,6 +20,7 @@ from server.auth import CallingDevice
 from server.clock import watch_token
 from server.database import CentreDatabase
 from server.models import ChangeLog, ScopeClock, SyncDevice
+from server.signatures import chain_report
 from server.permissions import visible_learners
 
 PAGE_ROWS = 5000
@@ -33,9 +34,11 @@ def visible_scopes(session: Session, device: CallingDevice) -> list[str]:
 
 
 def pull(centre: CentreDatabase, device: CallingDevice, cursors: dict[str, int],
-         page_rows: int = PAGE_ROWS, own: bool = False) -> dict:
+         page_rows: int = PAGE_ROWS, own: bool = False, chain_head: dict | None = None) -> dict:
     """Changes since `cursors` in the scopes `device` may see. The laptop's own changes are
-    left out unless `own` (a re-fetch after a failed check asks for everything)."""
+    left out unless `own` (a re-fetch after a failed check asks for everything). The
+    laptop's signature chain head, when given, is compared with the newest signature the
+    centre has from it (server/signatures.chain_report)."""
     with centre.reading() as session:
         scopes = visible_scopes(session, device)
         clocks = _clocks(session, scopes)
@@ -71,19 +74,22 @@ def pull(centre: CentreDatabase, device: CallingDevice, cursors: dict[str, int],
         more = len(page) < len(stale)
         answer = {"changes": changes, "cursors": {s: clocks[s] for s in page},
                   "more": more, "scopes": scopes, "last_seq": last_seq,
-                  "went_back": [s for s in page if s in went_back] + sorted(unknown)}
+                  "went_back": [s for s in page if s in went_back] + sorted(unknown),
+                  "chain": chain_report(dev, chain_head)}
         if not more:  # the laptop has everything in this snapshot: what it has seen
             answer["watch"] = watch_token(session, device.staff_id, last_seq)
         return answer
 
 
-def anything_new(centre: CentreDatabase, device: CallingDevice, since: str) -> dict:
+def anything_new(centre: CentreDatabase, device: CallingDevice, since: str,
+                 chain_head: dict | None = None) -> dict:
     """Has anything this laptop should receive changed since `since` (the watch token of
-    its last complete pull)? Two row reads, whatever the size of the caseload."""
+    its last complete pull)? Two row reads, whatever the size of the caseload. Carries the
+    chain report too: a sync with nothing to do still shows its newest signature."""
     with centre.reading() as session:
         dev = session.get(SyncDevice, device.id)
         now = watch_token(session, device.staff_id, dev.last_seq if dev else 0)
-        return {"changed": now != since, "watch": now}
+        return {"changed": now != since, "watch": now, "chain": chain_report(dev, chain_head)}
 
 
 def _clocks(session: Session, scopes: list[str]) -> dict[str, int]:

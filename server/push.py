@@ -35,7 +35,7 @@ from server.models import AppliedMutation, SyncDevice, SyncProblem
 from server.permissions import refusal_to_change
 from server.push_batch import BatchLookups
 from server.refusal import Refusal, log
-from server.signatures import (SIGNABLE_TABLES, SIGNED_THROUGH, advance_chain,
+from server.signatures import (SIGNABLE_TABLES, SIGNED_THROUGH, advance_chain, chain_report,
                                refusal_of_signature, refusal_to_unsign)
 
 # Rows that are never changed once written, on any device (app/signing/triggers.py).
@@ -115,7 +115,7 @@ def _apply_batch(centre: CentreDatabase, device: CallingDevice, mutations: list[
             from server.audit import note_pushed_after_revocation
             note_pushed_after_revocation(session, dev.id, stored)
         dev.last_seq, dev.last_sync_at = last_seq, now
-        chain = _chain_report(dev, chain_head)
+        chain = chain_report(dev, chain_head)
         session.flush()
         from server.clock import mark_changed
         mark_changed(session, changed, dev.id)  # last: see server/clock.py
@@ -130,17 +130,6 @@ def _stored_result(session: Session, dev: SyncDevice, m: Mutation) -> dict:
         return {"seq": m.seq, "mutation_id": m.mutation_id, "status": REJECTED,
                 "reason": "the centre holds another change under this number"}
     return json.loads(stored.result_json)
-
-
-def _chain_report(dev: SyncDevice, head: dict | None) -> dict:
-    """A laptop whose newest signature is older than what the centre has seen from it has
-    lost signatures (restored from an old backup, or edited)."""
-    report = {"centre_sequence": dev.chain_sequence, "behind": False}
-    if head is not None and int(head.get("sequence") or 0) < (dev.chain_sequence or 0):
-        report["behind"] = True
-        log.warning("device %s reports signature chain head %s; the centre has seen %s",
-                    dev.id, head.get("sequence"), dev.chain_sequence)
-    return report
 
 
 def _reject(problems: list, dev: SyncDevice, m: Mutation, reason: str, kind: str = REJECTED,

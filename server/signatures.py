@@ -15,6 +15,7 @@ from app.models.signing import Signature
 from app.signing.check import check_signature, content_problem
 from app.signing.registry import load_all
 from server.models import SyncDevice
+from server.refusal import log
 
 # Records whose signatures cover rows of another table: a mapping or file belongs to its
 # evidence record's signed content.
@@ -67,3 +68,18 @@ def refusal_to_unsign(session: Session, table: str, row: dict) -> str | None:
 def advance_chain(device: SyncDevice, row: dict) -> None:
     if row["sequence"] > (device.chain_sequence or 0):
         device.chain_sequence, device.chain_head_hash = row["sequence"], row["signature_hash"]
+
+
+def chain_report(dev: SyncDevice | None, head: dict | None) -> dict:
+    """A laptop whose newest signature is older than what the centre has seen from it has
+    lost signatures (restored from an old backup, or edited). Asked on every sync: with the
+    push, the pull and the "anything new?" question of a sync with nothing to do, so a
+    newest signature deleted on the laptop is noticed even when nothing else changed."""
+    if dev is None:
+        return {"centre_sequence": 0, "behind": False}
+    report = {"centre_sequence": dev.chain_sequence, "behind": False}
+    if head is not None and int(head.get("sequence") or 0) < (dev.chain_sequence or 0):
+        report["behind"] = True
+        log.warning("device %s reports signature chain head %s; the centre has seen %s",
+                    dev.id, head.get("sequence"), dev.chain_sequence)
+    return report

@@ -91,12 +91,18 @@ class CentreClient:
     def push(self, mutations: list[dict], chain_head: dict | None = None) -> dict:
         return self._call("POST", "/push", json={"mutations": mutations, "chain_head": chain_head})
 
-    def pull(self, cursors: dict[str, int], own: bool = False) -> dict:
-        return self._call("POST", "/pull", json={"cursors": cursors, "own": own})
+    def pull(self, cursors: dict[str, int], own: bool = False,
+             chain_head: dict | None = None) -> dict:
+        return self._call("POST", "/pull", json={"cursors": cursors, "own": own,
+                                                 "chain_head": chain_head})
 
-    def changed_since(self, watch: str) -> bool:
-        """Whether the centre has anything for this laptop since the pull that gave `watch`."""
-        return bool(self._call("GET", "/changes", params={"since": watch}).get("changed", True))
+    def changed_since(self, watch: str, chain_head: dict | None = None) -> dict:
+        """Whether the centre has anything for this laptop since the pull that gave `watch`
+        ({"changed": bool, "chain": the centre's report on this laptop's newest signature})."""
+        params = {"since": watch}
+        if chain_head is not None:
+            params["chain_sequence"] = int(chain_head.get("sequence") or 0)
+        return self._call("GET", "/changes", params=params)
 
     def check(self) -> dict:
         return self._call("GET", "/check")

@@ -86,7 +86,7 @@ def run_sync(store: Store, progress: Callable[[str], None] = lambda text: None,
 
     try:
         step(f"Asking {conn.centre_name} for changes…")
-        if _nothing_to_do(store, client):
+        if _nothing_to_do(store, client, outcome):
             store.write_now(_succeeded, store.read(state.get, "watch"), client.centre_settings,
                             checked=False)
             outcome.attention = store.read(_attention)
@@ -165,19 +165,31 @@ def push_all(store: Store, client: CentreClient, step, outcome: SyncOutcome,
         outcome.pushed += counts.get("applied", 0)
         outcome.rejected += counts.get("rejected", 0)
         outcome.conflicts += counts.get("conflict", 0)
-        if (answer.get("chain") or {}).get("behind"):
-            outcome.chain_behind = True
-            store.write_now(signatures_missing, store.device_id, answer["chain"])
+        _heed_chain(store, outcome, answer.get("chain"))
+
+
+def _heed_chain(store: Store, outcome: SyncOutcome, report: dict | None) -> None:
+    """The centre has seen a newer signature from this laptop than the laptop now holds:
+    said in "needs attention" (once while unread: app/sync/attention.py)."""
+    if (report or {}).get("behind"):
+        outcome.chain_behind = True
+        store.write_now(signatures_missing, store.device_id, report)
 
 
 def _pull_all(store: Store, client: CentreClient, step, outcome: SyncOutcome,
               own: bool = False) -> str | None:
     """Pages until done; returns the centre's watch token of the last page. The centre
     leaves out this laptop's own changes, except when re-fetching a scope that failed the
-    check (`own`)."""
+    check (`own`). The first page carries this laptop's signature chain head, so it goes up
+    with every sync even when nothing was pushed."""
+    first = True
     while True:
         step("Receiving changes from the centre…")
-        page = client.pull(store.read(_cursors), own)
+        head = store.read(_chain, store.device_id) if first else None
+        page = client.pull(store.read(_cursors), own, head)
+        if first:
+            _heed_chain(store, outcome, page.get("chain"))
+            first = False
         counts = store.write_pulled(apply_page, page, own).result()
         outcome.pulled += counts.get("inserted", 0) + counts.get("updated", 0)
         outcome.sent_back += counts.get("sent_back", 0)
@@ -198,20 +210,23 @@ def _quiet_here(session) -> str | None:
     return state.get(session, "watch")
 
 
-def _nothing_to_do(store: Store, client: CentreClient) -> bool:
+def _nothing_to_do(store: Store, client: CentreClient, outcome: SyncOutcome) -> bool:
     """A sync with nothing to send asks the centre one question (server/pull.anything_new)
     instead of sending every learner's cursor and comparing every scope's digest: nothing
     waits here (the outbox is the sync queue, so no record is scanned), and the centre has
-    nothing after what this laptop last pulled."""
+    nothing after what this laptop last pulled. The question carries this laptop's newest
+    signature number, so a signature deleted here is noticed even by such a sync."""
     watch = store.read(_quiet_here)
     if not watch:
         return False
     try:
-        return not client.changed_since(watch)
+        answer = client.changed_since(watch, store.read(_chain, store.device_id))
     except CentreRefused as refused:
         if refused.status == 404:  # a centre from before the question: sync in full
             return False
         raise
+    _heed_chain(store, outcome, answer.get("chain"))
+    return not answer.get("changed", True)
 
 
 def _attention(session) -> int:

@@ -22,6 +22,7 @@ class PushRequest(BaseModel):
 class PullRequest(BaseModel):
     cursors: dict[str, int] = Field(default_factory=dict)
     own: bool = False  # include this laptop's own changes (a re-fetch after a failed check)
+    chain_head: dict | None = None  # the laptop's newest signature (server/signatures.py)
 
 
 @router.post(f"{API}/push")
@@ -41,7 +42,8 @@ def push(body: PushRequest, request: Request,
 @router.post(f"{API}/pull")
 def pull_changes(body: PullRequest, request: Request,
                  device: CallingDevice = Depends(current_device)) -> dict:
-    return pull(request.app.state.centre, device, body.cursors, own=body.own)
+    return pull(request.app.state.centre, device, body.cursors, own=body.own,
+                chain_head=body.chain_head)
 
 
 @router.get(f"{API}/check")
@@ -51,10 +53,12 @@ def check(request: Request, device: CallingDevice = Depends(current_device)) -> 
 
 
 @router.get(f"{API}/changes")
-def changes_since(since: str, request: Request,
+def changes_since(since: str, request: Request, chain_sequence: int | None = None,
                   device: CallingDevice = Depends(current_device)) -> dict:
-    """A sync with nothing to send asks this first: one cheap round trip when nothing changed."""
-    return {**anything_new(request.app.state.centre, device, since),
+    """A sync with nothing to send asks this first: one cheap round trip when nothing changed.
+    `chain_sequence`: the number of the laptop's newest signature, checked on every sync."""
+    head = None if chain_sequence is None else {"sequence": chain_sequence}
+    return {**anything_new(request.app.state.centre, device, since, head),
             "centre_settings": _settings(request)}
 
 

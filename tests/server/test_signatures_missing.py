@@ -48,3 +48,55 @@ def test_an_older_copy_put_back_is_told_its_signatures_are_missing(centre, lapto
         assert not [i for i in laptop.read(open_items) if i.kind == SIGNATURES_MISSING]
     finally:
         laptop.close()
+
+
+def _delete_newest_signature(folder, device_id: str) -> int:
+    """As a tamperer would: straight into the laptop's SQLite file, the trigger that keeps
+    signatures dropped first. Returns the deleted signature's number."""
+    import sqlite3
+    con = sqlite3.connect(folder / "fieldfolio.sqlite3")
+    try:
+        [(newest,)] = con.execute("SELECT max(sequence) FROM signature WHERE "
+                                  "signing_device_id = ?", (device_id,)).fetchall()
+        con.execute("DROP TRIGGER signature_no_delete")
+        con.execute("DELETE FROM signature WHERE signing_device_id = ? AND sequence = ?",
+                    (device_id, newest))
+        con.commit()
+        return newest
+    finally:
+        con.close()
+
+
+def test_a_deleted_newest_signature_is_found_by_a_sync_with_nothing_to_send(centre, laptops):
+    """The chain head goes up with every sync, not only with a push: the one question a
+    sync with nothing to do asks carries it, and so does the pull of a full sync."""
+    from app.sync import state
+    from tests.server.test_sync_nothing_to_do import _sync_counting
+    laptop = laptops("assessor")
+    enrolled(laptop, centre, "Sam Patel")
+    laptop.write_now(load_demo_caseload)
+    run_sync(laptop)
+    assert _sync_counting(laptop)[1] == ["/api/v1/changes"]   # up to date: one question
+    folder, device = laptop.data_dir, laptop.device_id
+    laptop.close()
+
+    newest = _delete_newest_signature(folder, device)
+    laptop = Store(folder).open()
+    try:
+        assert laptop.read(chain_head, device)[0] == newest - 1
+        outcome, paths = _sync_counting(laptop)
+        assert paths == ["/api/v1/changes"], "nothing was pushed or pulled"
+        assert outcome.chain_behind and outcome.attention == 1
+        [item] = [i for i in laptop.read(open_items) if i.kind == SIGNATURES_MISSING]
+        assert f"received {newest} signature(s)" in item.reason
+        assert f"now holds only {newest - 1}" in item.reason
+
+        # A full sync with nothing to push (the shortcut not taken) says it through the pull.
+        laptop.write_now(acknowledge, item.id)
+        laptop.write_now(state.put, "watch", None)
+        outcome, paths = _sync_counting(laptop)
+        assert "/api/v1/pull" in paths and "/api/v1/push" not in paths
+        assert outcome.chain_behind
+        assert [i.kind for i in laptop.read(open_items)] == [SIGNATURES_MISSING]
+    finally:
+        laptop.close()
