@@ -14,6 +14,7 @@ from PySide6.QtMultimedia import QMediaPlayer
 from app.evidence.attachments import set_attachment_duration
 from app.evidence.video_cap import video_cap_of_record
 from app.models.evidence import Attachment
+from ui.evidence.media_support import set_player_source
 from ui.widgets import ProblemLabel
 
 GIVE_UP_MS = 15_000   # a clip the player neither opens nor refuses in this time is left
@@ -68,7 +69,7 @@ class ClipLengths(QObject):
     # -- one clip at a time -------------------------------------------------------------
     def _next(self) -> None:
         self.current = None
-        self.player.setSource(QUrl())
+        set_player_source(self.player, QUrl())
         while self.queue:
             record_id, view = self.queue.pop(0)
             attachments = self.bridge.store.attachments
@@ -76,7 +77,7 @@ class ClipLengths(QObject):
                 path = attachments.viewable_copy(view.sha256, view.original_name)
                 self.current = (record_id, view)
                 self.timer.start()
-                self.player.setSource(QUrl.fromLocalFile(str(path)))
+                set_player_source(self.player, QUrl.fromLocalFile(str(path)))
                 return
         self.timer.stop()
 

@@ -135,7 +135,7 @@ class FilesPanel(QWidget):
     def load(self, record: RecordView) -> None:
         self.record = record
         self.message.show_problem(None)
-        self.player.stop()
+        media_support.stop_player(self.player)
         self.loaded_sha = None
         is_pd = record.method == "PD"
         self.recording_box.setVisible(is_pd)
@@ -295,7 +295,7 @@ class FilesPanel(QWidget):
             self.message.show_problem(str(exc))
             QTimer.singleShot(0, self._refresh_keeping_message)   # the list says "damaged"
             return
-        self.player.setSource(QUrl.fromLocalFile(str(path)))
+        media_support.set_player_source(self.player, QUrl.fromLocalFile(str(path)))
         self.loaded_sha = view.sha256
         self.loaded_name = view.original_name
 
@@ -337,12 +337,14 @@ class FilesPanel(QWidget):
 
     def jump_to(self, recording: str, at_text: str) -> None:
         target = next((v for v in self.views if v.original_name == recording), None)
-        if target is not None and target.sha256 != self.loaded_sha:
-            self._load_media(target)
+        loading = target is not None and target.sha256 != self.loaded_sha
+        if loading:
+            self._load_media(target)     # the new source is set from the event loop, soon
         ms = parse_mmss(at_text)
         if ms is None:
             return
-        if self.player.mediaStatus() in (type(self.player).LoadingMedia, type(self.player).NoMedia):
+        if loading or self.player.mediaStatus() in (type(self.player).LoadingMedia,
+                                                    type(self.player).NoMedia):
             self._pending_jump = ms     # a position set while loading is lost: apply it after
         else:
             self.player.setPosition(ms)

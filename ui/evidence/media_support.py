@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt, QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from ui.widgets import label
@@ -82,6 +82,25 @@ def player(parent):
     made = QMediaPlayer(parent)
     made.setAudioOutput(QAudioOutput(made))
     return made
+
+
+# A player's stop() and setSource() are called from the event loop, never straight from
+# Python. Called from Python, the GUI thread holds the GIL while stop() waits for a lock
+# that one of the FFmpeg backend's threads holds while it, in turn, waits for the GIL (to
+# ask PySide's wrapper of the sound output about disconnectNotify): both wait for ever and
+# the window freezes (caught with py-spy, about one run in sixty under load). A queued call
+# is made by Qt's event loop, which has let the GIL go, so that thread can finish and
+# release the lock. Queued calls to one player run in the order they were made.
+def stop_player(player) -> None:
+    if isinstance(player, SilentPlayer):
+        return
+    QMetaObject.invokeMethod(player, "stop", Qt.QueuedConnection)
+
+
+def set_player_source(player, url: QUrl) -> None:
+    if isinstance(player, SilentPlayer):
+        return
+    QMetaObject.invokeMethod(player, "setSource", Qt.QueuedConnection, Q_ARG(QUrl, url))
 
 
 # -- stand-ins, with the few members the files tab uses ---------------------------------
