@@ -103,10 +103,15 @@ def save_learner(session: Session, learner_id: str | None, fields: dict[str, str
 def autosave_learner(session: Session, learner_id: str, fields: dict[str, str]) -> dict[str, str]:
     """What the form calls as the assessor types. The raw text always goes to a draft;
     every field that passes is saved to the learner at once (a wrong ULN must not hold
-    back the notes typed after it). Returns the problems still open, by field."""
+    back the notes typed after it). Returns the problems still open, by field. A field
+    not given keeps what the learner has: a caller passing only the notes must not blank
+    the ULN."""
+    existing = session.get(Learner, learner_id)
+    exists = existing is not None
+    if exists:
+        fields = {**learner_form_values(existing), **fields}
     save_draft(session, DRAFT_FORM, learner_id, fields)
     clean, problems = check_learner(session, fields, learner_id)
-    exists = session.get(Learner, learner_id) is not None
     if exists or not ({"given_names", "family_name"} & problems.keys()):
         _apply(session, learner_id, clean)
     if not problems:

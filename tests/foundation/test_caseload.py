@@ -90,6 +90,20 @@ def test_autosave_keeps_everything_typed_and_saves_what_is_valid(store):
     assert store.read(load_draft, DRAFT_FORM, learner_id) is None
 
 
+def test_autosave_of_one_field_keeps_the_others(store):
+    """Sync tests and any later caller may pass only the field that changed: the ULN and
+    dates the learner already has are kept, not read as typed empty."""
+    learner_id = store.write_now(save_learner, None, {
+        "given_names": "Amelia", "family_name": "Hughes", "uln": GOOD_ULN,
+        "date_of_birth": "14/03/2001", "email": "amelia@example.com"})
+    problems = store.write_now(autosave_learner, learner_id, {"notes": "Saturdays only"})
+    assert problems == {}
+    learner = store.read(lambda s: s.get(Learner, learner_id))
+    assert learner.notes == "Saturdays only" and learner.uln == GOOD_ULN
+    assert learner.full_name == "Amelia Hughes" and learner.email == "amelia@example.com"
+    assert learner.date_of_birth.isoformat() == "2001-03-14"
+
+
 def test_a_new_learner_without_a_name_lives_only_as_a_draft(store):
     learner_id = "0c5a1f3e-0000-4000-8000-000000000002"
     problems = store.write_now(autosave_learner, learner_id, {"given_names": "Am", "family_name": ""})
