@@ -54,10 +54,8 @@ def pull(centre: CentreDatabase, device: CallingDevice, cursors: dict[str, int],
         if went_back:
             cursors = {**cursors, **{s: 0 for s in went_back}}
         stale = [s for s in scopes if clocks.get(s, 0) > int(cursors.get(s) or 0)]
-        changed = _changed_records(session, [s for s in stale if s not in went_back], cursors,
-                                   clocks, None if own else device.id)
-        changed.update(_changed_records(session, [s for s in stale if s in went_back],
-                                        cursors, clocks, None))
+        changed = _changed_records(session, stale, cursors, clocks,
+                                   None if own else device.id, whole=went_back)
         page: list[str] = []
         wanted: dict[str, list[tuple[str, str]]] = defaultdict(list)
         rows = 0
@@ -102,8 +100,10 @@ def _clocks(session: Session, scopes: list[str]) -> dict[str, int]:
 
 
 def _changed_records(session: Session, scopes: list[str], cursors: dict, clocks: dict,
-                     skip_device: str | None) -> dict[str, list[tuple[str, str]]]:
-    """scope -> [(table, record id)] changed since its cursor, up to its clock."""
+                     skip_device: str | None, whole: set[str] = frozenset()
+                     ) -> dict[str, list[tuple[str, str]]]:
+    """scope -> [(table, record id)] changed since its cursor, up to its clock, leaving out
+    what `skip_device` wrote except in the scopes sent `whole`."""
     by_scope: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for i in range(0, len(scopes), _CHUNK):
         chunk = scopes[i:i + _CHUNK]
@@ -112,7 +112,8 @@ def _changed_records(session: Session, scopes: list[str], cursors: dict, clocks:
                 select(ChangeLog.table_name, ChangeLog.record_id, ChangeLog.scope,
                        ChangeLog.clock, ChangeLog.device_id).where(
                     ChangeLog.scope.in_(chunk), ChangeLog.clock > since)):
-            if int(cursors.get(scope) or 0) < clock <= clocks[scope] and writer != skip_device:
+            if int(cursors.get(scope) or 0) < clock <= clocks[scope] and (
+                    writer != skip_device or scope in whole):
                 by_scope[scope].append((table_name, record_id))
     return by_scope
 

@@ -34,7 +34,9 @@ def digest(entries: list[str]) -> dict:
     return {"count": len(entries), "digest": h.hexdigest()}
 
 
-def _scoped_rows(session: Session, name: str):
+def scoped_rows(session: Session, name: str):
+    """A query of every record of table `name` as (id, version, scope): the digest here and
+    the restored centre's re-push (app/sync/restored.py) count the same rows."""
     tables = synced_tables()
     t = tables[name]
     if name == "learner":
@@ -75,7 +77,7 @@ def local_digests(session: Session) -> dict[str, dict]:
     centre_has = _centre_versions(session)
     entries: dict[str, list[str]] = {}
     for name in synced_tables():
-        for record_id, version, scope in session.execute(_scoped_rows(session, name)):
+        for record_id, version, scope in session.execute(scoped_rows(session, name)):
             version = centre_has.get((name, record_id), version)
             if version:
                 entries.setdefault(scope or CENTRE_SCOPE, []).append(f"{name}/{record_id}/{version}")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.models import OutboxEntry
 from app.models.local import SyncAttention, SyncCursor
-from app.sync.check import _scoped_rows
+from app.sync.check import scoped_rows
 from app.sync.wire import synced_tables
 
 
@@ -45,7 +45,7 @@ def send_back_what_the_centre_lost(session: Session, scopes: set[str],
     queued = 0
     for name in apply_order():
         table = synced_tables()[name]
-        query = _scoped_rows(session, name).add_columns(table.c.device_id)
+        query = scoped_rows(session, name).add_columns(table.c.device_id)
         for record_id, version, scope, writer in session.execute(query):
             key = (name, record_id)
             if (scope in scopes and writer == device_id and key not in centre_has
