@@ -195,7 +195,9 @@ def _apply_one(session: Session, dev: SyncDevice, device: CallingDevice, m: Muta
         if savepoint is None:
             raise  # the batch is applied again, carefully (apply_push)
         savepoint.rollback()
-        return _reject(problems, dev, m, _integrity_reason(m.table, exc)), None
+        reason = _integrity_reason(m.table, exc)
+        same_uln = {"same_uln": True} if reason == SAME_ULN else None
+        return _reject(problems, dev, m, reason, extra=same_uln), None
     return ({"seq": m.seq, "mutation_id": m.mutation_id, "status": APPLIED, "table": m.table,
              "record_id": m.record_id, "version": m.row.get("version")}, change)
 
@@ -261,11 +263,16 @@ def _write(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation
     return (m.table, m.record_id, scope, row["version"])
 
 
+# The laptop shows this refusal as the same learner made twice, for the assessor to merge
+# (app/sync/learners_twice.py); `same_uln` in the result says so to the program.
+SAME_ULN = ("a learner with this ULN is already at the centre: the two records are kept apart "
+            "for someone to merge")
+
+
 def _integrity_reason(table: str, exc: IntegrityError) -> str:
     text = str(exc.orig)
     if "uq_learner_live_uln" in text or ("learner" in table and "uln" in text):
-        return ("a learner with this ULN is already at the centre: the two records are "
-                "kept apart for someone to merge")
+        return SAME_ULN
     if "uq_evidence_live_ref" in text or "portfolio_ref" in text:
         return "another record of this learner already has this portfolio reference"
     if "FOREIGN KEY" in text.upper() or "foreign key" in text:

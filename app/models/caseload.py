@@ -52,6 +52,10 @@ class Learner(Synced, Base):
     start_date: Mapped[date | None] = mapped_column(IsoDate)
     planned_end_date: Mapped[date | None] = mapped_column(IsoDate)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # A learner created twice (one ULN, two devices) and merged: this record is tombstoned
+    # and points at the one kept. Its signed records cannot be moved (their signatures name
+    # this id), so they are read under the kept learner through this link (app/caseload/merge.py).
+    merged_into_id: Mapped[str | None] = mapped_column(ForeignKey("learner.id"))
 
     employer: Mapped[Employer | None] = relationship()
     enrolments: Mapped[list["Enrolment"]] = relationship(back_populates="learner")
@@ -62,6 +66,10 @@ class Learner(Synced, Base):
 
 
 # A ULN identifies one person: two live learners may not share it (tombstoned ones may).
+# So at the centre. A laptop's index is not unique (migration 0011): a learner typed on two
+# devices arrives from the centre beside this laptop's own, and both must be kept until the
+# assessor merges them (app/sync/learners_twice.py); typing a ULN twice is still refused
+# (app/caseload/learners.py).
 Index("uq_learner_live_uln", Learner.uln, unique=True,
       sqlite_where=Learner.deleted_at.is_(None) & Learner.uln.isnot(None),
       postgresql_where=Learner.deleted_at.is_(None) & Learner.uln.isnot(None))

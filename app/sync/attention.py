@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.db.base import Base
 from app.models.local import SyncAttention
+from app.sync.learners_twice import LEARNER_TWICE
 from app.sync.protocol import CONFLICT
 from app.sync.wire import decode, table_of
 
@@ -26,7 +27,7 @@ BOOKKEEPING = {"id", "created_at", "updated_at", "version", "device_id", "delete
 @dataclass(frozen=True)
 class AttentionItem:
     id: int
-    kind: str                    # rejected | conflict
+    kind: str                    # rejected | conflict | learner_twice | signatures_missing
     table_name: str
     record_id: str
     reason: str
@@ -38,6 +39,8 @@ class AttentionItem:
         what = self.table_name.replace("_", " ")
         if self.kind == CONFLICT:
             return f"A {what} was changed here and on another device"
+        if self.kind == LEARNER_TWICE:
+            return self.reason.split(". ")[0]
         if self.kind == SIGNATURES_MISSING:
             return "Signatures made on this laptop are missing from it"
         return f"The centre refused a change to a {what}"

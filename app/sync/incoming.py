@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.db import changes
 from app.models import OutboxEntry
 from app.models.local import Device, SyncAttention, SyncCursor, SyncMutation
+from app.sync.learners_twice import note_learners_twice
 from app.sync.protocol import CENTRE_SCOPE
 from app.sync.restored import (forget_cursors, queue_for_the_centre, refused_before,
                                send_back_what_the_centre_lost)
@@ -104,6 +105,8 @@ def apply_page(session: Session, page: dict, refetch: bool = False) -> dict[str,
             session, went_back, delivered, device_id, pending)
         forget_cursors(session, went_back - set(page.get("cursors", {})))
     session.flush()
+    if "learner" in by_table:   # the same learner (one ULN) made on two devices
+        note_learners_twice(session)
     changes.note_written(session, written)  # open screens refresh (app/db/changes.py)
     return dict(counts)
 

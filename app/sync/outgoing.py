@@ -22,6 +22,7 @@ from app.db import changes
 from app.models import OutboxEntry
 from app.models.local import SyncAttention, SyncMutation
 from app.sync import state
+from app.sync.learners_twice import held_back, note_learners_twice, refused_at_centre
 from app.sync.protocol import APPLIED, CONFLICT
 from app.sync.wire import decode, encode, table_of
 
@@ -123,7 +124,11 @@ def record_results(session: Session, answer: dict) -> dict[str, int]:
         status = result.get("status")
         counts[status] += 1
         answered.append(m.seq)
-        if status != APPLIED:
+        if status != APPLIED and m.table_name == "learner" and _same_uln(result):
+            refused_at_centre(session, m.record_id, result.get("reason", ""))
+        elif status != APPLIED and held_back(session, m.table_name, json.loads(m.payload_json)):
+            pass  # one item says it all: the learner is there twice (learners_twice.py)
+        elif status != APPLIED:
             mine = {"base_version": m.base_version, "row": json.loads(m.payload_json)}
             theirs = result.get("server_row") or {}
             session.add(SyncAttention(kind=status, table_name=m.table_name,
@@ -136,7 +141,14 @@ def record_results(session: Session, answer: dict) -> dict[str, int]:
         session.execute(delete(MUTATIONS).where(MUTATIONS.c.seq.in_(answered[i:i + CHUNK])))
     state.put(session, "acked_seq", answer.get("last_seq"))
     session.flush()
+    note_learners_twice(session)
     return dict(counts)
+
+
+def _same_uln(result: dict) -> bool:
+    """The centre refused a learner because another live learner there has its ULN (a
+    centre from before issue 13 says so only in words)."""
+    return bool(result.get("same_uln")) or "with this ULN" in (result.get("reason") or "")
 
 
 def _show_theirs(session: Session, table_name: str, record_id: str, theirs: dict) -> None:

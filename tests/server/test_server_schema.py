@@ -50,7 +50,7 @@ def test_a_centre_from_before_the_audit_upgrades_keeping_its_laptops(tmp_path, c
         old.dispose()
     centre = open_centre(tmp_path / "c", centre_database_url)
     try:
-        assert current_revision(centre.write_engine) == "s0003"
+        assert current_revision(centre.write_engine) == "s0004"  # the head (s0004: issue 13)
         with centre.writing() as session:
             device = session.get(SyncDevice, "dev-1")
             assert (device.name, device.last_seq) == ("Sam's laptop", 41)
@@ -60,5 +60,36 @@ def test_a_centre_from_before_the_audit_upgrades_keeping_its_laptops(tmp_path, c
             staff.revoke(session, "dev-1")
         with centre.reading() as session:
             assert [e["kind"] for e in audit(session, "dev-1")] == ["device_revoked"]
+    finally:
+        centre.dispose()
+
+
+def test_a_centre_from_before_merging_upgrades_keeping_its_learners(tmp_path, centre_database_url):
+    """s0003 → s0004 (issue 13: a learner created twice is merged): the centre's learners
+    are kept as they were, none merged, and the unique index on live ULNs still holds."""
+    import pytest
+    from alembic import command
+    from sqlalchemy.exc import IntegrityError
+    from server.database import CentreDatabase
+    from server.schema import alembic_config, current_revision
+    old = CentreDatabase(tmp_path / "c", centre_database_url)
+    insert = ("INSERT INTO learner (id, given_names, family_name, uln, registration_number, "
+              "email, phone, workplace_address, notes, created_at, updated_at, version, "
+              "device_id) VALUES ('{id}', 'Amelia', 'Hughes', '5423232219', '', '', '', '', "
+              "'keep me', '2026-12-01T09:00:00+00:00', '2026-12-01T09:00:00+00:00', 3, 'd1')")
+    try:
+        command.upgrade(alembic_config(old.write_engine), "s0003")
+        with old.write_engine.begin() as conn:
+            conn.exec_driver_sql(insert.format(id="l1"))
+    finally:
+        old.dispose()
+    centre = open_centre(tmp_path / "c", centre_database_url)
+    try:
+        assert current_revision(centre.write_engine) == "s0004"
+        with centre.write_engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT id, notes, version, merged_into_id FROM learner"
+                                        ).fetchall() == [("l1", "keep me", 3, None)]
+        with pytest.raises(IntegrityError), centre.write_engine.begin() as conn:
+            conn.exec_driver_sql(insert.format(id="l2"))
     finally:
         centre.dispose()
