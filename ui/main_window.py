@@ -154,9 +154,10 @@ class MainWindow(QMainWindow):
             "Check a printed page…", None,
             lambda: __import__("ui.signing", fromlist=["open_page_check"]).open_page_check(
                 self, self.bridge), "act_check_page"))
-        if self.store.encrypted:   # a PIN for the lock screen (ui/lock/pin_dialog.py)
-            self.pin_action = action("Lock PIN…", None, self.open_pin, "act_pin")
-            self.menus["tools"].addAction(self.pin_action)
+        # The PIN for the lock screen and for taking the laptop back from a learner; a plain
+        # data folder needs one as much (ui/lock/pin_dialog.py).
+        self.pin_action = action("Lock PIN…", None, self.open_pin, "act_pin")
+        self.menus["tools"].addAction(self.pin_action)
         self.employers_action = action("Employers…", None, lambda: self.open_employers(),
                                        "act_employers")
         self.menus["tools"].addAction(self.employers_action)

@@ -6,7 +6,12 @@ Why only after the passphrase that day: the passphrase is what the encryption re
 PIN only stands in for it on a laptop already opened today by the person who knows it.
 
 - Stored only as an Argon2id verifier (salt, cost and derived bytes) in this laptop's local
-  settings, inside the encrypted database; never the PIN itself, never synced.
+  settings, inside the encrypted database; never the PIN itself, never synced. Beside it,
+  its number of digits: taking the laptop back checks a PIN as soon as that many are typed
+  (one Argon2id derivation, not one per key press), with no Enter to press. A PIN set
+  before the count was kept has none until it is next typed right.
+- On a plain (unencrypted) data folder the PIN is the only thing between a learner holding
+  the laptop and the rest of the caseload: there it always counts, wrong ones backing off.
 - `PinDay` (in this process's memory, so a restart needs the passphrase anyway) remembers
   the day the passphrase was last typed and counts wrong PINs: after WRONG_PINS_ALLOWED the
   PIN stops working until the passphrase is typed again.
@@ -51,7 +56,8 @@ def set_pin(session: Session, pin: str) -> None:
     check_new_pin(pin)
     salt = os.urandom(16)
     record = json.dumps({"kdf": "argon2id", **COST, "salt": base64.b64encode(salt).decode(),
-                         "verifier": base64.b64encode(_derive(pin, salt, COST)).decode()})
+                         "verifier": base64.b64encode(_derive(pin, salt, COST)).decode(),
+                         "digits": len(pin)})
     row = session.get(LocalSetting, PIN_KEY)
     if row is None:
         session.add(LocalSetting(key=PIN_KEY, value=record))
@@ -67,6 +73,27 @@ def clear_pin(session: Session) -> None:
 
 def has_pin(session: Session) -> bool:
     return session.get(LocalSetting, PIN_KEY) is not None
+
+
+def pin_digits(session: Session) -> int | None:
+    """How many digits the PIN has (None: no PIN, or one set before the count was kept)."""
+    row = session.get(LocalSetting, PIN_KEY)
+    try:
+        digits = json.loads(row.value).get("digits") if row is not None else None
+    except (ValueError, AttributeError):
+        return None
+    return digits if isinstance(digits, int) and MIN_DIGITS <= digits <= MAX_DIGITS else None
+
+
+def remember_pin_digits(session: Session, pin: str) -> None:
+    """A PIN from before the count was kept, just typed right: keep its length from now on.
+    Checked again here, so only the right PIN's length is ever written."""
+    row = session.get(LocalSetting, PIN_KEY)
+    if row is None or not pin_matches(session, pin):
+        return
+    record = json.loads(row.value)
+    record["digits"] = len(pin)
+    row.value = json.dumps(record)
 
 
 def pin_matches(session: Session, pin: str) -> bool:

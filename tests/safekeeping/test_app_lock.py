@@ -35,18 +35,22 @@ def test_a_learner_cannot_take_the_laptop_back_without_the_passphrase(qtbot, enc
     qtbot.waitUntil(lambda: dialog.role.count() == 2)
     qtbot.mouseClick(dialog.hand_over_button, Qt.LeftButton)
     assert not window.isVisible()
-    dialog.pages.setCurrentIndex(1)          # "I have the laptop back"
+    dialog._finish_turn("Sam")               # "Please hand the laptop back": the field shows
+    page = dialog.take_back_page
+    assert page.isVisible() and dialog.focusWidget() is page.secret
+    assert "passphrase" in page.prompt.text() and "Enter" in page.prompt.text()
     confirm = dialog.pages.widget(1).findChild(QPushButton, "laptop_back")
-    qtbot.mouseClick(confirm, Qt.LeftButton)
-    qtbot.waitUntil(lambda: dialog.unlock.isVisible())
-    type_into(qtbot, dialog.unlock, "let me see the others")
-    assert "does not open" in dialog.unlock.problem.text()
-    assert dialog.unlock.isVisible() and not window.isVisible()
-    qtbot.mouseClick(dialog.unlock.findChild(QPushButton, "unlock_quit"), Qt.LeftButton)  # Back
-    assert not dialog.unlock.isVisible() and not window.isVisible() and dialog.handed_over
-    qtbot.mouseClick(confirm, Qt.LeftButton)
-    qtbot.waitUntil(lambda: dialog.unlock.isVisible())
-    type_into(qtbot, dialog.unlock, TEST_PASSPHRASE)
+    qtbot.mouseClick(confirm, Qt.LeftButton)       # a press alone does nothing
+    assert dialog.handed_over and not window.isVisible()
+    qtbot.keyClicks(page.secret, "let me see the others")
+    qtbot.keyClick(page.secret, Qt.Key_Return)
+    assert "does not open" in page.problem.text()
+    assert page.isVisible() and not window.isVisible() and dialog.handed_over
+    qtbot.keyClick(dialog, Qt.Key_Escape)
+    dialog.close()
+    assert dialog.isVisible() and dialog.handed_over and not window.isVisible()
+    qtbot.keyClicks(page.secret, TEST_PASSPHRASE)
+    qtbot.mouseClick(confirm, Qt.LeftButton)       # the button checks it as Enter does
     qtbot.waitUntil(window.isVisible)
     assert not dialog.handed_over and dialog.pages.currentIndex() == 0
     dialog.close()

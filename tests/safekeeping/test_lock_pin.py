@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QPushButton
 from app.caseload.validation import InvalidInput
 from app.models.local import LocalSetting
 from app.safekeeping.attempts import Attempts
-from app.safekeeping.pin import PIN_DAY, PIN_KEY, PinDay, has_pin, pin_matches, set_pin
+from app.safekeeping.pin import (PIN_DAY, PIN_KEY, PinDay, has_pin, pin_digits, pin_matches,
+                                 set_pin)
 from tests.safekeeping.safekeeping_helpers import TEST_PASSPHRASE
 from tests.safekeeping.test_app_lock import type_into
 from tests.signing.signing_helpers import make_record
@@ -111,21 +112,63 @@ def test_set_in_the_window_and_taken_at_hand_over(qtbot, encrypted_store):
     assert encrypted_store.read(pin_matches, PIN)
     assert "PIN set" in window.statusBar().currentMessage()
 
-    # Hand-over: the learner cannot guess back in; the assessor's PIN takes the laptop back.
+    # Hand-over: the learner cannot guess back in; the assessor's PIN takes the laptop back,
+    # typed on the hand-back page itself, with no Enter: it is checked at its length.
     rid = encrypted_store.write_now(make_record)
     signing = open_signing(window, window.bridge, "evidence_record", rid)
     qtbot.waitUntil(lambda: signing.role.count() == 2)
     qtbot.mouseClick(signing.hand_over_button, Qt.LeftButton)
-    signing.pages.setCurrentIndex(1)
-    confirm = signing.pages.widget(1).findChild(QPushButton, "laptop_back")
-    qtbot.mouseClick(confirm, Qt.LeftButton)
-    qtbot.waitUntil(lambda: signing.unlock.isVisible())
+    signing._finish_turn("Sam")
+    page = signing.take_back_page
     assert PIN_DAY.pin_allowed()                       # the passphrase was typed just now
-    type_into(qtbot, signing.unlock, "999999")
-    assert signing.unlock.isVisible() and not window.isVisible()
-    type_into(qtbot, signing.unlock, PIN)
+    assert page.prompt.text().startswith("Alex Morgan: type your PIN to take the laptop back")
+    qtbot.keyClicks(page.secret, "99999")
+    assert page.problem.text() == "" and page.secret.text() == "99999"   # not checked yet
+    qtbot.keyClicks(page.secret, "9")
+    assert "PIN is wrong" in page.problem.text() and page.secret.text() == ""
+    assert signing.handed_over and not window.isVisible()
+    qtbot.keyClicks(page.secret, PIN)
     qtbot.waitUntil(window.isVisible)
     assert not signing.handed_over
     signing.close()
     PIN_DAY.passphrase_day = None
     ATTEMPTS.succeeded()
+
+
+def test_the_pins_length_is_kept_and_an_older_pin_learns_it_when_typed(qtbot, encrypted_store):
+    """A PIN set before its length was kept is checked on Enter; typed right once, it is
+    checked at its length from then on."""
+    import json
+    from ui.lock.take_back import TakeBackPage
+    from ui.main_window import MainWindow
+    encrypted_store.write_now(set_pin, PIN)
+    assert encrypted_store.read(pin_digits) == len(PIN)
+
+    def forget_length(session):
+        row = session.get(LocalSetting, PIN_KEY)
+        record = json.loads(row.value)
+        del record["digits"]
+        row.value = json.dumps(record)
+    encrypted_store.write_now(forget_length)
+    assert encrypted_store.read(pin_digits) is None
+    window = MainWindow(encrypted_store)
+    qtbot.addWidget(window)
+    day = PinDay()
+    day.passphrase_typed()
+    page = TakeBackPage(window.bridge, attempts=Attempts(), pin_day=day)
+    qtbot.addWidget(page)
+    taken = []
+    page.taken_back.connect(lambda: taken.append(True))
+    page.show()
+    page.start("Thank you.", "Alex Morgan")
+    assert "press Enter" in page.prompt.text()
+    qtbot.keyClicks(page.secret, PIN)
+    assert not taken                                  # its length unknown: waits for Enter
+    qtbot.keyClick(page.secret, Qt.Key_Return)
+    assert taken == [True]
+    qtbot.waitUntil(lambda: encrypted_store.read(pin_digits) == len(PIN), timeout=5000)
+    assert encrypted_store.read(pin_matches, PIN)     # the verifier is as it was
+    page.start("Thank you.", "Alex Morgan")
+    assert "press Enter" not in page.prompt.text()
+    qtbot.keyClicks(page.secret, PIN)
+    assert taken == [True, True]

@@ -63,7 +63,14 @@ def test_signing_dialog_saves_the_drawn_signature(qtbot, demo_store):
 
 
 def test_hand_over_hides_the_caseload_until_the_assessor_confirms(qtbot, demo_store):
+    """A plain data folder too: a press alone never took the laptop back from a learner who
+    could press it; with no PIN yet, the first hand-over asks the assessor for one."""
+    from PySide6.QtWidgets import QPushButton
+
+    from app.safekeeping.pin import has_pin, pin_matches
+    from ui.lock.unlock_dialog import ATTEMPTS
     from ui.main_window import MainWindow
+    ATTEMPTS.succeeded()
     rid = demo_store.write_now(make_record)
     window = MainWindow(demo_store)
     qtbot.addWidget(window)
@@ -71,6 +78,17 @@ def test_hand_over_hides_the_caseload_until_the_assessor_confirms(qtbot, demo_st
     dialog = open_signing(window, window.bridge, EV, rid)
     qtbot.waitUntil(lambda: dialog.role.count() == 2)
     qtbot.mouseClick(dialog.hand_over_button, Qt.LeftButton)
+    chooser = dialog.pin_dialog                       # no PIN yet: choose one first
+    qtbot.waitUntil(chooser.isVisible)
+    assert not dialog.handed_over and window.isVisible()
+    assert "cannot open the rest of your caseload" in " ".join(
+        w.text() for w in chooser.findChildren(type(dialog.thanks)))
+    assert not chooser.passphrase.isVisible()         # a plain folder has no passphrase
+    qtbot.keyClicks(chooser.first, "4826")
+    qtbot.keyClicks(chooser.second, "4826")
+    qtbot.mouseClick(chooser.findChild(QPushButton, "pin_set"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.handed_over, timeout=5000)
+    assert demo_store.read(has_pin) and demo_store.read(pin_matches, "4826")
     assert dialog.isFullScreen() and not window.isVisible()
     assert not dialog.role.isVisible() and not dialog.close_button.isVisible()
     qtbot.keyClick(dialog, Qt.Key_Escape)
@@ -81,11 +99,49 @@ def test_hand_over_hides_the_caseload_until_the_assessor_confirms(qtbot, demo_st
     qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1)
     assert "hand the laptop back to Alex Morgan" in dialog.thanks.text()
     assert not window.isVisible()
+    page = dialog.take_back_page
+    assert page.prompt.text() == "Alex Morgan: type your PIN to take the laptop back."
     back = dialog.pages.widget(1).findChild(type(dialog.sign_button), "laptop_back")
-    assert back.text() == "Alex Morgan: I have the laptop back"
-    qtbot.mouseClick(back, Qt.LeftButton)    # one press: a plain folder has no passphrase
+    qtbot.mouseClick(back, Qt.LeftButton)             # a press alone: still handed over
+    qtbot.keyClick(dialog, Qt.Key_Escape)
+    dialog.close()
+    assert dialog.handed_over and not window.isVisible()
+    qtbot.keyClicks(page.secret, "4827")
+    assert "PIN is wrong" in page.problem.text() and not window.isVisible()
+    qtbot.keyClicks(page.secret, "4826")              # the fourth digit takes it back
     assert window.isVisible() and not dialog.isFullScreen() and dialog.pages.currentIndex() == 0
     dialog.close()
+    ATTEMPTS.succeeded()
+
+
+def test_wrong_pins_on_a_plain_folder_back_off(qtbot, demo_store):
+    """On a plain data folder the PIN is the only guard: it always counts, and wrong ones
+    wait longer and longer, so 10,000 four-digit PINs cannot be tried at typing speed."""
+    from app.safekeeping.attempts import Attempts
+    from app.safekeeping.pin import PinDay, set_pin
+    from ui.lock.take_back import TakeBackPage
+    demo_store.write_now(set_pin, "4826")
+    now = [0.0]
+    tries = Attempts(clock=lambda: now[0])
+    page = TakeBackPage(Bridge(demo_store), attempts=tries, pin_day=PinDay())
+    qtbot.addWidget(page)
+    taken = []
+    page.taken_back.connect(lambda: taken.append(True))
+    page.show()
+    page.start("Thank you.", "Alex Morgan")
+    qtbot.keyClicks(page.secret, "letmein")
+    qtbot.keyClick(page.secret, Qt.Key_Return)
+    assert "4 to 8 digits" in page.problem.text() and tries.wrong == 0
+    for guess in ("1111", "2222", "3333", "4444"):
+        qtbot.keyClicks(page.secret, guess)
+    assert tries.wrong == 4 and tries.wait_left() > 0
+    assert not page.secret.isEnabled() and "wait" in page.problem.text()
+    qtbot.keyClicks(page.secret, "4826")              # the field is shut while it waits
+    assert not taken
+    now[0] += 300
+    qtbot.waitUntil(page.secret.isEnabled, timeout=3000)
+    qtbot.keyClicks(page.secret, "4826")
+    assert taken == [True] and tries.wrong == 0     # three wrong PINs never shut it for good
 
 
 def test_locked_banner_amendment_and_comparison(qtbot, demo_store):

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from app.safekeeping import keys as folder_keys
 from app.safekeeping.attempts import Attempts
-from app.safekeeping.pin import PIN_DAY, WRONG_PINS_ALLOWED, PinDay, looks_like_pin
+from app.safekeeping.pin import PIN_DAY, PinDay
+from app.safekeeping.proof import Guard
 from ui.widgets import ProblemLabel, button_row, label
 
 ATTEMPTS = Attempts()
@@ -76,37 +77,23 @@ class UnlockDialog(QDialog):
         if self.attempts.wait_left() > 0:
             self._tick()
             return
-        typed = self.field.text()
-        pin_note = ""
-        if self._pin_allowed() and looks_like_pin(typed):
-            if self.pin_check(typed):
-                self.attempts.succeeded()
-                self.used_pin = True
-                self.accept()
-                return
-            self.pin_day.wrong_pin()     # it may still be an all-digit passphrase, below
-            pin_note = ("That PIN is wrong. " if self._pin_allowed() else
-                        f"{WRONG_PINS_ALLOWED} wrong PINs: only the passphrase opens "
-                        f"Fieldfolio now. ")
-        try:
-            folder_keys.unlock(self.data_dir, typed)
-        except folder_keys.WrongPassphrase as exc:
-            self.attempts.failed()
+        answer = self._guard().prove(self.field.text())
+        if not answer.opened:
             self.field.clear()
             self.field.setPlaceholderText("Passphrase or PIN" if self._pin_allowed() else
                                           "Passphrase")
-            said = pin_note or f"{exc} "
-            self.problem.show_problem(f"{said}{self.attempts.words()}".strip())
+            self.problem.show_problem(answer.problem)
             self._tick()
             self.adjustSize()
             return
-        self.attempts.succeeded()
-        self.pin_day.passphrase_typed()   # a PIN may stand in for it for the rest of today
-        self.passphrase = typed
+        self.used_pin, self.passphrase = answer.used_pin, answer.passphrase
         self.accept()
 
+    def _guard(self) -> Guard:
+        return Guard(self.data_dir, True, self.pin_check, self.pin_day, self.attempts)
+
     def _pin_allowed(self) -> bool:
-        return self.pin_check is not None and self.pin_day.pin_allowed()
+        return self._guard().pin_allowed()
 
     def _tick(self) -> None:
         waiting = self.attempts.wait_left() > 0

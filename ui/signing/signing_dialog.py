@@ -3,10 +3,11 @@ date, and the pad, with typed and paper alternatives where the centre's policy a
 
 Handing the laptop over: the screen goes full screen and shows only this record and the
 pad; the main window (the caseload, other learners) is hidden and every way back is
-closed (Esc, close, menus) until the assessor takes the laptop back: one press of "I have
-the laptop back", which in an encrypted data folder asks for the assessor's passphrase (a
-second "are you sure" page guarded nothing a learner could not press twice, and cost the
-assessor a click at every learner signature).
+closed (Esc, close, menus) until the assessor takes the laptop back by typing their PIN (or
+passphrase) on the "Please hand the laptop back" page itself (ui/lock/take_back.py): one
+typed field, no press, no dialog. A button alone guarded nothing a learner could not press,
+so a plain data folder is guarded too: with no PIN yet, the first hand-over asks the
+assessor to choose one.
 """
 from __future__ import annotations
 
@@ -148,18 +149,12 @@ class SigningDialog(QDialog):
         return page
 
     def _build_hand_back_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addStretch()
-        self.thanks = label("", "title")
-        self.thanks.setAlignment(Qt.AlignCenter)
-        layout.addWidget(self.thanks)
-        self.back_button = _big(QPushButton("I have the laptop back"), primary=True)
-        self.back_button.setObjectName("laptop_back")
-        self.back_button.clicked.connect(self.confirm_taken_back)
-        layout.addWidget(self.back_button, 0, Qt.AlignCenter)
-        layout.addStretch()
-        return page
+        from ui.lock.take_back import TakeBackPage
+        self.take_back_page = TakeBackPage(self.bridge, self)
+        self.take_back_page.taken_back.connect(self.take_back)
+        self.thanks = self.take_back_page.thanks
+        self.back_button = self.take_back_page.back_button
+        return self.take_back_page
 
     # -- data ----------------------------------------------------------------------------
     def reload(self) -> None:
@@ -289,7 +284,21 @@ class SigningDialog(QDialog):
 
     # -- handing the laptop over ---------------------------------------------------------
     def hand_over(self) -> None:
-        """Only this record and the pad, full screen, until the assessor takes it back."""
+        """Only this record and the pad, full screen, until the assessor takes it back. On a
+        plain data folder with no PIN yet, the assessor chooses one first (once)."""
+        from app.safekeeping.pin import has_pin
+        store = self.bridge.store
+        if not getattr(store, "encrypted", False) and not store.read(has_pin):
+            from ui.lock.pin_dialog import PinDialog
+            self.pin_dialog = PinDialog(self.bridge, self, why=(
+                "Before the learner holds the laptop, choose a PIN: only it takes the laptop "
+                "back, so they cannot open the rest of your caseload."))
+            self.pin_dialog.accepted.connect(self._hand_over_now)
+            self.pin_dialog.open()
+            return
+        self._hand_over_now()
+
+    def _hand_over_now(self) -> None:
         self.handed_over = True
         # Every window under this one: signing a claim opens from the claim dialog, which
         # opens from the main window, and the caseload must not wait behind it.
@@ -312,27 +321,9 @@ class SigningDialog(QDialog):
     def _finish_turn(self, signer_name: str | bool = "") -> None:
         who = signer_name if isinstance(signer_name, str) and signer_name else ""
         assessor = self.sheet.assessor_name if self.sheet else "the assessor"
-        self.thanks.setText((f"Thank you, {who}. " if who else "Thank you. ")
-                            + f"Please hand the laptop back to {assessor}.")
-        self.back_button.setText(f"{assessor}: I have the laptop back")
         self.pages.setCurrentIndex(1)
-
-    def confirm_taken_back(self) -> None:
-        """In an encrypted data folder only the assessor's passphrase (or PIN, once the
-        passphrase was typed today) ends hand-over: a learner who presses the button gets
-        the lock screen, not the caseload."""
-        store = self.bridge.store
-        if getattr(store, "encrypted", False):
-            from ui.lock.pin_dialog import pin_checker
-            from ui.lock.unlock_dialog import UnlockDialog
-            self.unlock = UnlockDialog(store.data_dir, "To take the laptop back and see the "
-                                       "caseload again, type your passphrase (or your PIN).",
-                                       self, leave="Back", pin_check=pin_checker(store))
-            self.unlock.setWindowFlag(Qt.WindowStaysOnTopHint, True)
-            self.unlock.accepted.connect(self.take_back)
-            self.unlock.open()
-            return
-        self.take_back()
+        self.take_back_page.start((f"Thank you, {who}. " if who else "Thank you. ")
+                                  + f"Please hand the laptop back to {assessor}.", assessor)
 
     def take_back(self) -> None:
         self.handed_over = False
