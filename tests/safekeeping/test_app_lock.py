@@ -10,6 +10,7 @@ from app.db.store import Store
 from app.safekeeping.attempts import Attempts
 from app.safekeeping.keys import is_encrypted
 from app.safekeeping.lock_policy import DEFAULT_IDLE_MINUTES, idle_minutes, set_idle_minutes
+from app.safekeeping.pin import PIN_DAY, pin_matches
 from tests.safekeeping.safekeeping_helpers import TEST_PASSPHRASE
 from tests.signing.signing_helpers import make_record
 from ui.lock.unlock_dialog import ATTEMPTS, UnlockDialog
@@ -142,6 +143,8 @@ def test_first_start_asks_for_a_passphrase_and_creates_an_encrypted_folder(qtbot
             return
         dialog.name.setText("Alex Morgan")
         dialog.centre.setText("Northgate Training")
+        dialog.pin.setText("582039")          # offered at set-up: a new user's default
+        dialog.pin_again.setText("582039")
         dialog._save()
 
     QTimer.singleShot(0, answer)
@@ -149,7 +152,9 @@ def test_first_start_asks_for_a_passphrase_and_creates_an_encrypted_folder(qtbot
     try:
         assert store is not None and store.encrypted and is_encrypted(folder)
         assert window.idle_lock.minutes == DEFAULT_IDLE_MINUTES
+        assert store.read(pin_matches, "582039") and PIN_DAY.pin_allowed()
         window.idle_lock.stop()
+        PIN_DAY.passphrase_day = None
     finally:
         store.close()
     assert b"Alex Morgan" not in (folder / "fieldfolio.sqlite3").read_bytes()

@@ -44,3 +44,44 @@ def test_a_centre_number_with_an_emoji_is_refused(qtbot, store):
     dialog.centre_number.setText("RT-０４４１２")          # full-width digits: kept as ASCII
     qtbot.mouseClick(ok, Qt.LeftButton)
     assert store.read(current_profile).centre_number == "RT-04412"
+
+
+def test_set_up_offers_the_pin_on_a_plain_folder_and_keeps_nothing_half_made(qtbot, store):
+    """The PIN that takes the laptop back from a learner is chosen at set-up (an encrypted
+    folder: tests/safekeeping/test_app_lock.py); a PIN refused keeps no profile either."""
+    from app.safekeeping.pin import has_pin, pin_digits, pin_matches
+    assert not store.encrypted
+    dialog = SetupDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.pin.isVisible() and dialog.pin_again.isVisible()
+    qtbot.keyClicks(dialog.name, "Alex Morgan")
+    qtbot.keyClicks(dialog.centre, "Riverside Training")
+    qtbot.keyClicks(dialog.centre_number, "RT-04412")
+    qtbot.keyClicks(dialog.pin, "1234")
+    qtbot.keyClicks(dialog.pin_again, "1234")
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok)
+    qtbot.mouseClick(ok, Qt.LeftButton)
+    assert "not one digit repeated or a run" in dialog.problems["pin"].text()
+    assert store.read(current_profile) is None and not store.read(has_pin)
+    dialog.pin.setText("582039")
+    qtbot.keyClicks(dialog.pin_again, "582093")
+    qtbot.mouseClick(ok, Qt.LeftButton)
+    assert "not the same" in dialog.problems["pin"].text() and dialog.pin_again.text() == ""
+    assert store.read(current_profile) is None
+    qtbot.keyClicks(dialog.pin_again, "582039")
+    qtbot.mouseClick(ok, Qt.LeftButton)
+    assert dialog.result() == QDialog.Accepted
+    assert store.read(current_profile).centre_number == "RT-04412"
+    assert store.read(pin_matches, "582039") and store.read(pin_digits) == 6
+
+
+def test_the_pin_can_wait_for_the_first_hand_over(qtbot, store):
+    from app.safekeeping.pin import has_pin
+    dialog = SetupDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Alex Morgan")
+    dialog.centre.setText("Riverside Training")
+    dialog.centre_number.setText("RT-04412")
+    dialog._save()
+    assert dialog.result() == QDialog.Accepted and not store.read(has_pin)
