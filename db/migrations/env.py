@@ -30,8 +30,14 @@ def run_migrations_online() -> None:
         from sqlalchemy import create_engine
         engine = create_engine(context.get_x_argument(as_dictionary=True)["url"])
     with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
-        conn.commit()
+        # Straight on the driver's connection, before SQLAlchemy begins: the store's engines
+        # open every transaction with BEGIN (app/db/engine.py), and inside a transaction
+        # SQLite ignores this pragma, so a table rebuilt under it was dropped with foreign
+        # keys on and refused while its children pointed at it (revision 0011's learner).
+        driver = conn.connection.driver_connection
+        driver.execute("PRAGMA foreign_keys = OFF")
+        if driver.execute("PRAGMA foreign_keys").fetchone()[0]:
+            raise RuntimeError("foreign keys could not be switched off for the upgrade")
         with conn.begin():
             context.configure(connection=conn, target_metadata=target_metadata,
                               render_as_batch=True, compare_type=True,
@@ -40,7 +46,7 @@ def run_migrations_online() -> None:
             problems = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
             if problems:
                 raise RuntimeError(f"migration left broken references: {problems[:5]}")
-        conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+        driver.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():

@@ -49,3 +49,38 @@ def test_0010_portfolio_upgrades_keeping_its_learners(tmp_path):
     finally:
         con.close()
     assert list((data / "backups").glob("fieldfolio-before-0010-*.sqlite3"))
+
+
+def test_a_demo_caseload_at_0010_upgrades_with_every_row(tmp_path):
+    """Revision 0011 rebuilds the learner table, which enrolments, evidence, sign-offs and
+    claims point at: the rebuild must run with foreign keys off, or SQLite refuses to drop
+    the old table and no portfolio with work in it can open (seen on the demo caseload)."""
+    from sqlalchemy import text
+
+    from app.caseload.demo import load_demo_caseload
+    from app.caseload.profile import set_up
+    from app.catalogue.loader import load_bundled_packs
+    from app.signing.integrity import verify_integrity
+
+    data = tmp_path / "data"
+    with Store(data) as store:
+        store.write_now(set_up, "Alex", "assessor", "Riverside", "")
+        store.write_now(load_bundled_packs)
+        store.write_now(load_demo_caseload)
+        engine = store.write_engine
+        tables = [r[0] for r in store.read(lambda s: s.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'fts_%' "
+            "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'")).all())]
+        before = {t: store.read(lambda s, t=t: s.execute(text(f"SELECT count(*) FROM {t}"))
+                                .scalar()) for t in tables}
+    engine = sqlite_engine(data / "fieldfolio.sqlite3", writer=True)
+    command.downgrade(migrate.alembic_config(engine), "0010")   # as the previous Fieldfolio left it
+    engine.dispose()
+    assert before["enrolment"] > 0 and before["evidence_record"] > 0
+    with Store(data) as store:
+        assert migrate.current_revision(store.write_engine) == "0011"
+        after = {t: store.read(lambda s, t=t: s.execute(text(f"SELECT count(*) FROM {t}"))
+                               .scalar()) for t in tables}
+        assert after == before
+        report = store.read(verify_integrity)
+        assert report.ok, report.problems
