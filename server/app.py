@@ -23,7 +23,7 @@ def centre_database(request: Request) -> CentreDatabase:
 
 
 def create_app(centre: CentreDatabase) -> FastAPI:
-    from server.routes import enrol, health, sync
+    from server.routes import enrol, health, packs, sync
     api = FastAPI(title="Fieldfolio centre", docs_url=None, redoc_url=None, openapi_url=None)
     api.state.centre = centre
 
@@ -41,7 +41,7 @@ def create_app(centre: CentreDatabase) -> FastAPI:
                             status_code=STATUS_OF[BAD_REQUEST])
 
     from server import revocation  # a revoked laptop's wipe confirmation
-    for module in (health, enrol, sync, revocation):
+    for module in (health, enrol, sync, packs, revocation):
         api.include_router(module.router)
     from server.files.wiring import centre_files_router  # evidence files: tus uploads, Range
     api.include_router(centre_files_router(centre))

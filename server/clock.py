@@ -66,6 +66,17 @@ def mark_changed(session: Session, changes: Iterable[tuple[str, str, str, int]],
     return clocks
 
 
+def announce_catalogue_change(session: Session) -> None:
+    """A pack joined the centre's catalogue: the centre scope's clock moves (the last
+    statement of the transaction, as in mark_changed), so every laptop's next sync is a full
+    one, whose pull names the packs the centre has (app/sync/packs.py fetches the new one).
+    No change log row: catalogue rows are not synced records."""
+    bump = _insert(session)(SCOPE_CLOCK)
+    bump = bump.on_conflict_do_update(index_elements=["scope"],
+                                      set_={"clock": SCOPE_CLOCK.c.clock + 1})
+    session.execute(bump, [{"scope": CENTRE_SCOPE, "clock": 1}])
+
+
 def _watchers(session: Session, learner_ids: list[str]) -> set[str]:
     """Staff who see these learners. Their assignment rows are locked (PostgreSQL): an
     assessor or IQA changed by `server-admin assign` at this moment is bumped either by

@@ -13,6 +13,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.catalogue.pack_documents import loaded_packs
 from app.sync.check import digest
 from app.sync.protocol import CENTRE_SCOPE
 from app.sync.wire import encode, synced_tables
@@ -73,7 +74,10 @@ def pull(centre: CentreDatabase, device: CallingDevice, cursors: dict[str, int],
         answer = {"changes": changes, "cursors": {s: clocks[s] for s in page},
                   "more": more, "scopes": scopes, "last_seq": last_seq,
                   "went_back": [s for s in page if s in went_back] + sorted(unknown),
-                  "chain": chain_report(dev, chain_head)}
+                  "chain": chain_report(dev, chain_head),
+                  # The packs in the centre's catalogue, on every page: the laptop loads any
+                  # it lacks before the page's records, which may be enrolled on them.
+                  "packs": sorted(loaded_packs(session))}
         if not more:  # the laptop has everything in this snapshot: what it has seen
             answer["watch"] = watch_token(session, device.staff_id, last_seq)
         return answer

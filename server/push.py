@@ -195,7 +195,7 @@ def _apply_one(session: Session, dev: SyncDevice, device: CallingDevice, m: Muta
         if savepoint is None:
             raise  # the batch is applied again, carefully (apply_push)
         savepoint.rollback()
-        reason = _integrity_reason(m.table, exc)
+        reason = _catalogue_gap(session, m) or _integrity_reason(m.table, exc)
         same_uln = {"same_uln": True} if reason == SAME_ULN else None
         return _reject(problems, dev, m, reason, extra=same_uln), None
     return ({"seq": m.seq, "mutation_id": m.mutation_id, "status": APPLIED, "table": m.table,
@@ -267,6 +267,36 @@ def _write(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation
 # (app/sync/learners_twice.py); `same_uln` in the result says so to the program.
 SAME_ULN = ("a learner with this ULN is already at the centre: the two records are kept apart "
             "for someone to merge")
+
+
+# The catalogue's tables: rows loaded from qualification packs, which travel on their own
+# (server/packs.py), so a record pointing at one the centre lacks is told which.
+CATALOGUE = {"spec_pack": "qualification pack", "qualification": "qualification",
+             "unit": "unit", "learning_outcome": "learning outcome",
+             "assessment_criterion": "assessment criterion"}
+
+
+def _catalogue_gap(session: Session, m: Mutation) -> str | None:
+    """Why a refused change's record cannot join the centre's database, when it is because
+    it uses a qualification (or unit, or criterion) the centre's catalogue lacks: a pack
+    that has not reached the centre, or that the centre refused. Read after the rollback."""
+    try:
+        table = table_of(m.table)
+        row = decode(table, m.row)
+    except BadRow:
+        return None
+    for fk in table.foreign_keys:
+        target = fk.column.table
+        value = row.get(fk.parent.name)
+        if target.name not in CATALOGUE or value is None:
+            continue
+        if session.connection().execute(select(fk.column).where(fk.column == value)).first():
+            continue
+        what = CATALOGUE[target.name]
+        return (f"it uses a {what} the centre's catalogue does not have: the qualification "
+                f"pack it comes from has not reached the centre, or the centre refused that "
+                f"pack (see the pack in needs attention)")
+    return None
 
 
 def _integrity_reason(table: str, exc: IntegrityError) -> str:

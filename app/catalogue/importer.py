@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.catalogue.loader import load_pack_data
+from app.catalogue.pack_documents import keep_document
 from app.catalogue import pack_file
 from app.catalogue.corrected_in_place import CORRECTS
 from app.catalogue.pack import PackProblem, validate_pack
@@ -45,6 +46,8 @@ class PreparedPack:
     sha256: str
     # "line L, column C: pack_id", for a refusal that only the loaded catalogue can make
     pack_id_at: str = "line 1, column 1: pack_id"
+    # The file's bytes, kept with the pack so it can travel to the centre (app/sync/packs.py)
+    document: bytes = field(default=b"", repr=False)
 
     @property
     def pack_id(self) -> str:
@@ -166,6 +169,18 @@ def prepare_pack(path: str | Path) -> PreparedPack:
     name = path.name or str(path)
     try:
         raw = pack_file.read_pack_bytes(path)
+    except pack_file.PackFileProblem as exc:
+        raise PackImportError(name, exc.problems) from None
+    return prepare_pack_bytes(raw, name, str(path))
+
+
+def prepare_pack_bytes(raw: bytes, name: str, path: str = "") -> PreparedPack:
+    """The same checks on a pack's bytes that came another way (sent up by a laptop, or
+    fetched from the centre). Raises PackImportError; touches no database."""
+    if len(raw) > MAX_PACK_BYTES:
+        raise PackImportError(name, [f"the pack is {len(raw) // (1024 * 1024)} MB; a "
+                                     f"specification pack is a small JSON text file"])
+    try:
         text = pack_file.decode(raw)
         shape = pack_file.shape_problems(text)
         if shape:
@@ -180,8 +195,8 @@ def prepare_pack(path: str | Path) -> PreparedPack:
     invalid = validate_pack(data)
     if invalid:
         raise PackImportError(name, _located(invalid, data, text))
-    return PreparedPack(str(path), data, hashlib.sha256(raw).hexdigest(),
-                        located(("pack_id",)))
+    return PreparedPack(path or name, data, hashlib.sha256(raw).hexdigest(),
+                        located(("pack_id",)), raw)
 
 
 def _locator(data: Any, text: str):
@@ -221,6 +236,8 @@ def import_pack(session: Session, prepared: PreparedPack) -> ImportResult:
         select(Qualification.title).join(SpecPack, SpecPack.id == Qualification.pack_row_id)
         .where(SpecPack.pack_id == prepared.pack_id, SpecPack.sha256 != prepared.sha256)).all()
     pack_row, new = load_pack_data(session, prepared.data, prepared.sha256)
+    if prepared.document:
+        keep_document(session, prepared.sha256, prepared.document)
     quals = session.execute(
         select(Qualification.id, Qualification.title).where(Qualification.pack_row_id == pack_row)
         .order_by(Qualification.sort_order)).all()

@@ -2,7 +2,7 @@
 from app.models.local import Device, OutboxEntry, FormDraft, LocalSetting  # noqa: F401
 from app.models.local import SyncAttention, SyncCursor, SyncMutation  # noqa: F401
 from app.models.catalogue import (  # noqa: F401
-    SpecPack, Qualification, QualificationUnit, Unit, LearningOutcome,
+    SpecPack, PackDocument, Qualification, QualificationUnit, Unit, LearningOutcome,
     AssessmentCriterion, AssessmentRule,
 )
 from app.models.caseload import (  # noqa: F401

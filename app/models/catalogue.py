@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, Index
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base, UtcDateTime, utcnow
@@ -33,6 +33,18 @@ class SpecPack(Base):
 
     units: Mapped[list["Unit"]] = relationship(back_populates="pack", order_by="Unit.sort_order")
     qualifications: Mapped[list["Qualification"]] = relationship(back_populates="pack")
+
+
+class PackDocument(Base):
+    """A pack's file exactly as it was imported, named by the SHA-256 of its bytes, so it can
+    travel to the centre and from there to every laptop (app/sync/packs.py) and be checked
+    and loaded there by the same loader. The shipped packs need none: every side reads them
+    from its own specs folder (app/catalogue/pack_documents.py)."""
+
+    __tablename__ = "pack_document"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    kept_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class Qualification(Base):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.db.base import Base
 from app.models.local import SyncAttention
 from app.sync.learners_twice import LEARNER_TWICE
-from app.sync.protocol import CONFLICT
+from app.sync.protocol import CONFLICT, PACK_REFUSED
 from app.sync.wire import decode, table_of
 
 # Columns sync and the store keep for themselves: never offered as a choice.
@@ -43,6 +43,8 @@ class AttentionItem:
             return self.reason.split(". ")[0]
         if self.kind == SIGNATURES_MISSING:
             return "Signatures made on this laptop are missing from it"
+        if self.kind == PACK_REFUSED:
+            return "The centre did not take a qualification imported here"
         return f"The centre refused a change to a {what}"
 
 

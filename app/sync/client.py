@@ -61,6 +61,12 @@ class CentreClient:
         self._http.close()
 
     def _call(self, method: str, path: str, **kwargs) -> dict:
+        body = self._answer(method, path, **kwargs).json()
+        if isinstance(body, dict) and "centre_settings" in body:
+            self.centre_settings = body["centre_settings"]  # app/sync/centre_settings.py
+        return body
+
+    def _answer(self, method: str, path: str, **kwargs) -> httpx.Response:
         try:
             response = self._http.request(method, f"{API}{path}", **kwargs)
         except httpx.TransportError as exc:
@@ -75,10 +81,7 @@ class CentreClient:
             raise CentreRefused(response.status_code, error or f"http_{response.status_code}",
                                 message or f"The centre answered {response.status_code}.",
                                 body if isinstance(body, dict) else {})
-        body = response.json()
-        if isinstance(body, dict) and "centre_settings" in body:
-            self.centre_settings = body["centre_settings"]  # app/sync/centre_settings.py
-        return body
+        return response
 
     def health(self) -> dict:
         return self._call("GET", "/health")
@@ -103,6 +106,17 @@ class CentreClient:
         if chain_head is not None:
             params["chain_sequence"] = int(chain_head.get("sequence") or 0)
         return self._call("GET", "/changes", params=params)
+
+    def packs_lacking(self, shas: list[str]) -> list[str]:
+        """Which of these qualification packs (by SHA-256) the centre's catalogue lacks."""
+        return list(self._call("POST", "/packs/lacking", json={"packs": shas})["lacking"])
+
+    def send_pack(self, sha256: str, document: bytes) -> dict:
+        return self._call("PUT", f"/packs/{sha256}", content=document,
+                          headers={"Content-Type": "application/json"})
+
+    def fetch_pack(self, sha256: str) -> bytes:
+        return self._answer("GET", f"/packs/{sha256}").content
 
     def check(self) -> dict:
         return self._call("GET", "/check")

@@ -27,6 +27,7 @@ from app.sync.client import CentreClient, CentreRefused
 from app.sync.protocol import DEVICE_REVOKED, SEQUENCE_GAP
 from app.sync.revoked import hand_in
 from app.sync.incoming import apply_page
+from app.sync.packs import fetch_packs, send_packs
 from app.sync.outgoing import next_batch, number_on_from, record_results
 from app.transfer.sync_step import send_files_step
 from app.transfer.upload import TransferCancelled
@@ -57,6 +58,8 @@ class SyncOutcome:
     files_sent: int = 0
     files_failed: list[str] = field(default_factory=list)  # why each file could not go yet
     sent_back: int = 0   # records the centre had lost (restored from a backup), sent again
+    packs_sent: int = 0      # qualification packs imported here that went to the centre
+    packs_fetched: int = 0   # qualification packs the centre had that were loaded here
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -97,6 +100,8 @@ def run_sync(store: Store, progress: Callable[[str], None] = lambda text: None,
         except TransferCancelled:
             raise SyncCancelled("Sync cancelled; everything done so far is kept.") from None
         outcome.files_sent, outcome.files_failed = len(files.sent), files.failed
+        step(f"Sending qualifications to {conn.centre_name}…")
+        outcome.packs_sent = send_packs(store, client)  # before the records enrolled on them
         push_all(store, client, step, outcome, conn.centre_name)
         watch = None
         for attempt in range(2):
@@ -187,6 +192,7 @@ def _pull_all(store: Store, client: CentreClient, step, outcome: SyncOutcome,
         step("Receiving changes from the centre…")
         head = store.read(_chain, store.device_id) if first else None
         page = client.pull(store.read(_cursors), own, head)
+        outcome.packs_fetched += fetch_packs(store, client, page.get("packs"))  # records use them
         if first:
             _heed_chain(store, outcome, page.get("chain"))
             first = False

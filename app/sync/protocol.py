@@ -14,6 +14,8 @@ meant for the user, the code for the program:
 | 410    | device_revoked       | the centre revoked this laptop: it gets no more data (it  |
 |        |                      | may still push and upload, then ask POST /wipe: see       |
 |        |                      | server/revocation.py)                                     |
+| 422    | pack_refused         | a qualification pack sent up cannot join the centre's     |
+|        |                      | catalogue (invalid, or its id and version name another)   |
 | 426    | update_fieldfolio    | this laptop's protocol is older than the centre accepts   |
 """
 from __future__ import annotations
@@ -30,9 +32,11 @@ SEQUENCE_GAP = "sequence_gap"
 DEVICE_REVOKED = "device_revoked"
 UPDATE_FIELDFOLIO = "update_fieldfolio"
 BAD_REQUEST = "bad_request"
+PACK_REFUSED = "pack_refused"
 
 STATUS_OF = {BAD_REQUEST: 400, NOT_ENROLLED: 401, FORBIDDEN: 403, NO_SUCH_CODE: 404,
-             SEQUENCE_GAP: 409, DEVICE_REVOKED: 410, UPDATE_FIELDFOLIO: 426}
+             SEQUENCE_GAP: 409, DEVICE_REVOKED: 410, PACK_REFUSED: 422,
+             UPDATE_FIELDFOLIO: 426}
 
 # A pushed change's outcome, as the centre stores it and returns it on every replay.
 APPLIED, REJECTED, CONFLICT = "applied", "rejected", "conflict"

@@ -37,7 +37,7 @@ def make_0009_database(data_dir):
 def test_0009_portfolio_upgrades_with_its_queue_intact(tmp_path):
     db = make_0009_database(tmp_path / "data")
     with Store(tmp_path / "data") as store:
-        assert migrate.current_revision(store.write_engine) == "0010"
+        assert migrate.current_revision(store.write_engine) == migrate.head_revision()  # 0010 and after
     con = sqlite3.connect(db)
     try:
         assert con.execute("SELECT id, notes, version FROM learner ORDER BY id").fetchall() == [

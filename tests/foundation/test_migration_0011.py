@@ -37,7 +37,7 @@ def test_0010_portfolio_upgrades_keeping_its_learners(tmp_path):
         pass
     con.close()
     with Store(data) as store:
-        assert migrate.current_revision(store.write_engine) == "0011"
+        assert migrate.current_revision(store.write_engine) == migrate.head_revision()  # 0011 and after
     con = sqlite3.connect(db)
     try:
         assert con.execute("SELECT id, notes, version, merged_into_id FROM learner").fetchall() \

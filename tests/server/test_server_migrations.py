@@ -49,3 +49,39 @@ def test_a_centre_at_s0001_is_upgraded_keeping_its_rows(empty_centre):
     with db.reading() as session:
         assert watch_token(session, "S1", 4) == "7.1.4"
     db.dispose()
+
+
+def test_a_centre_at_s0004_gains_pack_files_keeping_its_catalogue(empty_centre):
+    """s0004 → s0005 (packs travel over sync, issue 13): the catalogue and devices stay, and
+    a pack a laptop sends up is kept with its file for the other laptops."""
+    import json
+    from pathlib import Path
+
+    from app.catalogue.importer import prepare_pack_bytes
+    from app.catalogue.pack_documents import document_of
+    from server.packs import add_pack
+    db = empty_centre
+    command.upgrade(schema.alembic_config(db.write_engine), "s0004")
+    with db.write_engine.begin() as conn:
+        conn.execute(text("INSERT INTO spec_pack (id, pack_id, sha256, kind, awarding_body, "
+                          "missing_json, corrections_json, listed_not_specified_json, loaded_at) "
+                          "VALUES ('p1', 'held-before', :sha, 'qualification', 'EDI', '[]', "
+                          "'[]', '[]', '2026-12-01T10:00:00+00:00')"), {"sha": "b" * 64})
+        conn.execute(text("INSERT INTO scope_clock (scope, clock) VALUES ('centre', 7)"))
+    schema.upgrade(db.write_engine)
+    assert schema.current_revision(db.write_engine) == "s0005"
+    edi = Path(__file__).resolve().parents[2] / "specs" / "edi-l2-nvq-customer-service.json"
+    data = json.loads(edi.read_text(encoding="utf-8"))
+    data["pack_id"] = "edi-centre-edition"
+    raw = json.dumps(data).encode()
+    prepared = prepare_pack_bytes(raw, "centre-edition.json")
+    with db.writing() as session:
+        assert session.execute(text("SELECT pack_id FROM spec_pack WHERE id = 'p1'")).all() \
+            == [("held-before",)]
+        assert add_pack(session, prepared).new
+    with db.reading() as session:
+        assert document_of(session, prepared.sha256) == raw
+        # Announced: every laptop's next sync is a full one, whose pull names the pack.
+        assert session.execute(text("SELECT clock FROM scope_clock WHERE scope = 'centre'")
+                               ).scalar() == 8
+    db.dispose()

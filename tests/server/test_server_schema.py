@@ -11,6 +11,14 @@ from server.database import open_centre
 from server.schema import compare_type, include_object, target_metadata
 
 
+def alembic_head() -> str:
+    """The newest server revision: an upgrade test asks for it, not for the number that was
+    newest when it was written, so the next revision does not break it."""
+    from alembic.script import ScriptDirectory
+    from server.schema import alembic_config
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 def test_server_schema_matches_the_models(tmp_path, centre_database_url):
     centre = open_centre(tmp_path / "c", centre_database_url)
     try:
@@ -50,7 +58,7 @@ def test_a_centre_from_before_the_audit_upgrades_keeping_its_laptops(tmp_path, c
         old.dispose()
     centre = open_centre(tmp_path / "c", centre_database_url)
     try:
-        assert current_revision(centre.write_engine) == "s0004"  # the head (s0004: issue 13)
+        assert current_revision(centre.write_engine) == alembic_head()  # s0003 and after
         with centre.writing() as session:
             device = session.get(SyncDevice, "dev-1")
             assert (device.name, device.last_seq) == ("Sam's laptop", 41)
@@ -85,7 +93,7 @@ def test_a_centre_from_before_merging_upgrades_keeping_its_learners(tmp_path, ce
         old.dispose()
     centre = open_centre(tmp_path / "c", centre_database_url)
     try:
-        assert current_revision(centre.write_engine) == "s0004"
+        assert current_revision(centre.write_engine) == alembic_head()  # s0004 and after
         with centre.write_engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT id, notes, version, merged_into_id FROM learner"
                                         ).fetchall() == [("l1", "keep me", 3, None)]

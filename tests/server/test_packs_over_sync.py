@@ -1,0 +1,108 @@
+"""Qualification packs travel over sync (issue 13): a pack imported on one laptop goes up to
+the centre before the learners enrolled on it, and down to every other laptop that sees
+them; a pack whose id and version name a different pack at the centre is refused, said in
+"needs attention", and the records enrolled on it are refused naming the pack. Real server
+process, real HTTP, on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.caseload.enrolments import enrol
+from app.caseload.learners import save_learner
+from app.catalogue.importer import import_pack_file
+from app.models import Enrolment, EnrolmentUnit, Qualification, SpecPack, Unit
+from app.sync.attention import open_items
+from app.sync.engine import run_sync
+from app.sync.protocol import PACK_REFUSED
+from server import staff
+from tests.server.sync_helpers import assert_laptop_matches_centre, enrolled
+
+EDI = Path(__file__).resolve().parents[2] / "specs" / "edi-l2-nvq-customer-service.json"
+
+
+def centre_pack(tmp_path: Path, name: str, title: str, criterion_note: str) -> Path:
+    """A pack the centre was sent (not one Fieldfolio ships): the EDI pack under another id."""
+    data = json.loads(EDI.read_text(encoding="utf-8"))
+    data["pack_id"] = "edi-l2-centre-edition"
+    data["source"]["document_version"] = "Centre edition 1"
+    data["qualifications"][0]["title"] = title
+    data["units"][0]["learning_outcomes"][0]["criteria"][0]["text"] += f" ({criterion_note})"
+    path = tmp_path / name
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _qualification_units(store, qualification_id: str) -> int:
+    return store.read(lambda s: s.scalar(select(func.count()).select_from(Unit).join(
+        Qualification, Qualification.pack_row_id == Unit.pack_row_id).where(
+        Qualification.id == qualification_id)))
+
+
+def _enrol_new_learner(store, uln: str, qualification_id: str) -> str:
+    learner = store.write_now(save_learner, None, {"given_names": "Priya", "family_name": "Shah",
+                                                   "uln": uln})
+    return store.write_now(enrol, learner, qualification_id, mandatory_units=True)
+
+
+def test_a_pack_imported_on_a_laptop_reaches_the_centre_and_the_iqa(centre, laptops, tmp_path):
+    assessor, iqa = laptops("assessor"), laptops("iqa")
+    sam = enrolled(assessor, centre, "Sam Patel")
+    jo = enrolled(iqa, centre, "Jo Whitfield", "iqa")
+    run_sync(iqa)
+
+    pack = centre_pack(tmp_path, "centre-edition.json", "Customer Service (centre edition)",
+                       "as the centre reads it")
+    [(qualification, title)] = import_pack_file(assessor, pack).qualifications
+    enrolment = _enrol_new_learner(assessor, "9276308686", qualification)
+    outcome = run_sync(assessor)
+    assert (outcome.packs_sent, outcome.rejected, outcome.attention) == (1, 0, 0)
+    assert_laptop_matches_centre(assessor, centre, sam, "assessor")
+
+    centre.admin(staff.assign, "9276308686", None, jo)   # server-admin assign ULN --iqa
+    outcome = run_sync(iqa)
+    assert outcome.packs_fetched == 1
+    assert iqa.read(lambda s: s.get(Enrolment, enrolment).qualification_id) == qualification
+    assert iqa.read(lambda s: s.get(Qualification, qualification).title) == title
+    units = _qualification_units(assessor, qualification)
+    assert units > 0 and _qualification_units(iqa, qualification) == units
+    chosen = iqa.read(lambda s: s.scalar(select(func.count()).select_from(EnrolmentUnit).where(
+        EnrolmentUnit.enrolment_id == enrolment)))
+    assert chosen > 0
+    assert_laptop_matches_centre(iqa, centre, jo, "iqa")
+    # Up to date, the next sync is the one question again: packs cost nothing when idle.
+    assert run_sync(iqa).packs_fetched == 0
+
+
+def test_a_pack_whose_id_and_version_name_another_is_refused_clearly(centre, laptops, tmp_path):
+    first, second = laptops("first"), laptops("second")
+    enrolled(first, centre, "Sam Patel")
+    enrolled(second, centre, "Alex Morgan")
+    import_pack_file(first, centre_pack(tmp_path, "a.json", "Customer Service (A)", "A"))
+    run_sync(first)
+
+    # The same pack id and version, different text, imported on a laptop that has not synced
+    # since: the centre refuses it, and the learner enrolled on it stays on this laptop.
+    [(other, _)] = import_pack_file(second, centre_pack(tmp_path, "b.json",
+                                                        "Customer Service (B)", "B")).qualifications
+    enrolment = _enrol_new_learner(second, "9276308686", other)
+    outcome = run_sync(second)
+    assert outcome.packs_sent == 0 and outcome.rejected >= 1
+    items = second.read(open_items)
+    [pack_item] = [i for i in items if i.kind == PACK_REFUSED]
+    assert pack_item.title == "The centre did not take a qualification imported here"
+    assert "Customer Service (B) (pack edi-l2-centre-edition, Centre edition 1)" in pack_item.reason
+    assert "a different pack with id 'edi-l2-centre-edition' and version 'Centre edition 1'" \
+        in pack_item.reason
+    [refused] = [i for i in items if i.record_id == enrolment]
+    assert "qualification the centre's catalogue does not have" in refused.reason
+    # The centre's own pack of that name came down beside it, and nothing here was lost.
+    shas = second.read(lambda s: s.scalars(select(SpecPack.sha256).where(
+        SpecPack.pack_id == "edi-l2-centre-edition")).all())
+    assert len(shas) == 2
+    assert second.read(lambda s: s.get(Enrolment, enrolment).qualification_id) == other
+    # Said once: the next sync neither offers the pack again nor repeats the item.
+    run_sync(second)
+    assert [i.kind for i in second.read(open_items)].count(PACK_REFUSED) == 1
