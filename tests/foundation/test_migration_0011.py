@@ -78,7 +78,7 @@ def test_a_demo_caseload_at_0010_upgrades_with_every_row(tmp_path):
     engine.dispose()
     assert before["enrolment"] > 0 and before["evidence_record"] > 0
     with Store(data) as store:
-        assert migrate.current_revision(store.write_engine) == "0011"
+        assert migrate.current_revision(store.write_engine) == migrate.head_revision()  # 0011 and after
         after = {t: store.read(lambda s, t=t: s.execute(text(f"SELECT count(*) FROM {t}"))
                                .scalar()) for t in tables}
         assert after == before
