@@ -38,19 +38,40 @@ def visible_learners(session: Session, device: CallingDevice) -> list[str]:
         column = LearnerAssignment.assessor_id
     if column is None:
         return []
-    return list(session.scalars(select(LearnerAssignment.learner_id).where(
+    seen = list(session.scalars(select(LearnerAssignment.learner_id).where(
         column == device.staff_id).order_by(LearnerAssignment.learner_id)))
+    return seen + merged_into(session, seen)
+
+
+def merged_into(session: Session, learner_ids: list[str]) -> list[str]:
+    """Learners merged into these (a learner created twice, app/caseload/merge.py): the
+    duplicate's signed records stay on it and are read under the learner kept, so whoever
+    sees the one kept sees them. Usually none: one query for every merge at the centre."""
+    from app.models import Learner
+    links = session.execute(select(Learner.id, Learner.merged_into_id).where(
+        Learner.merged_into_id.is_not(None))).all()
+    if not links:
+        return []
+    reached, out, frontier = set(learner_ids), [], set(learner_ids)
+    while frontier:
+        frontier = {i for i, into in links if into in frontier and i not in reached}
+        reached |= frontier
+        out += sorted(frontier)
+    return out
 
 
 def may_see(session: Session, device: CallingDevice, scope: str) -> bool:
     if scope == CENTRE_SCOPE:
         return device.role != "admin"
     row = session.get(LearnerAssignment, scope)
-    if row is None:
-        return False
-    if device.role in ASSESSOR_ROLES:
-        return row.assessor_id == device.staff_id
-    return device.role == "iqa" and row.iqa_id == device.staff_id
+    if row is not None and device.role in ASSESSOR_ROLES and row.assessor_id == device.staff_id:
+        return True
+    if row is not None and device.role == "iqa" and row.iqa_id == device.staff_id:
+        return True
+    from app.models import Learner
+    learner = session.get(Learner, scope)   # a merged duplicate: seen with the one kept
+    return bool(learner and learner.merged_into_id) and \
+        may_see(session, device, learner.merged_into_id)
 
 
 def refusal_to_change(session: Session, device: CallingDevice, table: str, scope: str,

@@ -153,7 +153,9 @@ def _portfolio(session: Session, enrolment_id: str) -> _Portfolio:
         registration_number=enrolment.registration_number or learner.registration_number,
         uln=learner.uln or "")
     signatures: dict[tuple[str, str], list[Signature]] = {}
-    for s in session.scalars(select(Signature).where(Signature.learner_id == learner.id)
+    from app.caseload.same_learner import same_learner_ids   # a merged record's signed work
+    for s in session.scalars(select(Signature).where(
+            Signature.learner_id.in_(same_learner_ids(session, learner.id)))
                              .order_by(Signature.signed_at)):
         signatures.setdefault((s.record_type, s.record_id), []).append(s)
     records = list(session.scalars(select(EvidenceRecord).where(

@@ -36,12 +36,19 @@ class RecordLocked(InvalidInput):
     """The record is signed (or supports a signed decision) and cannot change."""
 
 
+def _same_learner(session: Session, learner_id: str) -> list[str]:
+    """The learner and any record of them merged into it (app/caseload/same_learner.py):
+    one portfolio, so one set of references."""
+    from app.caseload.same_learner import same_learner_ids
+    return same_learner_ids(session, learner_id)
+
+
 def allocate_portfolio_ref(session: Session, learner_id: str, method: str) -> str:
     """The next free reference for this method in the learner's portfolio ("OBS-003").
     Tombstoned records keep their numbers, so a reference an IQA once saw is never reused."""
     prefix = REF_PREFIX[method] + "-"
     refs = session.scalars(select(EvidenceRecord.portfolio_ref).where(
-        EvidenceRecord.learner_id == learner_id,
+        EvidenceRecord.learner_id.in_(_same_learner(session, learner_id)),
         EvidenceRecord.portfolio_ref.like(prefix + "%"))).all()
     numbers = [int(r[len(prefix):]) for r in refs if r[len(prefix):].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
@@ -125,7 +132,7 @@ def _check(session: Session, record: EvidenceRecord, fields: dict) -> tuple[dict
             problems["portfolio_ref"] = f"A portfolio reference is at most {REF_LIMIT} characters."
         elif ref != record.portfolio_ref and record.amends_id is None and session.scalars(
                 select(EvidenceRecord.id).where(
-                    EvidenceRecord.learner_id == record.learner_id,
+                    EvidenceRecord.learner_id.in_(_same_learner(session, record.learner_id)),
                     EvidenceRecord.portfolio_ref == ref, EvidenceRecord.deleted_at.is_(None),
                     EvidenceRecord.amends_id.is_(None), EvidenceRecord.id != record.id)).first():
             problems["portfolio_ref"] = f"{ref} is already used in this learner's portfolio."
@@ -343,7 +350,8 @@ def get_record(session: Session, record_id: str) -> RecordView | None:
 def records_of_learner(session: Session, learner_id: str) -> list[RecordView]:
     """The learner's live records, newest first, with mapping and attachment counts."""
     records = session.scalars(select(EvidenceRecord).where(
-        EvidenceRecord.learner_id == learner_id, EvidenceRecord.deleted_at.is_(None))
+        EvidenceRecord.learner_id.in_(_same_learner(session, learner_id)),
+        EvidenceRecord.deleted_at.is_(None))
         .order_by(EvidenceRecord.date.desc(), EvidenceRecord.portfolio_ref.desc())).all()
     ids = [r.id for r in records]
     maps = dict(session.execute(select(CriterionMapping.record_id, func.count()).where(

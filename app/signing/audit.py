@@ -83,4 +83,5 @@ def events_for_record(session: Session, record_id: str) -> list[AuditEntry]:
 
 
 def events_for_learner(session: Session, learner_id: str) -> list[AuditEntry]:
-    return _entries(session, AuditEvent.learner_id == learner_id)
+    from app.caseload.same_learner import same_learner_ids   # a merged record's trail too
+    return _entries(session, AuditEvent.learner_id.in_(same_learner_ids(session, learner_id)))
