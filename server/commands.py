@@ -59,6 +59,10 @@ def register(sub) -> None:
                                       "sent afterwards, the wipes it confirmed")
     p.add_argument("--device", default=None, metavar="DEVICE-ID")
     p.set_defaults(action=_audit)
+    p = acts.add_parser("import-pack", help="add a qualification pack file to the centre's "
+                                            "catalogue; every laptop loads it at its next sync")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(action=_import_pack)
     p = acts.add_parser("centre-name", help="the name laptops show as 'connected to …'")
     p.add_argument("name")
     p.set_defaults(action=_centre_name)
@@ -168,6 +172,21 @@ def _audit(session, args):
                                   f"{row.get('files')} file(s) held)"}.get(row["kind"], row["kind"])
         lines.append(f"{row['at']}  {row['device_id']}  {what}")
     return rows, "\n".join(lines) or "Nothing in the centre's audit yet."
+
+
+def _import_pack(session, args):
+    """Checked as a laptop's import checks it; refused, with the line of each problem, when
+    invalid or when its id and version name a different pack already in the catalogue."""
+    from app.catalogue.importer import PackImportError, prepare_pack
+    from server.packs import add_pack
+    try:
+        result = add_pack(session, prepare_pack(args.file))
+    except PackImportError as exc:
+        raise InvalidInput({"import-pack": str(exc)}) from None
+    text = result.message() + (" Every laptop loads it at its next sync." if result.new else "")
+    return ({"pack_id": result.pack_id, "new": result.new,
+             "qualifications": [{"id": q, "title": t} for q, t in result.qualifications]},
+            "\n".join([text] + [f"{q}  {t}" for q, t in result.qualifications]))
 
 
 def _centre_name(session, args):

@@ -6,6 +6,8 @@ process, real HTTP, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -106,3 +108,38 @@ def test_a_pack_whose_id_and_version_name_another_is_refused_clearly(centre, lap
     # Said once: the next sync neither offers the pack again nor repeats the item.
     run_sync(second)
     assert [i.kind for i in second.read(open_items)].count(PACK_REFUSED) == 1
+
+
+def _server_admin(centre, *args) -> subprocess.CompletedProcess:
+    root = Path(__file__).resolve().parents[2]
+    cmd = [sys.executable, str(root / "main.py"), "server-admin", "--data-dir",
+           str(centre.data_dir)]
+    if centre.database_url:
+        cmd += ["--database-url", centre.database_url]
+    return subprocess.run(cmd + list(args), cwd=root, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_a_pack_the_admin_imports_reaches_a_laptop_that_was_up_to_date(centre, laptops,
+                                                                       tmp_path):
+    from tests.server.test_sync_nothing_to_do import _sync_counting
+    laptop = laptops("assessor")
+    enrolled(laptop, centre, "Sam Patel")
+    run_sync(laptop)
+    assert _sync_counting(laptop)[1] == ["/api/v1/changes"]
+
+    pack = centre_pack(tmp_path, "centre-edition.json", "Customer Service (centre edition)", "C")
+    done = _server_admin(centre, "import-pack", str(pack))
+    assert done.returncode == 0, done.stderr
+    assert "Imported Customer Service (centre edition)" in done.stdout
+    outcome, paths = _sync_counting(laptop)
+    assert "/api/v1/pull" in paths and outcome.packs_fetched == 1
+    assert laptop.read(lambda s: s.scalars(select(Qualification.id).where(
+        Qualification.title == "Customer Service (centre edition)")).all())
+
+    # The same again changes nothing; another text under that id and version is refused.
+    assert "nothing changed" in _server_admin(centre, "import-pack", str(pack)).stdout
+    clash = _server_admin(centre, "import-pack",
+                          str(centre_pack(tmp_path, "other.json", "Other", "other")))
+    assert clash.returncode == 1
+    assert "a different pack with id 'edi-l2-centre-edition'" in clash.stderr
