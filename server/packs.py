@@ -77,3 +77,34 @@ def pack_file(centre: CentreDatabase, sha256: str) -> bytes:
     if raw is None:
         raise Refusal(BAD_REQUEST, "The centre has no qualification pack with that SHA-256.")
     return raw
+
+
+# -- on a USB stick (server/sync_file.py) ------------------------------------------------------
+
+def take_carried(centre: CentreDatabase, device: CallingDevice,
+                 carried: dict[str, str] | None) -> list[str]:
+    """Packs a laptop's sync file carries, added as a network sync would add them (before
+    its changes). Returns why each refused one was refused, for the import's summary."""
+    import base64
+    refused = []
+    lacking = set(packs_lacking(centre, list(carried or {})))
+    for sha, text in sorted((carried or {}).items()):
+        if sha not in lacking:
+            continue
+        try:
+            receive_pack(centre, device, sha, base64.b64decode(text, validate=True))
+        except (Refusal, ValueError) as exc:
+            refused.append(getattr(exc, "message", None) or f"pack {sha[:12]}… is damaged")
+    return refused
+
+
+def carried_for_laptops(centre: CentreDatabase) -> dict[str, str]:
+    """The files of every pack the centre holds that was imported rather than shipped, for a
+    sync file to a laptop: {sha256: base64}. Small (a pack is well under a megabyte)."""
+    import base64
+    from sqlalchemy import select
+
+    from app.models import PackDocument
+    with centre.reading() as session:
+        return {d.sha256: base64.b64encode(bytes(d.content)).decode()
+                for d in session.scalars(select(PackDocument))}

@@ -16,7 +16,7 @@ keyed by the laptop's token hash, which only the centre and that laptop can comp
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -32,6 +32,7 @@ from server.auth import CallingDevice
 from server.database import CentreDatabase
 from server.files.store import FileStore
 from server.models import AppliedMutation, ServerSetting, SyncDevice
+from server.packs import carried_for_laptops, take_carried
 from server.pull import pull
 from server.push import Mutation, apply_push
 from server.refusal import Refusal
@@ -50,12 +51,14 @@ class Imported:
     conflicts: int
     files_stored: int
     files_already_here: int
+    packs_refused: list[str] = field(default_factory=list)  # why, for each pack not taken
 
     def summary(self) -> str:
         return (f"Sync file from {self.device_name or self.device_id}: {self.changes} change(s) "
                 f"({self.applied} applied, {self.already_applied} already here, "
                 f"{self.rejected} refused, {self.conflicts} conflicts kept for the assessor); "
-                f"{self.files_stored} file(s) stored, {self.files_already_here} already here.")
+                f"{self.files_stored} file(s) stored, {self.files_already_here} already here."
+                + "".join(f"\n{why}" for why in self.packs_refused))
 
 
 def _setting_key(device_id: str) -> str:
@@ -99,6 +102,8 @@ def import_from_laptop(centre: CentreDatabase, files: FileStore, path: Path | st
                 stored += files.put(sha, sync.size_of(sha), fh, owner=device.id)
         changes = sync.changes
         mutations = [Mutation.from_json(m) for m in changes.get("mutations", [])]
+        # The laptop's own qualification packs first: its records may be enrolled on them.
+        packs_refused = take_carried(centre, device, changes.get("packs"))
         try:
             answer = apply_push(centre, device, mutations, changes.get("chain_head"))
         except Refusal as refused:
@@ -118,7 +123,7 @@ def import_from_laptop(centre: CentreDatabase, files: FileStore, path: Path | st
     return Imported(device.id, device.name, len(mutations),
                     sum(1 for r in fresh if r.get("status") == "applied"),
                     len(mutations) - len(fresh), statuses.count("rejected"),
-                    statuses.count("conflict"), stored, len(sync.files) - stored)
+                    statuses.count("conflict"), stored, len(sync.files) - stored, packs_refused)
 
 
 def export_for_device(centre: CentreDatabase, files: FileStore, device_id: str,
@@ -153,7 +158,8 @@ def export_for_device(centre: CentreDatabase, files: FileStore, device_id: str,
             if change["table"] == Attachment.__tablename__ and row.get("device_id") != device_id \
                     and files.has(row.get("sha256", "")):
                 wanted[row["sha256"]] = files.size_of(row["sha256"])
-    changes = {"pages": pages, "push_answer": {"results": results, "last_seq": last_seq}}
+    changes = {"pages": pages, "push_answer": {"results": results, "last_seq": last_seq},
+               "packs": carried_for_laptops(centre)}  # loaded before the pages' records
     return write_sync_file(target, direction=CENTRE_TO_LAPTOP, device_id=device_id,
                            changes=changes, files=[Carried(s, n) for s, n in wanted.items()],
                            open_file=files.open, seal=TokenSeal(token_hash), progress=progress,

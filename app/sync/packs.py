@@ -16,6 +16,7 @@ its rows have ids of their own, and the records the centre sends need them.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 from app.catalogue.importer import PackImportError, prepare_pack_bytes
 from app.catalogue.loader import load_pack_data
 from app.catalogue.pack_documents import document_of, keep_document, loaded_packs
-from app.models import Qualification, SpecPack
+from app.models import PackDocument, Qualification, SpecPack
 from app.models.local import SyncAttention
 from app.sync import state
 from app.sync.client import CentreClient, CentreRefused
@@ -125,3 +126,31 @@ def fetch_packs(store, client: CentreClient, centre_packs: list[str] | None) -> 
 def _load_from_centre(session: Session, prepared) -> None:
     load_pack_data(session, prepared.data, prepared.sha256)
     keep_document(session, prepared.sha256, prepared.document)
+
+
+# -- on a USB stick (app/sync_file/laptop.py) --------------------------------------------------
+
+def packs_to_carry(session: Session) -> dict[str, str]:
+    """The files of packs imported here that the centre may lack, for a sync file to the
+    centre: {sha256: base64 of the file}. (The shipped packs the centre has from its own
+    install.)"""
+    offer = set(_to_offer(session))
+    return {d.sha256: base64.b64encode(bytes(d.content)).decode()
+            for d in session.scalars(select(PackDocument)) if d.sha256 in offer}
+
+
+def load_carried(store, carried: dict[str, str] | None) -> int:
+    """Packs a sync file from the centre carries that this laptop lacks are loaded, before
+    the file's records (which may be enrolled on them). Returns how many."""
+    loaded = 0
+    have = store.read(loaded_packs)
+    for sha, text in sorted((carried or {}).items()):
+        if sha in have:
+            continue
+        document = base64.b64decode(text, validate=True)
+        if hashlib.sha256(document).hexdigest() != sha:
+            raise PackImportError(f"pack {sha[:12]}…", ["the pack's file in the sync file "
+                                                       "differs from its SHA-256"])
+        store.write_now(_load_from_centre, prepare_pack_bytes(document, f"pack {sha[:12]}…"))
+        loaded += 1
+    return loaded

@@ -26,6 +26,7 @@ from app.signing.chain import chain_head
 from app.signing.device_key import device_signer
 from app.sync import state
 from app.sync.incoming import apply_page
+from app.sync.packs import load_carried, packs_to_carry
 from app.sync.outgoing import next_batch, record_results
 from app.sync_file.archive import (
     CENTRE_TO_LAPTOP, LAPTOP_TO_CENTRE, Attachment, DeviceSeal, SyncFileRefused,
@@ -63,6 +64,7 @@ class ImportedFromCentre:
 def _export_state(session, device_id: str) -> dict:
     sequence, head = chain_head(session, device_id)
     return {"chain_head": {"sequence": sequence, "hash": head},
+            "packs": packs_to_carry(session),   # before the records enrolled on them
             "cursors": {c.scope: c.clock for c in session.query(SyncCursor)},
             "acked_seq": int(state.get(session, "acked_seq") or 0)}
 
@@ -118,6 +120,7 @@ def import_from_centre(store, path: Path | str, progress: Progress | None = None
     answer = changes.get("push_answer") or {}
     if answer.get("results"):
         store.write_pulled(record_results, answer).result()
+    load_carried(store, changes.get("packs"))   # before the records that use them
     received = 0
     for page in changes.get("pages", []):
         counts = store.write_pulled(apply_page, page).result()

@@ -143,3 +143,41 @@ def test_a_pack_the_admin_imports_reaches_a_laptop_that_was_up_to_date(centre, l
                           str(centre_pack(tmp_path, "other.json", "Other", "other")))
     assert clash.returncode == 1
     assert "a different pack with id 'edi-l2-centre-edition'" in clash.stderr
+
+
+def test_packs_travel_on_a_sync_file_too(centre, laptops, tmp_path):
+    """Without a network: the laptop's sync file carries the packs it imported, the centre
+    takes them before the records (or says why not), and its file for another laptop
+    carries them back down."""
+    from app.sync_file.laptop import export_for_centre, import_from_centre
+    from server.files.wiring import centre_files
+    from server.sync_file import export_for_device, import_from_laptop
+    assessor, iqa, other = laptops("assessor"), laptops("iqa"), laptops("other")
+    enrolled(assessor, centre, "Sam Patel")
+    jo = enrolled(iqa, centre, "Jo Whitfield", "iqa")
+    enrolled(other, centre, "Alex Morgan")
+    [(qualification, _)] = import_pack_file(assessor, centre_pack(
+        tmp_path, "a.json", "Customer Service (A)", "A")).qualifications
+    enrolment = _enrol_new_learner(assessor, "9276308686", qualification)
+    [(clashing, _)] = import_pack_file(other, centre_pack(
+        tmp_path, "b.json", "Customer Service (B)", "B")).qualifications
+    _enrol_new_learner(other, "5423232219", clashing)
+    export_for_centre(assessor, tmp_path / "assessor.ffsync")
+    export_for_centre(other, tmp_path / "other.ffsync")
+
+    db = centre.open_database()
+    try:
+        files = centre_files(db)
+        taken = import_from_laptop(db, files, tmp_path / "assessor.ffsync")
+        assert (taken.rejected, taken.packs_refused) == (0, [])
+        refused = import_from_laptop(db, files, tmp_path / "other.ffsync")
+        assert refused.rejected >= 1
+        [why] = refused.packs_refused
+        assert "a different pack with id 'edi-l2-centre-edition'" in why and why in refused.summary()
+        centre.admin(staff.assign, "9276308686", None, jo)
+        export_for_device(db, files, iqa.device_id, tmp_path / "for-iqa.ffsync")
+    finally:
+        db.dispose()
+    import_from_centre(iqa, tmp_path / "for-iqa.ffsync")
+    assert iqa.read(lambda s: s.get(Enrolment, enrolment).qualification_id) == qualification
+    assert _qualification_units(iqa, qualification) == _qualification_units(assessor, qualification)
