@@ -67,3 +67,14 @@ def sqlite_engine(path: Path, *, writer: bool, key_pragma: str | None = None) ->
         conn.exec_driver_sql(begin)
 
     return engine
+
+
+def set_foreign_keys(conn, on: bool) -> None:
+    """Foreign keys on or off for a migration's batch rebuilds, straight on the driver's
+    connection before SQLAlchemy begins a transaction: these engines open each transaction
+    with BEGIN (above), and inside one SQLite ignores this pragma, so a parent table rebuilt
+    under it (revision 0011's learner) was dropped with foreign keys on and refused."""
+    driver = conn.connection.driver_connection
+    driver.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+    if bool(driver.execute("PRAGMA foreign_keys").fetchone()[0]) != on:
+        raise RuntimeError("SQLite would not switch foreign keys for the upgrade")

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 import app.models  # noqa: F401  (registers every table)
 from app.db.base import Base
+from app.db.engine import set_foreign_keys
 
 config = context.config
 target_metadata = Base.metadata
@@ -30,14 +31,7 @@ def run_migrations_online() -> None:
         from sqlalchemy import create_engine
         engine = create_engine(context.get_x_argument(as_dictionary=True)["url"])
     with engine.connect() as conn:
-        # Straight on the driver's connection, before SQLAlchemy begins: the store's engines
-        # open every transaction with BEGIN (app/db/engine.py), and inside a transaction
-        # SQLite ignores this pragma, so a table rebuilt under it was dropped with foreign
-        # keys on and refused while its children pointed at it (revision 0011's learner).
-        driver = conn.connection.driver_connection
-        driver.execute("PRAGMA foreign_keys = OFF")
-        if driver.execute("PRAGMA foreign_keys").fetchone()[0]:
-            raise RuntimeError("foreign keys could not be switched off for the upgrade")
+        set_foreign_keys(conn, False)   # batch rebuilds must not see the children
         with conn.begin():
             context.configure(connection=conn, target_metadata=target_metadata,
                               render_as_batch=True, compare_type=True,
@@ -46,7 +40,7 @@ def run_migrations_online() -> None:
             problems = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
             if problems:
                 raise RuntimeError(f"migration left broken references: {problems[:5]}")
-        driver.execute("PRAGMA foreign_keys = ON")
+        set_foreign_keys(conn, True)
 
 
 if context.is_offline_mode():

@@ -85,3 +85,33 @@ def test_a_centre_at_s0004_gains_pack_files_keeping_its_catalogue(empty_centre):
         assert session.execute(text("SELECT clock FROM scope_clock WHERE scope = 'centre'")
                                ).scalar() == 8
     db.dispose()
+
+
+def test_a_centre_holding_enrolled_learners_upgrades_from_s0003(empty_centre):
+    """s0004 rebuilds the learner table on SQLite, which enrolments point at: with foreign
+    keys left on, SQLite refused to drop the old table and a centre with any enrolled learner
+    could not start (seen on a real centre's data folder)."""
+    from server.catalogue import load_shipped_packs
+    db = empty_centre
+    command.upgrade(schema.alembic_config(db.write_engine), "s0003")
+    stamp = "2026-11-05T09:00:00.000000+00:00"
+    with db.writing() as session:
+        load_shipped_packs(session)
+        qualification = session.execute(text("SELECT id FROM qualification LIMIT 1")).scalar()
+        session.execute(text(
+            "INSERT INTO learner (id, given_names, family_name, uln, registration_number, email, "
+            "phone, workplace_address, notes, created_at, updated_at, version, device_id) VALUES "
+            "('L1', 'Amelia', 'Hughes', '5423232219', '', '', '', '', 'keep me', :t, :t, 4, 'd1')"),
+            {"t": stamp})
+        session.execute(text(
+            "INSERT INTO enrolment (id, learner_id, qualification_id, registration_number, status, "
+            "created_at, updated_at, version, device_id) VALUES "
+            "('E1', 'L1', :q, 'R1', 'active', :t, :t, 2, 'd1')"), {"q": qualification, "t": stamp})
+    schema.upgrade(db.write_engine)
+    head = ScriptDirectory.from_config(schema.alembic_config()).get_current_head()
+    assert schema.current_revision(db.write_engine) == head
+    with db.reading() as session:
+        assert session.execute(text("SELECT id, notes, version, merged_into_id FROM learner")
+                               ).all() == [("L1", "keep me", 4, None)]
+        assert session.execute(text("SELECT id, learner_id FROM enrolment")).all() == [("E1", "L1")]
+    db.dispose()

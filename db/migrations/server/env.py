@@ -8,6 +8,7 @@ the laptop's chain does; PostgreSQL alters tables in place.
 from alembic import context
 from sqlalchemy import text
 
+from app.db.engine import set_foreign_keys
 from server.schema import compare_type, include_object, target_metadata
 
 config = context.config
@@ -21,8 +22,7 @@ def run_migrations_online() -> None:
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
         if sqlite:
-            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
-            conn.commit()
+            set_foreign_keys(conn, False)   # batch rebuilds must not see the children
         with conn.begin():
             context.configure(connection=conn, target_metadata=target_metadata(),
                               render_as_batch=True, compare_type=compare_type,
@@ -34,7 +34,7 @@ def run_migrations_online() -> None:
                 if problems:
                     raise RuntimeError(f"migration left broken references: {problems[:5]}")
         if sqlite:
-            conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+            set_foreign_keys(conn, True)
 
 
 if context.is_offline_mode():
