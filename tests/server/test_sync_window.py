@@ -62,11 +62,13 @@ def test_status_area_sync_now_and_a_conflict_side_by_side(qtbot, centre, laptops
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=5000)
     row = [dialog.table.item(0, c).text() for c in range(3)]
     assert row == ["notes", "Mornings are best", "Saturdays only"]
+    assert dialog.table.isVisible()        # two versions side by side, for a conflict only
     assert not [b for b in dialog.findChildren(type(dialog.keep_button))
                 if "overwrite" in b.text().lower()]
     dialog.table.item(0, 0).setCheckState(Qt.Checked)
     qtbot.mouseClick(dialog.keep_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: dialog.reason.text() == "Nothing needs attention.", timeout=5000)
+    assert not dialog.table.isVisible()
     assert mine.read(lambda s: s.get(Learner, learner).notes) == "Mornings are best"
     window.grab().save(str(centre.data_dir.parent / "sync-window.png"))
     window.close()

@@ -70,9 +70,11 @@ class AttentionDialog(QDialog):
         self.keep_button.setVisible(bool(item and item.kind == "conflict"))
         self.read_button.setVisible(bool(item and item.kind != "conflict"))
         if item is None:
+            self.table.hide()
             self.reason.setText("Nothing needs attention.")
             return
-        self.reason.setText(f"{item.title}: {item.reason}.")
+        self.reason.setText(f"{item.title}\n\n{_sentence(item.reason)}")
+        self.table.setVisible(bool(item.differences))   # only a conflict has two versions
         for field, mine, theirs in item.differences:
             r = self.table.rowCount()
             self.table.insertRow(r)
@@ -100,3 +102,11 @@ class AttentionDialog(QDialog):
         item = self._current()
         if item is not None:
             self.bridge.write(acknowledge, item.id, on_done=lambda _: self.refresh())
+
+
+def _sentence(reason: str) -> str:
+    """A reason as a sentence of its own: capitalised, ending once (some end in "…")."""
+    reason = reason.strip()
+    if not reason:
+        return ""
+    return reason[0].upper() + reason[1:] + ("" if reason[-1] in ".…!?" else ".")
