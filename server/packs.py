@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 
-from app.catalogue.importer import ImportResult, PackImportError, PreparedPack, import_pack, \
-    prepare_pack_bytes
+from app.catalogue.importer import ImportResult, PackImportError, PreparedPack, clashing_pack, \
+    import_pack, prepare_pack_bytes
 from app.catalogue.pack_documents import document_of, loaded_packs
 from app.sync.protocol import BAD_REQUEST, FORBIDDEN, PACK_REFUSED
 from server.auth import CallingDevice
@@ -55,11 +55,19 @@ def receive_pack(centre: CentreDatabase, device: CallingDevice, sha256: str,
         prepared = prepare_pack_bytes(raw, label)
         label = describe(prepared.data)
         with centre.writing() as session:
+            clash = clashing_pack(session, prepared)
+            if clash is not None:
+                # Said for the assessor, not for whoever edits the pack file.
+                raise Refusal(PACK_REFUSED, f"The centre already has a different {label}, "
+                                            f"loaded {clash.loaded_at:%d/%m/%Y}. Two packs "
+                                            f"with one name and version cannot be told apart "
+                                            f"on paper, so the centre keeps its own.",
+                              pack=label)
             result = add_pack(session, prepared)
     except PackImportError as exc:
         log.warning("refused pack %s from device %s: %s", sha256, device.id, exc.problems)
         raise Refusal(PACK_REFUSED, f"The centre's catalogue cannot take {label}: "
-                                    + "; ".join(exc.problems[:5]), pack=label) from None
+                                    + "; ".join(exc.problems[:5]) + ".", pack=label) from None
     log.info("pack %s (%s) from device %s: %s", result.pack_id, sha256, device.id,
              "added" if result.new else "already held")
     return {"sha256": sha256, "pack_id": result.pack_id, "new": result.new}

@@ -223,7 +223,9 @@ def _write(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation
         scope = scope_of(session, m.table, row, known)
         old_scope = scope_of(session, m.table, existing, known) if existing else scope
     except UnknownParent as exc:
-        raise _Refused(str(exc)) from None
+        # A unit chosen for an enrolment the centre refused for its qualification: the
+        # same reason, not the missing parent's id.
+        raise _Refused(_catalogue_gap(session, m) or str(exc)) from None
     for s in dict.fromkeys((old_scope, scope)):
         reason = refusal_to_change(session, device, m.table, s, row, existing, lookups)
         if reason:

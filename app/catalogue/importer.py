@@ -213,18 +213,28 @@ def _locator(data: Any, text: str):
     return locate
 
 
-def import_pack(session: Session, prepared: PreparedPack) -> ImportResult:
-    """Run on the writer: the whole pack goes in within the caller's one transaction. A
-    changed file that keeps the pack id and version of one already loaded is refused: two
-    different packs under one name and version cannot be told apart on paper."""
+def clashing_pack(session: Session, prepared: PreparedPack) -> SpecPack | None:
+    """The loaded pack, if any, with this one's id and version but other bytes (and not the
+    same pack corrected in place): the two cannot both be loaded under one name."""
     label = (prepared.data.get("source") or {}).get("document_version")
     clash = session.scalars(select(SpecPack).where(
         SpecPack.pack_id == prepared.pack_id, SpecPack.sha256 != prepared.sha256,
         (SpecPack.document_version == label) if label is not None
         else SpecPack.document_version.is_(None))).first()
     in_place = prepared.sha256 in CORRECTS or prepared.sha256 in CORRECTS.values()
-    if clash is not None and not in_place and not session.scalars(select(SpecPack.id).where(
+    if clash is None or in_place or session.scalars(select(SpecPack.id).where(
             SpecPack.sha256 == prepared.sha256)).first():
+        return None
+    return clash
+
+
+def import_pack(session: Session, prepared: PreparedPack) -> ImportResult:
+    """Run on the writer: the whole pack goes in within the caller's one transaction. A
+    changed file that keeps the pack id and version of one already loaded is refused: two
+    different packs under one name and version cannot be told apart on paper."""
+    label = (prepared.data.get("source") or {}).get("document_version")
+    clash = clashing_pack(session, prepared)
+    if clash is not None:
         version = f"version '{label}'" if label else "no version label"
         raise PackImportError(Path(prepared.path).name, [
             f"{prepared.pack_id_at}: a different pack with id '{prepared.pack_id}' and "

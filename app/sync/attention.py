@@ -45,7 +45,7 @@ class AttentionItem:
             return "Signatures made on this laptop are missing from it"
         if self.kind == PACK_REFUSED:
             return "The centre did not take a qualification imported here"
-        return f"The centre refused a change to a {what}"
+        return f"The centre refused a change to {'an' if what[:1] in 'aeiou' else 'a'} {what}"
 
 
 def open_items(session: Session) -> list[AttentionItem]:

@@ -70,10 +70,10 @@ def _note_refused(session: Session, sha256: str, why: str) -> None:
         return
     session.add(SyncAttention(
         kind=PACK_REFUSED, table_name="spec_pack", record_id=pack.id,
-        reason=(f"The centre did not take {pack_name(session, sha256)}, imported on this "
-                f"laptop. {why} Learners enrolled on it here stay on this laptop, but the "
-                f"centre cannot take their enrolments or evidence until they are enrolled on "
-                f"a qualification the centre has; ask the centre's admin which pack to use."),
+        reason=(f"{pack_name(session, sha256)}, imported on this laptop. {why} Learners "
+                f"enrolled on it stay on this laptop, but the centre cannot take their "
+                f"enrolments or evidence until they are enrolled on a qualification the "
+                f"centre has: ask the centre's admin which one to use."),
         mine_json="{}", theirs_json=json.dumps({"sha256": sha256})))
 
 

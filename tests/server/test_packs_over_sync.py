@@ -96,10 +96,13 @@ def test_a_pack_whose_id_and_version_name_another_is_refused_clearly(centre, lap
     [pack_item] = [i for i in items if i.kind == PACK_REFUSED]
     assert pack_item.title == "The centre did not take a qualification imported here"
     assert "Customer Service (B) (pack edi-l2-centre-edition, Centre edition 1)" in pack_item.reason
-    assert "a different pack with id 'edi-l2-centre-edition' and version 'Centre edition 1'" \
-        in pack_item.reason
+    assert "The centre already has a different pack 'edi-l2-centre-edition' (Centre " \
+        "edition 1), loaded" in pack_item.reason
+    assert "cannot be told apart on paper" in pack_item.reason
     [refused] = [i for i in items if i.record_id == enrolment]
     assert "qualification the centre's catalogue does not have" in refused.reason
+    units = [i for i in items if i.table_name == "enrolment_unit"]   # its units: the same
+    assert units and all("unit the centre's catalogue does not have" in i.reason for i in units)
     # The centre's own pack of that name came down beside it, and nothing here was lost.
     shas = second.read(lambda s: s.scalars(select(SpecPack.sha256).where(
         SpecPack.pack_id == "edi-l2-centre-edition")).all())
@@ -173,7 +176,8 @@ def test_packs_travel_on_a_sync_file_too(centre, laptops, tmp_path):
         refused = import_from_laptop(db, files, tmp_path / "other.ffsync")
         assert refused.rejected >= 1
         [why] = refused.packs_refused
-        assert "a different pack with id 'edi-l2-centre-edition'" in why and why in refused.summary()
+        assert "already has a different pack 'edi-l2-centre-edition'" in why
+        assert why in refused.summary()
         centre.admin(staff.assign, "9276308686", None, jo)
         export_for_device(db, files, iqa.device_id, tmp_path / "for-iqa.ffsync")
     finally:
