@@ -226,10 +226,16 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.refresh_status()
 
-    def open_attention(self) -> None:
+    def attention_dialog(self):
+        """Needs attention, wired to this window: what it settles (a conflict kept, a
+        learner merged) is a local edit, which refreshes only the screens that asked."""
         from ui.sync.attention_dialog import AttentionDialog
         dialog = AttentionDialog(self.bridge, self)
-        dialog.exec()
+        dialog.records_changed.connect(lambda: self.caseload.refresh())
+        return dialog
+
+    def open_attention(self) -> None:
+        self.attention_dialog().exec()
         self.refresh_status()
 
     # -- failures and what changed (ui/bridge.py) ----------------------------------------

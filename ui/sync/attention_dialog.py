@@ -6,16 +6,19 @@ that as a new version. There is no "overwrite" button in either direction.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QTableWidget,
     QTableWidgetItem, QVBoxLayout,
 )
 
 from app.sync.attention import acknowledge, open_items, resolve_conflict
+from app.sync.learners_twice import LEARNER_TWICE
 
 
 class AttentionDialog(QDialog):
+    records_changed = Signal()   # a conflict settled or a learner merged: lists redraw
+
     def __init__(self, bridge, parent=None):
         super().__init__(parent, objectName="attention_dialog")
         self.bridge = bridge
@@ -29,6 +32,7 @@ class AttentionDialog(QDialog):
         right = QVBoxLayout()
         self.reason = QLabel("", objectName="attention_reason")
         self.reason.setWordWrap(True)
+        self.reason.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         right.addWidget(self.reason)
         self.table = QTableWidget(0, 3, objectName="attention_versions")
         self.table.setHorizontalHeaderLabels(["Field", "On this laptop", "At the centre"])
@@ -42,8 +46,13 @@ class AttentionDialog(QDialog):
         self.keep_button.clicked.connect(self._resolve)
         self.read_button = QPushButton("I have read this", objectName="attention_read")
         self.read_button.clicked.connect(self._acknowledge)
+        # A learner made twice is settled by merging, not by reading (ui/sync/merge_dialog.py).
+        self.merge_button = QPushButton("Compare and merge…", objectName="attention_merge")
+        self.merge_button.setProperty("primary", True)
+        self.merge_button.clicked.connect(self._merge)
         buttons.addStretch()
         buttons.addWidget(self.read_button)
+        buttons.addWidget(self.merge_button)
         buttons.addWidget(self.keep_button)
         right.addLayout(buttons)
         layout.addLayout(right, 1)
@@ -58,7 +67,8 @@ class AttentionDialog(QDialog):
         self.items = items
         self.list.clear()
         for item in items:
-            QListWidgetItem(("⇄ " if item.kind == "conflict" else "✗ ") + item.title, self.list)
+            mark = {"conflict": "⇄ ", LEARNER_TWICE: "⚠ "}.get(item.kind, "✗ ")
+            QListWidgetItem(mark + item.title, self.list)
         if items:
             self.list.setCurrentRow(0)
         else:
@@ -68,10 +78,22 @@ class AttentionDialog(QDialog):
         item = self.items[row] if 0 <= row < len(self.items) else None
         self.table.setRowCount(0)
         self.keep_button.setVisible(bool(item and item.kind == "conflict"))
-        self.read_button.setVisible(bool(item and item.kind != "conflict"))
+        self.read_button.setVisible(bool(item and item.kind not in ("conflict", LEARNER_TWICE)))
+        self.merge_button.setVisible(bool(item and item.kind == LEARNER_TWICE
+                                          and "twice" in item.title))
         if item is None:
             self.table.hide()
             self.reason.setText("Nothing needs attention.")
+            return
+        if item.kind == LEARNER_TWICE:
+            self.table.hide()
+            self.reason.setText(_sentence(item.reason) + "\n\n" + (
+                "The same learner was added on two devices. Compare and merge shows the two "
+                "records side by side: keep one, and the other's enrolments and work join it. "
+                "Nothing is deleted, and signed records stay exactly as signed."
+                if self.merge_button.isVisible() else
+                "Your record stays on this laptop, with everything recorded for it, until the "
+                "two can be merged here."))
             return
         self.reason.setText(f"{item.title}\n\n{_sentence(item.reason)}")
         self.table.setVisible(bool(item.differences))   # only a conflict has two versions
@@ -96,7 +118,22 @@ class AttentionDialog(QDialog):
             return
         keep = {self.table.item(r, 0).data(Qt.UserRole) for r in range(self.table.rowCount())
                 if self.table.item(r, 0).checkState() == Qt.Checked}
-        self.bridge.write(resolve_conflict, item.id, keep, on_done=lambda _: self.refresh())
+        self.bridge.write(resolve_conflict, item.id, keep, on_done=lambda _: self._settled())
+
+    def _merge(self) -> None:
+        item = self._current()
+        if item is not None:
+            self.open_merge(item.id).exec()
+
+    def open_merge(self, attention_id: int):
+        from ui.sync.merge_dialog import MergeLearnersDialog
+        dialog = MergeLearnersDialog(self.bridge, attention_id, self)
+        dialog.accepted.connect(self._settled)
+        return dialog
+
+    def _settled(self) -> None:
+        self.refresh()
+        self.records_changed.emit()
 
     def _acknowledge(self) -> None:
         item = self._current()
