@@ -57,12 +57,14 @@ class SetupDialog(QDialog):
         form.addRow("", self.problems["centre_name"])
         form.addRow("Centre number", self.centre_number)
         form.addRow("", self.problems["centre_number"])
-        form.addRow("", label(
+        # A full-width row of its own: wrapped in the field column it was cut off.
+        self.pin_why = label(
             "A PIN: you type it to take the laptop back after a learner signs on it, so they "
             "cannot open the rest of your caseload." + (
                 " Once you have typed your passphrase that day, it also opens the lock screen."
                 if getattr(store, "encrypted", False) else "")
-            + " You can leave it for now: the first hand-over asks for one.", "subtitle"))
+            + " You can leave it for now: the first hand-over asks for one.", "subtitle")
+        form.addRow(self.pin_why)
         form.addRow("PIN", self.pin)
         form.addRow("PIN again", self.pin_again)
         form.addRow("", self.problems["pin"])

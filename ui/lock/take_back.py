@@ -12,7 +12,7 @@ this page leads anywhere but back to signing.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.safekeeping import keys as folder_keys
 from app.safekeeping.attempts import Attempts
@@ -22,6 +22,7 @@ from ui.lock.pin_dialog import pin_checker
 from ui.lock.unlock_dialog import ATTEMPTS
 from ui.widgets import ProblemLabel, label
 
+COLUMN_WIDTH = 640
 PLAIN_FORGOTTEN = ("Forgot the PIN? Close Fieldfolio (from the task manager if need be: every "
                    "signature is already saved), open it again and choose a new PIN under "
                    "Tools → Lock PIN….")
@@ -38,34 +39,47 @@ class TakeBackPage(QWidget):
         self.encrypted = bool(getattr(store, "encrypted", False))
         self.guard = Guard(store.data_dir, self.encrypted, pin_checker(store), pin_day, attempts)
         self.digits: int | None = None
-        layout = QVBoxLayout(self)
-        layout.addStretch()
         self.thanks = label("", "title")
         self.prompt = label("", "subtitle")
         self.secret = QLineEdit(objectName="take_back_secret")
         self.secret.setEchoMode(QLineEdit.Password)
         self.secret.setMinimumHeight(48)
-        self.secret.setMaximumWidth(420)
+        self.secret.setFixedWidth(360)
         self.secret.textChanged.connect(self._typed)
         self.secret.returnPressed.connect(self.try_it)
         self.problem = ProblemLabel()
         self.back_button = QPushButton("Take the laptop back", objectName="laptop_back")
-        self.back_button.setMinimumSize(160, 56)
+        self.back_button.setMinimumSize(200, 56)
         self.back_button.setAutoDefault(False)     # Enter in the field checks it once, not twice
         self.back_button.clicked.connect(self.try_it)
         forgot = QPushButton("Forgot it?", objectName="take_back_forgot")
         forgot.setFlat(True)
         forgot.setAutoDefault(False)
         self.forgotten = label(folder_keys.FORGOTTEN if self.encrypted else PLAIN_FORGOTTEN)
-        self.forgotten.setMaximumWidth(640)
         self.forgotten.hide()
         forgot.clicked.connect(lambda: self.forgotten.setVisible(not self.forgotten.isVisible()))
+        # One centred column of a readable width: the words wrap inside it, the field and
+        # the buttons sit in its middle.
+        column = QWidget(objectName="take_back_column")
+        column.setFixedWidth(COLUMN_WIDTH)
+        inner = QVBoxLayout(column)
+        inner.setSpacing(12)
+        for widget in (self.thanks, self.prompt, self.problem, self.forgotten):
+            widget.setAlignment(Qt.AlignCenter)
         for widget in (self.thanks, self.prompt, self.secret, self.problem, self.back_button,
                        forgot, self.forgotten):
-            if hasattr(widget, "setAlignment"):
-                widget.setAlignment(Qt.AlignCenter)
-            layout.addWidget(widget, 0, Qt.AlignHCenter)
-        layout.addStretch()
+            if widget in (self.secret, self.back_button, forgot):
+                inner.addWidget(widget, 0, Qt.AlignHCenter)
+            else:
+                inner.addWidget(widget)
+        middle = QHBoxLayout()      # not an aligned item: that would take the column's
+        middle.addStretch(1)        # height from its unwrapped size and clip the words
+        middle.addWidget(column)
+        middle.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addLayout(middle)
+        layout.addStretch(2)
         self._wait_timer = QTimer(self, interval=500)
         self._wait_timer.timeout.connect(self._tick)
 
@@ -78,6 +92,8 @@ class TakeBackPage(QWidget):
         self.forgotten.hide()
         self._ask()
         self._tick()
+        self.window().activateWindow()     # the keys go to the PIN field, not elsewhere
+        self.secret.setFocus()
 
     def _ask(self) -> None:
         self.digits = self.bridge.store.read(pin_digits) if self.guard.pin_allowed() else None

@@ -314,7 +314,7 @@ class SigningDialog(QDialog):
                   self.on_behalf):
             w.hide()
         self.decline_button.show()
-        self.setWindowFlag(Qt.WindowStaysOnTopHint, True)
+        self._stay_on_top(True)
         self.showFullScreen()
         self.pad.setFocus()
 
@@ -327,7 +327,7 @@ class SigningDialog(QDialog):
 
     def take_back(self) -> None:
         self.handed_over = False
-        self.setWindowFlag(Qt.WindowStaysOnTopHint, False)
+        self._stay_on_top(False)
         self.showNormal()
         for window in reversed(self._covered):   # the main window first, then the dialog on it
             window.show()
@@ -343,6 +343,16 @@ class SigningDialog(QDialog):
         self.decline_button.hide()
         self.pages.setCurrentIndex(0)
         self.reload()
+
+    def _stay_on_top(self, on: bool) -> None:
+        """Set on the native window: the widget's own setWindowFlag re-creates it, and the
+        re-created window is never active for Qt (seen under openbox), so the learner's pen
+        and then the assessor's PIN typed into it had no caret and no focus to show."""
+        handle = self.windowHandle()
+        if handle is None:
+            self.setWindowFlag(Qt.WindowStaysOnTopHint, on)
+        else:
+            handle.setFlag(Qt.WindowStaysOnTopHint, on)
 
     def _come_forward(self) -> None:
         if self.isVisible() and not self.handed_over:
