@@ -182,7 +182,7 @@ class MainWindow(QMainWindow):
         profile = self.store.read(current_profile)
         who = (f"{profile.name} · {ROLE_LABELS.get(profile.role, profile.role)} · "
                f"{profile.centre_name}") if profile else ""
-        self.offline_label = QLabel("● On this laptop · saved as you type")
+        self.offline_label = QLabel("● Saved as you type")
         self.offline_label.setObjectName("offline_state")
         self.sync_label = QLabel("")
         self.sync_label.setObjectName("sync_state")
@@ -190,6 +190,10 @@ class MainWindow(QMainWindow):
         from ui.sync.status_area import SyncStatusArea
         self.sync_area = SyncStatusArea(self.bridge, self)
         self.sync_area.connect_requested.connect(self.connect_to_centre)
+        # Connected, the headline names the centre: said twice, the bar overflowed 1280 pixels.
+        short = who.rsplit(" · ", 1)[0] if profile else ""
+        self.sync_area.shown.connect(
+            lambda status: self.who_label.setText(short if status.enrolled else who))
         self.sync_area.attention_requested.connect(self.open_attention)
         self.sync_area.runner.finished.connect(self._follow_lock_rule)  # the centre's minutes
         from ui.sync.revoked import wipe_revoked_laptop  # the centre marked this laptop lost
@@ -206,7 +210,8 @@ class MainWindow(QMainWindow):
             widget.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
             widget.setMinimumWidth(60)
             bar.addPermanentWidget(widget)
-        self.offline_label.setToolTip(f"{self.offline_label.text()}. Data folder: {self.store.data_dir}")
+        self.offline_label.setToolTip(f"Everything is saved on this laptop as you type. "
+                                      f"Data folder: {self.store.data_dir}")
         self.who_label.setToolTip(who)
         self._status_timer = QTimer(self, interval=5000)
         self._status_timer.timeout.connect(self.refresh_status)

@@ -38,6 +38,7 @@ def test_status_area_sync_now_and_a_conflict_side_by_side(qtbot, centre, laptops
     qtbot.mouseClick(area.sync_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: area.progress.text().startswith("Synced:"), timeout=60000)
     qtbot.waitUntil(lambda: "everything is at the centre" in area.headline.text(), timeout=5000)
+    assert window.who_label.text().count(" · ") == 1   # name · role: the headline names the centre
 
     # Another of Sam's laptops adds a learner: it appears here after Sync now, unclicked.
     enrolled(other, centre, "Sam Patel", staff_id=sam)

@@ -16,6 +16,7 @@ from ui.sync.runner import SyncRunner
 class SyncStatusArea(QWidget):
     attention_requested = Signal()
     connect_requested = Signal()
+    shown = Signal(object)      # the SyncStatus just shown
 
     def __init__(self, bridge, parent=None):
         super().__init__(parent, objectName="sync_area")
@@ -65,6 +66,7 @@ class SyncStatusArea(QWidget):
         self.connect_button.setVisible(not status.enrolled)
         self.sync_button.setVisible(status.enrolled)
         self.sync_button.setEnabled(not self.runner.running)
+        self.shown.emit(status)
 
     def sync_now(self) -> None:
         if self.status is not None and not self.status.enrolled:
