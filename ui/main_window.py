@@ -129,10 +129,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_qualification_action)
         toolbar.addAction(self.catalogue_action)
         file_menu.addSeparator()
-        # Sync with the centre (ui/sync): connect once, then Sync now (F9) in the status area.
+        # Sync with the centre (ui/sync): connect once, then Sync now (F9), here and in the
+        # status area (built after the menus, hence the lambda).
         self.connect_action = action("Connect to centre…", None, self.connect_to_centre,
                                      "act_connect")
         file_menu.addAction(self.connect_action)
+        self.sync_action = action("Sync now", "F9", lambda: self.sync_area.sync_now(), "act_sync")
+        file_menu.addAction(self.sync_action)
         from ui.sync.auto_sync import add_automatic_action
         add_automatic_action(self, file_menu)
         file_menu.addSeparator()

@@ -71,5 +71,16 @@ def test_status_area_sync_now_and_a_conflict_side_by_side(qtbot, centre, laptops
     qtbot.waitUntil(lambda: dialog.reason.text() == "Nothing needs attention.", timeout=5000)
     assert not dialog.table.isVisible()
     assert mine.read(lambda s: s.get(Learner, learner).notes) == "Mornings are best"
+
+    # Sync now is in the File menu too, with its key, as every action is (issue 15).
+    from ui.shortcuts_help import shortcuts_of
+    assert ("F9", "Sync now") in shortcuts_of(window)
+    dialog.close()
+    area.last_result = ""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.keyClick(window, Qt.Key_F9)
+    qtbot.waitUntil(lambda: bool(area.last_result), timeout=90000)
+    assert area.last_result.startswith("Synced:"), area.last_result
     window.grab().save(str(centre.data_dir.parent / "sync-window.png"))
     window.close()

@@ -30,7 +30,6 @@ class SyncStatusArea(QWidget):
         self.attention_button.clicked.connect(self.attention_requested)
         self.sync_button = QPushButton("Sync now", objectName="sync_now")
         self.sync_button.setToolTip("Send your changes to the centre and fetch theirs (F9)")
-        self.sync_button.setShortcut("F9")
         self.sync_button.clicked.connect(self.sync_now)
         self.cancel_button = QPushButton("Cancel", objectName="sync_cancel")
         self.cancel_button.clicked.connect(self.runner.cancel)
