@@ -74,6 +74,28 @@ def may_see(session: Session, device: CallingDevice, scope: str) -> bool:
         may_see(session, device, learner.merged_into_id)
 
 
+def _allows(assignment, device: CallingDevice) -> bool:
+    if device.role in ASSESSOR_ROLES:
+        return assignment.assessor_id == device.staff_id
+    return device.role == "iqa" and assignment.iqa_id == device.staff_id
+
+
+def _kept_learners_assignment(session: Session, scope: str):
+    """A merged duplicate's records (app/caseload/merge.py) are worked on by whoever has
+    the learner kept: an IQA sampling a claim signed under the duplicate, an assessor who
+    took the learner over printing a record signed there. None if `scope` is no duplicate."""
+    from app.models import Learner
+    seen = {scope}
+    kept = session.scalar(select(Learner.merged_into_id).where(Learner.id == scope))
+    while kept and kept not in seen:
+        seen.add(kept)
+        onward = session.scalar(select(Learner.merged_into_id).where(Learner.id == kept))
+        if not onward:
+            return session.connection().execute(_ASSIGNED, {"learner_id": kept}).first()
+        kept = onward
+    return None
+
+
 def refusal_to_change(session: Session, device: CallingDevice, table: str, scope: str,
                       row: dict, existing: dict | None, lookups=None) -> str | None:
     """Why this device may not write `row` (None if it may). Creates the assignment of a
@@ -102,6 +124,8 @@ def refusal_to_change(session: Session, device: CallingDevice, table: str, scope
                 session.connection().execute(_ASSIGN, values)
             return None
         return "this learner is not assigned to you at the centre"
+    if not _allows(assignment, device):
+        assignment = _kept_learners_assignment(session, scope) or assignment
     if device.role in ASSESSOR_ROLES:
         if assignment.assessor_id != device.staff_id:
             return "this learner is assigned to another assessor"

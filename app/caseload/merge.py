@@ -68,6 +68,8 @@ class MergeOutcome:
     left_signed: int = 0
     both_signed_refs: list[str] = field(default_factory=list)
     sent_again: int = 0
+    joined_enrolments: int = 0      # the same qualification twice, now one enrolment
+    twice_enrolled: list[str] = field(default_factory=list)  # qualifications kept twice
 
 
 def _signed_ids(session: Session, record_type: str, ids: list[str]) -> set[str]:
@@ -154,6 +156,8 @@ def merge_learners(session: Session, keep_id: str, other_id: str) -> MergeOutcom
             if row.id not in signed:
                 row.learner_id = survivor.id
                 outcome.moved[record_type] = outcome.moved.get(record_type, 0) + 1
+                if record_type == "claim":
+                    _claim_reference_once(session, row, survivor.id, outcome)
             else:
                 outcome.left_signed += 1
     session.flush()
@@ -168,9 +172,44 @@ def merge_learners(session: Session, keep_id: str, other_id: str) -> MergeOutcom
 
 
 def _move_enrolments(session: Session, from_id: str, to_id: str, outcome: MergeOutcome) -> None:
-    for enrolment in session.scalars(select(Enrolment).where(Enrolment.learner_id == from_id)):
+    """Each enrolment moves to the survivor. One on a qualification the survivor is already
+    on is joined to the survivor's instead (its units chosen there too, its evidence moved
+    there, itself tombstoned), unless something in it cannot move: a signed record (its
+    signature covers its enrolment) or a sign-off or claim (one per unit and enrolment).
+    Then it moves whole, and the learner has two enrolments on that qualification."""
+    from app.models import EnrolmentUnit
+    kept = {e.qualification_id: e for e in session.scalars(select(Enrolment).where(
+        Enrolment.learner_id == to_id, Enrolment.deleted_at.is_(None)))}
+    for enrolment in list(session.scalars(select(Enrolment).where(
+            Enrolment.learner_id == from_id))):
         enrolment.learner_id = to_id
         outcome.moved["enrolment"] = outcome.moved.get("enrolment", 0) + 1
+        target = kept.get(enrolment.qualification_id) if enrolment.deleted_at is None else None
+        if target is None or not _may_join(session, enrolment.id):
+            if target is not None:
+                outcome.twice_enrolled.append(enrolment.qualification_id)
+            continue
+        chosen = set(session.scalars(select(EnrolmentUnit.unit_id).where(
+            EnrolmentUnit.enrolment_id == target.id, EnrolmentUnit.deleted_at.is_(None))))
+        for unit_id in session.scalars(select(EnrolmentUnit.unit_id).where(
+                EnrolmentUnit.enrolment_id == enrolment.id, EnrolmentUnit.deleted_at.is_(None))):
+            if unit_id not in chosen:
+                session.add(EnrolmentUnit(enrolment_id=target.id, unit_id=unit_id))
+                chosen.add(unit_id)
+        for record in session.scalars(select(EvidenceRecord).where(
+                EvidenceRecord.enrolment_id == enrolment.id)):
+            record.enrolment_id = target.id
+        enrolment.deleted_at = utcnow()
+        outcome.joined_enrolments += 1
+
+
+def _may_join(session: Session, enrolment_id: str) -> bool:
+    for model in (UnitSignOff, Claim):
+        if session.scalar(select(model.id).where(model.enrolment_id == enrolment_id)):
+            return False
+    records = list(session.scalars(select(EvidenceRecord.id).where(
+        EvidenceRecord.enrolment_id == enrolment_id)))
+    return not _signed_ids(session, "evidence_record", records)
 
 
 _NUMBER = re.compile(r"^(.*-)(\d+)$")
@@ -207,6 +246,19 @@ def _move_records(session: Session, from_id: str, to_id: str, outcome: MergeOutc
             outcome.moved["evidence_record"] = outcome.moved.get("evidence_record", 0) + 1
         elif r.learner_id == from_id:
             outcome.left_signed += 1
+
+
+def _claim_reference_once(session: Session, claim: Claim, learner_id: str,
+                          outcome: MergeOutcome) -> None:
+    """A moved (unsigned) claim whose reference another claim of the learner has takes the
+    next one: claim references are numbered per learner (app/claims/claim.py)."""
+    from app.caseload.same_learner import same_learner_ids
+    others = set(session.scalars(select(Claim.reference).where(
+        Claim.learner_id.in_(same_learner_ids(session, learner_id)), Claim.id != claim.id)))
+    if claim.reference in others:
+        new = _next_free("", claim.reference, others)
+        outcome.renumbered.append((claim.reference, new))
+        claim.reference = new
 
 
 def _next_free(method: str, ref: str, taken: set[str]) -> str:
@@ -255,6 +307,8 @@ def _summary(survivor: Learner, merged: Learner, outcome: MergeOutcome) -> str:
             f"{survivor.full_name}; moved {moved}")
     if outcome.renumbered:
         text += "; renumbered " + ", ".join(f"{a} → {b}" for a, b in outcome.renumbered)
+    if outcome.joined_enrolments:
+        text += f"; {outcome.joined_enrolments} enrolment(s) on the same qualification joined"
     if outcome.left_signed:
         text += (f"; {outcome.left_signed} signed record(s) stay on the merged record, read "
                  f"through the link")

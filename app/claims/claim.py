@@ -130,8 +130,11 @@ def claim_note(check: CombinationCheck) -> str:
 
 
 def _next_reference(session: Session, learner_id: str) -> str:
+    # Counted with any record of the learner merged into this one (app/caseload/merge.py),
+    # whose signed claims keep their references.
+    from app.caseload.same_learner import same_learner_ids
     count = session.scalar(select(func.count()).select_from(Claim).where(
-        Claim.learner_id == learner_id)) or 0
+        Claim.learner_id.in_(same_learner_ids(session, learner_id)))) or 0
     return f"CLAIM-{count + 1:03d}"
 
 

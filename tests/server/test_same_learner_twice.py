@@ -155,3 +155,17 @@ def test_merging_on_the_laptop_keeps_everything_and_every_device_converges(centr
     assert_laptop_matches_centre(one, centre, sam, "assessor")
     assert_laptop_matches_centre(two, centre, sam, "assessor")
     assert_laptop_matches_centre(iqa, centre, iris, "iqa")
+
+    # The learner passes to another assessor: the merged record's signed work comes with
+    # them, and what they add there (printing the signed observation) is theirs to send.
+    from app.signing.audit import record_event
+    kim_laptop = laptops("kim")
+    kim = enrolled(kim_laptop, centre, "Kim Okafor")
+    centre.admin(staff.assign, ULN, kim, None)
+    run_sync(kim_laptop)
+    assert kim_laptop.read(portfolio) == expected
+    kim_laptop.write_now(lambda s: record_event(
+        s, "printed", "evidence_record", second["record"], learner_id=second["learner"],
+        summary="OBS-001 printed"))
+    assert run_sync(kim_laptop).rejected == 0
+    assert_laptop_matches_centre(kim_laptop, centre, kim, "assessor")

@@ -1,0 +1,112 @@
+"""Merging two records of one learner on a laptop (app/caseload/merge.py): what moves, what
+stays because it is signed, and that a portfolio never prints one reference twice."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.caseload.enrolments import chosen_unit_ids, enrol, unit_options
+from app.caseload.learners import save_learner
+from app.caseload.merge import merge_learners, side_by_side
+from app.caseload.validation import InvalidInput
+from app.evidence.records import create_record, records_of_learner
+from app.models import Enrolment, EnrolmentUnit, EvidenceRecord, Learner, Qualification
+from app.signing.audit import events_for_learner
+from app.signing.integrity import verify_integrity
+from app.signing.sign import sign_record
+from tests.signing.signing_helpers import drawn, two_criteria
+
+ULN = "5423232219"
+
+
+def _learner(session, email: str, signed: list[str] = (), drafts: list[str] = ()) -> dict:
+    """A record of Amelia Hughes (the ULN set as sync would bring it, past the form's check
+    that a ULN is here once), enrolled, with signed and draft observations."""
+    learner = save_learner(session, None, {"given_names": "Amelia", "family_name": "Hughes",
+                                           "email": email})
+    session.get(Learner, learner).uln = ULN
+    qualification = session.scalars(select(Qualification.id).where(
+        Qualification.kind == "qualification").order_by(Qualification.sort_order)).first()
+    enrolment = enrol(session, learner, qualification, mandatory_units=True)
+    records = {}
+    for title in list(signed) + list(drafts):
+        records[title] = create_record(session, enrolment, "Obs", title=title)
+    for title in signed:
+        from app.evidence.mapping import map_criteria
+        first, second = two_criteria(session, enrolment)
+        map_criteria(session, records[title], {first: "met", second: "working_towards"})
+        sign_record(session, "evidence_record", records[title], **drawn("Amelia Hughes", "learner"))
+    session.flush()
+    return {"learner": learner, "enrolment": enrolment, **records}
+
+
+def _choose_an_optional_unit(session, enrolment_id: str) -> str:
+    enrolment = session.get(Enrolment, enrolment_id)
+    unit = next(o.id for o in unit_options(session, enrolment.qualification_id) if not o.mandatory)
+    session.add(EnrolmentUnit(enrolment_id=enrolment_id, unit_id=unit))
+    return unit
+
+
+def _portfolio(session, learner_id):
+    return sorted((r.portfolio_ref, r.title) for r in records_of_learner(session, learner_id))
+
+
+def test_drafts_move_and_the_same_qualification_becomes_one_enrolment(catalogue_store):
+    store = catalogue_store
+    kept = store.write_now(_learner, "kept@example.org", signed=["Till drawer count"])
+    other = store.write_now(_learner, "other@example.org", drafts=["Greeting customers"])
+    optional = store.write_now(_choose_an_optional_unit, other["enrolment"])
+    sides = store.read(side_by_side, [kept["learner"], other["learner"]])
+    assert [(s.records, s.signed_records) for s in sides] == [(1, 1), (1, 0)]
+
+    outcome = store.write_now(merge_learners, kept["learner"], other["learner"])
+    assert (outcome.kept_id, outcome.joined_enrolments, outcome.left_signed) == (kept["learner"], 1, 0)
+    assert outcome.renumbered == [("OBS-001", "OBS-002")]
+    assert store.read(_portfolio, kept["learner"]) == [("OBS-001", "Till drawer count"),
+                                                      ("OBS-002", "Greeting customers")]
+    live = store.read(lambda s: list(s.scalars(select(Enrolment.id).where(
+        Enrolment.learner_id == kept["learner"], Enrolment.deleted_at.is_(None)))))
+    assert live == [kept["enrolment"]]
+    assert optional in store.read(chosen_unit_ids, kept["enrolment"])  # its units chosen there
+    moved = store.read(lambda s: s.get(EvidenceRecord, other["Greeting customers"]))
+    assert (moved.learner_id, moved.enrolment_id) == (kept["learner"], kept["enrolment"])
+    merged = store.read(lambda s: s.get(Learner, other["learner"]))
+    assert merged.deleted_at is not None and merged.merged_into_id == kept["learner"]
+    assert store.read(lambda s: s.get(Learner, kept["learner"]).email) == "kept@example.org"
+    trail = store.read(events_for_learner, kept["learner"])
+    assert any(e.action == "merged" and "renumbered OBS-001 → OBS-002" in e.summary
+               for e in trail)
+    assert any(e.summary == "Learner Amelia Hughes added" for e in trail if e.action == "created")
+    # A new record never takes a reference the merged record used.
+    new = store.write_now(lambda s: create_record(s, kept["enrolment"], "Obs"))
+    assert store.read(lambda s: s.get(EvidenceRecord, new).portfolio_ref) == "OBS-003"
+
+
+def test_signed_records_stay_as_signed_and_read_under_the_learner_kept(catalogue_store):
+    store = catalogue_store
+    kept = store.write_now(_learner, "kept@example.org", signed=["Till drawer count"],
+                           drafts=["Stock rotation"])
+    other = store.write_now(_learner, "other@example.org", signed=["Greeting customers"],
+                            drafts=["Handling a complaint"])
+    outcome = store.write_now(merge_learners, kept["learner"], other["learner"])
+    assert outcome.left_signed == 1 and outcome.joined_enrolments == 0
+    assert outcome.both_signed_refs == ["OBS-001"]   # said, never changed
+    signed = store.read(lambda s: s.get(EvidenceRecord, other["Greeting customers"]))
+    assert (signed.learner_id, signed.portfolio_ref) == (other["learner"], "OBS-001")
+    portfolio = store.read(_portfolio, kept["learner"])
+    assert sorted(t for _, t in portfolio) == ["Greeting customers", "Handling a complaint",
+                                               "Stock rotation", "Till drawer count"]
+    assert len({ref for ref, _ in portfolio if ref != "OBS-001"}) == 2
+    report = store.read(verify_integrity)
+    assert report.signatures_checked == 2 and report.ok, report.problems
+
+
+def test_only_two_live_records_of_one_learner_are_merged(catalogue_store):
+    store = catalogue_store
+    one = store.write_now(_learner, "a@example.org")
+    two = store.write_now(lambda s: save_learner(s, None, {"given_names": "Amelia",
+                                                           "family_name": "Hughes"}))
+    for keep, other in ((one["learner"], two), (one["learner"], one["learner"])):
+        with pytest.raises(InvalidInput):
+            store.write_now(merge_learners, keep, other)
+    assert store.read(lambda s: s.get(Learner, two).deleted_at) is None
