@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 
+from sqlalchemy import text
+
 from app.catalogue.importer import ImportResult, PackImportError, PreparedPack, clashing_pack, \
     import_pack, prepare_pack_bytes
 from app.catalogue.pack_documents import document_of, loaded_packs
@@ -31,9 +33,23 @@ def packs_lacking(centre: CentreDatabase, shas: list[str]) -> list[str]:
     return sorted(set(shas) - held)
 
 
+# Any number, the same in every server process: the lock two pack additions take.
+_PACK_LOCK = 0x4646_5041_434B
+
+
+def one_pack_at_a_time(session) -> None:
+    """Two laptops sending packs at once (or a laptop and the admin) add them one after the
+    other, so the second sees the first: the same pack is not loaded twice, and two packs
+    with one id and version cannot both pass the clash check. PostgreSQL: an advisory lock
+    held to commit, blocking no other writer; SQLite has one writer anyway."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PACK_LOCK})
+
+
 def add_pack(session, prepared: PreparedPack) -> ImportResult:
     """Load a checked pack into the centre's catalogue and keep its file for the laptops;
     a new one is announced to every laptop. Raises PackImportError (an id and version clash)."""
+    one_pack_at_a_time(session)
     result = import_pack(session, prepared)
     if result.new:
         announce_catalogue_change(session)  # last: see server/clock.py
@@ -55,6 +71,7 @@ def receive_pack(centre: CentreDatabase, device: CallingDevice, sha256: str,
         prepared = prepare_pack_bytes(raw, label)
         label = describe(prepared.data)
         with centre.writing() as session:
+            one_pack_at_a_time(session)
             clash = clashing_pack(session, prepared)
             if clash is not None:
                 # Said for the assessor, not for whoever edits the pack file.
@@ -96,11 +113,11 @@ def take_carried(centre: CentreDatabase, device: CallingDevice,
     import base64
     refused = []
     lacking = set(packs_lacking(centre, list(carried or {})))
-    for sha, text in sorted((carried or {}).items()):
+    for sha, encoded in sorted((carried or {}).items()):
         if sha not in lacking:
             continue
         try:
-            receive_pack(centre, device, sha, base64.b64decode(text, validate=True))
+            receive_pack(centre, device, sha, base64.b64decode(encoded, validate=True))
         except (Refusal, ValueError) as exc:
             refused.append(getattr(exc, "message", None) or f"pack {sha[:12]}… is damaged")
     return refused

@@ -25,11 +25,12 @@ from tests.server.sync_helpers import assert_laptop_matches_centre, enrolled
 EDI = Path(__file__).resolve().parents[2] / "specs" / "edi-l2-nvq-customer-service.json"
 
 
-def centre_pack(tmp_path: Path, name: str, title: str, criterion_note: str) -> Path:
+def centre_pack(tmp_path: Path, name: str, title: str, criterion_note: str,
+                version: str = "Centre edition 1") -> Path:
     """A pack the centre was sent (not one Fieldfolio ships): the EDI pack under another id."""
     data = json.loads(EDI.read_text(encoding="utf-8"))
     data["pack_id"] = "edi-l2-centre-edition"
-    data["source"]["document_version"] = "Centre edition 1"
+    data["source"]["document_version"] = version
     data["qualifications"][0]["title"] = title
     data["units"][0]["learning_outcomes"][0]["criteria"][0]["text"] += f" ({criterion_note})"
     path = tmp_path / name
@@ -185,3 +186,62 @@ def test_packs_travel_on_a_sync_file_too(centre, laptops, tmp_path):
     import_from_centre(iqa, tmp_path / "for-iqa.ffsync")
     assert iqa.read(lambda s: s.get(Enrolment, enrolment).qualification_id) == qualification
     assert _qualification_units(iqa, qualification) == _qualification_units(assessor, qualification)
+
+
+def test_an_iqa_laptop_may_not_add_a_pack_and_is_told_so(centre, laptops, tmp_path):
+    iqa = laptops("iqa")
+    enrolled(iqa, centre, "Jo Whitfield", "iqa")
+    import_pack_file(iqa, centre_pack(tmp_path, "a.json", "Customer Service (A)", "A"))
+    outcome = run_sync(iqa)
+    assert outcome.packs_sent == 0
+    [item] = [i for i in iqa.read(open_items) if i.kind == PACK_REFUSED]
+    assert "An IQA's laptop may not add qualifications to the centre's catalogue" in item.reason
+    db = centre.open_database()
+    try:
+        with db.reading() as session:
+            assert not session.scalars(select(SpecPack).where(
+                SpecPack.pack_id == "edi-l2-centre-edition")).all()
+    finally:
+        db.dispose()
+
+
+def test_packs_sent_at_the_same_moment_are_added_one_after_the_other(centre, laptops, tmp_path):
+    """Two laptops sending the same pack, and two sending different packs under one id and
+    version, at once: the first is added, the second finds it (no error, no second copy)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.catalogue.pack_documents import document_of
+    from app.sync import state
+    from app.sync.client import CentreClient, CentreRefused
+    stores = [laptops(name) for name in ("a", "b", "c", "d")]
+    for n, store in enumerate(stores):
+        enrolled(store, centre, f"Assessor {n}")
+    same = centre_pack(tmp_path, "same.json", "Customer Service (same)", "same", "Edition 2")
+    sends = [(stores[0], same), (stores[1], same)]
+    sends += [(stores[2], centre_pack(tmp_path, "c.json", "Customer Service (C)", "C")),
+              (stores[3], centre_pack(tmp_path, "d.json", "Customer Service (D)", "D"))]
+
+    def send(store, path):
+        prepared = import_pack_file(store, path)
+        sha = store.read(lambda s: s.scalars(select(SpecPack.sha256).where(
+            SpecPack.id == s.get(Qualification, prepared.qualifications[0][0]).pack_row_id)).one())
+        conn = store.read(state.connection)
+        with CentreClient(conn.url, conn.token) as client:
+            try:
+                return client.send_pack(sha, store.read(document_of, sha))["new"]
+            except CentreRefused as refused:
+                return refused.error
+
+    with ThreadPoolExecutor(2) as pool:
+        same_answers = list(pool.map(lambda pair: send(*pair), sends[:2]))
+        clash_answers = list(pool.map(lambda pair: send(*pair), sends[2:]))
+    assert sorted(map(str, same_answers)) == ["False", "True"]   # added once, then already held
+    assert sorted(map(str, clash_answers)) == ["True", PACK_REFUSED]   # one wins, one refused
+    db = centre.open_database()
+    try:
+        with db.reading() as session:
+            held = session.scalars(select(SpecPack.sha256).where(
+                SpecPack.pack_id == "edi-l2-centre-edition")).all()
+    finally:
+        db.dispose()
+    assert len(held) == 2   # 'same', and whichever of C and D came first
