@@ -6,12 +6,14 @@ network push runs, after its files went into the file store: so importing the sa
 twice, or after the same changes came over the network, changes nothing (each change's
 number is already applied and its stored result is returned). The file is checked whole
 before anything is applied; its seal must be the Ed25519 key the centre registered for the
-laptop it names at enrolment.
+laptop it names at enrolment, and its entries open only with the key derived from that
+laptop's token hash (a version 1 file, from before sync files were encrypted, has none).
 
 Exporting for a laptop runs `server.pull.pull` from the cursors that laptop last reported
 (in its last sync file; from the start if none), adds the centre's stored answers to its
 pushed changes, and the files of records made on other laptops. It is sealed with an HMAC
-keyed by the laptop's token hash, which only the centre and that laptop can compute.
+keyed by the laptop's token hash, which only the centre and that laptop can compute, and
+encrypted with a key derived from the same hash.
 """
 from __future__ import annotations
 
@@ -90,8 +92,12 @@ def import_from_laptop(centre: CentreDatabase, files: FileStore, path: Path | st
             dev = _enrolled(session, str(manifest.get("device_id")))
             return check_device_seal(manifest_bytes, seal, dev.public_key)
 
+    def laptops_token_hash(manifest: dict) -> str:
+        with centre.reading() as session:
+            return _enrolled(session, str(manifest.get("device_id"))).token_hash
+
     with open_sync_file(path, direction=LAPTOP_TO_CENTRE, check_seal=registered_key,
-                        progress=progress) as sync:
+                        token_hash=laptops_token_hash, progress=progress) as sync:
         with centre.reading() as session:
             dev = session.get(SyncDevice, sync.device_id)
             device = _calling(session, dev)
@@ -162,5 +168,5 @@ def export_for_device(centre: CentreDatabase, files: FileStore, device_id: str,
                "packs": carried_for_laptops(centre)}  # loaded before the pages' records
     return write_sync_file(target, direction=CENTRE_TO_LAPTOP, device_id=device_id,
                            changes=changes, files=[Carried(s, n) for s, n in wanted.items()],
-                           open_file=files.open, seal=TokenSeal(token_hash), progress=progress,
-                           cancelled=cancelled)
+                           open_file=files.open, seal=TokenSeal(token_hash),
+                           token_hash=token_hash, progress=progress, cancelled=cancelled)

@@ -4,12 +4,13 @@
 Export freezes the changes waiting to go up exactly as a network push does
 (`app.sync.outgoing.next_batch`: numbered, sent byte for byte until the centre answers)
 and writes them, with the files their records use, the signature chain head and this
-laptop's pull cursors, into a sync file sealed with the device key. Nothing is marked as
+laptop's pull cursors, into a sync file sealed with the device key and encrypted with a key
+derived from this laptop's token hash (which the centre holds). Nothing is marked as
 sent: the changes stay waiting until the centre's answer comes back, by network or by a
 file from the centre, so a lost stick loses nothing.
 
-Import checks the centre's file whole (its seal is an HMAC keyed by this laptop's token
-hash), keeps its files (each verified by SHA-256), records the centre's answers to this
+Import decrypts and checks the centre's file whole (its seal is an HMAC keyed by this
+laptop's token hash, its entries encrypted with a key derived from the same hash), keeps its files (each verified by SHA-256), records the centre's answers to this
 laptop's changes (`record_results`) and applies its pages (`apply_page`), each page with
 its cursors in one local transaction, as a network pull does. Importing it twice changes
 nothing.
@@ -61,6 +62,12 @@ class ImportedFromCentre:
                 f"{self.answers} answer(s) to this laptop's changes, {self.files} file(s).")
 
 
+def token_hash_of(token: str) -> str:
+    """What the centre keeps of this laptop's token (server.staff.token_hash): the secret
+    behind the centre's seal and both directions' sync file key."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def _export_state(session, device_id: str) -> dict:
     sequence, head = chain_head(session, device_id)
     return {"chain_head": {"sequence": sequence, "hash": head},
@@ -79,7 +86,7 @@ def export_for_centre(store, target: Path | str, progress: Progress | None = Non
     """Write everything the centre has not acknowledged into `target`. Raises
     state.NotEnrolled (the centre must know this laptop's key), SyncFileFailed (full or
     removed stick), SyncFileCancelled, or SyncFileRefused (a file here fails its hash)."""
-    store.read(state.connection)
+    conn = store.read(state.connection)
     mutations = store.write_now(next_batch, EVERYTHING)
     extra = store.read(_export_state, store.device_id)
     signer = store.write_now(device_signer)
@@ -89,7 +96,7 @@ def export_for_centre(store, target: Path | str, progress: Progress | None = Non
                     changes={"mutations": mutations, **extra},
                     files=[Attachment(sha, files.size(sha)) for sha in carried],
                     open_file=files.open, seal=DeviceSeal(signer.private_key),
-                    progress=progress, cancelled=cancelled)
+                    token_hash=token_hash_of(conn.token), progress=progress, cancelled=cancelled)
     return Exported(len(mutations), len(carried), Path(target).stat().st_size)
 
 
@@ -97,7 +104,7 @@ def import_from_centre(store, path: Path | str, progress: Progress | None = None
     """Check then apply a sync file the centre wrote for this laptop. Raises SyncFileRefused
     naming what failed (nothing is changed) or state.NotEnrolled."""
     conn = store.read(state.connection)
-    token_hash = hashlib.sha256(conn.token.encode()).hexdigest()
+    token_hash = token_hash_of(conn.token)
 
     def for_this_laptop(manifest: dict, manifest_bytes: bytes, seal: str) -> bool:
         if manifest.get("device_id") != store.device_id:
@@ -108,7 +115,7 @@ def import_from_centre(store, path: Path | str, progress: Progress | None = None
     files = attachments_of_store(store)
     kept = 0
     with open_sync_file(path, direction=CENTRE_TO_LAPTOP, check_seal=for_this_laptop,
-                        progress=progress) as sync:
+                        token_hash=lambda manifest: token_hash, progress=progress) as sync:
         incoming = Path(store.data_dir) / "sync" / "downloads"
         incoming.mkdir(parents=True, exist_ok=True)
         for sha in sync.files:

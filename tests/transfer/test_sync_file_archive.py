@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import subprocess
 import zipfile
@@ -16,10 +17,12 @@ from app.sync_file.archive import (
     LAPTOP_TO_CENTRE, Attachment, DeviceSeal, SyncFileCancelled, SyncFileFailed, SyncFileRefused,
     TokenSeal, check_device_seal, check_token_seal, open_sync_file, write_sync_file,
 )
+from tests.transfer.sync_file_v1 import write_version_1
 
 KEY = Ed25519PrivateKey.generate()
 FILES = {hashlib.sha256(b).hexdigest(): b for b in (os.urandom(300_000), b"photo bytes" * 999)}
 CHANGES = {"mutations": [{"id": "m1", "table": "learner", "row": {"name": "Amelia Hughes"}}]}
+TOKEN_HASH = hashlib.sha256(b"laptop-1's token").hexdigest()   # as the centre keeps it
 
 
 def opener(sha):
@@ -34,11 +37,13 @@ def trust_this_key(manifest, manifest_bytes, seal):
 def export(path, **kw):
     return write_sync_file(path, direction=LAPTOP_TO_CENTRE, device_id="laptop-1",
                            changes=CHANGES, open_file=opener, seal=DeviceSeal(KEY),
+                           token_hash=TOKEN_HASH,
                            files=[Attachment(s, len(b)) for s, b in FILES.items()], **kw)
 
 
-def read(path):
-    return open_sync_file(path, direction=LAPTOP_TO_CENTRE, check_seal=trust_this_key)
+def read(path, token_hash=TOKEN_HASH):
+    return open_sync_file(path, direction=LAPTOP_TO_CENTRE, check_seal=trust_this_key,
+                          token_hash=lambda manifest: token_hash)
 
 
 def test_written_then_read_back_whole(tmp_path):
@@ -64,15 +69,17 @@ def flip(path, at):
 
 def test_a_byte_flipped_anywhere_is_refused(tmp_path):
     path = tmp_path / "sync.ffsync"
-    export(path)
+    manifest = export(path)
     clean = path.read_bytes()
     with zipfile.ZipFile(path) as zf:
         info = {i.filename: i for i in zf.infolist()}
+    member = {e["name"]: e["entry"] for e in manifest["entries"]}   # sealed/<n>
+    member["manifest.json"] = "manifest.json"
     for name in ("changes.json", f"files/{next(iter(FILES))}", "manifest.json"):
         path.write_bytes(clean)
         # a byte in the middle of the entry's data (after its local header)
-        start = info[name].header_offset + 30 + len(name.encode())
-        flip(path, start + info[name].compress_size // 2)
+        start = info[member[name]].header_offset + 30 + len(member[name].encode())
+        flip(path, start + info[member[name]].compress_size // 2)
         with pytest.raises(SyncFileRefused) as refused:
             read(path)
         message = str(refused.value)
@@ -96,7 +103,8 @@ def test_a_file_cut_short_is_refused(tmp_path):
 def test_a_seal_by_another_key_is_refused(tmp_path):
     path = tmp_path / "sync.ffsync"
     write_sync_file(path, direction=LAPTOP_TO_CENTRE, device_id="laptop-1", changes=CHANGES,
-                    files=[], open_file=opener, seal=DeviceSeal(Ed25519PrivateKey.generate()))
+                    files=[], open_file=opener, seal=DeviceSeal(Ed25519PrivateKey.generate()),
+                    token_hash=TOKEN_HASH)
     with pytest.raises(SyncFileRefused) as refused:
         read(path)
     assert "seal" in str(refused.value)
@@ -106,16 +114,20 @@ def test_the_centre_seals_for_one_laptop_with_its_token_hash(tmp_path):
     path = tmp_path / "for-laptop.ffsync"
     token_hash = hashlib.sha256(b"the laptop's token").hexdigest()
     write_sync_file(path, direction=archive.CENTRE_TO_LAPTOP, device_id="laptop-1",
-                    changes=CHANGES, files=[], open_file=opener, seal=TokenSeal(token_hash))
+                    changes=CHANGES, files=[], open_file=opener, seal=TokenSeal(token_hash),
+                    token_hash=token_hash)
     mine = open_sync_file(path, direction=archive.CENTRE_TO_LAPTOP,
-                          check_seal=lambda m, b, s: check_token_seal(b, s, token_hash))
+                          check_seal=lambda m, b, s: check_token_seal(b, s, token_hash),
+                          token_hash=lambda m: token_hash)
     mine.close()
     other = hashlib.sha256(b"another laptop").hexdigest()
     with pytest.raises(SyncFileRefused):
         open_sync_file(path, direction=archive.CENTRE_TO_LAPTOP,
-                       check_seal=lambda m, b, s: check_token_seal(b, s, other))
+                       check_seal=lambda m, b, s: check_token_seal(b, s, other),
+                       token_hash=lambda m: other)
     with pytest.raises(SyncFileRefused) as wrong_way:
-        open_sync_file(path, direction=LAPTOP_TO_CENTRE, check_seal=lambda *a: True)
+        open_sync_file(path, direction=LAPTOP_TO_CENTRE, check_seal=lambda *a: True,
+                       token_hash=lambda m: token_hash)
     assert "not a laptop's export" in str(wrong_way.value)
 
 
@@ -141,7 +153,8 @@ def test_a_full_stick_leaves_nothing_under_the_name(small_stick, monkeypatch, ch
     with pytest.raises(SyncFileFailed) as failed:
         write_sync_file(small_stick / "sync.ffsync", direction=LAPTOP_TO_CENTRE,
                         device_id="laptop-1", changes=CHANGES, files=[Attachment(sha, len(big))],
-                        open_file=lambda s: io.BytesIO(big), seal=DeviceSeal(KEY))
+                        open_file=lambda s: io.BytesIO(big), seal=DeviceSeal(KEY),
+                        token_hash=TOKEN_HASH)
     assert "not enough room" in str(failed.value) and "3 MB" in str(failed.value)
     assert os.listdir(small_stick) == []
 
@@ -159,6 +172,112 @@ def test_an_evidence_file_not_matching_its_hash_is_not_exported(tmp_path):
     with pytest.raises(SyncFileRefused) as refused:
         write_sync_file(path, direction=LAPTOP_TO_CENTRE, device_id="laptop-1", changes=CHANGES,
                         files=[Attachment(bad, 9)], open_file=lambda sha: io.BytesIO(b"changed!!"),
-                        seal=DeviceSeal(KEY))
+                        seal=DeviceSeal(KEY), token_hash=TOKEN_HASH)
     assert bad[:12] in str(refused.value)
     assert os.listdir(tmp_path) == []
+
+
+# -- encrypted (format version 2) ---------------------------------------------------------
+def test_nothing_on_the_stick_is_in_the_clear(tmp_path):
+    """A thief with the stick finds no learner's name, no evidence bytes, not even the
+    evidence files' SHA-256s (which would let them confirm a photo they hold is on it)."""
+    path = tmp_path / "sync.ffsync"
+    manifest = export(path)
+    raw = path.read_bytes()
+    assert b"Amelia Hughes" not in raw and b"Amelia" not in raw
+    for sha, content in FILES.items():
+        for at in (0, len(content) // 2, len(content) - 64):
+            assert content[at:at + 64] not in raw
+        assert sha.encode() not in raw and bytes.fromhex(sha) not in raw
+    with zipfile.ZipFile(path) as zf:
+        names = sorted(zf.namelist())
+        shown = json.loads(zf.read("manifest.json"))
+    assert names == ["manifest.json", "manifest.sig", "sealed/0", "sealed/1", "sealed/2"]
+    assert shown["version"] == 2 and "entries" not in shown
+    assert shown["sealed"]["cipher"] == "aes-256-gcm-chunks" and shown["sealed"]["kdf"] == "hkdf-sha256"
+    assert sorted(e["name"] for e in manifest["entries"]) == sorted(
+        ["changes.json"] + [f"files/{sha}" for sha in FILES])
+
+
+def test_a_file_for_one_laptop_cannot_be_read_with_anothers_key(tmp_path):
+    path = tmp_path / "sync.ffsync"
+    export(path)
+    laptop_b = hashlib.sha256(b"laptop-2's token").hexdigest()
+    with pytest.raises(SyncFileRefused) as refused:
+        read(path, token_hash=laptop_b)
+    assert "cannot be decrypted" in str(refused.value) and "another laptop" in str(refused.value)
+    with read(path) as sync:   # its own key still opens it
+        assert sync.changes == CHANGES and sync.encrypted
+
+
+def test_each_sync_file_has_its_own_key(tmp_path):
+    """A fresh salt a file: the same changes written twice share no ciphertext."""
+    export(tmp_path / "one.ffsync")
+    export(tmp_path / "two.ffsync")
+    with zipfile.ZipFile(tmp_path / "one.ffsync") as one, \
+            zipfile.ZipFile(tmp_path / "two.ffsync") as two:
+        assert one.read("sealed/0")[20:] != two.read("sealed/0")[20:]
+        assert json.loads(one.read("manifest.json"))["sealed"]["salt"] != \
+            json.loads(two.read("manifest.json"))["sealed"]["salt"]
+
+
+def rebuilt(path, target, change):
+    """`path`'s ZIP written again with `change(name, data)` applied to each member: a stick
+    edited by someone who knows the ZIP format, so the ZIP itself reads fine."""
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(target, "w") as out:
+        for info in src.infolist():
+            data = change(info.filename, src.read(info.filename))
+            if data is not None:
+                out.writestr(info.filename, data)
+
+
+def test_a_sealed_entry_cut_short_or_swapped_is_refused(tmp_path):
+    path = tmp_path / "sync.ffsync"
+    manifest = export(path)
+    big = next(e for e in manifest["entries"] if e["size"] == 300_000)
+    cut = tmp_path / "cut.ffsync"
+    rebuilt(path, cut, lambda name, data: data[:-100] if name == big["entry"] else data)
+    with pytest.raises(SyncFileRefused) as refused:
+        read(cut)
+    assert big["name"] in str(refused.value) and "does not decrypt" in str(refused.value)
+
+    swapped = tmp_path / "swapped.ffsync"
+    with zipfile.ZipFile(path) as zf:
+        one, two = zf.read("sealed/1"), zf.read("sealed/2")
+    rebuilt(path, swapped, lambda name, data: {"sealed/1": two, "sealed/2": one}.get(name, data))
+    with pytest.raises(SyncFileRefused) as refused:
+        read(swapped)
+    assert "does not match its SHA-256" in str(refused.value)
+
+    extra = tmp_path / "extra.ffsync"
+    rebuilt(path, extra, lambda name, data: data)
+    with zipfile.ZipFile(extra, "a") as zf:
+        zf.writestr("sealed/3", b"slipped in")
+    with pytest.raises(SyncFileRefused) as refused:
+        read(extra)
+    assert "sealed/3" in str(refused.value) and "does not list" in str(refused.value)
+
+
+# -- format version 1, written before sync files were encrypted -------------------------------
+def test_a_version_1_file_from_before_the_upgrade_still_reads(tmp_path):
+    path = tmp_path / "old.ffsync"
+    write_version_1(path, direction=LAPTOP_TO_CENTRE, device_id="laptop-1", changes=CHANGES,
+                    files=FILES, seal=DeviceSeal(KEY))
+
+    def no_key_needed(manifest):
+        raise AssertionError("a version 1 file has no key")
+
+    with open_sync_file(path, direction=LAPTOP_TO_CENTRE, check_seal=trust_this_key,
+                        token_hash=no_key_needed) as sync:
+        assert sync.changes == CHANGES and not sync.encrypted
+        assert sorted(sync.files) == sorted(FILES)
+        for sha in FILES:
+            assert sync.size_of(sha) == len(FILES[sha])
+            with sync.open_file(sha) as fh:
+                assert fh.read() == FILES[sha]
+    clean = path.read_bytes()
+    at = clean.index(b"photo bytes" * 3)   # still checked byte for byte
+    flip(path, at + 5)
+    with pytest.raises(SyncFileRefused) as refused:
+        read(path)
+    assert "files/" in str(refused.value) and "does not match" in str(refused.value)

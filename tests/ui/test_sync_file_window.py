@@ -13,6 +13,7 @@ from app.evidence.records import create_record
 from app.models import Enrolment
 from app.sync import state
 from app.sync_file.archive import LAPTOP_TO_CENTRE, check_device_seal, open_sync_file
+from app.sync_file.laptop import token_hash_of
 from ui.main_window import MainWindow
 from ui.sync_file_actions import export_for_sync, import_from_centre
 
@@ -56,8 +57,10 @@ def test_export_for_sync_from_the_file_menu(qtbot, demo_store, tmp_path):
     assert box.icon() == QMessageBox.Information and "change(s)" in box.text()
     assert os.listdir(target.parent) == ["work.ffsync"]
     with open_sync_file(target, direction=LAPTOP_TO_CENTRE,
-                        check_seal=lambda m, b, s: check_device_seal(b, s, m["public_key"])) as f:
+                        check_seal=lambda m, b, s: check_device_seal(b, s, m["public_key"]),
+                        token_hash=lambda m: token_hash_of("t" * 43)) as f:
         assert len(f.changes["mutations"]) > 100 and len(f.files) >= 1
+        assert f.encrypted
 
 
 def test_a_cancelled_export_leaves_nothing(qtbot, demo_store, tmp_path):
