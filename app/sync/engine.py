@@ -119,7 +119,9 @@ def run_sync(store: Store, progress: Callable[[str], None] = lambda text: None,
                                store.read(local_digests))
         if outcome.sent_back:
             # The centre went back in time and this laptop queued what it lost: sent now,
-            # not at the next sync, then checked again.
+            # not at the next sync, then checked again (packs it lost first: the pull told
+            # which it has).
+            outcome.packs_sent += send_packs(store, client)
             push_all(store, client, step, outcome, conn.centre_name)
             watch = _pull_all(store, client, step, outcome)
             wrong = store.read(mismatched_scopes, client.check()["scopes"],

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from app.catalogue.pack_file import MAX_PACK_BYTES
 from app.sync.protocol import API, BAD_REQUEST
-from server.auth import CallingDevice, current_device
+from server.auth import CallingDevice, current_device, device_handing_in
 from server.packs import pack_file, packs_lacking, receive_pack
 from server.refusal import Refusal
 
@@ -20,15 +20,17 @@ class PacksHeld(BaseModel):
     packs: list[str] = Field(max_length=1000)
 
 
+# A revoked laptop may still hand in its packs, as it may push (server/revocation.py): the
+# learners enrolled on them are still learners' evidence. It may not fetch any.
 @router.post(f"{API}/packs/lacking")
 def lacking(body: PacksHeld, request: Request,
-            device: CallingDevice = Depends(current_device)) -> dict:
+            device: CallingDevice = Depends(device_handing_in)) -> dict:
     return {"lacking": packs_lacking(request.app.state.centre, body.packs)}
 
 
 @router.put(f"{API}/packs/{{sha256}}")
 async def send_up(sha256: str, request: Request,
-                  device: CallingDevice = Depends(current_device)) -> dict:
+                  device: CallingDevice = Depends(device_handing_in)) -> dict:
     raw = bytearray()
     async for chunk in request.stream():
         raw += chunk

@@ -245,3 +245,50 @@ def test_packs_sent_at_the_same_moment_are_added_one_after_the_other(centre, lap
     finally:
         db.dispose()
     assert len(held) == 2   # 'same', and whichever of C and D came first
+
+
+def _centre_has_enrolment(centre, enrolment_id: str) -> bool:
+    db = centre.open_database()
+    try:
+        with db.reading() as session:
+            return session.get(Enrolment, enrolment_id) is not None
+    finally:
+        db.dispose()
+
+
+def test_a_revoked_laptop_still_hands_in_its_pack_with_its_last_changes(centre, laptops,
+                                                                        tmp_path):
+    import pytest
+
+    from app.sync.revoked import LaptopRevoked
+    laptop = laptops("lost")
+    enrolled(laptop, centre, "Sam Patel")
+    run_sync(laptop)
+    [(qualification, _)] = import_pack_file(laptop, centre_pack(
+        tmp_path, "a.json", "Customer Service (A)", "A")).qualifications
+    enrolment = _enrol_new_learner(laptop, "9276308686", qualification)
+    centre.admin(staff.revoke, laptop.device_id)
+    with pytest.raises(LaptopRevoked):
+        run_sync(laptop)
+    assert _centre_has_enrolment(centre, enrolment)   # its pack went first
+
+
+def test_a_centre_restored_from_backup_gets_the_pack_back(centre, laptops, tmp_path):
+    from tests.server.test_centre_restored import Backup
+    laptop = laptops("assessor")
+    sam = enrolled(laptop, centre, "Sam Patel")
+    run_sync(laptop)
+    backup = Backup(centre, tmp_path / "backup")
+    try:
+        [(qualification, _)] = import_pack_file(laptop, centre_pack(
+            tmp_path, "a.json", "Customer Service (A)", "A")).qualifications
+        enrolment = _enrol_new_learner(laptop, "9276308686", qualification)
+        assert run_sync(laptop).packs_sent == 1
+        backup.restore()                       # the pack and the enrolment are lost there
+        assert not _centre_has_enrolment(centre, enrolment)
+        outcome = run_sync(laptop)
+        assert outcome.packs_sent == 1 and outcome.rejected == 0
+        assert _centre_has_enrolment(centre, enrolment)
+        assert_laptop_matches_centre(laptop, centre, sam, "assessor")
+    finally:
+        backup.drop()
