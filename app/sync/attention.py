@@ -18,6 +18,7 @@ from app.db.base import Base
 from app.models.local import SyncAttention
 from app.sync.learners_twice import LEARNER_TWICE
 from app.sync.protocol import CONFLICT, PACK_REFUSED
+from app.sync.references import RENUMBERED
 from app.sync.wire import decode, table_of
 
 # Columns sync and the store keep for themselves: never offered as a choice.
@@ -41,6 +42,8 @@ class AttentionItem:
             return f"A {what} was changed here and on another device"
         if self.kind == LEARNER_TWICE:
             return self.reason.split(". ")[0]
+        if self.kind == RENUMBERED or self.table_name == "portfolio_reference":
+            return self.reason.split(": ")[0]   # the reason says why (app/sync/references.py)
         if self.kind == SIGNATURES_MISSING:
             return "Signatures made on this laptop are missing from it"
         if self.kind == PACK_REFUSED:

@@ -23,9 +23,14 @@ from app.models import OutboxEntry
 from app.models.local import Device, SyncAttention, SyncCursor, SyncMutation
 from app.sync.learners_twice import note_learners_twice
 from app.sync.protocol import CENTRE_SCOPE
+from app.sync.references import make_room, queue_after_page
 from app.sync.restored import (forget_cursors, queue_for_the_centre, refused_before,
                                send_back_what_the_centre_lost)
 from app.sync.wire import decode, same_content, synced_tables
+
+# Rows of a record left out of a page (app/sync/references.py), by the column naming it.
+FOLLOW_THEIR_RECORD = {"criterion_mapping": "record_id", "attachment": "record_id",
+                       "signature": "record_id"}
 
 # Written last in a page: signatures (and the records of them) after what they sign.
 LAST = ("amendment", "signature", "audit_event")
@@ -63,6 +68,7 @@ def apply_page(session: Session, page: dict, refetch: bool = False) -> dict[str,
     delivered: set[tuple[str, str]] = set()
     by_table: dict[str, list[dict]] = defaultdict(list)
     scopes: dict[str, str] = {}
+    clashed: set[str] = set()
     for change in page.get("changes", []):
         by_table[change["table"]].append(change["row"])
         scopes[change["row"].get("id")] = change.get("scope")
@@ -71,6 +77,14 @@ def apply_page(session: Session, page: dict, refetch: bool = False) -> dict[str,
             continue
         table = synced_tables()[name]
         rows = [decode(table, r) for r in by_table[name]]
+        if name == "evidence_record":   # one reference numbered on two devices
+            signed_in_page = {r.get("record_id") for r in by_table.get("signature", ())}
+            rows, clashed, queued = make_room(session, rows, pending, signed_in_page)
+            counts["sent_back"] += queued
+        elif clashed and name in FOLLOW_THEIR_RECORD:
+            rows = [r for r in rows if r.get(FOLLOW_THEIR_RECORD[name]) not in clashed]
+        if not rows:
+            continue
         ids = [r["id"] for r in rows]
         existing = {}
         for i in range(0, len(ids), 500):
@@ -99,6 +113,7 @@ def apply_page(session: Session, page: dict, refetch: bool = False) -> dict[str,
         if fresh:
             session.execute(insert(table), fresh)
             counts["inserted"] += len(fresh)
+    counts["sent_back"] += queue_after_page(session)
     _advance_cursors(session, page.get("cursors", {}))
     if went_back:
         counts["sent_back"] += send_back_what_the_centre_lost(
