@@ -23,6 +23,11 @@ def _shipped() -> dict[str, Path]:
     return {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in pack_files()}
 
 
+def shipped_packs() -> set[str]:
+    """The SHA-256 of every pack this install ships (every centre loads its own at start)."""
+    return set(_shipped())
+
+
 def keep_document(session: Session, sha256: str, content: bytes) -> None:
     """Keep a pack's file (once: the same bytes are the same file)."""
     if hashlib.sha256(content).hexdigest() != sha256:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.catalogue.importer import PackImportError, prepare_pack_bytes
 from app.catalogue.loader import load_pack_data
-from app.catalogue.pack_documents import document_of, keep_document, loaded_packs
+from app.catalogue.pack_documents import document_of, keep_document, loaded_packs, shipped_packs
 from app.models import PackDocument, Qualification, SpecPack
 from app.models.local import SyncAttention
 from app.sync import state
@@ -50,7 +50,11 @@ def _refused_before(session: Session) -> set[str]:
 
 
 def _to_offer(session: Session) -> list[str]:
-    return sorted(loaded_packs(session) - centre_has(session) - _refused_before(session))
+    """Packs loaded here that the centre may lack: not shipped (the centre loads the packs
+    it ships itself), not named by its last pull, not refused before. So a laptop that
+    imported nothing never asks, not even at its first sync."""
+    return sorted(loaded_packs(session) - shipped_packs() - centre_has(session)
+                  - _refused_before(session))
 
 
 def pack_name(session: Session, sha256: str) -> str:
