@@ -166,6 +166,12 @@ def restore_learner(session: Session, learner_id: str) -> None:
     learner = session.get(Learner, learner_id)
     if learner is None or learner.deleted_at is None:
         return
+    if learner.merged_into_id:
+        kept = session.get(Learner, learner.merged_into_id)
+        raise InvalidInput({"learner": f"{learner.full_name} was merged into "
+                                       f"{kept.full_name if kept else 'another record'} "
+                                       f"(ULN {learner.uln}): their work is there, and this "
+                                       f"record is kept as it was."})
     if learner.uln and session.scalars(select(Learner).where(
             Learner.uln == learner.uln, Learner.deleted_at.is_(None))).first():
         raise InvalidInput({"uln": f"Cannot restore {learner.full_name}: ULN {learner.uln} "

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.caseload.enrolments import chosen_unit_ids, enrol, unit_options
-from app.caseload.learners import save_learner
+from app.caseload.learners import restore_learner, save_learner
 from app.caseload.merge import merge_learners, side_by_side
 from app.caseload.validation import InvalidInput
 from app.evidence.records import create_record, records_of_learner
@@ -77,6 +77,8 @@ def test_drafts_move_and_the_same_qualification_becomes_one_enrolment(catalogue_
     assert any(e.action == "merged" and "renumbered OBS-001 → OBS-002" in e.summary
                for e in trail)
     assert any(e.summary == "Learner Amelia Hughes added" for e in trail if e.action == "created")
+    with pytest.raises(InvalidInput, match="was merged into Amelia Hughes"):
+        store.write_now(restore_learner, other["learner"])   # kept as it was, and says why
     # A new record never takes a reference the merged record used.
     new = store.write_now(lambda s: create_record(s, kept["enrolment"], "Obs"))
     assert store.read(lambda s: s.get(EvidenceRecord, new).portfolio_ref) == "OBS-003"
