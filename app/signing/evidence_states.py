@@ -41,8 +41,10 @@ def roles_still_to_sign(policy: Policy, method: str, trainee: bool, signed: set[
 
 
 def evidence_states(session: Session, learner_id: str) -> dict[str, EvidenceState]:
+    from app.caseload.same_learner import same_learner_ids   # and a merged record's
     records = session.scalars(select(EvidenceRecord).where(
-        EvidenceRecord.learner_id == learner_id, EvidenceRecord.deleted_at.is_(None))).all()
+        EvidenceRecord.learner_id.in_(same_learner_ids(session, learner_id)),
+        EvidenceRecord.deleted_at.is_(None))).all()
     ids = [r.id for r in records]
     signed: dict[str, set[str]] = {}
     for record_id, role in session.execute(select(Signature.record_id, Signature.role).where(

@@ -22,8 +22,9 @@ def evidence_sync_words(session: Session, learner_id: str) -> dict[str, str]:
     for model in (OutboxEntry, SyncMutation):
         for table, row_id in session.execute(select(model.table_name, model.record_id)):
             pending.setdefault(table, set()).add(row_id)
+    from app.caseload.same_learner import same_learner_ids   # and a merged record's
     records = session.scalars(select(EvidenceRecord.id).where(
-        EvidenceRecord.learner_id == learner_id)).all()
+        EvidenceRecord.learner_id.in_(same_learner_ids(session, learner_id)))).all()
     waiting = set(records) & pending.get("evidence_record", set())
     for table, model in (("criterion_mapping", CriterionMapping), ("attachment", Attachment),
                          ("signature", Signature)):

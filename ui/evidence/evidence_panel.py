@@ -136,7 +136,10 @@ class EvidencePanel(QWidget):
         self.list.clear()
         for r in records:
             item = QListWidgetItem(
-                f"{r.portfolio_ref} · {method_name(r.method)}\n{format_date(r.date)} · {r.title}\n"
+                f"{r.portfolio_ref} · {method_name(r.method)}"
+                # Signed on a record of this learner merged into this one (app/caseload/merge.py)
+                + (" · merged record" if r.learner_id != learner_id else "")
+                + f"\n{format_date(r.date)} · {r.title}\n"
                 f"{r.mapping_count} AC(s) · {r.attachment_count} file(s)\n"
                 f"{state_words(states.get(r.id), r.state)}"
                 + (f" · {at_centre[r.id]}" if r.id in at_centre else ""))
