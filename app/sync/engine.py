@@ -27,7 +27,7 @@ from app.sync.client import CentreClient, CentreRefused
 from app.sync.protocol import DEVICE_REVOKED, SEQUENCE_GAP
 from app.sync.revoked import hand_in
 from app.sync.incoming import apply_page
-from app.sync.packs import fetch_packs, send_packs
+from app.sync.packs import fetch_packs, packs_to_offer, send_packs
 from app.sync.outgoing import next_batch, number_on_from, record_results
 from app.transfer.sync_step import send_files_step
 from app.transfer.upload import TransferCancelled
@@ -211,7 +211,7 @@ def _quiet_here(session) -> str | None:
     waiting = session.execute(select(OutboxEntry.id).limit(1)).first() or \
         session.execute(select(SyncMutation.seq).limit(1)).first()
     checked = state.get(session, "checked_at")
-    if waiting or not checked:
+    if waiting or not checked or packs_to_offer(session):  # a pack imported here goes up
         return None
     if datetime.now(timezone.utc) - datetime.fromisoformat(checked) > FULL_CHECK_EVERY:
         return None

@@ -49,7 +49,7 @@ def _refused_before(session: Session) -> set[str]:
         SyncAttention.kind == PACK_REFUSED)))
 
 
-def _to_offer(session: Session) -> list[str]:
+def packs_to_offer(session: Session) -> list[str]:
     """Packs loaded here that the centre may lack: not shipped (the centre loads the packs
     it ships itself), not named by its last pull, not refused before. So a laptop that
     imported nothing never asks, not even at its first sync."""
@@ -83,7 +83,7 @@ def _note_refused(session: Session, sha256: str, why: str) -> None:
 
 def send_packs(store, client: CentreClient) -> int:
     """Before the push: this laptop's packs the centre lacks go up. Returns how many went."""
-    offer = store.read(_to_offer)
+    offer = store.read(packs_to_offer)
     if not offer:
         return 0
     lacking = set(client.packs_lacking(offer))
@@ -138,7 +138,7 @@ def packs_to_carry(session: Session) -> dict[str, str]:
     """The files of packs imported here that the centre may lack, for a sync file to the
     centre: {sha256: base64 of the file}. (The shipped packs the centre has from its own
     install.)"""
-    offer = set(_to_offer(session))
+    offer = set(packs_to_offer(session))
     return {d.sha256: base64.b64encode(bytes(d.content)).decode()
             for d in session.scalars(select(PackDocument)) if d.sha256 in offer}
 

@@ -292,3 +292,18 @@ def test_a_centre_restored_from_backup_gets_the_pack_back(centre, laptops, tmp_p
         assert_laptop_matches_centre(laptop, centre, sam, "assessor")
     finally:
         backup.drop()
+
+
+def test_a_pack_imported_on_an_up_to_date_laptop_goes_up_at_the_next_sync(centre, laptops,
+                                                                          tmp_path):
+    """Nothing else waiting, the one quiet question would say nothing changed: a pack to
+    offer makes the sync a full one, so it reaches the centre without waiting for a learner."""
+    from tests.server.test_sync_nothing_to_do import _sync_counting
+    laptop = laptops("assessor")
+    enrolled(laptop, centre, "Sam Patel")
+    run_sync(laptop)
+    assert _sync_counting(laptop)[1] == ["/api/v1/changes"]
+    import_pack_file(laptop, centre_pack(tmp_path, "a.json", "Customer Service (A)", "A"))
+    outcome, paths = _sync_counting(laptop)
+    assert outcome.packs_sent == 1 and "/api/v1/packs/lacking" in paths
+    assert _sync_counting(laptop)[1] == ["/api/v1/changes"]   # and then quiet again
