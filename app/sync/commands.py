@@ -70,7 +70,9 @@ def run_sync_command(store, args) -> int:
     if args.json:
         print_json({"synced": True, **outcome.as_dict(), "waiting": status.waiting})
     else:
+        packs = "".join(f" {n} qualification pack(s) {how}." for n, how in (
+            (outcome.packs_sent, "sent"), (outcome.packs_fetched, "received")) if n)
         print(f"Synced with {status.centre_name}: {outcome.pushed} change(s) sent, "
-              f"{outcome.pulled} received." + (
+              f"{outcome.pulled} received." + packs + (
                   f" {status.attention} item(s) need attention." if status.attention else ""))
     return NEEDS_ATTENTION if status.attention or not outcome.check_ok else 0

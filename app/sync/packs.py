@@ -119,9 +119,18 @@ def fetch_packs(store, client: CentreClient, centre_packs: list[str] | None) -> 
     for sha in missing:
         document = client.fetch_pack(sha)
         if hashlib.sha256(document).hexdigest() != sha:
-            raise PackImportError(f"pack {sha[:12]}…", [
-                "the centre's copy arrived changed (its SHA-256 differs): sync again"])
-        store.write_now(_load_from_centre, prepare_pack_bytes(document, f"pack {sha[:12]}…"))
+            raise CentreRefused(422, PACK_REFUSED, "A qualification pack from the centre "
+                                "arrived changed (its SHA-256 differs): sync again.")
+        try:
+            prepared = prepare_pack_bytes(document, f"pack {sha[:12]}…")
+        except PackImportError as exc:
+            # Only a Fieldfolio older or newer than the one that checked it at the centre
+            # can see a problem: the sync stops here, saying so, before the records using it.
+            raise CentreRefused(422, PACK_REFUSED, f"A qualification pack from the centre "
+                                f"cannot be loaded on this laptop ({'; '.join(exc.problems[:3])}"
+                                f"). Update Fieldfolio, or ask the centre's admin about it."
+                                ) from None
+        store.write_now(_load_from_centre, prepared)
     if store.read(centre_has) != set(centre_packs):
         store.write_now(remember_centre_has, centre_packs)
     return len(missing)

@@ -27,6 +27,7 @@ from app.signing.chain import chain_head
 from app.signing.device_key import device_signer
 from app.sync import state
 from app.sync.incoming import apply_page
+from app.catalogue.importer import PackImportError
 from app.sync.packs import load_carried, packs_to_carry
 from app.sync.outgoing import next_batch, record_results
 from app.sync_file.archive import (
@@ -124,10 +125,16 @@ def import_from_centre(store, path: Path | str, progress: Progress | None = None
             _keep_file(sync, sha, incoming / f"{sha}.part", files)
             kept += 1
         changes = sync.changes
+    try:
+        load_carried(store, changes.get("packs"))   # before the records that use them
+    except PackImportError as exc:
+        raise SyncFileRefused(f"{Path(path).name} carries a qualification pack this laptop "
+                              f"cannot load ({'; '.join(exc.problems[:3])}): none of its "
+                              f"changes were applied. Update Fieldfolio, or ask the centre's "
+                              f"admin.") from None
     answer = changes.get("push_answer") or {}
     if answer.get("results"):
         store.write_pulled(record_results, answer).result()
-    load_carried(store, changes.get("packs"))   # before the records that use them
     received = 0
     for page in changes.get("pages", []):
         counts = store.write_pulled(apply_page, page).result()

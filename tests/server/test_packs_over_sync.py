@@ -307,3 +307,32 @@ def test_a_pack_imported_on_an_up_to_date_laptop_goes_up_at_the_next_sync(centre
     outcome, paths = _sync_counting(laptop)
     assert outcome.packs_sent == 1 and "/api/v1/packs/lacking" in paths
     assert _sync_counting(laptop)[1] == ["/api/v1/changes"]   # and then quiet again
+
+
+def test_a_centre_pack_this_laptop_cannot_load_stops_the_sync_saying_so(centre, laptops):
+    """Only a Fieldfolio checking packs differently from the centre's could meet one: the
+    sync stops before the records that would use it, in words, not a traceback."""
+    import hashlib
+
+    import pytest
+
+    from app.models import PackDocument
+    from app.sync.client import CentreRefused
+    from server.clock import announce_catalogue_change
+    laptop = laptops("assessor")
+    enrolled(laptop, centre, "Sam Patel")
+    run_sync(laptop)
+    odd = b'{"pack_id": "not-a-pack"}'
+    sha = hashlib.sha256(odd).hexdigest()
+    db = centre.open_database()
+    try:
+        with db.writing() as session:   # as a centre whose checks differ would hold it
+            session.add(PackDocument(sha256=sha, content=odd))
+            session.add(SpecPack(id="odd-pack", pack_id="not-a-pack", sha256=sha,
+                                 kind="qualification", awarding_body="EDI"))
+            announce_catalogue_change(session)
+    finally:
+        db.dispose()
+    with pytest.raises(CentreRefused, match="cannot be loaded on this laptop") as refused:
+        run_sync(laptop)
+    assert "Update Fieldfolio, or ask the centre's admin" in refused.value.message
