@@ -120,6 +120,10 @@ def side_by_side(session: Session, learner_ids: list[str]) -> list[LearnerSide]:
 
 def merge_learners(session: Session, keep_id: str, other_id: str) -> MergeOutcome:
     """Keep `keep_id`'s details; `other_id`'s work joins it. See the module docstring."""
+    from app.sync.learners_twice import _an_iqa
+    if _an_iqa(session):
+        raise InvalidInput({"learner": "An IQA does not merge learners: their assessor does, "
+                                       "and the merge reaches this laptop at a sync."})
     keep, other = session.get(Learner, keep_id), session.get(Learner, other_id)
     if keep is None or other is None or keep_id == other_id:
         raise InvalidInput({"learner": "Choose two different learners to merge."})

@@ -105,7 +105,10 @@ def _word(session: Session, item: SyncAttention) -> None:
     refused = [i for i in mine.get("refused", []) if any(le.id == i for le in here)]
     mine["learners"] = [le.id for le in here]
     item.mine_json = json.dumps(mine)
-    if len(here) > 1:
+    if len(here) > 1 and _an_iqa(session):   # an IQA adds samples only: not theirs to merge
+        item.reason = (f"{here[0].full_name} (ULN {uln}) is on this laptop twice: their "
+                       f"assessor merges them. Both records stay here as they are until then")
+    elif len(here) > 1:
         item.reason = f"{here[0].full_name} (ULN {uln}) is on this laptop twice: merge them"
     elif refused:
         item.reason = (f"{here[0].full_name} (ULN {uln}) is at the centre already: merge them. "
@@ -114,6 +117,18 @@ def _word(session: Session, item: SyncAttention) -> None:
     else:
         item.resolved_at = datetime.now(timezone.utc)
         item.resolution = item.resolution or "no longer twice"
+
+
+def _an_iqa(session: Session) -> bool:
+    from app.caseload.profile import current_profile
+    me = current_profile(session)
+    return me is not None and me.role == "iqa"
+
+
+def may_merge(title: str) -> bool:
+    """The item asks this laptop's user to merge (both records are here, and they are not
+    an IQA)."""
+    return title.endswith("twice: merge them")
 
 
 def learners_of(session: Session, attention_id: int) -> list[str]:

@@ -112,3 +112,18 @@ def test_only_two_live_records_of_one_learner_are_merged(catalogue_store):
         with pytest.raises(InvalidInput):
             store.write_now(merge_learners, keep, other)
     assert store.read(lambda s: s.get(Learner, two).deleted_at) is None
+
+
+def test_twice_on_an_iqa_s_laptop_is_said_but_left_to_the_assessor(catalogue_store):
+    from app.caseload.profile import set_up
+    from app.sync.attention import open_items
+    from app.sync.learners_twice import may_merge, note_learners_twice
+    store = catalogue_store
+    store.write_now(set_up, "Iris Khan", "iqa", "Riverside Training", "RT1")
+    one, two = store.write_now(_learner, "a@example.org"), store.write_now(_learner, "b@example.org")
+    store.write_now(note_learners_twice)
+    [item] = store.read(open_items)
+    assert item.title == f"Amelia Hughes (ULN {ULN}) is on this laptop twice: their assessor merges them"
+    assert not may_merge(item.title)
+    with pytest.raises(InvalidInput, match="An IQA does not merge"):
+        store.write_now(merge_learners, one["learner"], two["learner"])

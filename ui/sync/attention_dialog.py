@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.sync.attention import acknowledge, open_items, resolve_conflict
-from app.sync.learners_twice import LEARNER_TWICE
+from app.sync.learners_twice import LEARNER_TWICE, may_merge
 
 
 class AttentionDialog(QDialog):
@@ -80,20 +80,24 @@ class AttentionDialog(QDialog):
         self.keep_button.setVisible(bool(item and item.kind == "conflict"))
         self.read_button.setVisible(bool(item and item.kind not in ("conflict", LEARNER_TWICE)))
         self.merge_button.setVisible(bool(item and item.kind == LEARNER_TWICE
-                                          and "twice" in item.title))
+                                          and may_merge(item.title)))
         if item is None:
             self.table.hide()
             self.reason.setText("Nothing needs attention.")
             return
         if item.kind == LEARNER_TWICE:
             self.table.hide()
-            self.reason.setText(_sentence(item.reason) + "\n\n" + (
-                "The same learner was added on two devices. Compare and merge shows the two "
-                "records side by side: keep one, and the other's enrolments and work join it. "
-                "Nothing is deleted, and signed records stay exactly as signed."
-                if self.merge_button.isVisible() else
-                "Your record stays on this laptop, with everything recorded for it, until the "
-                "two can be merged here."))
+            if may_merge(item.title):
+                more = ("The same learner was added on two devices. Compare and merge shows the "
+                        "two records side by side: keep one, and the other's enrolments and "
+                        "work join it. Nothing is deleted, and signed records stay exactly as "
+                        "signed.")
+            elif "at the centre already" in item.title:
+                more = ("Your record stays on this laptop, with everything recorded for it, "
+                        "until the two can be merged here.")
+            else:
+                more = ""
+            self.reason.setText(_sentence(item.reason) + (f"\n\n{more}" if more else ""))
             return
         self.reason.setText(f"{item.title}\n\n{_sentence(item.reason)}")
         self.table.setVisible(bool(item.differences))   # only a conflict has two versions
