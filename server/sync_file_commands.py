@@ -49,7 +49,7 @@ def _export_for_device(centre, files, args):
     entries = manifest["entries"]
     size = sum(e["size"] for e in entries)
     text = (f"Wrote {args.file} for laptop {args.device_id}: {len(entries) - 1} file(s), "
-            f"{size / 1024 / 1024:.1f} MB.")
+            f"{size / 1024 / 1024:.1f} MB, encrypted so that only that laptop can read it.")
     return {"file": str(args.file), "entries": len(entries), "bytes": size}, text
 
 

@@ -25,6 +25,10 @@ class SyncFileRun:
 
     def __init__(self, window, title: str, work, cancellable: bool):
         self.window, self.cancelled = window, threading.Event()
+        # The menu's action drops what export_for_sync returns: the window keeps the run, or
+        # its relay goes with the worker thread and the "finished" signal (which closes the
+        # progress dialog and says what happened) is lost, the dialog left at 99% for good.
+        window.sync_file_run = self
         self.dialog = QProgressDialog(title, "Cancel" if cancellable else "", 0, 1000, window)
         self.dialog.setObjectName("sync_file_progress")
         self.dialog.setWindowTitle("Sync file")
@@ -125,8 +129,8 @@ def add_sync_file_actions(window) -> None:
     menu = window.menus["file"]
     quit_action = next((a for a in menu.actions() if a.objectName() == "act_quit"), None)
     export_action = QAction("Export for sync…", window, objectName="act_export_sync")
-    export_action.setToolTip("Write this laptop's changes and files into one file for the "
-                             "centre, for a USB stick when there is no connection")
+    export_action.setToolTip("Write this laptop's changes and files into one encrypted file "
+                             "for the centre, for a USB stick when there is no connection")
     export_action.triggered.connect(lambda: export_for_sync(window))
     import_action = QAction("Import from centre…", window, objectName="act_import_sync")
     import_action.setToolTip("Apply a sync file the centre wrote for this laptop")

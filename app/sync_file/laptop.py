@@ -48,8 +48,9 @@ class Exported:
 
     def summary(self, target: Path) -> str:
         return (f"Wrote {target}: {self.changes} change(s) and {self.files} file(s) "
-                f"({self.bytes / 1024 / 1024:.1f} MB). Take it to the centre; the changes stay "
-                f"waiting on this laptop until the centre's answer comes back.")
+                f"({self.bytes / 1024 / 1024:.1f} MB), encrypted so that only your centre can "
+                f"read it. Take it to the centre; the changes stay waiting on this laptop until "
+                f"the centre's answer comes back.")
 
 
 @dataclass

@@ -3,10 +3,12 @@ says what it holds, and a cancelled export leaves nothing under the chosen name.
 from centre…" refuses a file altered on the way and says what failed."""
 from __future__ import annotations
 
+import gc
 import os
+import threading
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
 
 from app.evidence.attachments import attach_file
 from app.evidence.records import create_record
@@ -86,3 +88,22 @@ def test_import_refuses_an_altered_file_and_says_why(qtbot, demo_store, tmp_path
     qtbot.waitUntil(run.done.is_set, timeout=30_000)
     box = window.sync_file_message
     assert box.icon() == QMessageBox.Warning and "cut short" in box.text()
+
+
+def test_the_menu_s_export_ends_with_its_message(qtbot, demo_store, tmp_path):
+    """As File → Export for sync… calls it: nobody keeps the run, so the window must. Seen
+    under Xvfb: the progress dialog stayed at 99% for good once the worker thread ended
+    and took the run, with the signal that closes the dialog, with it."""
+    connected(demo_store)
+    with_video(demo_store, tmp_path, 1024 * 1024)
+    window = window_on(qtbot, demo_store)
+    target = tmp_path / "work.ffsync"
+    export_for_sync(window, str(target))   # the result dropped, as the menu's lambda does
+    for worker in [t for t in threading.enumerate() if t.name == "fieldfolio-sync-file"]:
+        worker.join(60)   # done before the window hears of it: what a loaded laptop meets
+    gc.collect()
+    qtbot.waitUntil(lambda: getattr(window, "sync_file_message", None) is not None,
+                    timeout=15_000)
+    assert "encrypted" in window.sync_file_message.text()
+    progress = window.findChild(QProgressDialog, "sync_file_progress")
+    assert progress is None or not progress.isVisible()
