@@ -47,6 +47,9 @@ def test_assessor_and_iqa_through_the_centre(centre, laptops):
         db.dispose()
     run_sync(iqa)
     assert iqa.read(claim_pack_data, ids["claim_id"]).claim is not None
+    # Her key was registered at enrolment and has signed nothing yet: not a finding.
+    report = iqa.read(verify_integrity)
+    assert report.ok, report.summary()
 
     sampled = date.today() - timedelta(days=1)
     iqa.write_now(lambda s: record_claim_iqa_sample(s, ids["claim_id"], sampled_on=sampled,
