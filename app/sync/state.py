@@ -75,8 +75,11 @@ class SyncStatus:
         if not self.enrolled:
             return "Not connected to a centre: your work is kept on this laptop only."
         parts = [f"Connected to {self.centre_name}"]
+        # A change the centre refused has left the queue but is not at the centre: while
+        # anything needs attention, "everything is at the centre" would not be true.
         parts.append(f"{self.waiting} change{'s' if self.waiting != 1 else ''} waiting"
-                     if self.waiting else "everything is at the centre")
+                     if self.waiting else "nothing waiting" if self.attention
+                     else "everything is at the centre")
         if self.files_waiting:
             parts.append(f"{self.files_waiting} file{'s' if self.files_waiting != 1 else ''} "
                          f"({self.file_bytes_waiting / 1024 / 1024:.1f} MB) to send")

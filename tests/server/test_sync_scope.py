@@ -101,6 +101,10 @@ def test_an_iqa_adds_only_iqa_records_and_refusals_need_attention(centre, laptop
     attention = iqa.read(lambda s: s.scalars(select(SyncAttention)).all())
     assert [(x.kind, x.table_name) for x in attention] == [("rejected", "learner")]
     assert "IQA adds only samples and signatures" in attention[0].reason
+    # Her edit left the queue but never reached the centre: the status does not say it did.
+    from app.sync import state
+    headline = iqa.read(state.status).headline()
+    assert "nothing waiting" in headline and "everything is at the centre" not in headline
     # Nothing is lost: her laptop still shows what she typed; the centre kept the original.
     assert _learner_row(iqa, learner)["given_names"] == "Alicia"
     assert _learner_row(a, learner)["given_names"] == "Alice"
