@@ -21,10 +21,12 @@ No upload state lives in this process: every request reads it from the store.
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import re
 from typing import Callable
 
+import anyio
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel
@@ -38,7 +40,7 @@ from server.files.store import (
 TUS_VERSION = "1.0.0"
 TUS_HEADERS = {"Tus-Resumable": TUS_VERSION}
 CHECKSUM_MISMATCH = 460  # tus checksum extension's status for a chunk that fails its checksum
-WRITE_BATCH = 1024 * 1024  # bytes gathered before one write on the worker thread
+WRITE_BATCH = 1024 * 1024  # bytes gathered before one write (and hash) on a worker thread
 MAX_LACKING = 10_000
 
 
@@ -86,6 +88,12 @@ def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     return start, end
 
 
+def _last_and_commit(chunk, pieces: list[bytes], checksum):
+    if pieces:
+        chunk.write(*pieces)
+    return chunk.commit(checksum)
+
+
 def files_router(store: FileStore, device_of: Callable = _anonymous,
                  may_read: Callable[[str, str], bool] = lambda device, sha: True,
                  prefix: str = "/files") -> APIRouter:
@@ -128,6 +136,10 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
             raise UnknownUpload("no such upload")  # another device's upload is not even named
         return state
 
+    def take_chunk(upload_id: str, device: str, at: int, algorithm: str | None):
+        own_upload(upload_id, device)
+        return store.receive(upload_id, at, algorithm)
+
     @router.head("/{upload_id}")
     def offset(upload_id: str, request: Request, device: str = Depends(device_of)) -> Response:
         if (refusal := check_version(request)) is not None:
@@ -151,8 +163,7 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
             at = int(request.headers.get("Upload-Offset", ""))
             checksum_header = request.headers.get("Upload-Checksum")
             checksum = parse_checksum(checksum_header)
-            await run_in_threadpool(own_upload, upload_id, device)
-            chunk = await run_in_threadpool(store.receive, upload_id, at,
+            chunk = await run_in_threadpool(take_chunk, upload_id, device, at,
                                             checksum[0] if checksum else None)
         except ValueError:
             return _refuse(400, "Upload-Offset must be a whole number")
@@ -164,16 +175,30 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
             return _refuse(423, str(exc))
         except FileStoreError as exc:
             return _refuse(400, str(exc))
+        # One batch is written (and hashed) on a worker thread while the event loop receives
+        # the next: waiting for each write before reading on let the socket stall for as long
+        # as the hashing took. At most two batches of a request are in memory.
+        writing: asyncio.Future | None = None
+        committed = False
         try:
-            batch = bytearray()
+            pieces: list[bytes] = []
+            gathered = 0
             async for piece in request.stream():
-                batch += piece
-                if len(batch) >= WRITE_BATCH:
-                    await run_in_threadpool(chunk.write, bytes(batch))
-                    batch.clear()
-            if batch:
-                await run_in_threadpool(chunk.write, bytes(batch))
-            state = await run_in_threadpool(chunk.commit, checksum)
+                pieces.append(piece)
+                gathered += len(piece)
+                if gathered >= WRITE_BATCH:
+                    if writing is not None:
+                        await writing
+                    writing = asyncio.ensure_future(run_in_threadpool(chunk.write, *pieces))
+                    pieces, gathered = [], 0
+            if writing is not None:
+                await writing
+                writing = None
+            # The last batch and the commit in one trip to a worker thread: the laptop waits
+            # for this answer before it sends the next chunk, and on a busy machine each
+            # thread wake-up on that path can cost milliseconds.
+            state = await run_in_threadpool(_last_and_commit, chunk, pieces, checksum)
+            committed = True
         except ChunkCorrupt as exc:
             return _refuse(CHECKSUM_MISMATCH, str(exc))
         except FileMismatch as exc:
@@ -181,7 +206,11 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
         except FileStoreError as exc:
             return _refuse(400, str(exc))
         finally:
-            await run_in_threadpool(chunk.abandon)  # no-op after commit; drops a cut chunk
+            if not committed:  # a cut or refused chunk: keep only committed bytes
+                with anyio.CancelScope(shield=True):
+                    if writing is not None:  # the file is not closed under a write
+                        await asyncio.wait([writing])
+                    await run_in_threadpool(chunk.abandon)
         return Response(status_code=204, headers={**TUS_HEADERS, "Upload-Offset": str(state.offset)})
 
     @router.delete("/{upload_id}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import zlib
 
 import pytest
 
@@ -68,6 +69,33 @@ def test_a_corrupted_chunk_is_refused_and_nothing_of_it_kept(store):
     assert (store.uploads / f"{up.id}.part").stat().st_size == 20_000
     send(store, up.id, 20_000, data[20_000:])
     assert store.verify(sha(data))
+
+
+def crc32_checksum(data: bytes):
+    return parse_checksum("crc32 " + base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode())
+
+
+def test_a_crc32_chunk_checksum_takes_good_pieces_and_refuses_a_damaged_chunk(store):
+    """The cheap per-chunk check laptops now choose still catches a flipped bit, and the
+    whole file is stored only once its SHA-256 (worked out as it was written) matches."""
+    data = os.urandom(90_000)
+    up = store.begin(len(data), sha(data), owner="a")
+    chunk = store.receive(up.id, 0, "crc32")
+    chunk.write(data[:10_000], data[10_000:25_000], data[25_000:30_000])  # as they came in
+    chunk.commit(crc32_checksum(data[:30_000]))
+    assert store.upload(up.id).offset == 30_000
+    damaged = bytearray(data[30_000:60_000])
+    damaged[777] ^= 0x10
+    chunk = store.receive(up.id, 30_000, "crc32")
+    chunk.write(bytes(damaged))
+    with pytest.raises(ChunkCorrupt):
+        chunk.commit(crc32_checksum(data[30_000:60_000]))
+    assert store.upload(up.id).offset == 30_000
+    assert (store.uploads / f"{up.id}.part").stat().st_size == 30_000
+    chunk = store.receive(up.id, 30_000, "crc32")
+    chunk.write(data[30_000:])
+    chunk.commit(crc32_checksum(data[30_000:]))
+    assert store.verify(sha(data)) and os.listdir(store.uploads) == []
 
 
 def test_a_chunk_cut_short_is_dropped_and_the_offset_stays(store):

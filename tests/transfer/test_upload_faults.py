@@ -167,3 +167,48 @@ def test_memory_stays_near_one_chunk(tmp_path, centre):
     assert peak < 16 * MB, f"peak {peak / MB:.1f} MB"
     assert stored_sha(on_disk(centre.root, sha)) == sha
     time.sleep(0)
+
+
+def test_chunks_go_with_crc32_where_the_centre_offers_it_and_sha256_still_counts(tmp_path, centre):
+    """A laptop checks each chunk with CRC-32 (a tenth of a SHA-256's cost) when the centre
+    lists it; a laptop from before that, sending SHA-256 per chunk, is still served, and a
+    chunk whose CRC-32 does not match is refused with tus's 460 and nothing of it kept."""
+    import base64
+    import hashlib
+    import zlib
+    laptop = Laptop(tmp_path / "laptop")
+    sha = laptop.holds(3 * MB, seed=11)
+    data = laptop.read(sha)
+    tus = {"Tus-Resumable": "1.0.0"}
+    with client(centre.url) as http:
+        offered = http.options("/files", headers=tus).headers["Tus-Checksum-Algorithm"]
+        assert offered.split(",")[0] == "crc32" and "sha256" in offered.split(",")
+        made = http.post("/files", headers={**tus, "Upload-Length": str(len(data)),
+                                            "Upload-Metadata": "sha256 " + base64.b64encode(
+                                                sha.encode()).decode()})
+        url = made.headers["Location"]
+
+        def patch(offset, body, algorithm, digest):
+            return http.patch(url, content=body, headers={
+                **tus, "Content-Type": "application/offset+octet-stream",
+                "Upload-Offset": str(offset),
+                "Upload-Checksum": f"{algorithm} {base64.b64encode(digest).decode()}"})
+        older = patch(0, data[:MB], "sha256", hashlib.sha256(data[:MB]).digest())
+        assert older.status_code == 204 and older.headers["Upload-Offset"] == str(MB)
+        damaged = bytearray(data[MB:2 * MB])
+        damaged[4096] ^= 1
+        refused = patch(MB, bytes(damaged), "crc32", zlib.crc32(data[MB:2 * MB]).to_bytes(4, "big"))
+        assert refused.status_code == 460
+        assert http.head(url, headers=tus).headers["Upload-Offset"] == str(MB)
+    # The laptop's own client picks up from what the centre holds, with CRC-32 per chunk.
+    laptop.book.put(sha, url)
+    sent_with = []
+    with client(centre.url) as http:
+        http.event_hooks["request"] = [
+            lambda request: sent_with.append(request.headers.get("Upload-Checksum", ""))]
+        report = upload_file(http, sha, laptop.files, laptop.book, chunk_size=MB)
+    assert report.resumed_from == MB and report.retries == 0
+    chunk_checks = [c.split(" ")[0] for c in sent_with if c]
+    assert chunk_checks == ["crc32", "crc32"]
+    assert stored_sha(on_disk(centre.root, sha)) == sha
+
