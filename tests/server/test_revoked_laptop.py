@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 
 import httpx
 import pytest
@@ -152,17 +153,26 @@ def test_no_wipe_when_the_centre_dies_mid_push(centre, laptops, tmp_path):
     proxy = FaultProxy(centre.port)
     laptop.write_now(state.put, "url", proxy.url)
 
+    over, killed = threading.Event(), threading.Event()
+
     def kill_when_busy():
-        import time
-        while proxy.sent_up < 200_000:
+        # Gives up once the sync is over: a sync that failed before sending this much (a
+        # revoked laptop refused earlier than its push) once left this loop, and CI, waiting.
+        while proxy.sent_up < 200_000 and not over.is_set():
             time.sleep(0.005)
-        centre.kill()
+        if not over.is_set():
+            centre.kill()
+            killed.set()
     killer = threading.Thread(target=kill_when_busy)
     killer.start()
     with pytest.raises(Exception) as failed:
-        run_sync(laptop)
+        try:
+            run_sync(laptop)
+        finally:
+            over.set()
     killer.join()
     proxy.close()
+    assert killed.is_set(), f"the sync failed before the centre died: {failed.value!r}"
     assert not isinstance(failed.value, LaptopRevoked) or failed.value.confirmation is None
     assert laptop.read(state.status).waiting > 0
     assert laptop.read(lambda s: s.get(Learner, learner).family_name) == MARKER
