@@ -56,8 +56,8 @@ class PinDialog(QDialog):
                             (self.second, "The same PIN again")):
             field.setEchoMode(QLineEdit.Password)
             field.setPlaceholderText(hint)
-            if field is not self.passphrase or self.encrypted:
-                layout.addWidget(field)
+            layout.addWidget(field)
+        self.passphrase.setVisible(self.encrypted)
         self.second.returnPressed.connect(self.choose)
         self.problem = ProblemLabel()
         layout.addWidget(self.problem)

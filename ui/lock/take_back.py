@@ -57,7 +57,7 @@ class TakeBackPage(QWidget):
         forgot.setAutoDefault(False)
         self.forgotten = label(folder_keys.FORGOTTEN if self.encrypted else PLAIN_FORGOTTEN)
         self.forgotten.hide()
-        forgot.clicked.connect(lambda: self.forgotten.setVisible(not self.forgotten.isVisible()))
+        forgot.clicked.connect(self._toggle_forgotten)
         # One centred column of a readable width: the words wrap inside it, the field and
         # the buttons sit in its middle.
         column = QWidget(objectName="take_back_column")
@@ -94,6 +94,9 @@ class TakeBackPage(QWidget):
         self._tick()
         self.window().activateWindow()     # the keys go to the PIN field, not elsewhere
         self.secret.setFocus()
+
+    def _toggle_forgotten(self) -> None:
+        self.forgotten.setVisible(not self.forgotten.isVisible())
 
     def _ask(self) -> None:
         self.digits = self.bridge.store.read(pin_digits) if self.guard.pin_allowed() else None
