@@ -22,7 +22,9 @@ def centre_database(request: Request) -> CentreDatabase:
     return request.app.state.centre
 
 
-def create_app(centre: CentreDatabase) -> FastAPI:
+def create_app(centre: CentreDatabase, keep_partial_uploads: float | None = None) -> FastAPI:
+    """`keep_partial_uploads`: seconds an unfinished file upload is kept idle (default two
+    weeks, server/files/store.py)."""
     from server.routes import enrol, health, packs, sync
     api = FastAPI(title="Fieldfolio centre", docs_url=None, redoc_url=None, openapi_url=None)
     api.state.centre = centre
@@ -44,7 +46,8 @@ def create_app(centre: CentreDatabase) -> FastAPI:
     for module in (health, enrol, sync, packs, revocation):
         api.include_router(module.router)
     from server.files.wiring import centre_files_router  # evidence files: tus uploads, Range
-    api.include_router(centre_files_router(centre))
+    api.include_router(centre_files_router(centre) if keep_partial_uploads is None
+                       else centre_files_router(centre, keep_partial_uploads))
     return api
 
 

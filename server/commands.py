@@ -26,6 +26,10 @@ def register(sub) -> None:
     _centre_arguments(serve)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8470)
+    serve.add_argument("--keep-partial-uploads", type=float, default=None, metavar="DAYS",
+                       help="remove a file upload left unfinished this many days without a "
+                            "byte arriving (default 14); the laptop sends it again if it "
+                            "comes back")
     serve.set_defaults(run=run_server, needs_store=False)
 
     admin = sub.add_parser("server-admin", help="the centre's admin: staff, learners, laptops")
@@ -84,7 +88,11 @@ def run_server(_store, args) -> int:
     centre = _open(args)
     print(f"Fieldfolio centre server on http://{args.host}:{args.port} "
           f"({centre.dialect}, data in {centre.data_dir})", flush=True)
-    uvicorn.run(create_app(centre), host=args.host, port=args.port, log_level="info")
+    keep = args.keep_partial_uploads
+    if keep is not None and keep <= 0:
+        raise SystemExit("--keep-partial-uploads must be a number of days above 0")
+    app = create_app(centre, None if keep is None else keep * 24 * 3600)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
 

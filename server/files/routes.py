@@ -1,4 +1,5 @@
-"""Files over HTTP: resumable uploads (tus 1.0 core, creation, checksum) and Range downloads.
+"""Files over HTTP: resumable uploads (tus 1.0 core, creation, checksum, termination,
+expiration) and Range downloads.
 
 Why tus: laptops upload over links that drop; tus is a published protocol for exactly that
 (the server says its offset, the client carries on from there), so a later client or a proxy
@@ -7,7 +8,8 @@ servers (tuspyserver, the FastAPI router) have no checksum extension and know no
 content addresses, so they could neither refuse a corrupted chunk nor hash while writing
 and store a file only under its verified SHA-256; the clients (tuspy) are built on requests,
 not httpx. The subset is small: OPTIONS, POST (creation), HEAD, PATCH with Upload-Checksum,
-DELETE (termination).
+DELETE (termination), and Upload-Expires on unfinished uploads (expiration): one idle longer
+than the store's `keep_partial` is removed, at start and then every few minutes of requests.
 
 Beyond tus, content addressing needs two more calls: `POST /lacking` (which of these hashes
 has the centre not got?) and `GET|HEAD /by-hash/{sha256}` with HTTP Range, for the IQA's
@@ -23,7 +25,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 import re
+import threading
+import time
+from email.utils import formatdate
 from typing import Callable
 
 import anyio
@@ -42,6 +48,8 @@ TUS_HEADERS = {"Tus-Resumable": TUS_VERSION}
 CHECKSUM_MISMATCH = 460  # tus checksum extension's status for a chunk that fails its checksum
 WRITE_BATCH = 1024 * 1024  # bytes gathered before one write (and hash) on a worker thread
 MAX_LACKING = 10_000
+SWEEP_EVERY = 600.0  # seconds between looks for expired partial uploads (less if they expire sooner)
+log = logging.getLogger("fieldfolio.files")
 
 
 class LackingQuery(BaseModel):
@@ -94,10 +102,47 @@ def _last_and_commit(chunk, pieces: list[bytes], checksum):
     return chunk.commit(checksum)
 
 
+def _http_date(epoch: float) -> str:
+    return formatdate(epoch, usegmt=True)  # RFC 9110's IMF-fixdate, as tus asks
+
+
+class _Sweeper:
+    """Removes expired partial uploads (tus expiration) when the server starts and then,
+    at most every SWEEP_EVERY seconds, on the way through an upload request: a centre has
+    no scheduler, but laptops keep calling."""
+
+    def __init__(self, store: FileStore):
+        self.store = store
+        keep = getattr(store, "keep_partial", SWEEP_EVERY * 4)
+        self.every = min(SWEEP_EVERY, keep / 4)
+        self.last = 0.0
+        self.lock = threading.Lock()
+
+    def maybe(self) -> None:
+        now = time.monotonic()
+        if now - self.last < self.every or not self.lock.acquire(blocking=False):
+            return
+        try:
+            self.last = now
+            gone = self.store.sweep_expired()
+            if gone:
+                log.info("removed %d partial upload(s) idle longer than %.0f s: %s", len(gone),
+                         getattr(self.store, "keep_partial", 0), ", ".join(gone))
+        except OSError as exc:  # a sweep that fails must not fail the laptop's request
+            log.warning("could not sweep expired partial uploads: %s", exc)
+        finally:
+            self.lock.release()
+
+
 def files_router(store: FileStore, device_of: Callable = _anonymous,
                  may_read: Callable[[str, str], bool] = lambda device, sha: True,
                  prefix: str = "/files") -> APIRouter:
     router = APIRouter(prefix=prefix, tags=["files"])
+    sweeper = _Sweeper(store)
+    sweeper.maybe()  # at start: what a laptop lost or a file deleted long ago left behind
+
+    def expiry(upload_id: str) -> dict[str, str]:
+        return {"Upload-Expires": _http_date(store.expires(upload_id))}
 
     def check_version(request: Request) -> Response | None:
         given = request.headers.get("Tus-Resumable")
@@ -108,7 +153,7 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
     @router.options("")
     def capabilities() -> Response:
         return Response(status_code=204, headers={
-            **TUS_HEADERS, "Tus-Version": TUS_VERSION, "Tus-Extension": "creation,checksum,termination",
+            **TUS_HEADERS, "Tus-Version": TUS_VERSION, "Tus-Extension": "creation,checksum,termination,expiration",
             "Tus-Checksum-Algorithm": ",".join(CHECKSUM_ALGORITHMS),
             "Tus-Max-Size": str(getattr(store, "max_size", 0))})
 
@@ -116,6 +161,7 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
     def create(request: Request, device: str = Depends(device_of)) -> Response:
         if (refusal := check_version(request)) is not None:
             return refusal
+        sweeper.maybe()
         try:
             length = int(request.headers.get("Upload-Length", ""))
             meta = _parse_metadata(request.headers.get("Upload-Metadata"))
@@ -128,7 +174,7 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
             return _refuse(400, str(exc))
         return Response(status_code=201, headers={
             **TUS_HEADERS, "Location": f"{request.url.path.rstrip('/')}/{state.id}",
-            "Upload-Offset": str(state.offset)})
+            "Upload-Offset": str(state.offset), **({} if state.complete else expiry(state.id))})
 
     def own_upload(upload_id: str, device: str):
         state = store.upload(upload_id)
@@ -144,13 +190,14 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
     def offset(upload_id: str, request: Request, device: str = Depends(device_of)) -> Response:
         if (refusal := check_version(request)) is not None:
             return refusal
+        sweeper.maybe()
         try:
             state = own_upload(upload_id, device)
         except UnknownUpload:
             return Response(status_code=404, headers=TUS_HEADERS)
         return Response(status_code=200, headers={
             **TUS_HEADERS, "Upload-Offset": str(state.offset),
-            "Upload-Length": str(state.length), "Cache-Control": "no-store"})
+            "Upload-Length": str(state.length), "Cache-Control": "no-store", **expiry(upload_id)})
 
     @router.patch("/{upload_id}")
     async def append(upload_id: str, request: Request,
@@ -211,7 +258,9 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
                     if writing is not None:  # the file is not closed under a write
                         await asyncio.wait([writing])
                     await run_in_threadpool(chunk.abandon)
-        return Response(status_code=204, headers={**TUS_HEADERS, "Upload-Offset": str(state.offset)})
+        return Response(status_code=204, headers={
+            **TUS_HEADERS, "Upload-Offset": str(state.offset),
+            **({} if state.complete else expiry(upload_id))})
 
     @router.delete("/{upload_id}")
     def terminate(upload_id: str, request: Request, device: str = Depends(device_of)) -> Response:

@@ -14,14 +14,14 @@ from app.transfer.sync_step import CENTRE_FILES
 from server.auth import device_handing_in
 from server.database import CentreDatabase
 from server.files.routes import files_router
-from server.files.store import FolderFileStore
+from server.files.store import KEEP_PARTIAL, FolderFileStore
 from server.permissions import may_see
 
 FILES_PATH = CENTRE_FILES
 
 
-def centre_files(centre: CentreDatabase) -> FolderFileStore:
-    return FolderFileStore(centre.data_dir / "files")
+def centre_files(centre: CentreDatabase, keep_partial: float = KEEP_PARTIAL) -> FolderFileStore:
+    return FolderFileStore(centre.data_dir / "files", keep_partial=keep_partial)
 
 
 def _device_id(request: Request) -> str:
@@ -30,7 +30,7 @@ def _device_id(request: Request) -> str:
     return device_handing_in(request).id
 
 
-def centre_files_router(centre: CentreDatabase) -> APIRouter:
+def centre_files_router(centre: CentreDatabase, keep_partial: float = KEEP_PARTIAL) -> APIRouter:
     def may_read(device_id: str, sha256: str) -> bool:
         """A file is fetched only by a laptop that may see a record using it: content
         addressing must not let anyone with a hash read a learner's evidence."""
@@ -49,7 +49,7 @@ def centre_files_router(centre: CentreDatabase) -> APIRouter:
                 .where(Attachment.sha256 == sha256).distinct())
             return any(may_see(session, device, learner) for learner in learners)
 
-    return files_router(centre_files(centre), device_of=_device_id, may_read=may_read,
+    return files_router(centre_files(centre, keep_partial), device_of=_device_id, may_read=may_read,
                         prefix=FILES_PATH)
 
 

@@ -53,11 +53,12 @@ class ScratchPostgres:
 
 class CentreProcess:
     def __init__(self, data_dir: Path, database_url: str | None = None,
-                 template_dir: Path | None = None):
+                 template_dir: Path | None = None, server_args: tuple[str, ...] = ()):
         self.data_dir = Path(data_dir)
         if template_dir is not None and not self.data_dir.exists():
             shutil.copytree(template_dir, self.data_dir)  # a centre with the catalogue loaded
         self.database_url = database_url
+        self.server_args = list(server_args)  # more of `fieldfolio server`'s options
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
@@ -68,6 +69,7 @@ class CentreProcess:
                "--host", "127.0.0.1", "--port", str(self.port)]
         if self.database_url:
             cmd += ["--database-url", self.database_url]
+        cmd += self.server_args
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)

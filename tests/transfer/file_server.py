@@ -1,7 +1,7 @@
 """A real server process for the transfer tests: uvicorn serving the files router over a
 folder store, on a loopback port it picks itself (printed as the first line of stdout).
 
-    python tests/transfer/file_server.py ROOT [PORT]
+    python tests/transfer/file_server.py ROOT [PORT [KEEP_PARTIAL_SECONDS]]
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def serve(root: str, port: int = 0) -> None:
+def serve(root: str, port: int = 0, keep_partial: float | None = None) -> None:
     sys.path.insert(0, str(ROOT))
     import uvicorn
     from fastapi import FastAPI
@@ -23,7 +23,9 @@ def serve(root: str, port: int = 0) -> None:
     from server.files.store import FolderFileStore
 
     app = FastAPI()
-    app.include_router(files_router(FolderFileStore(root)))
+    store = FolderFileStore(root) if keep_partial is None else FolderFileStore(
+        root, keep_partial=keep_partial)
+    app.include_router(files_router(store))
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
@@ -35,12 +37,14 @@ def serve(root: str, port: int = 0) -> None:
 class FileServer:
     """Start/kill/restart the server process; `port` stays the same across restarts."""
 
-    def __init__(self, root: Path, port: int = 0):
+    def __init__(self, root: Path, port: int = 0, keep_partial: float | None = None):
         self.root, self.port, self.proc = Path(root), port, None
+        self.keep_partial = keep_partial  # seconds an idle partial upload is kept
 
     def start(self) -> "FileServer":
-        self.proc = subprocess.Popen([sys.executable, __file__, str(self.root), str(self.port)],
-                                     stdout=subprocess.PIPE, text=True)
+        extra = [] if self.keep_partial is None else [str(self.keep_partial)]
+        self.proc = subprocess.Popen([sys.executable, __file__, str(self.root), str(self.port),
+                                      *extra], stdout=subprocess.PIPE, text=True)
         self.port = int(self.proc.stdout.readline())
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -64,4 +68,5 @@ class FileServer:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 0)
+    serve(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 0,
+          float(sys.argv[3]) if len(sys.argv) > 3 else None)

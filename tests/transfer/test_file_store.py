@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import time
 import zlib
 
 import pytest
@@ -199,3 +200,34 @@ def test_put_a_whole_file_checks_it_like_an_upload(store):
     with pytest.raises(FileMismatch):
         store.put(sha(b"other"), len(data), io.BytesIO(data))
     assert not store.has(sha(b"other")) and os.listdir(store.uploads) == []
+
+
+def test_partials_idle_past_the_keep_time_are_swept_and_nothing_else(tmp_path):
+    """The sweep's clock is the `now` it is given: uploads idle longer than keep_partial go
+    (part, state and lock), a fresh one, one being written and every stored file stay."""
+    store = FolderFileStore(tmp_path / "files", keep_partial=3600)
+    done = os.urandom(5_000)
+    send(store, store.begin(len(done), sha(done), "a").id, 0, done)
+    idle = os.urandom(9_000)
+    idle_up = store.begin(len(idle), sha(idle), "a")
+    send(store, idle_up.id, 0, idle[:4_000])
+    busy = os.urandom(9_000)
+    busy_up = store.begin(len(busy), sha(busy), "a")
+    fresh = os.urandom(9_000)
+    fresh_up = store.begin(len(fresh), sha(fresh), "a")
+    later = time.time() + 2 * 3600
+    for up in (idle_up, busy_up):  # both last heard of two hours before `later`
+        for suffix in (".part", ".json"):
+            os.utime(store.uploads / f"{up.id}{suffix}", (later - 7200, later - 7200))
+    assert store.expires(idle_up.id) == pytest.approx(later - 3600)
+    os.utime(store.uploads / f"{fresh_up.id}.part", (later - 60, later - 60))
+    chunk = store.receive(busy_up.id, 0)  # a request is writing it right now
+    try:
+        assert store.sweep_expired(now=later) == [idle_up.id]
+    finally:
+        chunk.abandon()
+    assert {n.split(".")[0] for n in os.listdir(store.uploads)} == {busy_up.id, fresh_up.id}
+    with pytest.raises(UnknownUpload):
+        store.upload(idle_up.id)
+    assert store.verify(sha(done))
+    assert store.sweep_expired(now=later) == [busy_up.id]  # once its writer has gone
