@@ -29,10 +29,26 @@ def on_screen(button: QPushButton) -> None:
         QApplication.processEvents()
         shown = button.visibleRegion().boundingRect()
         if shown.size() == button.size():
+            # and tall enough for its words (a two-line label was cut at top and bottom; the
+            # style sheet's size hint counts one line): its lines, 6 px padding, 1 px border
+            needed = (button.text().count("\n") + 1) * button.fontMetrics().lineSpacing() + 14
+            assert button.height() >= needed, \
+                f"“{button.text()}” is {button.height()} high for words needing {needed}"
             return
         QThread.msleep(10)
     raise AssertionError(f"“{button.text()}” shows only {shown.size().toTuple()} of "
                          f"{button.size().toTuple()}")
+
+
+@pytest.fixture(autouse=True)
+def app_style(qapp):
+    """The application's style sheet, as the real window has it: its padding and minimum
+    heights decide what fits (a two-line button was cut only under it)."""
+    from app import paths
+    before = qapp.styleSheet()
+    qapp.setStyleSheet((paths.resources_dir() / "style.qss").read_text(encoding="utf-8"))
+    yield
+    qapp.setStyleSheet(before)
 
 
 @pytest.fixture

@@ -139,6 +139,7 @@ class SigningBar(QFrame):
         self.ready_button.setProperty("primary", state == "draft")
         self.ready_button.style().unpolish(self.ready_button)
         self.ready_button.style().polish(self.ready_button)
+        self._fit_ready_button()
         can_sign = state == "ready" or (state == "signed" and bool(self.to_sign))
         self.sign_button.setVisible(state != "signed" or bool(self.to_sign))
         self.sign_button.setEnabled(can_sign)
@@ -151,6 +152,14 @@ class SigningBar(QFrame):
         self.ready_button.setText("↩ Back to draft" if state == "ready" else
                                   READY_AND_JUDGED if not self.judged() else
                                   "✓ Ready for signatures")
+        self._fit_ready_button()
+
+    def _fit_ready_button(self) -> None:
+        """Two lines need more than the row's 48 pixels: they were cut at top and bottom.
+        The style sheet's size hint counts one line, and polishing (a state change) puts its
+        own min-height back, so this runs after every polish and every change of words."""
+        lines = self.ready_button.text().count("\n")
+        self.ready_button.setMinimumHeight(48 + lines * self.ready_button.fontMetrics().lineSpacing())
 
     def toggle_ready(self) -> None:
         if self.record is None or self.record.state == "signed":
