@@ -75,6 +75,8 @@ def _receive(client, sha256, files, incoming, label, progress, cancelled, attemp
                                          f"recorded it may not have sent it. Try after its next sync.")
                 else:
                     r.read()
+                    if r.status_code == 410:  # the centre's copy was found damaged: what
+                        incoming.discard()     # arrived of it is not worth keeping
                     raise TransferFailed(f"the centre would not send {label.lower()}: {_reason(r)}")
         except CUT as exc:
             failures += 1

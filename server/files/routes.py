@@ -13,8 +13,10 @@ than the store's `keep_partial` is removed, at start and then every few minutes 
 
 Beyond tus, content addressing needs two more calls: `POST /lacking` (which of these hashes
 has the centre not got?) and `GET|HEAD /by-hash/{sha256}` with HTTP Range, for the IQA's
-laptop to fetch a recording lazily and resume a broken download. A GET from the first byte
-re-hashes the stored file first; a damaged one is set aside and refused (410 Gone).
+laptop to fetch a recording lazily and resume a broken download. A GET of the whole file
+re-hashes it as it streams and holds its last piece back until the hash checks out; a
+damaged one is set aside, its download cut short, and every later request for it refused
+(410 Gone) until a good copy is sent again.
 
 `files_router(store, device_of=..., may_read=...)` makes the router; the server's app factory
 includes it. `device_of` is a FastAPI dependency naming the calling device (the sync
@@ -54,6 +56,11 @@ log = logging.getLogger("fieldfolio.files")
 
 class LackingQuery(BaseModel):
     sha256: list[str]
+
+
+DAMAGED_AT_CENTRE = ("the centre's copy of this file is damaged (its bytes no longer match "
+                     "their fingerprint); it has been set aside and is not served. The laptop "
+                     "that recorded it sends it again at its next sync; try again after that.")
 
 
 def _refuse(status: int, reason: str, **extra_headers: str) -> Response:
@@ -288,6 +295,8 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
         if not valid_sha256(sha256):
             return None, _refuse(400, "not a SHA-256")
         size = store.size_of(sha256)
+        if size is None and store.was_set_aside(sha256) and may_read(device, sha256):
+            return None, _refuse(410, DAMAGED_AT_CENTRE)
         if size is None or not may_read(device, sha256):
             return None, _refuse(404, "the centre holds no such file for you")
         headers = {"Accept-Ranges": "bytes", "ETag": f'"{sha256}"',
@@ -314,15 +323,6 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
             return refusal
         size, span, headers = found
         start, end = span or (0, size - 1)
-        if start == 0 and not store.verify(sha256):
-            # Checked before the first byte goes: a download from the start re-reads the file
-            # once more, the price of never serving damaged evidence as if good. A resumed
-            # download is checked by the laptop's own hash at its end.
-            store.set_aside(sha256)
-            return _refuse(410, "the centre's copy of this file is damaged (its bytes no longer "
-                                "match their fingerprint); it has been set aside and is not "
-                                "served. The laptop that recorded it sends it again at its "
-                                "next sync; try again after that.")
         headers["Content-Length"] = str(end - start + 1 if size else 0)
         if size == 0:
             return Response(status_code=200, headers=headers)
@@ -330,7 +330,15 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
         if span is not None:
             status = 206
             headers["Content-Range"] = f"bytes {start}-{end}/{size}"
-        return StreamingResponse(store.open_range(sha256, start, end), status_code=status,
-                                 headers=headers)
+        if start == 0 and end == size - 1:
+            # The whole file: hashed as it streams, the last piece held back until it checks
+            # out; a damaged one is set aside and the download cut short, and the laptop's
+            # next try is told why (410). Hashing first kept bytes from flowing for as long
+            # as a multi-GB file took to read. A resumed download is checked by the laptop's
+            # own hash at its end.
+            pieces = store.open_checked(sha256)
+        else:
+            pieces = store.open_range(sha256, start, end)
+        return StreamingResponse(pieces, status_code=status, headers=headers)
 
     return router

@@ -87,6 +87,10 @@ class FileMismatch(FileStoreError):
     """The whole file arrived but its SHA-256 is not the one announced: it was discarded."""
 
 
+class StoredFileDamaged(FileStoreError):
+    """A stored file read to its end did not match its SHA-256: it has been set aside."""
+
+
 class UploadBusy(FileStoreError):
     """Another request is writing this upload right now (a retry racing a dying one)."""
 
@@ -121,9 +125,11 @@ class FileStore(Protocol):
                 algorithm: str | None = None) -> "ChunkReceiver": ...
     def put(self, sha256: str, size: int, source: BinaryIO, owner: str = "") -> bool: ...
     def open_range(self, sha256: str, start: int, end: int) -> Iterator[bytes]: ...
+    def open_checked(self, sha256: str) -> Iterator[bytes]: ...
     def open(self, sha256: str) -> BinaryIO: ...
     def verify(self, sha256: str) -> bool: ...
     def set_aside(self, sha256: str) -> None: ...
+    def was_set_aside(self, sha256: str) -> bool: ...
     def discard(self, upload_id: str) -> None: ...
     def expires(self, upload_id: str) -> float: ...
     def sweep_expired(self, now: float | None = None) -> list[str]: ...
@@ -255,6 +261,35 @@ class FolderFileStore:
                     yield data
         return pieces()
 
+    def open_checked(self, sha256: str) -> Iterator[bytes]:
+        """The whole stored file a piece at a time, hashed as it is read, for a download from
+        the first byte. Hashing it all before the first byte went left a laptop waiting with
+        nothing arriving for as long as a multi-GB file took to read (its read timeout is
+        60 s). The last piece is held back until the hash is known: a file that no longer
+        matches is set aside and the stream ends with StoredFileDamaged in place of its last
+        piece, so no laptop ever gets the whole of a damaged file (it checks the SHA-256
+        itself as well, and is told why on its next try: `was_set_aside`)."""
+        path = self.path_of(sha256)
+        fh = open(path, "rb")  # opened now, so a missing file fails before a response starts
+        inode = os.fstat(fh.fileno()).st_ino
+
+        def pieces() -> Iterator[bytes]:
+            digest = hashlib.sha256()
+            held = None
+            with fh:
+                while data := fh.read(PIECE):
+                    digest.update(data)
+                    if held is not None:
+                        yield held
+                    held = data
+            if digest.hexdigest() != sha256:
+                self.set_aside(sha256, only_inode=inode)
+                raise StoredFileDamaged(f"the stored file {sha256} no longer matches its "
+                                        f"SHA-256: set aside, its download cut short")
+            if held is not None:
+                yield held
+        return pieces()
+
     def open(self, sha256: str) -> BinaryIO:
         """A stored file to read from the start (a sync file for a laptop)."""
         return open(self.path_of(sha256), "rb")
@@ -263,18 +298,27 @@ class FolderFileStore:
         path = self.path_of(sha256)
         return path.is_file() and _hash_file(path, path.stat().st_size).hexdigest() == sha256
 
-    def set_aside(self, sha256: str) -> None:
+    def set_aside(self, sha256: str, only_inode: int | None = None) -> None:
         """A stored file found not to match its hash (a failing disk, a hand at work) is moved
         to `.damaged/`, kept for whoever looks into it but never served. The centre then
-        lacks it again, so the laptop that holds it sends a good copy at its next sync."""
+        lacks it again, so the laptop that holds it sends a good copy at its next sync.
+        `only_inode`: set aside only the very file that was read (a download that took a
+        while must not move a good copy sent again meanwhile)."""
         aside = self.root / ".damaged"
         aside.mkdir(exist_ok=True)
         try:
+            if only_inode is not None and self.path_of(sha256).stat().st_ino != only_inode:
+                return   # already set aside and a good copy stored since
             os.replace(self.path_of(sha256), aside / f"{sha256}.{uuid.uuid4().hex[:8]}")
         except FileNotFoundError:
             return   # another request set it aside first
         fsync_dir(aside)
         fsync_dir(self.path_of(sha256).parent)
+
+    def was_set_aside(self, sha256: str) -> bool:
+        """Whether a copy of this file was found damaged here (and none stored since)."""
+        aside = self.root / ".damaged"
+        return valid_sha256(sha256) and aside.is_dir() and any(aside.glob(f"{sha256}.*"))
 
     # -- uploads in progress -------------------------------------------------------------
     def begin(self, length: int, sha256: str, owner: str, name: str = "") -> UploadState:

@@ -135,3 +135,46 @@ def test_a_file_not_at_the_centre_says_so(tmp_path, centre):
         with pytest.raises(TransferFailed) as failed:
             download_file(http, "a" * 64, iqa.files, iqa.downloads)
     assert "not at the centre" in str(failed.value)
+
+
+def test_a_whole_file_is_checked_as_it_streams_and_a_damaged_one_cut_short(tmp_path, centre):
+    """Bytes flow from the first moment (no re-hash of a multi-GB file while the laptop
+    waits); the centre's hash runs alongside and holds the last piece back, so a copy that
+    went bad on its disk never reaches a laptop whole: it is set aside, the stream stops one
+    piece short, and the laptop's next try hears why (410) and keeps nothing."""
+    _assessor, sha = recording_at_centre(tmp_path, centre, 6 * MB, seed=8)
+    stored = on_disk(centre.root, sha)
+    os.chmod(stored, 0o644)
+    with open(stored, "r+b") as fh:  # a failing disk, long after the upload was checked
+        fh.seek(3 * MB + 17)
+        byte = fh.read(1)
+        fh.seek(3 * MB + 17)
+        fh.write(bytes([byte[0] ^ 0xFF]))
+    got = bytearray()
+    with client(centre.url) as http:
+        with http.stream("GET", f"/files/by-hash/{sha}") as r:
+            assert r.status_code == 200  # the answer starts before the file has been hashed
+            with pytest.raises(httpx.HTTPError):
+                for piece in r.iter_bytes():
+                    got += piece
+    assert 0 < len(got) < 6 * MB  # everything but the piece held back
+    assert not stored.exists() and any((centre.root / ".damaged").glob(f"{sha}.*"))
+    iqa = Laptop(tmp_path / "iqa")
+    with client(centre.url) as http:
+        again = http.get(f"/files/by-hash/{sha}", headers={"Range": "bytes=1000-"})
+        assert again.status_code == 410 and "damaged" in again.json()["detail"]
+        with pytest.raises(TransferFailed) as failed:
+            download_file(http, sha, iqa.files, iqa.downloads, name="Interview", pause=0.01)
+    assert "damaged" in str(failed.value)
+    assert not iqa.files.exists(sha)
+    assert not iqa.downloads.exists() or list(iqa.downloads.iterdir()) == []
+
+
+def test_a_large_file_downloads_whole_and_checked(tmp_path, centre):
+    """A fault-free 96 MB recording from the first byte: streamed and checked on the way,
+    kept by the laptop after its own SHA-256 check."""
+    _assessor, sha = recording_at_centre(tmp_path, centre, 96 * MB, seed=9)
+    iqa = Laptop(tmp_path / "iqa")
+    with client(centre.url) as http:
+        assert download_file(http, sha, iqa.files, iqa.downloads) == 96 * MB
+    assert iqa.files.exists(sha) and on_disk(centre.root, sha).exists()
