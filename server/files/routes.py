@@ -37,6 +37,7 @@ from typing import Callable
 import anyio
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.requests import ClientDisconnect
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
@@ -253,6 +254,8 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
             # thread wake-up on that path can cost milliseconds.
             state = await run_in_threadpool(_last_and_commit, chunk, pieces, checksum)
             committed = True
+        except ClientDisconnect:  # a cut connection: nothing to answer, the chunk is dropped
+            return Response(status_code=400, headers=TUS_HEADERS)
         except ChunkCorrupt as exc:
             return _refuse(CHECKSUM_MISMATCH, str(exc))
         except FileMismatch as exc:
