@@ -49,6 +49,8 @@ def register(sub) -> None:
     p = acts.add_parser("enrol-code", help="a one-time code to enrol a laptop (3 days)")
     p.add_argument("staff_id", metavar="STAFF-ID")
     p.set_defaults(action=_enrol_code)
+    p = acts.add_parser("staff", help="the centre's staff with their ids and laptops")
+    p.set_defaults(action=_staff)
     p = acts.add_parser("devices", help="enrolled laptops")
     p.set_defaults(action=_devices)
     p = acts.add_parser("revoke", help="refuse a laptop any more data")
@@ -138,6 +140,13 @@ def _enrol_code(session, args):
     from server.staff import new_enrol_code
     code = new_enrol_code(session, args.staff_id)
     return {"code": code}, code
+
+
+def _staff(session, args):
+    from server.staff import staff_list
+    rows = staff_list(session)
+    lines = [f"{r['id']}  {r['name']} ({r['role']})  {r['laptops']} laptop(s)" for r in rows]
+    return rows, "\n".join(lines) or "No staff yet: add them with add-staff."
 
 
 def _devices(session, args):

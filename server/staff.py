@@ -93,6 +93,20 @@ def new_enrol_code(session: Session, staff_id: str, now: datetime | None = None)
     return code
 
 
+def staff_list(session: Session) -> list[dict]:
+    """The staff the centre added (`add-staff`), with how many laptops each has enrolled: the
+    ids `assign` and `enrol-code` need, for an admin who did not keep them. Laptops' own
+    profile rows, which sync too, are not the centre's accounts and are left out."""
+    laptops: dict[str, int] = {}
+    for device in session.scalars(select(SyncDevice)):
+        if device.revoked_at is None:
+            laptops[device.staff_id] = laptops.get(device.staff_id, 0) + 1
+    return [{"id": s.id, "name": s.name, "role": s.role, "laptops": laptops.get(s.id, 0)}
+            for s in session.scalars(select(StaffMember).where(
+                StaffMember.device_id == "centre", StaffMember.deleted_at.is_(None))
+                .order_by(StaffMember.role, StaffMember.name))]
+
+
 def devices(session: Session) -> list[dict]:
     names = {s.id: (s.name, s.role) for s in session.scalars(select(StaffMember))}
     return [{"id": d.id, "name": d.name, "staff_id": d.staff_id,

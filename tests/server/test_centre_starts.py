@@ -63,6 +63,9 @@ def test_server_admin_on_the_command_line(tmp_path):
     iqa = json.loads(out)["id"]
     rc, out, _ = admin("enrol-code", iqa)
     assert rc == 0 and len(json.loads(out)["code"]) == 14
+    rc, out, _ = admin("staff")      # the ids again, for an admin who did not keep them
+    assert rc == 0 and json.loads(out) == [{"id": iqa, "name": "Iris Khan", "role": "iqa",
+                                            "laptops": 0}]
     rc, _, err = admin("assign", "1234567890", "--iqa", iqa)
     assert rc == 1 and "no learner with ULN 1234567890" in err
     rc, _, err = admin("revoke", "no-such-device")
