@@ -22,7 +22,6 @@ details to keep. Then (`merge_learners`), in one local transaction:
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -31,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from app.caseload.validation import InvalidInput
 from app.db.base import utcnow
-from app.evidence.methods import REF_PREFIX
+from app.evidence.methods import next_free_reference
 from app.models import (Claim, Employer, Enrolment, EvidenceRecord, Learner, Qualification,
                         UnitSignOff)
 from app.models.signing import Signature
@@ -216,7 +215,6 @@ def _may_join(session: Session, enrolment_id: str) -> bool:
     return not _signed_ids(session, "evidence_record", records)
 
 
-_NUMBER = re.compile(r"^(.*-)(\d+)$")
 
 
 def _move_records(session: Session, from_id: str, to_id: str, outcome: MergeOutcome) -> None:
@@ -239,7 +237,7 @@ def _move_records(session: Session, from_id: str, to_id: str, outcome: MergeOutc
     # Survivor's unsigned first (they were there), then the incoming ones.
     for r in sorted((r for r in live if r.id not in signed), key=lambda r: r.learner_id != to_id):
         if r.portfolio_ref in printed:
-            new = _next_free(r.method, r.portfolio_ref, every_ref)
+            new = next_free_reference(r.method, r.portfolio_ref, every_ref)
             outcome.renumbered.append((r.portfolio_ref, new))
             r.portfolio_ref = new
             every_ref.add(new)
@@ -260,17 +258,11 @@ def _claim_reference_once(session: Session, claim: Claim, learner_id: str,
     others = set(session.scalars(select(Claim.reference).where(
         Claim.learner_id.in_(same_learner_ids(session, learner_id)), Claim.id != claim.id)))
     if claim.reference in others:
-        new = _next_free("", claim.reference, others)
+        new = next_free_reference("", claim.reference, others)
         outcome.renumbered.append((claim.reference, new))
         claim.reference = new
 
 
-def _next_free(method: str, ref: str, taken: set[str]) -> str:
-    match = _NUMBER.match(ref)
-    prefix = match.group(1) if match else REF_PREFIX.get(method, "REC") + "-"
-    numbers = [int(t[len(prefix):]) for t in taken
-               if t.startswith(prefix) and t[len(prefix):].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
 def _send_again(session: Session, table: str, record_id: str) -> bool:

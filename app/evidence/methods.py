@@ -6,6 +6,8 @@ two cannot drift apart. Kinds: "line" (one line), "text" (paragraphs), "time" (H
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from app.models.evidence import METHODS
@@ -98,6 +100,19 @@ REF_PREFIX = {"Obs": "OBS", "P": "PE", "Q": "Q", "PD": "PD", "Wt": "WT", "EW": "
               "Ot": "OT"}
 
 assert set(DETAILS) == set(METHODS) == set(REF_PREFIX)
+
+_NUMBERED = re.compile(r"^(.*-)(\d+)$")
+
+
+def next_free_reference(method: str, ref: str, taken: set[str]) -> str:
+    """The next number after every reference in `taken` with `ref`'s prefix (or the
+    method's), for an unsigned reference that clashes: a merge, or two devices numbering
+    alike. A signed reference is never renumbered."""
+    match = _NUMBERED.match(ref)
+    prefix = match.group(1) if match else REF_PREFIX.get(method, "REC") + "-"
+    numbers = [int(t[len(prefix):]) for t in taken
+               if t.startswith(prefix) and t[len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
 def method_name(code: str) -> str:

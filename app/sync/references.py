@@ -17,21 +17,19 @@ never changes. So, as a pulled record arrives (`make_room`):
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timezone
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.db.base import utcnow
-from app.evidence.methods import REF_PREFIX
+from app.evidence.methods import next_free_reference
 from app.models import EvidenceRecord
 from app.models.local import Device, SyncAttention
 from app.models.signing import Signature
 
 RENUMBERED = "renumbered"
 REF_CLASH = "another record of this learner already has this portfolio reference"
-_NUMBER = re.compile(r"^(.*-)(\d+)$")
 _RECORDS = EvidenceRecord.__table__
 
 
@@ -52,12 +50,6 @@ def _taken(session: Session, learner_id: str, page_rows: list[dict]) -> set[str]
     return refs | {r["portfolio_ref"] for r in page_rows if r.get("learner_id") in family}
 
 
-def _next_free(method: str, ref: str, taken: set[str]) -> str:
-    match = _NUMBER.match(ref)
-    prefix = match.group(1) if match else REF_PREFIX.get(method, "REC") + "-"
-    numbers = [int(t[len(prefix):]) for t in taken
-               if t.startswith(prefix) and t[len(prefix):].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
 def _live_originals(session: Session, learner_ids: set[str]) -> dict[tuple[str, str], dict]:
@@ -92,14 +84,14 @@ def make_room(session: Session, rows: list[dict], pending: set,
             continue
         taken = _taken(session, row["learner_id"], rows)
         if not _signed(session, mine["id"]):
-            new = _next_free(mine["method"], mine["portfolio_ref"], taken)
+            new = next_free_reference(mine["method"], mine["portfolio_ref"], taken)
             queued += _renumber_mine(session, dict(mine), new, pending)
             _say(session, mine["id"], f"{mine['portfolio_ref']} recorded on this laptop is now "
                                       f"{new}: another device numbered a record of this "
                                       f"learner {mine['portfolio_ref']} first")
             keep.append(row)
         elif row["id"] not in signed_in_page and not _signed(session, row["id"]):
-            new = _next_free(row["method"], row["portfolio_ref"], taken)
+            new = next_free_reference(row["method"], row["portfolio_ref"], taken)
             _say(session, row["id"], f"{row['portfolio_ref']} from another device is now {new} "
                                      f"here: {row['portfolio_ref']} is signed on this laptop")
             row = {**row, "portfolio_ref": new}
