@@ -52,10 +52,21 @@ CHECKSUMS = ("crc32", "sha256")
 _checksum_of_client: "weakref.WeakKeyDictionary[httpx.Client, str]" = weakref.WeakKeyDictionary()
 
 
-def chunk_checksum(algorithm: str, data) -> bytes:
-    if algorithm == "crc32":
-        return zlib.crc32(data).to_bytes(4, "big")
-    return hashlib.sha256(data).digest()
+class _Crc32:
+    """A running CRC-32 with hashlib's update/digest (4 bytes, big-endian)."""
+
+    def __init__(self):
+        self.value = 0
+
+    def update(self, data) -> None:
+        self.value = zlib.crc32(data, self.value)
+
+    def digest(self) -> bytes:
+        return self.value.to_bytes(4, "big")
+
+
+def running_checksum(algorithm: str):
+    return _Crc32() if algorithm == "crc32" else hashlib.sha256()
 
 
 class TransferFailed(Exception):
@@ -235,19 +246,22 @@ class _Upload:
         self.progress(self.size, self.size)
         return self.report
 
-    def _read_chunk(self, fh, offset: int, slot: int = 0) -> memoryview:
-        """The chunk at `offset`, read into one of two buffers reused for the whole file (one
-        on the wire, one being read ahead): httpx keeps each request's body alive until the
-        garbage collector's next cycle, so fresh bytes per chunk would pile up to tens of MB."""
+    def _read_chunk(self, fh, offset: int, slot: int = 0) -> tuple[memoryview, bytes]:
+        """The chunk at `offset` and its checksum, read into one of two buffers reused for
+        the whole file (one on the wire, one being read ahead): httpx keeps each request's
+        body alive until the garbage collector's next cycle, so fresh bytes per chunk would
+        pile up to tens of MB. Checksummed a megabyte at a time as it is read, while those
+        bytes are still in the CPU's cache: a second pass over 8 MB ran at half the speed."""
         if self._buffers[slot] is None:
             self._buffers[slot] = bytearray(self.chunk_size)
         fh.seek(offset)
         want = min(self.chunk_size, self.size - offset)
         view = memoryview(self._buffers[slot])[:want]
+        checksum = running_checksum(self.algorithm)
         got = 0
         while got < want:
             try:
-                n = fh.readinto(view[got:])
+                n = fh.readinto(view[got:got + SEND_PIECE])
             except SealDamaged:
                 raise FileDamaged(f"{self.name or 'A file'} on this laptop is damaged (part of "
                                   f"it no longer checks out), so it was not sent. Check it "
@@ -255,12 +269,13 @@ class _Upload:
             if not n:
                 raise TransferFailed(f"{self.name or 'A file'} on this laptop is shorter than when "
                                      f"it was saved; check it with 'fieldfolio verify'.")
+            checksum.update(view[got:got + n])
             got += n
-        return view
+        return view, checksum.digest()
 
     def _prepare(self, fh, offset: int, slot: int) -> tuple[memoryview, str, int]:
-        data = self._read_chunk(fh, offset, slot)
-        return data, base64.b64encode(chunk_checksum(self.algorithm, data)).decode(), slot
+        data, digest = self._read_chunk(fh, offset, slot)
+        return data, base64.b64encode(digest).decode(), slot
 
     def _take_ahead(self):
         """Wait for the chunk being read ahead (the file handle is shared) and hand it over:
