@@ -113,7 +113,10 @@ class CaseloadPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(34)
+        # Two lines a row: progress puts how much is signed on a line of its own, and at one
+        # line's height that line was hidden and the first cut to "14% · 02/…".
+        self.table.verticalHeader().setDefaultSectionSize(
+            2 * self.table.fontMetrics().lineSpacing() + 12)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         header = self.table.horizontalHeader()
         # Progress sits beside the name and sizes to its words; a long name is cut with an

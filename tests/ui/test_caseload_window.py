@@ -141,4 +141,10 @@ def test_demo_caseload_is_one_click_away(qtbot, data_dir):
     qtbot.mouseClick(window.caseload.demo_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: window.caseload.model.rowCount() == 12, timeout=10000)
     assert window.caseload.stack.currentIndex() == 0
+    # Progress shows both its lines: met (and the last evidence date), then how much is signed.
+    table = window.caseload.table
+    model = window.caseload.model
+    qtbot.waitUntil(lambda: "signed" in model.data(model.index(0, 3)), timeout=10000)
+    lines = model.data(model.index(0, 3)).count("\n") + 1
+    assert table.rowHeight(0) >= lines * table.fontMetrics().lineSpacing() + 8   # and margins
     close_window(store, window)
