@@ -54,3 +54,23 @@ def create_app(centre: CentreDatabase, keep_partial_uploads: float | None = None
 def configure_logging() -> None:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # uvicorn logs its own configuration over this, but keeps a logger's filters.
+    logging.getLogger("uvicorn.error").addFilter(_DamagedDownloadInOneLine())
+
+
+class _DamagedDownloadInOneLine(logging.Filter):
+    """A download of a file found damaged is cut short by an exception in its stream (so
+    the laptop never gets a whole damaged file): expected and handled, it is one warning
+    line in the centre's log rather than uvicorn's "Exception in ASGI application" and a
+    traceback that reads like a crash."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from server.files.store import StoredFileDamaged
+        exc = record.exc_info[1] if record.exc_info else None
+        while len(getattr(exc, "exceptions", ())) == 1:   # an exception group of one
+            exc = exc.exceptions[0]
+        if isinstance(exc, StoredFileDamaged):
+            record.msg, record.args = f"download cut short: {exc}", ()
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True

@@ -139,6 +139,9 @@ def test_a_file_damaged_at_the_centre_is_refused_set_aside_and_sent_again(qtbot,
     assert files.loaded_sha is None and not iqa.attachments.exists(sha)
     assert "not on this laptop" in files.list.item(_row(files, "discussion.wav")).text()
     assert not (files_root / sha[:2] / sha).exists()          # set aside, never served
+    log = Path(centre.log_path).read_text(errors="replace")
+    assert f"download cut short: the stored file {sha} no longer matches" in log
+    assert "Traceback" not in log and "Exception in ASGI application" not in log
     assert [p.name.split(".")[0] for p in (files_root / ".damaged").iterdir()] == [sha]
     db = centre.open_database()
     try:
