@@ -5,6 +5,7 @@ folder store, on a loopback port it picks itself (printed as the first line of s
 """
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -25,7 +26,10 @@ def serve(root: str, port: int = 0, keep_partial: float | None = None) -> None:
     app = FastAPI()
     store = FolderFileStore(root) if keep_partial is None else FolderFileStore(
         root, keep_partial=keep_partial)
-    app.include_router(files_router(store))
+    # FILE_SERVER_CHECKSUMS: serve as a centre taking only these chunk checksums (an older one)
+    offered = os.environ.get("FILE_SERVER_CHECKSUMS")
+    app.include_router(files_router(store, **({"checksums": tuple(offered.split(","))}
+                                              if offered else {})))
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
@@ -37,14 +41,18 @@ def serve(root: str, port: int = 0, keep_partial: float | None = None) -> None:
 class FileServer:
     """Start/kill/restart the server process; `port` stays the same across restarts."""
 
-    def __init__(self, root: Path, port: int = 0, keep_partial: float | None = None):
+    def __init__(self, root: Path, port: int = 0, keep_partial: float | None = None,
+                 checksums: str | None = None):
         self.root, self.port, self.proc = Path(root), port, None
         self.keep_partial = keep_partial  # seconds an idle partial upload is kept
+        self.checksums = checksums        # e.g. "sha256,sha1,md5": a centre before CRC-32
 
     def start(self) -> "FileServer":
         extra = [] if self.keep_partial is None else [str(self.keep_partial)]
+        env = {**os.environ, **({"FILE_SERVER_CHECKSUMS": self.checksums} if self.checksums
+                                else {})}
         self.proc = subprocess.Popen([sys.executable, __file__, str(self.root), str(self.port),
-                                      *extra], stdout=subprocess.PIPE, text=True)
+                                      *extra], stdout=subprocess.PIPE, text=True, env=env)
         self.port = int(self.proc.stdout.readline())
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:

@@ -212,3 +212,41 @@ def test_chunks_go_with_crc32_where_the_centre_offers_it_and_sha256_still_counts
     assert chunk_checks == ["crc32", "crc32"]
     assert stored_sha(on_disk(centre.root, sha)) == sha
 
+
+
+def test_a_centre_from_before_crc32_gets_sha256_per_chunk(tmp_path):
+    """Laptops are often updated before their centre: one whose centre does not list CRC-32
+    checks each chunk with SHA-256, which every centre has taken, and the file arrives; a
+    CRC-32 chunk sent to such a centre anyway is refused, not taken unchecked."""
+    import base64
+    import zlib
+    from file_server import FileServer
+    older = FileServer(tmp_path / "older-centre", checksums="sha256,sha1,md5").start()
+    try:
+        laptop = Laptop(tmp_path / "laptop")
+        sha = laptop.holds(3 * MB, seed=12)
+        sent_with = []
+        with client(older.url) as http:
+            assert "crc32" not in http.options(
+                "/files", headers={"Tus-Resumable": "1.0.0"}).headers["Tus-Checksum-Algorithm"]
+            http.event_hooks["request"] = [
+                lambda request: sent_with.append(request.headers.get("Upload-Checksum", ""))]
+            report = upload_file(http, sha, laptop.files, laptop.book, chunk_size=MB)
+        assert report.retries == 0
+        assert [c.split(" ")[0] for c in sent_with if c] == ["sha256"] * 3
+        assert stored_sha(on_disk(older.root, sha)) == sha
+
+        tus = {"Tus-Resumable": "1.0.0"}
+        data = b"x" * MB
+        with client(older.url) as http:
+            import hashlib
+            named = base64.b64encode(hashlib.sha256(data).hexdigest().encode()).decode()
+            made = http.post("/files", headers={**tus, "Upload-Length": str(len(data)),
+                                                "Upload-Metadata": "sha256 " + named})
+            crc = base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+            refused = http.patch(made.headers["Location"], content=data, headers={
+                **tus, "Content-Type": "application/offset+octet-stream", "Upload-Offset": "0",
+                "Upload-Checksum": f"crc32 {crc}"})
+        assert refused.status_code == 400 and "does not take crc32" in refused.text
+    finally:
+        older.stop()
