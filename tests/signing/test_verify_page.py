@@ -115,3 +115,22 @@ def test_check_a_printed_page_from_the_tools_menu(qtbot, printed, tmp_path):
     assert not any(t.startswith("✗") for t in texts)
     dialog.close()
     window.close()
+
+
+def test_only_the_newest_check_stands(qtbot, printed):
+    """A PDF opened and then a code typed before the PDF's answer came: the code's verdict
+    stands, not the PDF's arriving after it (reads run on two threads, the PDF's slower)."""
+    from ui.main_window import MainWindow
+    from ui.signing.page_check_dialog import PageCheckDialog
+    store, ids, pdf = printed
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    dialog = PageCheckDialog(window, window.bridge)
+    qtbot.addWidget(dialog)
+    dialog.check(str(pdf))
+    dialog.check("OBS-001 0000 1111 2222")
+    qtbot.waitUntil(lambda: dialog.verdict.text() != "Checking…", timeout=20000)
+    qtbot.wait(3000)                      # the PDF's answer has come by now, and was dropped
+    assert "do NOT match" in dialog.verdict.text()
+    assert dialog.results.count() == 1
+    assert "does not match anything signed" in dialog.results.item(0).text()

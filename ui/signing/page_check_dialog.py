@@ -31,6 +31,8 @@ class PageCheckDialog(QDialog):
         open_file.clicked.connect(self.choose_file)
         for w in (self.code, check, open_file):
             row.addWidget(w)
+        for b in (check, open_file):   # Enter in the code is returnPressed alone, not a
+            b.setAutoDefault(False)    # second check through the dialog's default button
         layout.addLayout(row)
         self.verdict = label("", "title")
         self.results = QListWidget(objectName="page_results")
@@ -53,7 +55,16 @@ class PageCheckDialog(QDialog):
     def check(self, given: str) -> None:
         self.verdict.setText("Checking…")
         self.results.clear()
-        self.bridge.read(check_pages, given, on_done=self.show, on_error=self.failed)
+        # Only the newest check's answer is shown: a code checked and then a PDF opened (or
+        # Enter taken twice) could have the older answer arrive last and stand as the verdict.
+        self._asked = asked = getattr(self, "_asked", 0) + 1
+        self.bridge.read(check_pages, given,
+                         on_done=lambda checked: self._answered(asked, self.show, checked),
+                         on_error=lambda exc: self._answered(asked, self.failed, exc))
+
+    def _answered(self, asked: int, then, answer) -> None:
+        if asked == self._asked:
+            then(answer)
 
     def failed(self, exc: BaseException) -> None:
         self.verdict.setText(f"⚠ {exc}")
