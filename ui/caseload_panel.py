@@ -1,7 +1,7 @@
 """The caseload list: every learner, with search and filters, always one click from a page."""
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal, QTimer
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, Signal, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
     QStackedWidget, QTableView, QVBoxLayout, QWidget,
@@ -114,9 +114,11 @@ class CaseloadPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         # Two lines a row: progress puts how much is signed on a line of its own, and at one
-        # line's height that line was hidden and the first cut to "14% · 02/…".
-        self.table.verticalHeader().setDefaultSectionSize(
-            2 * self.table.fontMetrics().lineSpacing() + 12)
+        # line's height that line was hidden and the first cut to "14% · 02/…". Measured
+        # again whenever the table's font is settled or changes (the style sheet's font
+        # arrives when the table is polished, after this constructor).
+        self._fit_rows()
+        self.table.installEventFilter(self)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         header = self.table.horizontalHeader()
         # Progress sits beside the name and sizes to its words; a long name is cut with an
@@ -156,6 +158,16 @@ class CaseloadPanel(QWidget):
             combo.currentIndexChanged.connect(lambda _i: self._debounce.start())
         self._selected: str | None = None
 
+
+    def _fit_rows(self) -> None:
+        self.table.verticalHeader().setDefaultSectionSize(
+            2 * self.table.fontMetrics().lineSpacing() + 12)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.table and event.type() in (QEvent.Polish, QEvent.FontChange,
+                                                     QEvent.StyleChange):
+            self._fit_rows()
+        return super().eventFilter(watched, event)
     def refresh_filters(self) -> None:
         def fill(result):
             employers, quals = result
