@@ -15,7 +15,9 @@ details to keep. Then (`merge_learners`), in one local transaction:
 - Signed records are not moved: a signature covers the learner id written in them. They
   stay on the other record, which is tombstoned and points at the survivor
   (`merged_into_id`), and are read under the survivor through that link
-  (app/caseload/same_learner.py). Their enrolment moves, so they count where they did.
+  (app/caseload/same_learner.py). Their enrolment moves, so they count where they did;
+  an enrolment on a qualification the survivor is on already is joined to the survivor's
+  (`joined_into_id`, app/caseload/same_enrolment.py): one enrolment per qualification.
 - Records the centre refused because their learner was refused go to the centre again.
 - Each step is in the audit trail; the other record can be restored (it is a tombstone).
 """
@@ -68,7 +70,6 @@ class MergeOutcome:
     both_signed_refs: list[str] = field(default_factory=list)
     sent_again: int = 0
     joined_enrolments: int = 0      # the same qualification twice, now one enrolment
-    twice_enrolled: list[str] = field(default_factory=list)  # qualifications kept twice
 
 
 def _signed_ids(session: Session, record_type: str, ids: list[str]) -> set[str]:
@@ -176,10 +177,12 @@ def merge_learners(session: Session, keep_id: str, other_id: str) -> MergeOutcom
 
 def _move_enrolments(session: Session, from_id: str, to_id: str, outcome: MergeOutcome) -> None:
     """Each enrolment moves to the survivor. One on a qualification the survivor is already
-    on is joined to the survivor's instead (its units chosen there too, its evidence moved
-    there, itself tombstoned), unless something in it cannot move: a signed record (its
-    signature covers its enrolment) or a sign-off or claim (one per unit and enrolment).
-    Then it moves whole, and the learner has two enrolments on that qualification."""
+    on is joined to the survivor's: its units are chosen there too, its unsigned evidence,
+    sign-offs and claims move there (new versions that sync), and it is tombstoned and
+    points at the survivor's (`joined_into_id`). What is signed stays on it, as its
+    signature covers the enrolment it names, and is read under the survivor's enrolment
+    through the link (app/caseload/same_enrolment.py), so the learner has one enrolment
+    per qualification and every signed record counts and prints there."""
     from app.models import EnrolmentUnit
     kept = {e.qualification_id: e for e in session.scalars(select(Enrolment).where(
         Enrolment.learner_id == to_id, Enrolment.deleted_at.is_(None)))}
@@ -188,9 +191,7 @@ def _move_enrolments(session: Session, from_id: str, to_id: str, outcome: MergeO
         enrolment.learner_id = to_id
         outcome.moved["enrolment"] = outcome.moved.get("enrolment", 0) + 1
         target = kept.get(enrolment.qualification_id) if enrolment.deleted_at is None else None
-        if target is None or not _may_join(session, enrolment.id):
-            if target is not None:
-                outcome.twice_enrolled.append(enrolment.qualification_id)
+        if target is None:
             continue
         chosen = set(session.scalars(select(EnrolmentUnit.unit_id).where(
             EnrolmentUnit.enrolment_id == target.id, EnrolmentUnit.deleted_at.is_(None))))
@@ -199,22 +200,37 @@ def _move_enrolments(session: Session, from_id: str, to_id: str, outcome: MergeO
             if unit_id not in chosen:
                 session.add(EnrolmentUnit(enrolment_id=target.id, unit_id=unit_id))
                 chosen.add(unit_id)
-        for record in session.scalars(select(EvidenceRecord).where(
-                EvidenceRecord.enrolment_id == enrolment.id)):
-            record.enrolment_id = target.id
+        _move_unsigned(session, enrolment.id, target.id)
         enrolment.deleted_at = utcnow()
+        enrolment.joined_into_id = target.id
+        # One link deep: enrolments joined into this one at an earlier merge now point at
+        # the survivor's too (a tombstone's link may change; their records do not).
+        for earlier in session.scalars(select(Enrolment).where(
+                Enrolment.joined_into_id == enrolment.id)):
+            earlier.joined_into_id = target.id
         outcome.joined_enrolments += 1
 
 
-def _may_join(session: Session, enrolment_id: str) -> bool:
-    for model in (UnitSignOff, Claim):
-        if session.scalar(select(model.id).where(model.enrolment_id == enrolment_id)):
-            return False
-    records = list(session.scalars(select(EvidenceRecord.id).where(
-        EvidenceRecord.enrolment_id == enrolment_id)))
-    return not _signed_ids(session, "evidence_record", records)
-
-
+def _move_unsigned(session: Session, from_id: str, to_id: str) -> None:
+    """Evidence, sign-offs and claims nobody has signed move from one enrolment to the
+    other. A draft sign-off of a unit the other enrolment already has a live sign-off for
+    stays (one live sign-off per unit and enrolment); the unit is shown signed off once."""
+    for model, record_type in ((EvidenceRecord, "evidence_record"),
+                               (UnitSignOff, "unit_sign_off"), (Claim, "claim")):
+        rows = list(session.scalars(select(model).where(model.enrolment_id == from_id)))
+        signed = _signed_ids(session, record_type, [r.id for r in rows])
+        taken = set(session.scalars(select(UnitSignOff.unit_id).where(
+            UnitSignOff.enrolment_id == to_id, UnitSignOff.deleted_at.is_(None)))) \
+            if model is UnitSignOff else set()
+        for row in rows:
+            if row.id in signed:
+                continue
+            if model is UnitSignOff and row.deleted_at is None:
+                if row.unit_id in taken:
+                    continue
+                taken.add(row.unit_id)
+            row.enrolment_id = to_id
+    session.flush()
 
 
 def _move_records(session: Session, from_id: str, to_id: str, outcome: MergeOutcome) -> None:

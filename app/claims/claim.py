@@ -79,21 +79,29 @@ def combination_for(session: Session, enrolment_id: str, sign_off_ids: list[str]
 def claimed_elsewhere(session: Session, enrolment_id: str, sign_off_ids: list[str],
                       claim_id: str | None = None) -> dict[str, str]:
     """sign-off id -> the reference of another live (not withdrawn) claim already claiming
-    it: a unit is claimed once; withdrawing that claim frees it."""
+    it: a unit is claimed once; withdrawing that claim frees it. With the claims of an
+    enrolment joined into this one at a merge, where the unit may have been signed off in
+    both records: claiming either sign-off claims the unit."""
+    from app.caseload.same_enrolment import enrolment_family
+    family = enrolment_family(session, enrolment_id)
+    unit_of = dict(session.execute(select(UnitSignOff.id, UnitSignOff.unit_id).where(
+        UnitSignOff.enrolment_id.in_(family))).all())
+    wanted = {unit_of.get(sid, sid): sid for sid in sign_off_ids}
     out = {}
     for other in session.scalars(select(Claim).where(
-            Claim.enrolment_id == enrolment_id, Claim.deleted_at.is_(None))):
+            Claim.enrolment_id.in_(family), Claim.deleted_at.is_(None))):
         if other.id != claim_id:
             for sid in json.loads(other.sign_offs_json or "[]"):
-                if sid in sign_off_ids:
-                    out.setdefault(sid, other.reference)
+                mine = wanted.get(unit_of.get(sid, sid))
+                if mine is not None:
+                    out.setdefault(mine, other.reference)
     return out
 
 
 def claim_problems(session: Session, enrolment_id: str, sign_off_ids: list[str],
                    full_award: bool, claim_id: str | None = None) -> dict[str, str]:
     problems: dict[str, str] = {}
-    views = {v.id: v for v in sign_offs_of(session, enrolment_id)}
+    views = {v.id: v for v in sign_offs_of(session, enrolment_id, every=True)}
     if not sign_off_ids:
         problems["units"] = "Choose at least one signed-off unit to claim."
     unknown = [i for i in sign_off_ids if i not in views]
@@ -142,6 +150,8 @@ def start_claim(session: Session, enrolment_id: str, sign_off_ids: list[str],
                 full_award: bool | None = None) -> str:
     """A draft claim for these signed-off units. `full_award` None: a full award when the
     rules of combination are met. Refuses an unsigned unit or an unsupported full award."""
+    from app.caseload.same_enrolment import kept_enrolment_id
+    enrolment_id = kept_enrolment_id(session, enrolment_id)   # never on a joined one
     enrolment = session.get(Enrolment, enrolment_id)
     if enrolment is None:
         raise InvalidInput({"enrolment": "That enrolment no longer exists."})
@@ -163,7 +173,7 @@ def start_claim(session: Session, enrolment_id: str, sign_off_ids: list[str],
 
 
 def _in_print_order(session: Session, enrolment_id: str, ids: list[str]) -> list[str]:
-    order = [v.id for v in sign_offs_of(session, enrolment_id)]
+    order = [v.id for v in sign_offs_of(session, enrolment_id, every=True)]
     return sorted(ids, key=lambda i: order.index(i) if i in order else len(order))
 
 
@@ -228,7 +238,8 @@ def get_claim(session: Session, claim_id: str) -> ClaimView | None:
     if claim is None or claim.deleted_at is not None:
         return None
     ids = json.loads(claim.sign_offs_json)
-    numbers = {v.id: v.unit_number for v in sign_offs_of(session, claim.enrolment_id)}
+    numbers = {v.id: v.unit_number for v in sign_offs_of(session, claim.enrolment_id,
+                                                          every=True)}
     roles = tuple(s.role for s in signatures_on(session, RECORD_TYPE, claim.id))
     return ClaimView(claim.id, claim.enrolment_id, claim.reference, ids,
                      [numbers.get(i, "?") for i in ids], claim.full_award,
@@ -238,7 +249,11 @@ def get_claim(session: Session, claim_id: str) -> ClaimView | None:
 
 
 def claims_of(session: Session, enrolment_id: str) -> list[ClaimView]:
+    """The enrolment's live claims, with those of an enrolment joined into it at a merge
+    (a signed claim stays where it was signed: app/caseload/same_enrolment.py)."""
+    from app.caseload.same_enrolment import enrolment_family
     ids = session.scalars(select(Claim.id).where(
-        Claim.enrolment_id == enrolment_id, Claim.deleted_at.is_(None))
+        Claim.enrolment_id.in_(enrolment_family(session, enrolment_id)),
+        Claim.deleted_at.is_(None))
         .order_by(Claim.created_at)).all()
     return [get_claim(session, i) for i in ids]

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.caseload.queries import short_title
+from app.caseload.same_enrolment import same_enrolment_ids
 from app.claims.paperwork import learner_named
 from app.models import Enrolment, Qualification, Unit
 from app.models.claims import Claim, UnitSignOff
@@ -40,14 +41,16 @@ def learner_paperwork(session: Session, learner: str) -> tuple[str, list[Enrolme
         item = EnrolmentIds(e.id, short_title(q) if q else "?", e.status,
                             e.start_date.strftime("%d/%m/%Y") if e.start_date else "")
         numbers = {}
+        # With those of an enrolment joined into this one at a merge (same_enrolment.py).
+        family = same_enrolment_ids(session, e.id)
         for s in session.scalars(select(UnitSignOff).where(
-                UnitSignOff.enrolment_id == e.id, UnitSignOff.deleted_at.is_(None))
+                UnitSignOff.enrolment_id.in_(family), UnitSignOff.deleted_at.is_(None))
                 .order_by(UnitSignOff.created_at)):
             unit = session.get(Unit, s.unit_id)
             numbers[s.id] = unit.number if unit else "?"
             item.sign_offs.append({"id": s.id, "unit": numbers[s.id],
                                    "summative_date": s.summative_date.strftime("%d/%m/%Y")})
-        for c in session.scalars(select(Claim).where(Claim.enrolment_id == e.id)
+        for c in session.scalars(select(Claim).where(Claim.enrolment_id.in_(family))
                                  .order_by(Claim.created_at)):
             units = [numbers.get(i, "?") for i in json.loads(c.sign_offs_json or "[]")]
             item.claims.append({"id": c.id, "reference": c.reference, "units": units,

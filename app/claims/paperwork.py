@@ -132,6 +132,11 @@ def _box(label: str, name: str, s: Signature | None) -> SignatureBox:
 
 
 def _portfolio(session: Session, enrolment_id: str) -> _Portfolio:
+    # The enrolment kept and any joined into it at a merge: one portfolio, whose signed
+    # records stayed where they were signed (app/caseload/same_enrolment.py).
+    from app.caseload.same_enrolment import enrolment_family
+    family = enrolment_family(session, enrolment_id)
+    enrolment_id = family[0]
     enrolment = session.get(Enrolment, enrolment_id)
     learner = session.get(Learner, enrolment.learner_id)
     qual = session.get(Qualification, enrolment.qualification_id)
@@ -159,7 +164,7 @@ def _portfolio(session: Session, enrolment_id: str) -> _Portfolio:
                              .order_by(Signature.signed_at)):
         signatures.setdefault((s.record_type, s.record_id), []).append(s)
     records = list(session.scalars(select(EvidenceRecord).where(
-        EvidenceRecord.enrolment_id == enrolment_id, EvidenceRecord.deleted_at.is_(None))
+        EvidenceRecord.enrolment_id.in_(family), EvidenceRecord.deleted_at.is_(None))
         # An amendment keeps its original's reference (and usually its date): after it.
         .order_by(EvidenceRecord.date, EvidenceRecord.portfolio_ref,
                   EvidenceRecord.amends_id.is_not(None), EvidenceRecord.created_at)))
@@ -172,7 +177,7 @@ def _portfolio(session: Session, enrolment_id: str) -> _Portfolio:
             .join(Unit, Unit.id == CriterionMapping.unit_id)
             .join(LearningOutcome, LearningOutcome.id == AssessmentCriterion.lo_id)
             .join(EvidenceRecord, EvidenceRecord.id == CriterionMapping.record_id)
-            .where(EvidenceRecord.enrolment_id == enrolment_id,
+            .where(EvidenceRecord.enrolment_id.in_(family),
                    CriterionMapping.deleted_at.is_(None))
             .order_by(Unit.sort_order, LearningOutcome.sort_order,
                       AssessmentCriterion.sort_order)):
@@ -181,7 +186,7 @@ def _portfolio(session: Session, enrolment_id: str) -> _Portfolio:
     files: dict[str, list[AttachmentRef]] = {}
     for a in session.scalars(select(Attachment).join(
             EvidenceRecord, EvidenceRecord.id == Attachment.record_id)
-            .where(EvidenceRecord.enrolment_id == enrolment_id, Attachment.deleted_at.is_(None))
+            .where(EvidenceRecord.enrolment_id.in_(family), Attachment.deleted_at.is_(None))
             .order_by(Attachment.created_at)):
         files.setdefault(a.record_id, []).append(AttachmentRef(
             a.original_name, a.media_type, a.size, a.sha256, a.caption or "", a.duration_ms))
@@ -398,7 +403,7 @@ def achievement_summary(session: Session, p: _Portfolio) -> UnitAchievementSumma
 
 
 def claim_form(session: Session, p: _Portfolio, claim: Claim) -> ClaimFormData:
-    views = {v.id: v for v in sign_offs_of(session, claim.enrolment_id)}
+    views = {v.id: v for v in sign_offs_of(session, claim.enrolment_id, every=True)}
     learner_initials = initials(p.learner.full_name)
     units = []
     for sid in json.loads(claim.sign_offs_json):
@@ -435,8 +440,10 @@ def claim_form(session: Session, p: _Portfolio, claim: Claim) -> ClaimFormData:
 
 def _units_and_sign_offs(session: Session, p: _Portfolio, only: set[str] | None = None):
     progress = enrolment_progress(session, p.enrolment.id)
+    # One per unit, of the enrolment and any joined into it: the one sign_offs_of shows.
+    shown = [v.id for v in sign_offs_of(session, p.enrolment.id)]
     sign_offs = {s.unit_id: s for s in session.scalars(select(UnitSignOff).where(
-        UnitSignOff.enrolment_id == p.enrolment.id, UnitSignOff.deleted_at.is_(None)))}
+        UnitSignOff.id.in_(shown)))}
     for u in progress.units:
         if only is None or u.id in only:
             yield session.get(Unit, u.id), sign_offs.get(u.id)
@@ -482,8 +489,10 @@ def enrolment_pack_data(session: Session, enrolment_id: str, what: str = "claim-
     """For a learner without a chosen claim: `claim-pack` uses the latest claim if there is
     one; `matrix` gives every unit's matrix; `records` the records, witnesses and summary."""
     if what == "claim-pack":
+        from app.caseload.same_enrolment import enrolment_family
         latest = session.scalars(select(Claim.id).where(
-            Claim.enrolment_id == enrolment_id, Claim.deleted_at.is_(None))
+            Claim.enrolment_id.in_(enrolment_family(session, enrolment_id)),
+            Claim.deleted_at.is_(None))
             .order_by(Claim.created_at.desc())).first()
         if latest:
             return claim_pack_data(session, latest)

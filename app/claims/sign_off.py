@@ -88,25 +88,43 @@ def _chosen_units(session: Session, enrolment_id: str) -> list[Unit]:
         .order_by(Unit.sort_order)))
 
 
-def sign_offs_of(session: Session, enrolment_id: str) -> list[SignOffView]:
+def sign_offs_of(session: Session, enrolment_id: str, every: bool = False) -> list[SignOffView]:
+    """The enrolment's live sign-offs, one per unit, with those of an enrolment joined into
+    it at a merge (app/caseload/same_enrolment.py): a unit signed off in both records is
+    signed off once, and the sign-off shown is the one furthest signed (a signed one never
+    moves, so both may remain). `every`: all of them, for finding one by its id (a claim
+    names the sign-offs it claims)."""
+    from app.caseload.same_enrolment import enrolment_family
+    family = enrolment_family(session, enrolment_id)
     rows = session.execute(
         select(UnitSignOff, Unit.number, Unit.title)
         .join(Unit, Unit.id == UnitSignOff.unit_id)
-        .where(UnitSignOff.enrolment_id == enrolment_id, UnitSignOff.deleted_at.is_(None))
-        .order_by(Unit.sort_order)).all()
+        .where(UnitSignOff.enrolment_id.in_(family), UnitSignOff.deleted_at.is_(None))
+        .order_by(Unit.sort_order, UnitSignOff.created_at)).all()
     ids = [r[0].id for r in rows]
     roles: dict[str, list[str]] = {}
     if ids:
         for record_id, role in session.execute(select(Signature.record_id, Signature.role).where(
                 Signature.record_type == RECORD_TYPE, Signature.record_id.in_(ids))):
             roles.setdefault(record_id, []).append(role)
-    return [SignOffView(s.id, s.enrolment_id, s.unit_id, number, title, s.summative_date,
-                        s.assessor_name, tuple(roles.get(s.id, ())), s.iqa_sampled_on,
-                        s.iqa_initials, s.iqa_name) for s, number, title in rows]
+    views = [SignOffView(s.id, s.enrolment_id, s.unit_id, number, title, s.summative_date,
+                         s.assessor_name, tuple(roles.get(s.id, ())), s.iqa_sampled_on,
+                         s.iqa_initials, s.iqa_name) for s, number, title in rows]
+    if every or len(family) == 1:
+        return views
+    shown: dict[str, SignOffView] = {}
+    for v in views:
+        best = shown.get(v.unit_id)
+        if best is None or (v.signed_off, len(v.signed_roles)) > (best.signed_off,
+                                                                  len(best.signed_roles)):
+            shown[v.unit_id] = v
+    return [v for v in views if shown[v.unit_id] is v]
 
 
 def unit_readiness(session: Session, enrolment_id: str) -> list[Readiness]:
     """For each chosen unit: what stops it being signed off today, in the assessor's words."""
+    from app.caseload.same_enrolment import kept_enrolment_id
+    enrolment_id = kept_enrolment_id(session, enrolment_id)   # a joined one reads as kept
     enrolment = session.get(Enrolment, enrolment_id)
     if enrolment is None:
         raise InvalidInput({"enrolment": "That enrolment no longer exists."})
@@ -165,18 +183,21 @@ def _evidence_by_unit(session: Session, enrolment_id: str,
     """unit id -> the records a sign-off rests on: those in force meeting an AC there. Of a
     corrected record that is one version, named as printed ("PD-001 (amendment 1)"), so the
     signed sign-off says which version it rests on; a superseded original or a correction
-    not yet fully signed is not listed (app/evidence/in_force.py)."""
+    not yet fully signed is not listed (app/evidence/in_force.py). With the records of an
+    enrolment joined into this one at a merge (app/caseload/same_enrolment.py)."""
+    from app.caseload.same_enrolment import enrolment_family
+    family = enrolment_family(session, enrolment_id)
     rows = session.execute(
         select(CriterionMapping.unit_id, EvidenceRecord.id, EvidenceRecord.portfolio_ref,
                EvidenceRecord.method, EvidenceRecord.state, EvidenceRecord.amends_id,
                *(getattr(EvidenceRecord, f) for f in JUDGEMENT_FLAGS))
         .join(EvidenceRecord, EvidenceRecord.id == CriterionMapping.record_id)
-        .where(EvidenceRecord.enrolment_id == enrolment_id, EvidenceRecord.deleted_at.is_(None),
+        .where(EvidenceRecord.enrolment_id.in_(family), EvidenceRecord.deleted_at.is_(None),
                CriterionMapping.deleted_at.is_(None), CriterionMapping.status == MET)
         .distinct()).all()
     rows = [r for r in rows if r.id not in not_counted]
     corrects = dict(session.execute(select(EvidenceRecord.id, EvidenceRecord.amends_id).where(
-        EvidenceRecord.enrolment_id == enrolment_id, EvidenceRecord.amends_id.is_not(None))).all()
+        EvidenceRecord.enrolment_id.in_(family), EvidenceRecord.amends_id.is_not(None))).all()
     ) if any(r.amends_id for r in rows) else {}
     out: dict[str, list[dict]] = {}
     for row in rows:
@@ -220,6 +241,8 @@ def sign_off_unit(session: Session, enrolment_id: str, unit_id: str, *,
                   learner_confirmation: str = LEARNER_CONFIRMATION) -> str:
     """Record the summative decision for a unit, ready for learner and assessor to sign.
     Refuses (InvalidInput) with every reason the unit is not ready."""
+    from app.caseload.same_enrolment import kept_enrolment_id
+    enrolment_id = kept_enrolment_id(session, enrolment_id)   # never on a joined one
     readiness = {r.unit_id: r for r in unit_readiness(session, enrolment_id)}
     problems: dict[str, str] = {}
     r = readiness.get(unit_id)

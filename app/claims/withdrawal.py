@@ -148,9 +148,12 @@ def _day(moment: datetime) -> date:
 
 
 def withdrawn_claims(session: Session, enrolment_id: str) -> list[WithdrawnClaim]:
-    """The enrolment's withdrawn claims, oldest first, so the list keeps every reference."""
+    """The enrolment's withdrawn claims, oldest first, so the list keeps every reference
+    (with those of an enrolment joined into it at a merge)."""
+    from app.caseload.same_enrolment import enrolment_family
     rows = session.scalars(select(Claim).where(
-        Claim.enrolment_id == enrolment_id, Claim.deleted_at.is_not(None))
+        Claim.enrolment_id.in_(enrolment_family(session, enrolment_id)),
+        Claim.deleted_at.is_not(None))
         .order_by(Claim.created_at)).all()
     out = []
     for row in rows:

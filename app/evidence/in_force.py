@@ -68,10 +68,16 @@ def _corrections(session: Session, learner_id: str | None, enrolment_id: str | N
              .outerjoin(Signature, and_(Signature.record_type == RECORD_TYPE,
                                         Signature.record_id == EvidenceRecord.id))
              .where(EvidenceRecord.amends_id.is_not(None), EvidenceRecord.deleted_at.is_(None)))
+    # With the records of an enrolment joined into this one, or of a learner merged into
+    # this one (app/caseload/merge.py): signed records there never moved, nor did their
+    # corrections.
     if enrolment_id is not None:
-        query = query.where(EvidenceRecord.enrolment_id == enrolment_id)
+        from app.caseload.same_enrolment import enrolment_family
+        query = query.where(EvidenceRecord.enrolment_id.in_(enrolment_family(session,
+                                                                             enrolment_id)))
     if learner_id is not None:
-        query = query.where(EvidenceRecord.learner_id == learner_id)
+        from app.caseload.same_learner import same_learner_ids
+        query = query.where(EvidenceRecord.learner_id.in_(same_learner_ids(session, learner_id)))
     rows = session.execute(query).all()
     if not rows:
         return {}, set()

@@ -49,6 +49,8 @@ def barred_reason(session: Session, unit_id: str, method: str, lo_number: str | 
 def barred_units(session: Session, enrolment_id: str, method: str,
                  evidence: str | None = None) -> dict[str, str]:
     """unit_id -> reason, for the enrolment's units where `method` is barred unit-wide."""
+    from app.caseload.same_enrolment import kept_enrolment_id
+    enrolment_id = kept_enrolment_id(session, enrolment_id)   # units are chosen there
     unit_ids = session.scalars(select(EnrolmentUnit.unit_id).where(
         EnrolmentUnit.enrolment_id == enrolment_id, EnrolmentUnit.deleted_at.is_(None))).all()
     out = {}
@@ -98,8 +100,12 @@ def map_criteria(session: Session, record_id: str, criteria: dict[str, str],
     All or nothing: if any AC is refused, none is saved. Returns the mapping ids."""
     record = _editable(session, record_id)
     notes = notes or {}
+    # A correction of a record signed on an enrolment joined into another at a merge maps
+    # to the units chosen on the one kept.
+    from app.caseload.same_enrolment import kept_enrolment_id
     enrolled = set(session.scalars(select(EnrolmentUnit.unit_id).where(
-        EnrolmentUnit.enrolment_id == record.enrolment_id, EnrolmentUnit.deleted_at.is_(None))))
+        EnrolmentUnit.enrolment_id == kept_enrolment_id(session, record.enrolment_id),
+        EnrolmentUnit.deleted_at.is_(None))))
     acs = {c.id: c for c in session.scalars(select(AssessmentCriterion).where(
         AssessmentCriterion.id.in_(list(criteria))))}
     problems = {}

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, func, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.evidence.in_force import not_in_force
 from app.evidence.methods import method_name
@@ -29,7 +29,7 @@ from app.evidence.sufficiency import SufficiencyGap, counts_occasions, occasions
 from app.evidence.video_cap import VideoCapGap, is_video_cap, video_total
 from app.models import (
     AssessmentCriterion, AssessmentRule, Enrolment, EnrolmentUnit, LearningOutcome,
-    Qualification, Unit,
+    Learner, Qualification, Unit,
 )
 from app.models.evidence import CriterionMapping, EvidenceRecord
 
@@ -187,7 +187,12 @@ def _percent(criteria: list[CriterionProgress], signed: bool = False) -> int:
 
 def enrolment_progress(session: Session, enrolment_id: str,
                        not_counted: set[str] | None = None) -> EnrolmentProgress:
-    """`not_counted`: the learner's records not in force, when the caller has them already."""
+    """`not_counted`: the learner's records not in force, when the caller has them already.
+    An enrolment joined into another at a merge reads as the one kept, with the evidence of
+    both (app/caseload/same_enrolment.py)."""
+    from app.caseload.same_enrolment import enrolment_family
+    family = enrolment_family(session, enrolment_id)
+    enrolment_id = family[0]
     enrolment = session.get(Enrolment, enrolment_id)
     qual = session.get(Qualification, enrolment.qualification_id)
     units = session.scalars(select(Unit).join(EnrolmentUnit, EnrolmentUnit.unit_id == Unit.id)
@@ -222,7 +227,7 @@ def enrolment_progress(session: Session, enrolment_id: str,
                EvidenceRecord.id, EvidenceRecord.method, EvidenceRecord.portfolio_ref,
                EvidenceRecord.date, EvidenceRecord.state)
         .join(EvidenceRecord, EvidenceRecord.id == CriterionMapping.record_id)
-        .where(EvidenceRecord.enrolment_id == enrolment_id, EvidenceRecord.deleted_at.is_(None),
+        .where(EvidenceRecord.enrolment_id.in_(family), EvidenceRecord.deleted_at.is_(None),
                CriterionMapping.deleted_at.is_(None))).all()
 
     lo_number = {lo.id: lo.number for lo in los}
@@ -294,6 +299,16 @@ def learner_progress(session: Session, learner_id: str) -> list[EnrolmentProgres
     return [enrolment_progress(session, e, not_counted) for e in ids]
 
 
+def _with_merged(session: Session, learner_ids: list[str]) -> list[str]:
+    """These learners and any merged into them (their signed records never moved)."""
+    out, frontier = list(learner_ids), list(learner_ids)
+    while frontier:
+        frontier = [i for i in session.scalars(select(Learner.id).where(
+            Learner.merged_into_id.in_(frontier))) if i not in out]
+        out += frontier
+    return out
+
+
 @dataclass
 class CaseloadProgress:
     percent: int
@@ -321,27 +336,42 @@ def caseload_progress(session: Session,
                          Enrolment.learner_id.in_(learner_ids) if learner_ids is not None
                          else true())
                   .subquery())
-    chosen = EvidenceRecord.learner_id.in_(learner_ids) if learner_ids is not None else true()
+    chosen = EvidenceRecord.learner_id.in_(_with_merged(session, learner_ids)) \
+        if learner_ids is not None else true()
+    # A record signed on an enrolment joined into another at a merge (it never moves) counts
+    # under the one kept: its enrolment moved to the learner kept and points there
+    # (app/caseload/same_enrolment.py). Joined only where a merge has joined one, so the
+    # scan of every mapping is as it was on the caseloads that never merged.
+    own = aliased(Enrolment)
+    joined = session.scalar(select(Enrolment.id).where(
+        Enrolment.joined_into_id.is_not(None)).limit(1)) is not None
+    by_record = func.coalesce(own.joined_into_id, own.id) if joined \
+        else EvidenceRecord.enrolment_id
+
+    def via_enrolment(query):
+        return query.join(own, own.id == EvidenceRecord.enrolment_id) if joined else query
+    whose = own.learner_id if joined else EvidenceRecord.learner_id
     totals = dict(session.execute(
         select(live_units.c.learner_id, func.count(AssessmentCriterion.id))
         .join(AssessmentCriterion, AssessmentCriterion.unit_id == live_units.c.unit_id)
         .group_by(live_units.c.learner_id)).all())
     def met_by(*only):
-        return dict(session.execute(
-            select(EvidenceRecord.learner_id,
+        return dict(session.execute(via_enrolment(
+            select(live_units.c.learner_id,
                    func.count(func.distinct(CriterionMapping.criterion_id)))
-            .join(CriterionMapping, CriterionMapping.record_id == EvidenceRecord.id)
-            .join(live_units, and_(live_units.c.enrolment_id == EvidenceRecord.enrolment_id,
+            .select_from(EvidenceRecord)
+            .join(CriterionMapping, CriterionMapping.record_id == EvidenceRecord.id))
+            .join(live_units, and_(live_units.c.enrolment_id == by_record,
                                    live_units.c.unit_id == CriterionMapping.unit_id))
             .where(EvidenceRecord.deleted_at.is_(None), CriterionMapping.deleted_at.is_(None),
                    CriterionMapping.status == MET, counted, chosen, *only)
-            .group_by(EvidenceRecord.learner_id)).all())
+            .group_by(live_units.c.learner_id)).all())
     met = met_by()
     signed = met_by(EvidenceRecord.state == "signed")
-    last = dict(session.execute(
-        select(EvidenceRecord.learner_id, func.max(EvidenceRecord.date))
+    last = dict(session.execute(via_enrolment(
+        select(whose, func.max(EvidenceRecord.date)).select_from(EvidenceRecord))
         .where(EvidenceRecord.deleted_at.is_(None), counted, chosen)
-        .group_by(EvidenceRecord.learner_id)).all())
+        .group_by(whose)).all())
     out = {}
     for learner_id in set(totals) | set(last):
         total, done = totals.get(learner_id, 0), met.get(learner_id, 0)

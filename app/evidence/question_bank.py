@@ -284,9 +284,12 @@ def get_question(session: Session, entry_id: str) -> BankQuestion | None:
 
 
 def _record_unit_ids(session: Session, record: EvidenceRecord) -> list[str]:
-    """The record's enrolment units, in catalogue order."""
+    """The record's enrolment units, in catalogue order (of the enrolment kept, for a record
+    signed on an enrolment joined into it at a merge)."""
+    from app.caseload.same_enrolment import kept_enrolment_id
+    enrolment_id = kept_enrolment_id(session, record.enrolment_id)
     return session.scalars(select(Unit.id).join(EnrolmentUnit, EnrolmentUnit.unit_id == Unit.id)
-                           .where(EnrolmentUnit.enrolment_id == record.enrolment_id,
+                           .where(EnrolmentUnit.enrolment_id == enrolment_id,
                                   EnrolmentUnit.deleted_at.is_(None))
                            .order_by(Unit.sort_order)).all()
 

@@ -204,7 +204,9 @@ def requirement_lines(session: Session, enrolment_id: str, method: str) -> dict[
     each with its source line, for the criteria picker's line under every AC. Rules about a
     narrower kind of evidence (a self-assessment) are named without a verdict: what the
     record says it is shows in the strip under the tree. Three queries per enrolment."""
+    from app.caseload.same_enrolment import kept_enrolment_id
     from app.models import AssessmentCriterion, EnrolmentUnit, LearningOutcome
+    enrolment_id = kept_enrolment_id(session, enrolment_id)   # units are chosen there
     unit_ids = session.scalars(select(EnrolmentUnit.unit_id).where(
         EnrolmentUnit.enrolment_id == enrolment_id, EnrolmentUnit.deleted_at.is_(None))).all()
     by_unit = _rules_of(session, unit_ids)

@@ -46,13 +46,15 @@ class VideoTotal:
 
 def video_total(session: Session, enrolment_id: str,
                 not_counted: set[str] | None = None) -> VideoTotal:
+    from app.caseload.same_enrolment import enrolment_family
+    family = enrolment_family(session, enrolment_id)   # with an enrolment joined into it
     if not_counted is None:
         not_counted = not_in_force(session, enrolment_id=enrolment_id)
     rows = session.execute(
         select(Attachment.sha256, Attachment.duration_ms, Attachment.original_name,
                EvidenceRecord.portfolio_ref, EvidenceRecord.id)
         .join(EvidenceRecord, EvidenceRecord.id == Attachment.record_id)
-        .where(EvidenceRecord.enrolment_id == enrolment_id, EvidenceRecord.deleted_at.is_(None),
+        .where(EvidenceRecord.enrolment_id.in_(family), EvidenceRecord.deleted_at.is_(None),
                Attachment.deleted_at.is_(None), Attachment.kind == "video")
         .order_by(EvidenceRecord.portfolio_ref, Attachment.created_at)).all()
     # One clip is the same bytes wherever it is attached: a correction carries its signed
@@ -111,6 +113,8 @@ class VideoCapGap:
 def video_cap(session: Session, enrolment_id: str) -> VideoCapGap | None:
     """Where the enrolment stands against its qualification's video cap, or None if none of
     its chosen units carries one. Where units disagree the smallest cap is the one to keep."""
+    from app.caseload.same_enrolment import kept_enrolment_id
+    enrolment_id = kept_enrolment_id(session, enrolment_id)   # units are chosen there
     caps = [r.count for r in session.scalars(
         select(AssessmentRule).join(EnrolmentUnit, EnrolmentUnit.unit_id == AssessmentRule.unit_id)
         .where(EnrolmentUnit.enrolment_id == enrolment_id, EnrolmentUnit.deleted_at.is_(None),

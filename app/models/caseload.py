@@ -86,6 +86,11 @@ class Enrolment(Synced, Base):
     iqa_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
     start_date: Mapped[date | None] = mapped_column(IsoDate)
     status: Mapped[str] = mapped_column(String(20), default="active")
+    # Two records of one learner merged, both on this qualification: this enrolment is
+    # tombstoned and points at the one kept. Its signed records cannot move (their
+    # signatures name this id), so they are read under the kept enrolment through this link
+    # (app/caseload/same_enrolment.py).
+    joined_into_id: Mapped[str | None] = mapped_column(ForeignKey("enrolment.id"))
 
     learner: Mapped[Learner] = relationship(back_populates="enrolments")
     unit_choices: Mapped[list["EnrolmentUnit"]] = relationship()

@@ -91,10 +91,12 @@ def test_signed_records_stay_as_signed_and_read_under_the_learner_kept(catalogue
     other = store.write_now(_learner, "other@example.org", signed=["Greeting customers"],
                             drafts=["Handling a complaint"])
     outcome = store.write_now(merge_learners, kept["learner"], other["learner"])
-    assert outcome.left_signed == 1 and outcome.joined_enrolments == 0
+    # One enrolment on the qualification (joined), the signed record kept on its own.
+    assert outcome.left_signed == 1 and outcome.joined_enrolments == 1
     assert outcome.both_signed_refs == ["OBS-001"]   # said, never changed
     signed = store.read(lambda s: s.get(EvidenceRecord, other["Greeting customers"]))
     assert (signed.learner_id, signed.portfolio_ref) == (other["learner"], "OBS-001")
+    assert signed.enrolment_id == other["enrolment"]   # its signature covers it
     portfolio = store.read(_portfolio, kept["learner"])
     assert sorted(t for _, t in portfolio) == ["Greeting customers", "Handling a complaint",
                                                "Stock rotation", "Till drawer count"]

@@ -69,7 +69,8 @@ def test_a_centre_at_s0004_gains_pack_files_keeping_its_catalogue(empty_centre):
                           "'[]', '[]', '2026-12-01T10:00:00+00:00')"), {"sha": "b" * 64})
         conn.execute(text("INSERT INTO scope_clock (scope, clock) VALUES ('centre', 7)"))
     schema.upgrade(db.write_engine)
-    assert schema.current_revision(db.write_engine) == "s0005"
+    head = ScriptDirectory.from_config(schema.alembic_config()).get_current_head()
+    assert schema.current_revision(db.write_engine) == head  # s0005 and after
     edi = Path(__file__).resolve().parents[2] / "specs" / "edi-l2-nvq-customer-service.json"
     data = json.loads(edi.read_text(encoding="utf-8"))
     data["pack_id"] = "edi-centre-edition"
@@ -114,4 +115,47 @@ def test_a_centre_holding_enrolled_learners_upgrades_from_s0003(empty_centre):
         assert session.execute(text("SELECT id, notes, version, merged_into_id FROM learner")
                                ).all() == [("L1", "keep me", 4, None)]
         assert session.execute(text("SELECT id, learner_id FROM enrolment")).all() == [("E1", "L1")]
+    db.dispose()
+
+
+def test_a_centre_holding_enrolments_upgrades_from_s0005_keeping_them(empty_centre):
+    """s0005 → s0006 (issue 13: enrolments on one qualification are joined at a merge):
+    the enrolment table gains an empty link, rebuilt on SQLite under the evidence and
+    enrolment units that point at it, every row kept as it was."""
+    from server.catalogue import load_shipped_packs
+    db = empty_centre
+    command.upgrade(schema.alembic_config(db.write_engine), "s0005")
+    stamp = "2026-11-05T09:00:00.000000+00:00"
+    with db.writing() as session:
+        load_shipped_packs(session)
+        qualification, unit = session.execute(text(
+            "SELECT q.id, qu.unit_id FROM qualification q JOIN qualification_unit qu "
+            "ON qu.qualification_id = q.id LIMIT 1")).one()
+        session.execute(text(
+            "INSERT INTO learner (id, given_names, family_name, uln, registration_number, email, "
+            "phone, workplace_address, notes, created_at, updated_at, version, device_id) VALUES "
+            "('L1', 'Amelia', 'Hughes', '5423232219', '', '', '', '', '', :t, :t, 4, 'd1')"),
+            {"t": stamp})
+        for enrolment, deleted in (("E1", None), ("E2", stamp)):
+            session.execute(text(
+                "INSERT INTO enrolment (id, learner_id, qualification_id, registration_number, "
+                "status, created_at, updated_at, deleted_at, version, device_id) VALUES "
+                "(:e, 'L1', :q, 'R1', 'active', :t, :t, :d, 3, 'd1')"),
+                {"e": enrolment, "q": qualification, "t": stamp, "d": deleted})
+        session.execute(text(
+            "INSERT INTO enrolment_unit (id, enrolment_id, unit_id, created_at, updated_at, "
+            "version, device_id) VALUES ('EU1', 'E1', :u, :t, :t, 1, 'd1')"),
+            {"u": unit, "t": stamp})
+    schema.upgrade(db.write_engine)
+    head = ScriptDirectory.from_config(schema.alembic_config()).get_current_head()
+    assert schema.current_revision(db.write_engine) == head
+    with db.reading() as session:
+        assert session.execute(text(
+            "SELECT id, learner_id, registration_number, deleted_at IS NULL, version, "
+            "joined_into_id FROM enrolment ORDER BY id")).all() == [
+            ("E1", "L1", "R1", True, 3, None), ("E2", "L1", "R1", False, 3, None)]
+        assert session.execute(text("SELECT id, enrolment_id FROM enrolment_unit")).all() \
+            == [("EU1", "E1")]
+    with db.writing() as session:   # and a join arriving from a laptop can be stored
+        session.execute(text("UPDATE enrolment SET joined_into_id = 'E1' WHERE id = 'E2'"))
     db.dispose()
