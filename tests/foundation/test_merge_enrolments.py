@@ -153,3 +153,59 @@ def test_signed_work_of_both_records_counts_and_prints_in_one_enrolment(catalogu
 
     report = store.read(verify_integrity)
     assert report.ok, report.problems
+
+
+STATEMENTS = {
+    "learner_statement": "I have worked on the customer service desk for two years. My assessor "
+                         "observed me with customers and asked me questions; my team leader "
+                         "wrote a witness testimony. I now check every complaint is followed.",
+    "assessor_statement": "Amelia has shown competence across every unit claimed, through "
+                          "observation, questioning and witness testimony that supports the "
+                          "learner's statement and the records in this portfolio."}
+
+
+def _signed_claim(session, enrolment_id: str, sign_off_ids: list[str]) -> str:
+    from app.claims.claim import autosave_claim, start_claim
+    claim = start_claim(session, enrolment_id, sign_off_ids, full_award=False)
+    autosave_claim(session, claim, STATEMENTS)
+    sign_fully(session, "claim", claim, "Amelia Hughes", ASSESSOR)
+    return claim
+
+
+def test_after_the_merge_units_are_signed_off_and_claimed_once_across_both(catalogue_store):
+    """The merged record's signed claim stays as signed and is the learner's; its unit is
+    claimed once however it was signed off; a unit met by the merged record's signed work
+    is signed off on the kept enrolment and claimed there beside the other's sign-off."""
+    from app.caseload.validation import InvalidInput
+    from app.claims.claim import claims_of, start_claim
+    from app.claims.paperwork import claim_pack_data
+    import pytest
+    store = catalogue_store
+    kept = store.write_now(amelia, "kept@example.org", 1, 2, "Kept: till drawer count")
+    other = store.write_now(amelia, "other@example.org", 1, 3, "Other: greeting customers")
+    signed_claim = store.write_now(_signed_claim, other["enrolment"], [other["sign_off"]])
+    units = store.read(_units)
+    store.write_now(merge_learners, kept["learner"], other["learner"])
+
+    [view] = store.read(claims_of, kept["enrolment"])
+    assert (view.id, view.enrolment_id, view.unit_numbers) == (
+        signed_claim, other["enrolment"], [view.unit_numbers[0]])   # as it was signed
+    # The unit is claimed in the merged record's claim, whichever sign-off is named.
+    with pytest.raises(InvalidInput, match="already claimed in CLAIM-001"):
+        store.write_now(start_claim, kept["enrolment"], [kept["sign_off"]], False)
+
+    # The unit met by the merged record's signed observation is signed off on the kept
+    # enrolment, resting on that observation.
+    sign_off = store.write_now(sign_off_unit, kept["enrolment"], units[3],
+                               summative_date=date.today(), assessor_name=ASSESSOR)
+    store.write_now(sign_fully, "unit_sign_off", sign_off, "Amelia Hughes", ASSESSOR)
+    from app.models.claims import UnitSignOff
+    row = store.read(lambda s: s.get(UnitSignOff, sign_off))
+    assert row.enrolment_id == kept["enrolment"] and other["further"] in row.evidence_json
+    claim = store.write_now(_signed_claim, kept["enrolment"], [sign_off])
+    assert claim != signed_claim
+    pack = store.read(claim_pack_data, claim)
+    assert [r.title for r in pack.records] == ["Other: greeting customers"]
+    assert len(store.read(claims_of, kept["enrolment"])) == 2
+    report = store.read(verify_integrity)
+    assert report.ok, report.problems
