@@ -82,6 +82,10 @@ def run(argv: list[str]) -> int:
         _say(exc)
         return 1
     except InvalidInput as exc:
+        from app.sync.iqa_laptop import ReadOnlyForIqa
+        if isinstance(exc, ReadOnlyForIqa):   # a whole sentence, about no one field
+            _say(exc.problems["read_only"])
+            return 1
         for fieldname, message in exc.problems.items():
             _say(f"{fieldname}: {message}")
         return 1

@@ -83,7 +83,8 @@ class UnitChooser(QWidget):
 
     changed = Signal()
 
-    def __init__(self, bridge: Bridge, enrolment: EnrolmentView, parent=None):
+    def __init__(self, bridge: Bridge, enrolment: EnrolmentView, parent=None,
+                 read_only: bool = False):
         super().__init__(parent)
         self.bridge, self.enrolment = bridge, enrolment
         layout = QVBoxLayout(self)
@@ -118,6 +119,8 @@ class UnitChooser(QWidget):
                 "" if option.level is None else str(option.level)])
             item.setData(0, Qt.UserRole, option.id)
             item.setCheckState(0, Qt.Checked if option.id in chosen else Qt.Unchecked)
+            if read_only:    # an IQA's laptop: the ticks are shown, not changed
+                item.setFlags(item.flags() & ~Qt.ItemIsUserCheckable)
         self.tree.blockSignals(False)
         self.tree.resizeColumnToContents(0)
         self.tree.setColumnWidth(1, 480)
@@ -162,6 +165,7 @@ class EnrolmentsPanel(QWidget):
         super().__init__(parent)
         self.bridge = bridge
         self.learner_id: str | None = None
+        self.read_only = False    # an IQA's laptop: enrolments are the assessor's
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
@@ -204,6 +208,7 @@ class EnrolmentsPanel(QWidget):
             if item.widget():
                 item.widget().deleteLater()
         self._choosers = []
+        self.enrol_button.setEnabled(not self.read_only)
         if not learner_id:
             return
         views = self.bridge.store.read(enrolments_of, learner_id)
@@ -217,14 +222,14 @@ class EnrolmentsPanel(QWidget):
                 f"Registration {view.registration_number or '—'} · Assessor {view.assessor or '—'}"
                 f" · IQA {view.iqa or '—'} · Started {format_date(view.start_date) or '—'}"
                 f" · {view.status.replace('_', ' ').capitalize()}", "subtitle"))
-            chooser = UnitChooser(self.bridge, view)
+            chooser = UnitChooser(self.bridge, view, read_only=self.read_only)
             chooser.changed.connect(self.changed)
             self._choosers.append(chooser)
             box.addWidget(chooser)
             self.body.addWidget(frame)
 
     def _enrol(self) -> None:
-        if not self.learner_id:
+        if not self.learner_id or self.read_only:
             return
         dialog = EnrolDialog(self.bridge, self.learner_id, self)
         if dialog.exec() == QDialog.Accepted:

@@ -38,6 +38,7 @@ class LearnerForm(QWidget):
         self.bridge = bridge
         self.learner_id: str | None = None
         self._loading = False
+        self.read_only = False    # an IQA's laptop: the assessor's learner, shown not edited
         self.editors: dict[str, QWidget] = {}
         self.problem_labels: dict[str, ProblemLabel] = {}
         form = QFormLayout(self)
@@ -51,6 +52,7 @@ class LearnerForm(QWidget):
                 add = QPushButton("New employer…", objectName="new_employer")
                 add.clicked.connect(self.new_employer_requested)
                 row.addWidget(add)
+                self.new_employer = add
                 # A new manager or phone number is changed where the employer is kept,
                 # once for every learner placed there.
                 self.edit_employer = QPushButton("Edit employer…", objectName="edit_employer")
@@ -96,6 +98,17 @@ class LearnerForm(QWidget):
         self._fill(draft or values, employers)
         if draft:
             self.save_now()  # re-check the restored draft so its problems show again
+
+    def set_read_only(self, read_only: bool) -> None:
+        """On an IQA's laptop the details are shown as they are and nothing is typed into
+        them (app/sync/iqa_laptop.py would refuse the save)."""
+        self.read_only = read_only
+        for editor in self.editors.values():
+            if isinstance(editor, QComboBox):
+                editor.setEnabled(not read_only)
+            else:
+                editor.setReadOnly(read_only)
+        self.new_employer.setEnabled(not read_only)
 
     def load_draft_only(self, learner_id: str, fields: dict) -> None:
         """Reopen a new learner that was being typed when the app last closed."""
@@ -153,7 +166,7 @@ class LearnerForm(QWidget):
         return out
 
     def _edited(self, *_args) -> None:
-        if not self._loading and self.learner_id:
+        if not self._loading and self.learner_id and not self.read_only:
             self._timer.start()
 
     def save_now(self) -> None:

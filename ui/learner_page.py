@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QScrollArea, QTabWidget, QVBoxLayout, QWi
 
 from app.caseload.employers import live_employers
 from app.models import Learner
+from app.sync.iqa_laptop import read_only_line
 from ui.bridge import Bridge
 from ui.claims.claims_panel import ClaimsPanel
 from ui.employer_dialog import EmployerDialog
@@ -31,11 +32,18 @@ class LearnerPage(QWidget):
         self.subtitle = label("", "subtitle")
         outer.addWidget(self.title)
         outer.addWidget(self.subtitle)
+        # On an IQA's laptop: whose learner this is, and what the IQA can do here (sample
+        # and sign as IQA); every control for the assessor's work is disabled beneath it.
+        self.read_only_line = label("", "notice")
+        self.read_only_line.setObjectName("read_only_line")
+        self.read_only_line.hide()
+        outer.addWidget(self.read_only_line)
         # Tabs rather than columns: at a counter on a 13-inch laptop each part needs the
         # full width. Features add their own tab with `self.tabs.addTab(widget, title)`.
         self.tabs = QTabWidget(objectName="learner_tabs")
         details_card, details_box = card()
-        details_box.addWidget(label("Changes save as you type.", "hint"))
+        self.saves_hint = label("Changes save as you type.", "hint")
+        details_box.addWidget(self.saves_hint)
         self.form = LearnerForm(bridge)
         details_box.addWidget(self.form)
         details_box.addStretch()
@@ -100,7 +108,20 @@ class LearnerPage(QWidget):
     def learner_id(self) -> str | None:
         return self.form.learner_id
 
+    def _follow_read_only(self, learner_id: str | None) -> None:
+        """Before the tabs load: an IQA's laptop shows the assessor's work read only."""
+        words = self.bridge.store.read(read_only_line, learner_id) if learner_id else ""
+        self.read_only_line.setText(words)
+        self.read_only_line.setVisible(bool(words))
+        read_only = bool(words)
+        self.saves_hint.setVisible(not read_only)
+        self.form.set_read_only(read_only)
+        self.enrolments.read_only = read_only
+        self.evidence.set_read_only(read_only)
+        self.claims.read_only = read_only
+
     def show_learner(self, learner_id: str | None) -> None:
+        self._follow_read_only(learner_id)
         self.form.load(learner_id)
         self.enrolments.load_when_shown(learner_id)
         self.evidence.load(self.form.learner_id)
@@ -109,6 +130,7 @@ class LearnerPage(QWidget):
         self._update_title()
 
     def show_draft(self, learner_id: str, fields: dict) -> None:
+        self._follow_read_only(None)
         self.form.load_draft_only(learner_id, fields)
         self.enrolments.load(learner_id)
         self.evidence.load(learner_id)

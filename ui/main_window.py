@@ -18,6 +18,7 @@ from app.caseload.status import changes_waiting_for_sync
 from app.catalogue.loader import load_bundled_packs
 from app.db.changes import SYNC, Changes
 from app.models import Learner
+from app.sync.iqa_laptop import an_iqa_laptop
 from ui.bridge import Bridge
 from ui.caseload_panel import CaseloadPanel
 from ui.evidence.media_support import stop_all_recordings
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.caseload.refresh_filters()
         self.caseload.refresh()
         self._restore_unsaved_new_learner()
+        self.follow_role()
         QTimer.singleShot(0, lambda: recover_recordings(self, self.bridge))
 
     # -- actions -----------------------------------------------------------------------
@@ -232,7 +234,27 @@ class MainWindow(QMainWindow):
         from ui.sync.connect_dialog import ConnectDialog
         dialog = ConnectDialog(self.store, self)
         if dialog.exec():
+            self.follow_role()
             self.refresh_status()
+
+    def follow_role(self) -> None:
+        """An IQA's laptop (enrolled as one) adds no learners and deletes none: the centre
+        sends the learners assigned to them, read only but for samples and IQA signatures
+        (app/sync/iqa_laptop.py)."""
+        iqa = self.store.read(an_iqa_laptop)
+        for act in (self.new_action, self.delete_action, self.erase_action, self.demo_action):
+            act.setEnabled(not iqa)
+        for button in (self.caseload.add_button, self.caseload.demo_button):
+            button.setVisible(not iqa)
+        self.caseload.empty_text.setText(
+            "No learners assigned to you yet: once the centre assigns them, Sync now (F9) "
+            "brings them here." if iqa else "No learners yet.")
+        self.welcome_text.setText(
+            "Choose a learner from the caseload: the centre sends the learners assigned to "
+            "you to sample." if iqa else
+            "Choose a learner from the caseload, or press Ctrl+N to add one.")
+        if self.right.currentWidget() is self.page and self.page.learner_id:
+            self.page.show_learner(self.page.learner_id)
 
     def attention_dialog(self):
         """Needs attention, wired to this window: what it settles (a conflict kept, a

@@ -23,6 +23,7 @@ from app.db.base import utcnow
 from app.models import Enrolment
 from app.models.claims import Claim, UnitSignOff
 from app.signing.locking import ensure_editable
+from app.sync.iqa_laptop import refuse_the_assessors_work
 from app.documents.words import in_words
 
 RECORD_TYPE = "claim"
@@ -155,6 +156,7 @@ def start_claim(session: Session, enrolment_id: str, sign_off_ids: list[str],
     enrolment = session.get(Enrolment, enrolment_id)
     if enrolment is None:
         raise InvalidInput({"enrolment": "That enrolment no longer exists."})
+    refuse_the_assessors_work(session, enrolment.learner_id)   # an IQA's laptop
     check = combination_for(session, enrolment_id, sign_off_ids)
     if full_award is None:
         full_award = check.rules_stated and check.ok

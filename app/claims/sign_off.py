@@ -22,6 +22,7 @@ from app.evidence.progress import MET, STATUS_WORDS, enrolment_progress
 from app.models import Enrolment, EnrolmentUnit, Qualification, Signature, Unit
 from app.models.claims import UnitSignOff
 from app.models.evidence import JUDGEMENT_FLAGS, CriterionMapping, EvidenceRecord
+from app.sync.iqa_laptop import refuse_the_assessors_work
 
 RECORD_TYPE = "unit_sign_off"
 EVIDENCE = "evidence_record"
@@ -243,6 +244,8 @@ def sign_off_unit(session: Session, enrolment_id: str, unit_id: str, *,
     Refuses (InvalidInput) with every reason the unit is not ready."""
     from app.caseload.same_enrolment import kept_enrolment_id
     enrolment_id = kept_enrolment_id(session, enrolment_id)   # never on a joined one
+    enrolment = session.get(Enrolment, enrolment_id)
+    refuse_the_assessors_work(session, enrolment.learner_id if enrolment else None)  # an IQA's
     readiness = {r.unit_id: r for r in unit_readiness(session, enrolment_id)}
     problems: dict[str, str] = {}
     r = readiness.get(unit_id)

@@ -38,6 +38,7 @@ from app.db.statistics import statistics_stale
 from app.evidence.attachment_store import AttachmentStore
 from app.db.errors import DataDirNotWritable, NotADatabase, StorageError
 from app.models.local import Device
+from app.sync import iqa_laptop
 from app.safekeeping import keys as folder_keys
 
 T = TypeVar("T")
@@ -49,6 +50,8 @@ class FieldfolioSession(Session):
 
 outbox.install(FieldfolioSession)
 changes.install(FieldfolioSession)
+# An IQA's laptop adds only IQA records: the assessor's work is refused before it is saved.
+iqa_laptop.install(FieldfolioSession)
 
 
 def check_data_dir(data_dir: Path) -> None:

@@ -22,6 +22,7 @@ from app.signing.newest_signature import remember_after_commit
 from app.signing.locking import signatures_on
 from app.signing.policy import current_policy
 from app.signing.registry import RecordSummary, Signable, signable
+from app.sync.iqa_laptop import refuse_the_assessors_work
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 ASSESSOR_ROLES = ("assessor", "trainee_assessor", "countersigning_assessor")
@@ -121,6 +122,8 @@ def sign_record(session: Session, record_type: str, record_id: str, *, signer_na
     if sig.is_deleted(session, record_id) or sig.serialise(session, record_id) is None:
         raise InvalidInput({"record": "This record has been deleted and cannot be signed."})
     status = signing_status(session, record_type, record_id)
+    if role != "iqa":   # an IQA's laptop signs only as IQA, whoever's turn it is
+        refuse_the_assessors_work(session, status.record.learner_id)
     kind = status.record.kind
     policy = current_policy(session)
     problems: dict[str, str] = {}

@@ -121,6 +121,9 @@ def _word(session: Session, item: SyncAttention) -> None:
 
 def _an_iqa(session: Session) -> bool:
     from app.caseload.profile import current_profile
+    from app.sync.iqa_laptop import an_iqa_laptop
+    if an_iqa_laptop(session):   # enrolled as one: merging is refused here (iqa_laptop.py)
+        return True
     me = current_profile(session)
     return me is not None and me.role == "iqa"
 

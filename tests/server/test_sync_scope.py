@@ -6,12 +6,14 @@ from __future__ import annotations
 import uuid
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from app.caseload.learners import save_learner
 from app.models.local import SyncAttention
 from app.sync import state
 from app.sync.engine import run_sync
+from app.sync.iqa_laptop import ReadOnlyForIqa
 from app.sync.protocol import API, PROTOCOL_HEADER, PROTOCOL_VERSION
 from app.sync.wire import encode, synced_tables
 from server import staff
@@ -95,14 +97,20 @@ def test_an_iqa_adds_only_iqa_records_and_refusals_need_attention(centre, laptop
     finally:
         db.dispose()
     run_sync(iqa)
+    # Her laptop refuses the edit before saving it (tests/server/test_iqa_read_only.py); the
+    # centre must still refuse it from a laptop that does not, one running an older
+    # Fieldfolio: as such a laptop, her edit is saved while its guard does not know her role.
+    with pytest.raises(ReadOnlyForIqa):
+        iqa.write_now(save_learner, learner, {"given_names": "Alicia", "family_name": "Ng"})
+    iqa.write_now(state.put, "role", None)
     iqa.write_now(save_learner, learner, {"given_names": "Alicia", "family_name": "Ng"})
+    iqa.write_now(state.put, "role", "iqa")
     outcome = run_sync(iqa)
     assert outcome.rejected == 1
     attention = iqa.read(lambda s: s.scalars(select(SyncAttention)).all())
     assert [(x.kind, x.table_name) for x in attention] == [("rejected", "learner")]
     assert "IQA adds only samples and signatures" in attention[0].reason
     # Her edit left the queue but never reached the centre: the status does not say it did.
-    from app.sync import state
     headline = iqa.read(state.status).headline()
     assert "nothing waiting" in headline and "everything is at the centre" not in headline
     # Nothing is lost: her laptop still shows what she typed; the centre kept the original.

@@ -43,6 +43,7 @@ class ClaimsPanel(QWidget):
         self.learner_id: str | None = None
         self.learner_name = ""
         self.state: dict = {}
+        self.read_only = False   # an IQA's laptop: sample and sign as IQA, nothing more
         self._pending_sign_off: str | None = None   # a unit to sign off once it is shown
         self._stale = False      # read when looked at (see refresh)
         self.paperwork = Paperwork(bridge, self)
@@ -145,7 +146,9 @@ class ClaimsPanel(QWidget):
         button.clicked.connect(lambda: slot())
         if primary:
             button.setProperty("primary", True)
-        QShortcut(QKeySequence(keys), self, activated=slot, context=Qt.WidgetWithChildrenShortcut,
+        # On an IQA's laptop a key does no more than its button (the assessor's are disabled).
+        QShortcut(QKeySequence(keys), self, context=Qt.WidgetWithChildrenShortcut,
+                  activated=lambda: None if self.read_only and not button.isEnabled() else slot(),
                   whatsThis=f"Sign-off and claims: {text}")
         return button
 
@@ -299,17 +302,18 @@ class ClaimsPanel(QWidget):
 
     def _enable(self) -> None:
         r, done = self._current()
-        self.sign_off_button.setEnabled(bool(r and r.ready and done is None))
-        self.sign_button.setEnabled(bool(done and not done.signed_off))
+        mine = not self.read_only   # an IQA's laptop: only the samples are the IQA's
+        self.sign_off_button.setEnabled(bool(r and r.ready and done is None) and mine)
+        self.sign_button.setEnabled(bool(done and not done.signed_off) and mine)
         self.iqa_button.setEnabled(bool(done and done.signed_off and "iqa" not in done.signed_roles))
         # Offered on any sign-off: for a signed one the dialog says why it stays on file.
-        self.withdraw_sign_off_button.setEnabled(done is not None)
+        self.withdraw_sign_off_button.setEnabled(done is not None and mine)
         has_signed = any(v.signed_off for v in (self.state.get("sign_offs") or {}).values())
-        self.claim_button.setEnabled(has_signed or self.claims.count() > 0)
+        self.claim_button.setEnabled((has_signed or self.claims.count() > 0) and mine)
         claim = self._current_claim()
         self.claim_iqa_button.setEnabled(bool(claim and claim.signed_by_both
                                               and "iqa" not in claim.signed_roles))
-        self.withdraw_claim_button.setEnabled(claim is not None)
+        self.withdraw_claim_button.setEnabled(claim is not None and mine)
         for b in (self.save_button, self.print_button):
             b.setEnabled(bool(self.enrolment_id))
 

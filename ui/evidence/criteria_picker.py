@@ -77,6 +77,7 @@ class CriteriaPicker(QWidget):
         self.record: RecordView | None = None
         self._stale = False
         self._loading = False
+        self.read_only = False    # an IQA's laptop: the ticks are shown, not changed
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.search = QLineEdit(objectName="criteria_search")
@@ -156,7 +157,7 @@ class CriteriaPicker(QWidget):
         scrolled = self.tree.verticalScrollBar().value()  # keep the assessor's place
         self._loading = True
         self.tree.clear()
-        locked = record.state == "signed"
+        locked = record.state == "signed" or self.read_only
         checkable = Qt.ItemIsEnabled | Qt.ItemIsSelectable | (
             Qt.NoItemFlags if locked else Qt.ItemIsUserCheckable)
         for unit in progress.units:

@@ -45,6 +45,7 @@ class EvidencePanel(QWidget):
         self.bridge = bridge
         self.learner_id: str | None = None
         self._states: dict[str, EvidenceState] = {}
+        self.read_only = False    # an IQA's laptop: the records are the assessor's
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         splitter = QSplitter(Qt.Horizontal)
@@ -106,6 +107,11 @@ class EvidencePanel(QWidget):
         # Ctrl+E (a new record) is the learner page's, so it works from any of its tabs.
 
     # -- loading -----------------------------------------------------------------------
+    def set_read_only(self, read_only: bool) -> None:
+        """An IQA's laptop: records are read and their files opened, not made or changed."""
+        self.read_only = read_only
+        self.editor.set_read_only(read_only)
+
     def load(self, learner_id: str | None) -> None:
         self.editor.flush()
         self.learner_id = learner_id
@@ -114,7 +120,7 @@ class EvidencePanel(QWidget):
         self.enrolment.clear()
         for e in enrolments:
             self.enrolment.addItem(e.qualification, e.id)
-        self.new_button.setEnabled(bool(enrolments))
+        self.new_button.setEnabled(bool(enrolments) and not self.read_only)
         if learner_id and not enrolments:
             self.problem.show_problem("Enrol the learner on a qualification (the Enrolments "
                                       "and units tab) before recording evidence.")
@@ -157,7 +163,7 @@ class EvidencePanel(QWidget):
                 self.editor.load(None)
         self.grid.show_progress(progress)
         self.needed.show_progress(progress)
-        self.delete_button.setEnabled(bool(records))
+        self.delete_button.setEnabled(bool(records) and not self.read_only)
 
     def _fit_items(self) -> None:
         width = max(self.list.viewport().width() - 2 * self.list.spacing() - 8, 80)
@@ -204,7 +210,7 @@ class EvidencePanel(QWidget):
     # -- changes -------------------------------------------------------------------------
     def new_record(self, method: str | None = None) -> str | None:
         enrolment_id = self.enrolment.currentData()
-        if not enrolment_id:
+        if not enrolment_id or self.read_only:   # Ctrl+E reaches here past the button
             return None
         method = method or self.method.currentData()
         self.editor.flush()
@@ -228,7 +234,7 @@ class EvidencePanel(QWidget):
 
     def delete_current(self) -> None:
         record_id = self.current_record_id()
-        if not record_id:
+        if not record_id or self.read_only:
             return
         self.editor.flush()
 

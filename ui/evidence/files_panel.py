@@ -40,6 +40,7 @@ class FilesPanel(QWidget):
         self.bridge = bridge
         self.record: RecordView | None = None
         self.views = []
+        self.read_only = False    # an IQA's laptop: files are opened, not added or removed
         self.last_removed: str | None = None
         # Everything scrolls when the window is short: squeezed, the recording controls
         # overlapped the file list and its texts.
@@ -173,7 +174,7 @@ class FilesPanel(QWidget):
                     item.setIcon(QIcon(QPixmap.fromImage(
                         image.scaled(96, 72, Qt.KeepAspectRatio, Qt.SmoothTransformation))))
             self.list.addItem(item)
-        locked = record.state == "signed"
+        locked = record.state == "signed" or self.read_only
         self.attach_button.setEnabled(not locked)
         self.remove_button.setEnabled(not locked)
         self.take_photo.set_locked(locked)

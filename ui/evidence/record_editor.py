@@ -47,6 +47,7 @@ class RecordEditor(QWidget):
         self.bridge = bridge
         self.record: RecordView | None = None
         self._loading = False
+        self.read_only = False    # an IQA's laptop: shown as a signed record is, unchanged
         self._timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._timer.timeout.connect(self.save_now)
         self._clock = QTimer(self, interval=1000)
@@ -179,6 +180,11 @@ class RecordEditor(QWidget):
         self.form.addRow("", problem)
 
     # -- loading -----------------------------------------------------------------------
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        for part in (self.picker, self.files, self.banner, self.signing_bar):
+            part.read_only = read_only
+
     def load(self, record_id: str | None, to_sign: list[str] | None = None) -> None:
         self.flush()
         self.record = self.bridge.store.read(get_record, record_id) if record_id else None
@@ -260,7 +266,7 @@ class RecordEditor(QWidget):
         self.state_label.setText(f"{STATE_WORDS.get(r.state, r.state)} · {r.method} · "
                                  f"{self.common['title'].text()}")
         self.state_label.setToolTip(self.state_label.text())
-        locked = r.state == "signed"
+        locked = r.state == "signed" or self.read_only
         for w in list(self.common.values()) + list(self.flags.values()) + list(self.details.values()):
             w.setEnabled(not locked)
         for w in (self.timer_row, self.note_row, self.bank_row):
@@ -290,7 +296,7 @@ class RecordEditor(QWidget):
         self.signing_bar.show_ready_words()
 
     def _edited(self, *_args) -> None:
-        if not self._loading and self.record is not None:
+        if not self._loading and self.record is not None and not self.read_only:
             self._timer.start()
             self._update_timer()
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout
 from app.claims.sign_off import units_ready_through
 from app.evidence.records import RecordView, mark_ready_judged, set_record_state, state_of
 from app.models.evidence import JUDGEMENT_FLAGS
+from app.models.signing import SIGNER_ROLES
 from app.signing.evidence_states import still_to_sign
 from ui.signing import open_signing
 from ui.signing.audit_trail_view import open_audit_trail
@@ -35,6 +36,7 @@ class SigningBar(QFrame):
         self.record: RecordView | None = None
         self.to_sign: list[str] = []
         self.dialog = None
+        self.read_only = False    # an IQA's laptop: it signs only where the IQA is to sign
         self.before_action = lambda: None   # the editor saves pending typing first
         # The five judgements ticked on screen; none ticked offers to record all five with
         # "ready" (the button says so), some ticked is a choice the operation checks.
@@ -102,7 +104,7 @@ class SigningBar(QFrame):
                              on_done=lambda units, rid=record.id: self._offer_sign_off(rid, units))
 
     def _offer_sign_off(self, record_id: str, units: list) -> None:
-        if self.record is None or self.record.id != record_id or not units:
+        if self.record is None or self.record.id != record_id or not units or self.read_only:
             return     # an answer for a record no longer shown, or nothing to sign off
         self._ready_units = units
         first = units[0]
@@ -126,21 +128,29 @@ class SigningBar(QFrame):
         elif state == "signed":
             self.where.setText("Part signed — locked")
             self.who.setText("Still to sign: " + ", ".join(self.to_sign) + ".")
+        elif state == "ready" and self.read_only:    # an IQA's laptop
+            self.where.setText("Ready for signatures")
+            self.who.setText("To sign on the assessor's laptop: " + ", ".join(self.to_sign) + ".")
         elif state == "ready":
             self.where.setText("Ready for signatures")
             self.who.setText("To sign: " + ", ".join(self.to_sign) + ". Any change puts it back "
                              "to draft.")
+        elif self.read_only:
+            self.where.setText("Draft")
+            self.who.setText("The assessor is still writing it.")
         else:
             self.where.setText("Draft")
             self.who.setText("Mark it ready when it is complete; then the "
                              + " and the ".join(self.to_sign).lower() + " sign.")
-        self.ready_button.setVisible(state != "signed")
+        self.ready_button.setVisible(state != "signed" and not self.read_only)
         self.show_ready_words()
         self.ready_button.setProperty("primary", state == "draft")
         self.ready_button.style().unpolish(self.ready_button)
         self.ready_button.style().polish(self.ready_button)
         self._fit_ready_button()
         can_sign = state == "ready" or (state == "signed" and bool(self.to_sign))
+        if self.read_only:
+            can_sign = can_sign and SIGNER_ROLES["iqa"] in self.to_sign
         self.sign_button.setVisible(state != "signed" or bool(self.to_sign))
         self.sign_button.setEnabled(can_sign)
         self.sign_button.setText("✍ Sign… " + (f"({len(self.to_sign)} to sign)" if can_sign else ""))
@@ -162,7 +172,7 @@ class SigningBar(QFrame):
         self.ready_button.setMinimumHeight(48 + lines * self.ready_button.fontMetrics().lineSpacing())
 
     def toggle_ready(self) -> None:
-        if self.record is None or self.record.state == "signed":
+        if self.record is None or self.record.state == "signed" or self.read_only:
             return
         # Chosen before saving pending typing: that save may itself put a ready record back.
         target = "draft" if self.record.state == "ready" else "ready"

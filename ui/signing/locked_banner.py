@@ -25,6 +25,7 @@ class LockedBanner(QFrame):
         self.setStyleSheet("#locked_banner { background: #fff4d6; border: 1px solid #c98a00; "
                            "border-left: 6px solid #c98a00; border-radius: 4px; }")
         self.record_type, self.record_id = "evidence_record", None
+        self.read_only = False    # an IQA's laptop (ui/evidence/record_editor.py)
         self.sheet: SigningSheet | None = None
         # Words above, buttons below: side by side they set a minimum width that did not
         # fit a 1366-pixel laptop screen.
@@ -60,7 +61,8 @@ class LockedBanner(QFrame):
         if sheet.amends_id:
             parts.append("AMENDMENT — This is an amendment of a signed record; the original stays on file.")
         self.text.setText(" ".join(parts))
-        self.amend_button.setVisible(bool(sheet.lock_reason) and not sheet.amended_by_id)
+        self.amend_button.setVisible(bool(sheet.lock_reason) and not sheet.amended_by_id
+                                     and not self.read_only)   # an IQA does not amend
         self.compare_button.setVisible(bool(sheet.amends_id))
         related = sheet.amended_by_id or sheet.amends_id
         self.related_button.setVisible(bool(related))

@@ -25,6 +25,7 @@ from app.caseload.validation import InvalidInput
 from app.models.signing import SIGNATURE_METHODS, SIGNER_ROLES
 from app.signing.sheet import SigningSheet, signing_sheet
 from app.signing.sign import sign_record
+from app.sync.iqa_laptop import an_iqa_laptop
 from ui.signing.signature_pad import SignaturePad
 from ui.widgets import ProblemLabel, fit_to_screen, label
 
@@ -62,6 +63,8 @@ class SigningDialog(QDialog):
         self.handed_over = False
         self._covered: list[QWidget] = []
         self._scan_sha = ""
+        # An IQA's laptop signs only as IQA (app/sync/iqa_laptop.py): no other role is offered.
+        self.iqa_laptop = bridge.store.read(an_iqa_laptop)
         self.setWindowTitle("Sign")
         self.setWindowModality(Qt.ApplicationModal)
         fit_to_screen(self, 1200, 780)
@@ -169,21 +172,24 @@ class SigningDialog(QDialog):
         done = "; ".join(f"{s.role_label} {s.signer_name} ✓ {s.signed_at:%d/%m/%Y}"
                          for s in st.signatures) or "nobody yet"
         todo = ", ".join(SIGNER_ROLES[r] for r in st.next_roles + st.waiting_roles)
-        self.progress.setText(f"Signed by: {done}." + (f" Still to sign: {todo}." if todo else
-                                                       " All signatures collected."))
+        roles = [r for r in st.next_roles if r == "iqa" or not self.iqa_laptop]
+        elsewhere = " They sign on the assessor's laptop: here you sign only as IQA." \
+            if self.iqa_laptop and roles != st.next_roles else ""
+        self.progress.setText(f"Signed by: {done}." + (f" Still to sign: {todo}.{elsewhere}"
+                                                       if todo else " All signatures collected."))
         current = self.role.currentData()
         self.role.blockSignals(True)
         self.role.clear()
-        for r in st.next_roles:
+        for r in roles:
             self.role.addItem(SIGNER_ROLES[r], r)
         self.role.blockSignals(False)
-        if current in st.next_roles:
-            self.role.setCurrentIndex(st.next_roles.index(current))
+        if current in roles:
+            self.role.setCurrentIndex(roles.index(current))
         self.on_behalf.setVisible(st.on_behalf_allowed and not self.handed_over)
-        self.sign_button.setEnabled(bool(st.next_roles))
+        self.sign_button.setEnabled(bool(roles))
         self._role_changed()
         if self._opened_for is None:
-            self._opened_for = set(st.next_roles)
+            self._opened_for = set(roles)
         # Everyone this dialog was opened for has signed (the IQA signs later, after
         # sampling, not at the visit): nothing is left to do here, so the dialog goes (one
         # click fewer each time), and the screen behind shows the result.
