@@ -338,13 +338,13 @@ def caseload_progress(session: Session,
                   .subquery())
     chosen = EvidenceRecord.learner_id.in_(_with_merged(session, learner_ids)) \
         if learner_ids is not None else true()
-    # A record signed on an enrolment joined into another at a merge (it never moves) counts
-    # under the one kept: its enrolment moved to the learner kept and points there
-    # (app/caseload/same_enrolment.py). Joined only where a merge has joined one, so the
-    # scan of every mapping is as it was on the caseloads that never merged.
+    # A record signed on a merged learner (it never moves) counts, and is dated, under the
+    # learner kept: its enrolment moved there, and where it was joined into the kept one it
+    # points there (app/caseload/same_enrolment.py). Read through the record's enrolment
+    # only where a merge happened, so the scan of every mapping is as it was elsewhere.
     own = aliased(Enrolment)
-    joined = session.scalar(select(Enrolment.id).where(
-        Enrolment.joined_into_id.is_not(None)).limit(1)) is not None
+    joined = session.scalar(select(Learner.id).where(
+        Learner.merged_into_id.is_not(None)).limit(1)) is not None
     by_record = func.coalesce(own.joined_into_id, own.id) if joined \
         else EvidenceRecord.enrolment_id
 

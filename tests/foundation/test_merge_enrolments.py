@@ -75,7 +75,8 @@ def amelia(session, email: str, signed_off_unit: int, further_unit: int, title: 
                              summative_date=date.today(), assessor_name=ASSESSOR)
     sign_fully(session, "unit_sign_off", sign_off, "Amelia Hughes", ASSESSOR)
     further = _signed_obs(session, enrolment, units[further_unit], title, day)
-    draft = create_record(session, enrolment, "Obs", title=f"Draft of {email}")
+    draft = create_record(session, enrolment, "Obs", title=f"Draft of {email}",
+                          on=day - timedelta(days=5))   # the signed work is the newest
     session.flush()
     return {"learner": learner, "enrolment": enrolment, "sign_off": sign_off,
             "records": done + [further, draft], "further": further}
@@ -209,3 +210,24 @@ def test_after_the_merge_units_are_signed_off_and_claimed_once_across_both(catal
     assert len(store.read(claims_of, kept["enrolment"])) == 2
     report = store.read(verify_integrity)
     assert report.ok, report.problems
+
+
+def test_signed_work_of_a_merged_record_on_another_qualification_counts_and_dates(
+        catalogue_store):
+    """A merged record's enrolment on a qualification the kept learner is not on moves
+    whole; its signed work (still naming the merged record) counts in the caseload column
+    under the learner kept, and its date is the learner's last evidence."""
+    store = catalogue_store
+    kept = store.write_now(lambda s: save_learner(s, None, {"given_names": "Amelia",
+                                                            "family_name": "Hughes"}))
+    store.write_now(lambda s: setattr(s.get(Learner, kept), "uln", ULN))
+    other = store.write_now(amelia, "other@example.org", 1, 3, "Other: greeting customers")
+    store.write_now(merge_learners, kept, other["learner"])
+    assert store.read(lambda s: s.get(EvidenceRecord, other["further"]).learner_id) \
+        == other["learner"]
+    column = store.read(lambda s: caseload_progress(s))
+    assert other["learner"] not in column
+    alone = store.read(lambda s: caseload_progress(s, [kept])[kept])
+    assert column[kept] == alone and alone.met > 0 and alone.signed_percent > 0
+    # The newest evidence is the merged record's signed work, not the draft that moved.
+    assert alone.last_evidence == date.today() - timedelta(days=10)
