@@ -231,3 +231,20 @@ def test_signed_work_of_a_merged_record_on_another_qualification_counts_and_date
     assert column[kept] == alone and alone.met > 0 and alone.signed_percent > 0
     # The newest evidence is the merged record's signed work, not the draft that moved.
     assert alone.last_evidence == date.today() - timedelta(days=10)
+
+
+def test_a_write_to_the_merged_record_s_work_touches_the_learner_kept(catalogue_store):
+    """The kept learner's page and caseload row show the merged record's signed work, so a
+    write there (an audit event on a signed record, a signature arriving) redraws them and
+    drops their cached progress (app/evidence/progress_cache.py)."""
+    from app.signing.audit import record_event
+    store = catalogue_store
+    kept = store.write_now(amelia, "kept@example.org", 1, 2, "Kept: till drawer count")
+    other = store.write_now(amelia, "other@example.org", 1, 3, "Other: greeting customers")
+    store.write_now(merge_learners, kept["learner"], other["learner"])
+    got: list = []
+    store.on_changes(got.append)
+    store.write_now(lambda s: record_event(
+        s, "printed", "evidence_record", other["further"], learner_id=other["learner"],
+        summary="OBS-002 printed"))
+    assert got[-1].touches(other["learner"]) and got[-1].touches(kept["learner"])
