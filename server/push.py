@@ -34,6 +34,7 @@ from server.database import CentreDatabase
 from server.models import AppliedMutation, SyncDevice, SyncProblem
 from server.permissions import refusal_to_change
 from server.push_batch import BatchLookups
+from server.references import holders, refusal_of_reference
 from server.refusal import Refusal, log
 from server.signatures import (SIGNABLE_TABLES, SIGNED_THROUGH, advance_chain, chain_report,
                                refusal_of_signature, refusal_to_unsign)
@@ -241,6 +242,12 @@ def _write(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation
                            "synced it: both versions are kept", kind=CONFLICT,
                            server_version=existing["version"],
                            extra={"server_row": encode(table, existing)})
+    if m.table == "evidence_record":
+        reason = refusal_of_reference(row, lookups.reference_holders(
+            row["learner_id"], row["portfolio_ref"]) if lookups is not None else holders(
+            session, row["learner_id"], row["portfolio_ref"]))
+        if reason:
+            raise _Refused(reason)
     signed = lookups is None or lookups.is_signed(m.table, row) or \
         lookups.is_signed(m.table, existing or {})
     if lookups is not None and (existing is not None or signed):

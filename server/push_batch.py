@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from app.models.signing import Signature
 from app.sync.wire import BadRow, synced_tables, table_of
 from server.models import LearnerAssignment
+from server.references import is_live_original
 from server.signatures import SIGNABLE_TABLES, SIGNED_THROUGH
 
 CHUNK = 500  # ids per IN (...), well under SQLite's limit on bound values
@@ -81,6 +82,7 @@ class BatchLookups:
                 self.assignments[row.learner_id] = row
         for learner_id in learners:
             self.assignments.setdefault(learner_id, None)
+        self._references(conn, mutations)
         self._pending: dict[str, list[dict]] = defaultdict(list)
         self._pending_assignments: list[dict] = []
         self.signed: set[tuple[str, str]] = set()
@@ -88,6 +90,34 @@ class BatchLookups:
         for chunk in _chunks(covered):
             self.signed.update(conn.execute(select(s.c.record_type, s.c.record_id)
                                             .where(s.c.record_id.in_(chunk))).all())
+
+    def _references(self, conn, mutations: list) -> None:
+        """Who holds each portfolio reference of the batch's evidence records' learners
+        (server/references.py), in one IN (...) per 500 learners."""
+        learners = {str(m.row["learner_id"]) for m in mutations if m.table == "evidence_record"
+                    and isinstance(m.row, dict) and m.row.get("learner_id")}
+        self._ref_holders: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+        self._ref_of: dict[str, tuple[str, str]] = {}
+        t = table_of("evidence_record")
+        for chunk in _chunks(learners):
+            for row in conn.execute(select(t.c.id, t.c.learner_id, t.c.portfolio_ref, t.c.state,
+                                           t.c.deleted_at, t.c.amends_id)
+                                    .where(t.c.learner_id.in_(chunk))).mappings():
+                self._hold(dict(row))
+
+    def _hold(self, row: dict) -> None:
+        old = self._ref_of.pop(row["id"], None)
+        if old is not None:
+            self._ref_holders[old].pop(row["id"], None)
+        if is_live_original(row):
+            key = (row["learner_id"], row["portfolio_ref"])
+            self._ref_holders[key][row["id"]] = row.get("state")
+            self._ref_of[row["id"]] = key
+
+    def reference_holders(self, learner_id: str, portfolio_ref: str) -> dict[str, str]:
+        """id -> state of the learner's live originals under that reference, as the batch
+        has left them so far."""
+        return dict(self._ref_holders.get((learner_id, portfolio_ref), {}))
 
     def row(self, table: str, record_id: str) -> dict | None | bool:
         """The record as the centre holds it, None if it has none, False if not looked up."""
@@ -126,5 +156,7 @@ class BatchLookups:
 
     def wrote(self, table: str, row: dict) -> None:
         self.rows[(table, row["id"])] = row
+        if table == "evidence_record":
+            self._hold(row)
         if table == "signature":
             self.signed.add((row.get("record_type"), row.get("record_id")))

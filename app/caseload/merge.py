@@ -68,6 +68,9 @@ class MergeOutcome:
     renumbered: list[tuple[str, str]] = field(default_factory=list)   # (old ref, new ref)
     left_signed: int = 0
     both_signed_refs: list[str] = field(default_factory=list)
+    # How each of those now prints: "OBS-001/A3F2 and OBS-001/7C10" (a signed reference
+    # never changes, so each is qualified by its record's id: app/evidence/printed_reference.py)
+    printed_apart: list[str] = field(default_factory=list)
     sent_again: int = 0
     joined_enrolments: int = 0      # the same qualification twice, now one enrolment
 
@@ -250,6 +253,8 @@ def _move_records(session: Session, from_id: str, to_id: str, outcome: MergeOutc
         if r.portfolio_ref in printed:
             outcome.both_signed_refs.append(r.portfolio_ref)
         printed.setdefault(r.portfolio_ref, r)
+    outcome.printed_apart = _printed_apart(
+        [r for r in live if r.id in signed], dict.fromkeys(outcome.both_signed_refs))
     # Survivor's unsigned first (they were there), then the incoming ones.
     for r in sorted((r for r in live if r.id not in signed), key=lambda r: r.learner_id != to_id):
         if r.portfolio_ref in printed:
@@ -264,6 +269,32 @@ def _move_records(session: Session, from_id: str, to_id: str, outcome: MergeOutc
             outcome.moved["evidence_record"] = outcome.moved.get("evidence_record", 0) + 1
         elif r.learner_id == from_id:
             outcome.left_signed += 1
+
+
+def _printed_apart(signed: list[EvidenceRecord], refs) -> list[str]:
+    """"OBS-001/A3F2 and OBS-001/7C10" for each reference signed in more than one record."""
+    from app.evidence.printed_reference import qualified
+    out = []
+    for ref in refs:
+        ids = sorted(r.id for r in signed if r.portfolio_ref == ref)
+        names = sorted(qualified(ref, ids).values())
+        out.append(", ".join(names[:-1]) + " and " + names[-1])
+    return out
+
+
+def signed_in_both(session: Session, learner_ids: list[str]) -> list[str]:
+    """Before a merge: each reference signed in both records, and how the two will print
+    ("OBS-001 is signed in both records: they will print as OBS-001/A3F2 and OBS-001/7C10")."""
+    from app.caseload.same_learner import same_learner_ids
+    sides = [set(same_learner_ids(session, i)) for i in learner_ids]
+    every = sorted(set().union(*sides))
+    records = [r for r in session.scalars(select(EvidenceRecord).where(
+        EvidenceRecord.learner_id.in_(every), EvidenceRecord.deleted_at.is_(None),
+        EvidenceRecord.amends_id.is_(None), EvidenceRecord.state == "signed"))]
+    by_side = [{r.portfolio_ref for r in records if r.learner_id in side} for side in sides]
+    shared = sorted(set.intersection(*by_side)) if by_side else []
+    return [f"{ref} is signed in both records: neither may change, so they will print as {how}"
+            for ref, how in zip(shared, _printed_apart(records, shared))]
 
 
 def _claim_reference_once(session: Session, claim: Claim, learner_id: str,
@@ -325,5 +356,6 @@ def _summary(survivor: Learner, merged: Learner, outcome: MergeOutcome) -> str:
         text += (f"; {outcome.left_signed} signed record(s) stay on the merged record, read "
                  f"through the link")
     if outcome.both_signed_refs:
-        text += "; signed in both records: " + ", ".join(outcome.both_signed_refs)
+        text += ("; signed in both records, so printed apart: "
+                 + "; ".join(outcome.printed_apart))
     return text

@@ -44,6 +44,8 @@ def amendment_marks(session: Session, records: list[EvidenceRecord],
     rows = {a.amended_id: a for a in session.scalars(select(Amendment).where(
         Amendment.record_type == EVIDENCE, Amendment.deleted_at.is_(None),
         Amendment.amended_id.in_([r.id for r in amending])))}
+    from app.evidence.printed_reference import printed_references
+    printed = printed_references(session, amending[0].learner_id)   # "OBS-001/A3F2" if shared
     by_id = {r.id: r for r in records}
     corrections: dict[str, Correction] = {}
     superseded: dict[str, Supersession] = {}
@@ -58,14 +60,14 @@ def amendment_marks(session: Session, records: list[EvidenceRecord],
         comparison = what_changed(session, r.id) if row else None
         last_signed = max((s.signed_at for s in signed), default=None)
         corrections[r.id] = Correction(
-            number, version_name(r.portfolio_ref, number - 1),
+            number, version_name(printed.get(r.id, r.portfolio_ref), number - 1),
             last_signed.date() if last_signed else None,
             [f"{s.signer_name} ({_role(s.role)})" for s in signed], reason,
             row.made_by if row else "", made,
             [change_words(r.method, c) for c in comparison.changes] if comparison else [])
         if corrected is not None:
             superseded[corrected.id] = Supersession(
-                version_name(r.portfolio_ref, number), made, reason,
+                version_name(printed.get(r.id, r.portfolio_ref), number), made, reason,
                 bool(signatures.get((EVIDENCE, r.id))), corrected.id not in not_counted)
     return {i: (corrections.get(i), superseded.get(i)) for i in {*corrections, *superseded}}
 

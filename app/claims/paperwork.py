@@ -34,6 +34,7 @@ from app.models import (
 )
 from app.models.claims import Claim, UnitSignOff
 from app.evidence.methods import method_name
+from app.evidence.printed_reference import printed_references
 from app.models.evidence import JUDGEMENT_FLAGS, Attachment, CriterionMapping, EvidenceRecord
 from app.models.signing import SIGNATURE_METHODS, SIGNER_ROLES
 
@@ -78,11 +79,17 @@ class _Portfolio:
     trainee: bool = False
     unit_bank: bool = False        # enrolled on a bank of units (no rules of combination)
     awarding_body: str = ""
+    # record id -> its printed reference: "OBS-001/A3F2" where one reference is signed in
+    # two records of the learner (app/evidence/printed_reference.py).
+    printed: dict[str, str] = field(default_factory=dict)
+
+    def ref(self, record: EvidenceRecord) -> str:
+        return self.printed.get(record.id, record.portfolio_ref)
 
     def reference(self, record: EvidenceRecord) -> str:
         """As printed: an amendment and the record it corrects share a portfolio
         reference, so each says which it is ("PD-001 (amendment 1)")."""
-        return marked_reference(record.portfolio_ref,
+        return marked_reference(self.ref(record),
                                 *self.amendments.get(record.id, (None, None)))
 
     def boxes(self, record_type: str, record_id: str,
@@ -195,7 +202,8 @@ def _portfolio(session: Session, enrolment_id: str) -> _Portfolio:
                       iqa.name if iqa else "", signatures, records, mappings, files,
                       amendment_marks(session, records, signatures, not_counted), not_counted,
                       trainee=bool(assessor and assessor.role == "trainee_assessor"),
-                      unit_bank=unit_bank, awarding_body=qual.awarding_body)
+                      unit_bank=unit_bank, awarding_body=qual.awarding_body,
+                      printed=printed_references(session, learner.id))
 
 
 def _criteria(p: _Portfolio, record_id: str) -> list[CriterionRef]:
@@ -241,7 +249,7 @@ def record_data(p: _Portfolio, record: EvidenceRecord):
             *p.assessor_roles(EVIDENCE, record.id)])
         common["more_signatures"] = counter + others
         return WitnessTestimonyData(
-            record.portfolio_ref, record.title, record.date, d.get("witness_name", ""),
+            p.ref(record), record.title, record.date, d.get("witness_name", ""),
             d.get("job_title", ""), d.get("relationship", ""), d.get("contact", ""),
             d.get("what_they_saw", ""), crit, witness, assessor, record.method == "EW",
             d.get("competence", ""), h, seen_when=d.get("seen_when", ""), judgement=held,
@@ -260,7 +268,7 @@ def record_data(p: _Portfolio, record: EvidenceRecord):
                                             if judgement_text else "")
         workplace = d.get("workplace", "")
         return ObservationRecordData(
-            record.portfolio_ref, record.title, record.date, record.location or workplace,
+            p.ref(record), record.title, record.date, record.location or workplace,
             activity, crit, feedback, d.get("learner_comments", ""), held, assessor, learner,
             d.get("start_time", ""), d.get("end_time", ""), h,
             workplace=workplace if record.location and workplace != record.location else "",
@@ -271,19 +279,19 @@ def record_data(p: _Portfolio, record: EvidenceRecord):
         recordings = ", ".join(f.name for f in files
                                if f.media_type.startswith(("audio/", "video/")))
         return DiscussionRecordData(
-            record.portfolio_ref, record.title, record.date, record.location, d.get("topics", ""),
+            p.ref(record), record.title, record.date, record.location, d.get("topics", ""),
             d.get("summary", ""), marks, crit, assessor, learner, recordings, h,
             duration=f"{d.get('duration')} minutes" if d.get("duration") else "",
             judgement=held, **common)
     if record.method == "Q":
         questions = [QuestionAnswer(q.get("question", ""), q.get("answer", ""), [],
                                     q.get("decision", "")) for q in d.get("questions") or []]
-        return QuestioningRecordData(record.portfolio_ref, record.title, record.date,
+        return QuestioningRecordData(p.ref(record), record.title, record.date,
                                      d.get("mode", "oral"), questions, assessor, learner, h,
                                      judgement=held, criteria=crit, location=record.location,
                                      **common)
     return EvidenceRecordData(
-        record.portfolio_ref, record.method, method_name(record.method), record.title,
+        p.ref(record), record.method, method_name(record.method), record.title,
         record.date, record.location, more, crit, held, assessor, learner, files, h,
         more_signatures=common["more_signatures"], **standing)
 

@@ -200,9 +200,13 @@ def _evidence_by_unit(session: Session, enrolment_id: str,
     corrects = dict(session.execute(select(EvidenceRecord.id, EvidenceRecord.amends_id).where(
         EvidenceRecord.enrolment_id.in_(family), EvidenceRecord.amends_id.is_not(None))).all()
     ) if any(r.amends_id for r in rows) else {}
+    from app.evidence.printed_reference import printed_references
+    printed = printed_references(session, session.get(Enrolment, enrolment_id).learner_id) \
+        if rows else {}
     out: dict[str, list[dict]] = {}
     for row in rows:
         unit_id, record_id, ref, method, state = row[:5]
+        ref = printed.get(record_id, ref)   # "OBS-001/A3F2" where one is signed twice
         number, version = 0, record_id
         while version in corrects and number <= len(corrects):
             number, version = number + 1, corrects[version]

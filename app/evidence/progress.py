@@ -185,6 +185,19 @@ def _percent(criteria: list[CriterionProgress], signed: bool = False) -> int:
                  / len(criteria))
 
 
+def _printed_if_shared(session: Session, enrolment_id: str, covered) -> dict[str, str]:
+    """record id -> printed reference, read only where two records of the enrolment share a
+    reference outside one record's versions (app/evidence/printed_reference.py): else {}."""
+    ids_by_ref: dict[str, set[str]] = {}
+    for row in covered:
+        ids_by_ref.setdefault(row[5], set()).add(row[3])
+    if all(len(ids) < 2 for ids in ids_by_ref.values()):
+        return {}
+    from app.evidence.printed_reference import printed_references
+    from app.models import Enrolment
+    return printed_references(session, session.get(Enrolment, enrolment_id).learner_id)
+
+
 def enrolment_progress(session: Session, enrolment_id: str,
                        not_counted: set[str] | None = None) -> EnrolmentProgress:
     """`not_counted`: the learner's records not in force, when the caller has them already.
@@ -241,10 +254,12 @@ def enrolment_progress(session: Session, enrolment_id: str,
     records_by_scope: dict[tuple[str, str | None, str], dict[str, date | None]] = {}
     # (unit, lo) -> dates of records meeting an AC there, for "different occasions"
     met_dates: dict[tuple[str, str | None], set[date]] = {}
+    printed = _printed_if_shared(session, enrolment_id, covered)
     for criterion_id, unit_id, status, record_id, method, ref, when, state in covered:
         progress = by_ac.get(criterion_id)
         if progress is None or record_id in not_counted:
             continue
+        ref = printed.get(record_id, ref)   # OBS-001/A3F2 and OBS-001/7C10 are two records
         if ref not in progress.refs:
             progress.refs.append(ref)
             progress.record_ids.append(record_id)

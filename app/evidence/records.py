@@ -313,6 +313,9 @@ class RecordView:
     mapping_count: int = 0
     attachment_count: int = 0
     draft: dict | None = None   # what was typed but not yet valid
+    # As shown and printed: the portfolio reference, or "OBS-001/A3F2" where the learner
+    # has it signed in two records (app/evidence/printed_reference.py).
+    printed_ref: str = ""
 
     def form_values(self) -> dict:
         """The record as an editor shows it (the draft wins: it is newer)."""
@@ -329,7 +332,8 @@ def _view(session: Session, record: EvidenceRecord, counts: bool = True) -> Reco
         record.id, record.enrolment_id, record.learner_id, record.method,
         method_name(record.method), record.portfolio_ref, record.title, record.date,
         record.location, record.state, json.loads(record.details_json or "{}"),
-        {f: bool(getattr(record, f)) for f in JUDGEMENT_FLAGS}, record.amends_id)
+        {f: bool(getattr(record, f)) for f in JUDGEMENT_FLAGS}, record.amends_id,
+        printed_ref=record.portfolio_ref)
     if counts:
         view.mapping_count = session.scalar(select(func.count()).select_from(CriterionMapping).where(
             CriterionMapping.record_id == record.id, CriterionMapping.deleted_at.is_(None)))
@@ -344,6 +348,8 @@ def get_record(session: Session, record_id: str) -> RecordView | None:
         return None
     view = _view(session, record)
     view.draft = load_draft(session, DRAFT_FORM, record_id)
+    from app.evidence.printed_reference import printed_reference
+    view.printed_ref = printed_reference(session, record_id)
     return view
 
 
@@ -360,10 +366,13 @@ def records_of_learner(session: Session, learner_id: str) -> list[RecordView]:
     files = dict(session.execute(select(Attachment.record_id, func.count()).where(
         Attachment.record_id.in_(ids), Attachment.deleted_at.is_(None))
         .group_by(Attachment.record_id)).all()) if ids else {}
+    from app.evidence.printed_reference import printed_references
+    printed = printed_references(session, learner_id) if ids else {}
     out = []
     for r in records:
         view = _view(session, r, counts=False)
         view.mapping_count, view.attachment_count = maps.get(r.id, 0), files.get(r.id, 0)
+        view.printed_ref = printed.get(r.id, r.portfolio_ref)
         out.append(view)
     return out
 

@@ -65,11 +65,16 @@ class EvidenceRecord(Synced, Base):
 
 
 # A portfolio reference names one piece of evidence in the learner's portfolio (tombstoned
-# and amending records excepted, see the module docstring).
+# and amending records excepted, see the module docstring). Signed records too are
+# excepted (migrations 0014/s0007): two laptops offline can each sign an OBS-001 of one
+# learner, neither may be renumbered, and both are kept, printed apart by their ids
+# (app/evidence/printed_reference.py). An unsigned record never shares a signed one's
+# reference: renumbered on the laptop (app/sync/references.py), refused by the centre
+# (server/references.py).
+_LIVE_UNSIGNED = (EvidenceRecord.deleted_at.is_(None) & EvidenceRecord.amends_id.is_(None)
+                  & (EvidenceRecord.state != "signed"))
 Index("uq_evidence_live_ref", EvidenceRecord.learner_id, EvidenceRecord.portfolio_ref,
-      unique=True,
-      sqlite_where=EvidenceRecord.deleted_at.is_(None) & EvidenceRecord.amends_id.is_(None),
-      postgresql_where=EvidenceRecord.deleted_at.is_(None) & EvidenceRecord.amends_id.is_(None))
+      unique=True, sqlite_where=_LIVE_UNSIGNED, postgresql_where=_LIVE_UNSIGNED)
 
 
 class CriterionMapping(Synced, Base):

@@ -27,7 +27,8 @@ SIGNER_ROLES = {
 SIGNATURE_METHODS = {"drawn": "Drawn on the laptop", "typed": "Typed name",
                      "paper_scan": "Signed on paper (scan attached)"}
 AUDIT_ACTIONS = ("created", "changed", "signed", "amended", "deleted", "exported", "printed",
-                 "restored", "file added", "file removed", "withdrawn", "erased", "merged")
+                 "restored", "file added", "file removed", "withdrawn", "erased", "merged",
+                 "reference shared")
 
 
 class DeviceKey(Synced, Base):

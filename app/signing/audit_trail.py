@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.evidence.methods import method_name
+from app.evidence.printed_reference import printed_references
 from app.models import DeviceKey, EvidenceRecord, Learner
 from app.models.local import Device
 from app.signing.audit import AuditEntry, events_for_learner, events_for_record
@@ -41,8 +42,11 @@ def _device_names(session: Session) -> dict[str, str]:
 def _record_labels(session: Session, entries: list[AuditEntry]) -> dict[str, str]:
     ids = {e.record_id for e in entries if e.record_type == "evidence_record"}
     labels = {}
+    printed: dict[str, str] = {}   # "OBS-001/A3F2" where one reference is signed twice
     for r in session.scalars(select(EvidenceRecord).where(EvidenceRecord.id.in_(ids))):
-        labels[r.id] = f"{r.portfolio_ref} {method_name(r.method)}" + (
+        if r.id not in printed:
+            printed.update(printed_references(session, r.learner_id))
+        labels[r.id] = f"{printed.get(r.id, r.portfolio_ref)} {method_name(r.method)}" + (
             " (correction)" if r.amends_id else "")
     ids = {e.record_id for e in entries if e.record_type == "learner"}
     for learner in session.scalars(select(Learner).where(Learner.id.in_(ids))):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.evidence.methods import DETAILS, method_name
+from app.evidence.printed_reference import printed_reference
 from app.evidence.records import canonical_content
 from app.models import AssessmentCriterion, Enrolment, Learner, StaffMember, Unit
 from app.models.evidence import JUDGEMENT_FLAGS, Attachment, CriterionMapping, EvidenceRecord
@@ -82,8 +83,10 @@ def describe(session: Session, record_id: str) -> RecordSummary:
         return RecordSummary(RECORD_TYPE, record_id, "Evidence record", None, "", "", "", False)
     learner = session.get(Learner, record.learner_id)
     kind = method_name(record.method) + (" (amendment)" if record.amends_id else "")
+    # Named as printed: "OBS-001/A3F2" where the learner has OBS-001 signed twice.
     return RecordSummary(RECORD_TYPE, record_id, kind, record.learner_id,
-                         learner.full_name if learner else "", record.portfolio_ref, record.title)
+                         learner.full_name if learner else "",
+                         printed_reference(session, record_id), record.title)
 
 
 def _assessor_stages(session: Session, record: EvidenceRecord) -> list[list[str]]:
@@ -122,7 +125,10 @@ def present(session: Session, record_id: str) -> list[tuple[str, str]]:
     record = session.get(EvidenceRecord, record_id)
     learner = session.get(Learner, record.learner_id)
     details = json.loads(record.details_json or "{}")
-    sections = [("Record", f"{method_name(record.method)} {record.portfolio_ref}: {record.title}\n"
+    # The reference as printed: the signature covers the portfolio reference and the id
+    # the qualifier of "OBS-001/A3F2" is read from (app/evidence/printed_reference.py).
+    ref = printed_reference(session, record_id)
+    sections = [("Record", f"{method_name(record.method)} {ref}: {record.title}\n"
                            f"Learner: {learner.full_name if learner else ''}\n"
                            f"Date: {record.date.strftime('%d/%m/%Y') if record.date else '—'}"
                            + (f"\nWhere: {record.location}" if record.location else ""))]

@@ -11,8 +11,11 @@ never changes. So, as a pulled record arrives (`make_room`):
   (its mappings and files), and "needs attention" says so once;
 - this laptop's is signed and the centre's is not: the centre's takes the next free
   reference here, as this laptop's change to it (the centre decides, as for any edit);
-- both are signed: neither may change. The centre's is not stored here (its learner's
-  other records are) and "needs attention" says which reference to ask the centre about.
+- both are signed: neither may change, and both are kept (the centre keeps both too:
+  server/references.py). Each now prints qualified by its own id, OBS-002/A3F2 and
+  OBS-002/7C10 (app/evidence/printed_reference.py); "needs attention" says so once, the
+  audit trail records it, and this laptop's record goes to the centre again if the centre
+  refused it before it kept both.
 """
 from __future__ import annotations
 
@@ -52,16 +55,17 @@ def _taken(session: Session, learner_id: str, page_rows: list[dict]) -> set[str]
 
 
 
-def _live_originals(session: Session, learner_ids: set[str]) -> dict[tuple[str, str], dict]:
-    """(learner, reference) -> this laptop's live original record, for the page's learners
-    in a few IN (...) queries: a pull of 10,000 records must not ask once per record."""
-    found: dict[tuple[str, str], dict] = {}
+def _live_originals(session: Session, learner_ids: set[str]) -> dict[tuple[str, str], list[dict]]:
+    """(learner, reference) -> this laptop's live original records (two where both are
+    signed), for the page's learners in a few IN (...) queries: a pull of 10,000 records
+    must not ask once per record."""
+    found: dict[tuple[str, str], list[dict]] = {}
     ordered = sorted(learner_ids)
     for i in range(0, len(ordered), 500):
         for r in session.execute(select(_RECORDS).where(
                 _RECORDS.c.learner_id.in_(ordered[i:i + 500]), _RECORDS.c.deleted_at.is_(None),
                 _RECORDS.c.amends_id.is_(None))).mappings():
-            found[(r["learner_id"], r["portfolio_ref"])] = dict(r)
+            found.setdefault((r["learner_id"], r["portfolio_ref"]), []).append(dict(r))
     return found
 
 
@@ -78,10 +82,15 @@ def make_room(session: Session, rows: list[dict], pending: set,
         if not _is_original(row):
             keep.append(row)
             continue
-        mine = here.get((row["learner_id"], row["portfolio_ref"]))
-        if mine is None or mine["id"] in ids:
+        holding = here.get((row["learner_id"], row["portfolio_ref"]), [])
+        if any(h["id"] == row["id"] for h in holding):
+            keep.append(row)   # already here under this reference: no clash
+            continue
+        others = [h for h in holding if h["id"] not in ids]
+        if not others:
             keep.append(row)
             continue
+        mine = next((h for h in others if not _signed(session, h["id"])), others[0])
         taken = _taken(session, row["learner_id"], rows)
         if not _signed(session, mine["id"]):
             new = next_free_reference(mine["method"], mine["portfolio_ref"], taken)
@@ -90,7 +99,8 @@ def make_room(session: Session, rows: list[dict], pending: set,
                                       f"{new}: another device numbered a record of this "
                                       f"learner {mine['portfolio_ref']} first")
             keep.append(row)
-        elif row["id"] not in signed_in_page and not _signed(session, row["id"]):
+        elif row["id"] not in signed_in_page and row.get("state") != "signed" \
+                and not _signed(session, row["id"]):
             new = next_free_reference(row["method"], row["portfolio_ref"], taken)
             _say(session, row["id"], f"{row['portfolio_ref']} from another device is now {new} "
                                      f"here: {row['portfolio_ref']} is signed on this laptop")
@@ -101,12 +111,50 @@ def make_room(session: Session, rows: list[dict], pending: set,
             session.info["_queue_after_page"].append(("again", mine["id"], 0, 0))
             keep.append(row)
         else:
-            skipped.add(row["id"])
-            _say(session, row["id"], f"{row['portfolio_ref']} was signed on this laptop and on "
-                                     f"another device: both keep their signatures, so neither "
-                                     f"may be renumbered. The other device's record is at the "
-                                     f"centre and not on this laptop: ask the centre", "rejected")
+            _both_kept(session, mine, row)
+            keep.append(row)
     return keep, skipped, queued
+
+
+def _both_kept(session: Session, mine: dict, theirs: dict) -> None:
+    """One reference signed here and on another device: both are kept, each printed
+    qualified by its id; said once, recorded in the audit trail, and this laptop's record
+    (if the centre refused it while it kept one per reference) goes again after the
+    centre's is stored."""
+    from app.evidence.printed_reference import qualified
+    from app.signing.audit import record_event
+    ref = mine["portfolio_ref"]
+    printed = qualified(ref, [mine["id"], theirs["id"]])
+    words = (f"{ref} was signed on this laptop and on another device: both keep their "
+             f"signatures, so neither may be renumbered. They now print as "
+             f"{printed[mine['id']]} (this laptop's) and {printed[theirs['id']]} (the other "
+             f"device's)")
+    # What an older version said while the centre kept one ("ask the centre") is settled.
+    for item in session.scalars(select(SyncAttention).where(
+            SyncAttention.table_name == "portfolio_reference",
+            SyncAttention.record_id == theirs["id"], SyncAttention.resolved_at.is_(None))):
+        item.resolved_at = datetime.now(timezone.utc)
+        item.resolution = json.dumps("both kept, printed apart")
+    _say(session, theirs["id"], words)
+    event_id = record_event(session, "reference shared", "evidence_record", mine["id"],
+                            learner_id=mine["learner_id"], related_id=theirs["id"],
+                            summary=f"{ref} signed here and on another device: printed as "
+                                    f"{printed[mine['id']]} and {printed[theirs['id']]}")
+    _queue_own_event(session, event_id)
+    session.info.setdefault("_queue_after_page", []).append(("again", mine["id"], 0, 0))
+
+
+def _queue_own_event(session: Session, event_id: str) -> None:
+    """A pull's writes are stored as the centre sent them and never queued (app/db/outbox.py);
+    this audit entry is this laptop's own, so it is stamped and queued as a local one is."""
+    from app.models import AuditEvent
+    from app.sync.restored import queue_for_the_centre
+    event = session.get(AuditEvent, event_id)
+    now = utcnow()
+    event.created_at, event.updated_at = event.created_at or now, event.updated_at or now
+    event.version = event.version or 1
+    session.flush()
+    queue_for_the_centre(session, "audit_event", event_id, event.version, 0)
 
 
 def _renumber_mine(session: Session, mine: dict, new: str, pending: set) -> int:

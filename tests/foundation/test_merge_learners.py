@@ -90,10 +90,29 @@ def test_signed_records_stay_as_signed_and_read_under_the_learner_kept(catalogue
                            drafts=["Stock rotation"])
     other = store.write_now(_learner, "other@example.org", signed=["Greeting customers"],
                             drafts=["Handling a complaint"])
+    a, b = kept["Till drawer count"], other["Greeting customers"]
+    qualified = {a: f"OBS-001/{a[:4].upper()}", b: f"OBS-001/{b[:4].upper()}"}
+    both = " and ".join(sorted(qualified.values()))
+    from app.caseload.merge import signed_in_both
+    assert store.read(signed_in_both, [kept["learner"], other["learner"]]) == [
+        f"OBS-001 is signed in both records: neither may change, so they will print as {both}"]
     outcome = store.write_now(merge_learners, kept["learner"], other["learner"])
     # One enrolment on the qualification (joined), the signed record kept on its own.
     assert outcome.left_signed == 1 and outcome.joined_enrolments == 1
     assert outcome.both_signed_refs == ["OBS-001"]   # said, never changed
+    assert outcome.printed_apart == [both]
+    printed = {r.id: r.printed_ref for r in store.read(records_of_learner, kept["learner"])}
+    assert {i: printed[i] for i in (a, b)} == qualified
+    assert len(set(printed.values())) == 4     # the portfolio never prints one reference twice
+    assert any(e.action == "merged" and f"signed in both records, so printed apart: {both}"
+               in e.summary for e in store.read(events_for_learner, kept["learner"]))
+    from app.claims.paperwork import enrolment_pack_data
+    from app.claims.print import pdf_for
+    from tests.documents.pdfcheck import pages_text
+    text = "\n".join(pages_text(pdf_for(store.read(enrolment_pack_data, kept["enrolment"],
+                                                     "records"), "records")))
+    import re
+    assert qualified[a] in text and re.findall(r"OBS-001(?!/)", text) == []
     signed = store.read(lambda s: s.get(EvidenceRecord, other["Greeting customers"]))
     assert (signed.learner_id, signed.portfolio_ref) == (other["learner"], "OBS-001")
     assert signed.enrolment_id == other["enrolment"]   # its signature covers it
@@ -129,3 +148,28 @@ def test_twice_on_an_iqa_s_laptop_is_said_but_left_to_the_assessor(catalogue_sto
     assert not may_merge(item.title)
     with pytest.raises(InvalidInput, match="An IQA does not merge"):
         store.write_now(merge_learners, one["learner"], two["learner"])
+
+
+def test_the_merge_window_says_how_a_reference_signed_in_both_will_print(qtbot, catalogue_store):
+    """Before the assessor presses Merge, the window says which reference is signed in both
+    records and how each will print, in the words the summary uses."""
+    from app.caseload.profile import set_up
+    from app.sync.attention import open_items
+    from app.sync.learners_twice import note_learners_twice
+    from ui.bridge import Bridge
+    from ui.sync.merge_dialog import MergeLearnersDialog
+    store = catalogue_store
+    store.write_now(set_up, "Sam Patel", "assessor", "Riverside Training", "RT1")
+    one = store.write_now(_learner, "a@example.org", signed=["Till drawer count"])
+    two = store.write_now(_learner, "b@example.org", signed=["Greeting customers"])
+    store.write_now(note_learners_twice)
+    [item] = store.read(open_items)
+    a, b = one["Till drawer count"], two["Greeting customers"]
+    both = " and ".join(sorted(f"OBS-001/{i[:4].upper()}" for i in (a, b)))
+    dialog = MergeLearnersDialog(Bridge(store), item.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: len(dialog.sides) == 2, timeout=5000)
+    assert dialog.signed_twice.isVisible()
+    assert dialog.signed_twice.text() == (f"OBS-001 is signed in both records: neither may "
+                                          f"change, so they will print as {both}.")

@@ -81,21 +81,86 @@ def test_a_signed_reference_never_changes_the_other_device_s_draft_is_renumbered
     assert_laptop_matches_centre(two, centre, sam, "assessor")
 
 
-def test_one_reference_signed_on_two_devices_is_named_and_never_stops_the_sync(centre, laptops):
+def _printed(store, learner_id) -> dict[str, str]:
+    from app.evidence.printed_reference import printed_references
+    return store.read(printed_references, learner_id)
+
+
+def _records_pdf_text(store, enrolment_id) -> str:
+    from app.claims.paperwork import enrolment_pack_data
+    from app.claims.print import pdf_for
+    from tests.documents.pdfcheck import pages_text
+    return "\n".join(pages_text(pdf_for(store.read(enrolment_pack_data, enrolment_id,
+                                                    "records"), "records")))
+
+
+def _centre_refs(centre, learner_id) -> list[str]:
+    from sqlalchemy import select
+    db = centre.open_database()
+    try:
+        with db.reading() as session:
+            return sorted(session.scalars(select(EvidenceRecord.portfolio_ref).where(
+                EvidenceRecord.learner_id == learner_id)))
+    finally:
+        db.dispose()
+
+
+def test_one_reference_signed_on_two_devices_is_kept_twice_and_printed_apart(centre, laptops):
+    """Both laptops sign OBS-002 offline. Neither may be renumbered: the centre and both
+    laptops keep both, each printed qualified by its record's id, both signatures verify,
+    and the next sync's check passes (no fetching again and again)."""
+    import re
+
+    from app.evidence.progress import enrolment_progress
+    from app.signing.audit_trail import learner_audit_trail
+    from app.signing.integrity import verify_integrity
     one, two = laptops("one"), laptops("two")
     sam = enrolled(one, centre, "Sam Patel")
     enrolled(two, centre, "Sam Patel", staff_id=sam)
     amelia = one.write_now(_amelia, "Till drawer count")
     run_sync(one)
     run_sync(two)
-    one.write_now(_signed_observation, amelia["enrolment"], "Stock rotation")
-    two.write_now(_signed_observation, amelia["enrolment"], "Greeting customers")
-    run_sync(one)
-    run_sync(two)   # before issue 13's fix: the pull stopped on the unique reference
-    titles = [i.title for i in two.read(open_items)]
-    assert "OBS-002 was signed on this laptop and on another device" in titles
-    assert _refs(two, amelia["learner"]) == [("OBS-001", "Till drawer count"),
-                                             ("OBS-002", "Greeting customers")]
-    run_sync(two)   # and again: nothing stops, nothing is lost here
-    assert _refs(one, amelia["learner"]) == [("OBS-001", "Till drawer count"),
-                                             ("OBS-002", "Stock rotation")]
+    a = one.write_now(_signed_observation, amelia["enrolment"], "Stock rotation")
+    b = two.write_now(_signed_observation, amelia["enrolment"], "Greeting customers")
+    assert run_sync(one).rejected == 0
+    outcome = run_sync(two)   # before: the centre refused two's signed OBS-002
+    assert (outcome.rejected, outcome.check_ok, outcome.refetched) == (0, True, []), outcome
+    outcome = run_sync(one)
+    assert (outcome.rejected, outcome.check_ok, outcome.refetched) == (0, True, []), outcome
+    qualified = {a: f"OBS-002/{a[:4].upper()}", b: f"OBS-002/{b[:4].upper()}"}
+    expected = [("OBS-001", "Till drawer count"), ("OBS-002", "Greeting customers"),
+                ("OBS-002", "Stock rotation")]
+    assert _centre_refs(centre, amelia["learner"]) == ["OBS-001", "OBS-002", "OBS-002"]
+    for laptop, mine, theirs in ((one, a, b), (two, b, a)):
+        assert _refs(laptop, amelia["learner"]) == expected    # the signed references as signed
+        printed = _printed(laptop, amelia["learner"])
+        assert {i: printed[i] for i in (a, b)} == qualified
+        assert printed[amelia["record"]] == "OBS-001"           # no clash, printed as it is
+        [item] = [i for i in laptop.read(open_items) if i.table_name == "portfolio_reference"]
+        assert item.title == "OBS-002 was signed on this laptop and on another device"
+        assert item.reason.endswith(f"They now print as {qualified[mine]} (this laptop's) and "
+                                    f"{qualified[theirs]} (the other device's)")
+        report = laptop.read(verify_integrity)
+        assert report.signatures_checked == 2
+        assert [p for p in report.problems if p.record_type != "device_key"] == []
+        text = _records_pdf_text(laptop, amelia["enrolment"])
+        for ref in qualified.values():
+            assert ref in text
+        assert re.findall(r"OBS-002(?!/)", text) == []       # never bare for either of them
+        progress = laptop.read(enrolment_progress, amelia["enrolment"])
+        covered = [c for u in progress.units for c in u.criteria if c.record_count]
+        shown = [ref for c in covered for ref in c.refs if ref.startswith("OBS-002")]
+        assert sorted(set(shown)) == sorted(qualified.values())   # apart, never one "OBS-002"
+        trail = laptop.read(learner_audit_trail, amelia["learner"])
+        assert [t.record for t in trail if t.action == "reference shared"] == \
+            [f"{qualified[mine]} Observation"]
+    # And again: each laptop's audit entry reaches the other; checked alike every time,
+    # nothing fetched again, said once, and then nothing more to send or fetch.
+    for laptop in (one, two, one, two):
+        outcome = run_sync(laptop)
+        assert (outcome.rejected, outcome.check_ok, outcome.refetched) == (0, True, []), outcome
+    assert (outcome.pushed, outcome.pulled) == (0, 0), outcome
+    for laptop in (one, two):
+        assert len([i for i in laptop.read(open_items)
+                    if i.table_name == "portfolio_reference"]) == 1
+        assert_laptop_matches_centre(laptop, centre, sam, "assessor")

@@ -159,3 +159,56 @@ def test_a_centre_holding_enrolments_upgrades_from_s0005_keeping_them(empty_cent
     with db.writing() as session:   # and a join arriving from a laptop can be stored
         session.execute(text("UPDATE enrolment SET joined_into_id = 'E1' WHERE id = 'E2'"))
     db.dispose()
+
+
+def _observation(session, record_id: str, ref: str, state: str, stamp: str) -> None:
+    session.execute(text(
+        "INSERT INTO evidence_record (id, enrolment_id, learner_id, method, portfolio_ref, "
+        "title, location, state, details_json, valid, authentic, current, reliable, "
+        "sufficient, created_at, updated_at, version, device_id) VALUES (:id, 'E1', 'L1', "
+        "'Obs', :ref, :id, '', :state, '{}', false, false, false, false, false, :t, :t, 2, 'd1')"),
+        {"id": record_id, "ref": ref, "state": state, "t": stamp})
+
+
+def test_a_centre_at_s0006_keeps_its_evidence_and_then_one_reference_signed_twice(empty_centre):
+    """s0006 → s0007 (issue 13): the unique live reference no longer covers signed records,
+    so a second laptop's signed OBS-001 is kept beside the first; an unsigned record still
+    may not share a reference with another unsigned one."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from server.catalogue import load_shipped_packs
+    db = empty_centre
+    command.upgrade(schema.alembic_config(db.write_engine), "s0006")
+    stamp = "2026-11-05T09:00:00.000000+00:00"
+    with db.writing() as session:
+        load_shipped_packs(session)
+        qualification = session.execute(text("SELECT id FROM qualification LIMIT 1")).scalar()
+        session.execute(text(
+            "INSERT INTO learner (id, given_names, family_name, uln, registration_number, email, "
+            "phone, workplace_address, notes, created_at, updated_at, version, device_id) VALUES "
+            "('L1', 'Amelia', 'Hughes', '5423232219', '', '', '', '', '', :t, :t, 4, 'd1')"),
+            {"t": stamp})
+        session.execute(text(
+            "INSERT INTO enrolment (id, learner_id, qualification_id, registration_number, status, "
+            "created_at, updated_at, version, device_id) VALUES "
+            "('E1', 'L1', :q, 'R1', 'active', :t, :t, 2, 'd1')"), {"q": qualification, "t": stamp})
+        _observation(session, "R1", "OBS-001", "signed", stamp)
+        _observation(session, "R2", "OBS-002", "draft", stamp)
+    with pytest.raises(IntegrityError):   # before: one live record per reference, signed or not
+        with db.writing() as session:
+            _observation(session, "R3", "OBS-001", "signed", stamp)
+    schema.upgrade(db.write_engine)
+    head = ScriptDirectory.from_config(schema.alembic_config()).get_current_head()
+    assert schema.current_revision(db.write_engine) == head
+    with db.writing() as session:
+        assert session.execute(text("SELECT id, portfolio_ref, state, version FROM "
+                                    "evidence_record ORDER BY id")).all() == [
+            ("R1", "OBS-001", "signed", 2), ("R2", "OBS-002", "draft", 2)]
+        _observation(session, "R3", "OBS-001", "signed", stamp)   # signed on another laptop
+    with pytest.raises(IntegrityError):
+        with db.writing() as session:
+            _observation(session, "R4", "OBS-002", "ready", stamp)
+    with db.reading() as session:
+        assert session.execute(text("SELECT count(*) FROM evidence_record")).scalar() == 3
+    db.dispose()

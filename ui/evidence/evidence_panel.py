@@ -142,7 +142,7 @@ class EvidencePanel(QWidget):
         self.list.clear()
         for r in records:
             item = QListWidgetItem(
-                f"{r.portfolio_ref} · {method_name(r.method)}"
+                f"{r.printed_ref or r.portfolio_ref} · {method_name(r.method)}"
                 # Signed on a record of this learner merged into this one (app/caseload/merge.py)
                 + (" · merged record" if r.learner_id != learner_id else "")
                 + f"\n{format_date(r.date)} · {r.title}\n"

@@ -262,7 +262,10 @@ class RecordEditor(QWidget):
 
     def _show_heading(self) -> None:
         r = self.record
-        self.heading.setText(f"{self.common['portfolio_ref'].text() or r.portfolio_ref} · {r.method_name}")
+        typed = self.common['portfolio_ref'].text()
+        # Signed twice under one reference, it is shown as printed ("OBS-001/A3F2").
+        shown = r.printed_ref if typed in ("", r.portfolio_ref) and r.printed_ref else typed
+        self.heading.setText(f"{shown or r.portfolio_ref} · {r.method_name}")
         self.state_label.setText(f"{STATE_WORDS.get(r.state, r.state)} · {r.method} · "
                                  f"{self.common['title'].text()}")
         self.state_label.setToolTip(self.state_label.text())

@@ -208,5 +208,6 @@ class SigningBar(QFrame):
         if self.record is None:
             return None
         return open_audit_trail(self.window(), self.bridge, self.record.id,
-                                f"{self.record.portfolio_ref} {self.record.method_name}"
+                                f"{self.record.printed_ref or self.record.portfolio_ref} "
+                                f"{self.record.method_name}"
                                 + (" (correction)" if self.record.amends_id else ""))

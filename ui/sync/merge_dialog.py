@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QHBoxLayout,
 )
 
-from app.caseload.merge import merge_learners, side_by_side
+from app.caseload.merge import merge_learners, side_by_side, signed_in_both
 from app.sync.learners_twice import learners_of
 from ui.widgets import ProblemLabel, button_row, fit_to_screen
 
@@ -24,6 +24,11 @@ ROWS = (("Name", lambda s: s.name), ("Date of birth", lambda s: s.date_of_birth)
         ("Added", lambda s: s.made_on or "—"),
         ("At the centre", lambda s: "yes" if s.at_centre else "no: the centre refused it "
                                                             "as a second record"))
+
+
+def _sides(session, attention_id: int):
+    ids = learners_of(session, attention_id)
+    return side_by_side(session, ids), signed_in_both(session, ids[:2]) if len(ids) >= 2 else []
 
 
 class MergeLearnersDialog(QDialog):
@@ -64,6 +69,11 @@ class MergeLearnersDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.setWordWrap(True)
         layout.addWidget(self.table, 1)
+        # A reference signed in both records (OBS-001 twice): how each will print.
+        self.signed_twice = QLabel("", objectName="merge_signed_twice")
+        self.signed_twice.setWordWrap(True)
+        self.signed_twice.hide()
+        layout.addWidget(self.signed_twice)
         self.problem = ProblemLabel()
         layout.addWidget(self.problem)
         row, self.merge_button = button_row(("Merge", "merge_confirm"), self._merge,
@@ -73,10 +83,14 @@ class MergeLearnersDialog(QDialog):
             self.choice.checkedId() >= 0))
         layout.addLayout(row)
         self.outcome = None
-        bridge.read(lambda s: side_by_side(s, learners_of(s, attention_id)), on_done=self._fill)
+        bridge.read(lambda s: _sides(s, attention_id), on_done=self._fill)
 
-    def _fill(self, sides) -> None:
+    def _fill(self, read) -> None:
+        sides, twice = read
         self.sides = sides[:2]
+        if twice and len(self.sides) == 2:
+            self.signed_twice.setText("\n".join(twice) + ".")
+            self.signed_twice.show()
         if len(self.sides) < 2:
             self.heading.setText("Only one record of this learner is on this laptop: nothing "
                                  "to merge here yet.")
