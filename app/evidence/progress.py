@@ -194,7 +194,6 @@ def _printed_if_shared(session: Session, enrolment_id: str, covered) -> dict[str
     if all(len(ids) < 2 for ids in ids_by_ref.values()):
         return {}
     from app.evidence.printed_reference import printed_references
-    from app.models import Enrolment
     return printed_references(session, session.get(Enrolment, enrolment_id).learner_id)
 
 
