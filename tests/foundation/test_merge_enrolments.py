@@ -248,3 +248,27 @@ def test_a_write_to_the_merged_record_s_work_touches_the_learner_kept(catalogue_
         s, "printed", "evidence_record", other["further"], learner_id=other["learner"],
         summary="OBS-002 printed"))
     assert got[-1].touches(other["learner"]) and got[-1].touches(kept["learner"])
+
+
+def test_a_correction_of_the_merged_record_s_signed_work_counts_once_it_is_signed(
+        catalogue_store):
+    """A signed record of the merged record is amended after the merge (its correction is
+    made beside it, on the joined enrolment): the signed original counts until the
+    correction is signed, then the correction does, never both."""
+    from app.signing.amend import amend
+    store = catalogue_store
+    kept = store.write_now(amelia, "kept@example.org", 1, 2, "Kept: till drawer count")
+    other = store.write_now(amelia, "other@example.org", 1, 3, "Other: greeting customers")
+    store.write_now(merge_learners, kept["learner"], other["learner"])
+    correction = store.write_now(amend, other["further"],
+                                 "The date was typed wrongly on the first laptop.")
+
+    def covering(session) -> set[str]:
+        [enrolment] = learner_progress(session, kept["learner"])
+        unit = next(u for u in enrolment.units if u.id == _units(session)[3])
+        return {r for c in unit.criteria for r in c.record_ids}
+    assert store.read(covering) == {other["further"]}
+    store.write_now(sign_fully, "evidence_record", correction, "Amelia Hughes", ASSESSOR)
+    assert store.read(covering) == {correction}
+    readiness = {r.unit_id: r for r in store.read(unit_readiness, kept["enrolment"])}
+    assert [e["id"] for e in readiness[store.read(_units)[3]].evidence] == [correction]
