@@ -111,7 +111,12 @@ def test_one_reference_signed_on_two_devices_is_kept_twice_and_printed_apart(cen
     and the next sync's check passes (no fetching again and again)."""
     import re
 
+    from sqlalchemy import select
+
     from app.evidence.progress import enrolment_progress
+    from app.models import Signature
+    from app.signing.evidence_signable import present
+    from app.signing.page_check import check_code
     from app.signing.audit_trail import learner_audit_trail
     from app.signing.integrity import verify_integrity
     one, two = laptops("one"), laptops("two")
@@ -147,6 +152,18 @@ def test_one_reference_signed_on_two_devices_is_kept_twice_and_printed_apart(cen
         for ref in qualified.values():
             assert ref in text
         assert re.findall(r"OBS-002(?!/)", text) == []       # never bare for either of them
+        # Each printed page checks as its record's, qualified or (printed before the other
+        # arrived) bare; what the signer is shown names the record as it prints.
+        for record_id, ref in qualified.items():
+            fingerprint = laptop.read(lambda s, r=record_id: s.scalars(select(
+                Signature.content_hash).where(Signature.record_id == r)).first())[:12].upper()
+            typed = " ".join(fingerprint[i:i + 4] for i in (0, 4, 8))
+            for printed_as in (ref, "OBS-002"):
+                check = laptop.read(check_code, f"{printed_as} {typed}")
+                assert check.ok and ref in check.what, check
+            other = next(r for r in qualified.values() if r != ref)
+            assert not laptop.read(check_code, f"{other} {typed}").ok
+            assert laptop.read(present, record_id)[0][1].startswith(f"Observation {ref}: ")
         progress = laptop.read(enrolment_progress, amelia["enrolment"])
         covered = [c for u in progress.units for c in u.criteria if c.record_count]
         shown = [ref for c in covered for ref in c.refs if ref.startswith("OBS-002")]
