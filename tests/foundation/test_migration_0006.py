@@ -132,10 +132,11 @@ def test_every_row_is_kept_and_lengths_are_unknown(upgraded):
         assert kept == before[table], table
     assert [(a["id"], a["duration_ms"]) for a in after["attachment"]] == [("a1", None), ("a2", None)]
     # the only new column anywhere in these tables is the playing time, besides those later
-    # migrations add (0008, 0009, 0011: tested in test_migration_0008.py, _0009.py, _0011.py)
+    # migrations add (0008, 0009, 0011, 0013: tested in test_migration_0008.py, _0009.py,
+    # _0011.py, _0013.py)
     later = {"audit_event": {"chain_sequence", "previous_entry_hash", "entry_hash"},
              "signature": {"content_rule"}, "assessment_rule": {"evidence"},
-             "learner": {"merged_into_id"}}
+             "learner": {"merged_into_id"}, "enrolment": {"joined_into_id"}}
     assert {t: set(after[t][0]) - set(before[t][0]) for t in TABLES if
             set(after[t][0]) != set(before[t][0])} == {"attachment": {"duration_ms"}, **later}
     assert store.last_backup is not None and rows(store.last_backup) == before
