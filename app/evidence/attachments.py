@@ -19,6 +19,7 @@ from app.evidence.attachment_store import AttachmentFailed, StoredFile, kind_of 
 from app.evidence.records import AUDIT_TYPE, RecordLocked, back_to_draft_if_ready
 from app.models.evidence import Attachment, EvidenceRecord
 from app.signing.audit import record_event
+from app.evidence.printed_reference import printed_reference
 
 
 def add_attachment(session: Session, record_id: str, stored: StoredFile,
@@ -28,7 +29,7 @@ def add_attachment(session: Session, record_id: str, stored: StoredFile,
     if record is None or record.deleted_at is not None:
         raise InvalidInput({"record": "This record has been deleted."})
     if record.state == "signed":
-        raise RecordLocked({"record": f"{record.portfolio_ref} is signed; files cannot be added."})
+        raise RecordLocked({"record": f"{printed_reference(session, record.id)} is signed; files cannot be added."})
     row = Attachment(record_id=record_id, sha256=stored.sha256, original_name=stored.original_name,
                      media_type=stored.media_type, size=stored.size, kind=stored.kind,
                      caption=caption, duration_ms=stored.duration_ms,
@@ -55,7 +56,7 @@ def remove_attachment(session: Session, attachment_id: str) -> None:
         return
     record = session.get(EvidenceRecord, row.record_id)
     if record.state == "signed":
-        raise RecordLocked({"record": f"{record.portfolio_ref} is signed; its files cannot change."})
+        raise RecordLocked({"record": f"{printed_reference(session, record.id)} is signed; its files cannot change."})
     row.deleted_at = utcnow()
     record_event(session, "file removed", AUDIT_TYPE, row.record_id,
                  learner_id=record.learner_id, summary=row.original_name)
@@ -67,7 +68,7 @@ def restore_attachment(session: Session, attachment_id: str) -> None:
     if row is not None and row.deleted_at is not None:
         record = session.get(EvidenceRecord, row.record_id)
         if record.state == "signed":
-            raise RecordLocked({"record": f"{record.portfolio_ref} is signed; its files cannot change."})
+            raise RecordLocked({"record": f"{printed_reference(session, record.id)} is signed; its files cannot change."})
         row.deleted_at = None
         record_event(session, "file added", AUDIT_TYPE, row.record_id,
                      learner_id=record.learner_id, summary=f"{row.original_name} (removal undone)")
@@ -88,7 +89,7 @@ def set_attachment_duration(session: Session, attachment_id: str, ms: int) -> bo
         return False
     record = session.get(EvidenceRecord, row.record_id)
     if record.state == "signed":
-        raise RecordLocked({"record": f"{record.portfolio_ref} is signed; its files cannot change."})
+        raise RecordLocked({"record": f"{printed_reference(session, record.id)} is signed; its files cannot change."})
     row.duration_ms = ms
     session.flush()
     return True

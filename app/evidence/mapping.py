@@ -24,6 +24,7 @@ from app.models import (
 )
 from app.models.evidence import MAPPING_STATUSES, CriterionMapping, EvidenceRecord
 from app.signing.audit import record_change
+from app.evidence.printed_reference import printed_reference
 
 
 def barred_reason(session: Session, unit_id: str, method: str, lo_number: str | None = None,
@@ -90,7 +91,7 @@ def _editable(session: Session, record_id: str) -> EvidenceRecord:
     if record is None or record.deleted_at is not None:
         raise InvalidInput({"record": "This record has been deleted."})
     if record.state == "signed":
-        raise RecordLocked({"record": f"{record.portfolio_ref} is signed; its mappings cannot change."})
+        raise RecordLocked({"record": f"{printed_reference(session, record.id)} is signed; its mappings cannot change."})
     return record
 
 

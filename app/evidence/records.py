@@ -20,6 +20,7 @@ from app.caseload.validation import InvalidInput, format_date, limited, parse_da
 from app.db.base import utcnow
 from app.evidence.judgement import not_judged_problem
 from app.evidence.methods import DETAILS, REF_PREFIX, empty_details, method_name
+from app.evidence.printed_reference import printed_reference, printed_references
 from app.models import Enrolment, Learner
 from app.models.evidence import (
     JUDGEMENT_FLAGS, METHODS, Attachment, CriterionMapping, EvidenceRecord,
@@ -175,8 +176,8 @@ def autosave_record(session: Session, record_id: str, fields: dict) -> dict[str,
     if record is None or record.deleted_at is not None:
         raise InvalidInput({"record": "This record has been deleted; undo the deletion to edit it."})
     if record.state == "signed":
-        raise RecordLocked({"record": f"{record.portfolio_ref} is signed and cannot change; "
-                                      f"make a correction instead."})
+        raise RecordLocked({"record": f"{printed_reference(session, record.id)} is signed and "
+                                      f"cannot change; make a correction instead."})
     save_draft(session, DRAFT_FORM, record_id, fields)
     clean, problems = _check(session, record, fields)
     details = clean.pop("details", None)
@@ -205,7 +206,7 @@ def set_record_state(session: Session, record_id: str, state: str) -> None:
     if state not in ("draft", "ready"):
         raise InvalidInput({"state": "Only the signing step can mark a record signed."})
     if record.state == "signed":
-        raise RecordLocked({"state": f"{record.portfolio_ref} is signed."})
+        raise RecordLocked({"state": f"{printed_reference(session, record.id)} is signed."})
     problem = not_judged_problem(record) if state == "ready" else None
     if problem:
         raise InvalidInput({"state": problem})
@@ -223,7 +224,7 @@ def mark_ready_judged(session: Session, record_id: str) -> None:
     if record is None or record.deleted_at is not None:
         raise InvalidInput({"record": "This record has been deleted; undo the deletion to edit it."})
     if record.state == "signed":
-        raise RecordLocked({"state": f"{record.portfolio_ref} is signed."})
+        raise RecordLocked({"state": f"{printed_reference(session, record.id)} is signed."})
     judged = [flag for flag in JUDGEMENT_FLAGS if not getattr(record, flag)]
     for flag in judged:
         setattr(record, flag, True)
@@ -271,7 +272,7 @@ def delete_record(session: Session, record_id: str) -> None:
     if record is None or record.deleted_at is not None:
         return
     if supports_signed_decision(session, record_id):
-        raise RecordLocked({"record": f"{record.portfolio_ref} supports a signed decision and "
+        raise RecordLocked({"record": f"{printed_reference(session, record.id)} supports a signed decision and "
                                       f"cannot be deleted."})
     record.deleted_at = utcnow()
     record_event(session, "deleted", AUDIT_TYPE, record_id, learner_id=record.learner_id,
@@ -348,7 +349,6 @@ def get_record(session: Session, record_id: str) -> RecordView | None:
         return None
     view = _view(session, record)
     view.draft = load_draft(session, DRAFT_FORM, record_id)
-    from app.evidence.printed_reference import printed_reference
     view.printed_ref = printed_reference(session, record_id)
     return view
 
@@ -366,7 +366,6 @@ def records_of_learner(session: Session, learner_id: str) -> list[RecordView]:
     files = dict(session.execute(select(Attachment.record_id, func.count()).where(
         Attachment.record_id.in_(ids), Attachment.deleted_at.is_(None))
         .group_by(Attachment.record_id)).all()) if ids else {}
-    from app.evidence.printed_reference import printed_references
     printed = printed_references(session, learner_id) if ids else {}
     out = []
     for r in records:

@@ -113,7 +113,10 @@ def test_one_reference_signed_on_two_devices_is_kept_twice_and_printed_apart(cen
 
     from sqlalchemy import select
 
+    import pytest
+
     from app.evidence.progress import enrolment_progress
+    from app.evidence.records import RecordLocked, set_record_state
     from app.models import Signature
     from app.signing.evidence_signable import present
     from app.signing.page_check import check_code
@@ -164,6 +167,8 @@ def test_one_reference_signed_on_two_devices_is_kept_twice_and_printed_apart(cen
             other = next(r for r in qualified.values() if r != ref)
             assert not laptop.read(check_code, f"{other} {typed}").ok
             assert laptop.read(present, record_id)[0][1].startswith(f"Observation {ref}: ")
+            with pytest.raises(RecordLocked, match=f"{re.escape(ref)} is signed"):
+                laptop.write_now(set_record_state, record_id, "draft")
         progress = laptop.read(enrolment_progress, amelia["enrolment"])
         covered = [c for u in progress.units for c in u.criteria if c.record_count]
         shown = [ref for c in covered for ref in c.refs if ref.startswith("OBS-002")]
