@@ -37,6 +37,7 @@ def records_awaiting_files(centre: CentreDatabase, files: FileStore) -> list[dic
     missing = missing_files(centre, files)
     if not missing:
         return []
+    from app.evidence.printed_reference import printed_reference
     with centre.reading() as session:
         out = []
         for record, learner in session.execute(
@@ -45,7 +46,9 @@ def records_awaiting_files(centre: CentreDatabase, files: FileStore) -> list[dic
                 .order_by(Learner.family_name, EvidenceRecord.portfolio_ref)):
             total = session.query(Attachment).filter(Attachment.record_id == record.id,
                                                      Attachment.deleted_at.is_(None)).count()
-            out.append({"record_id": record.id, "portfolio_ref": record.portfolio_ref,
+            # As printed: OBS-001/A3F2 where the learner has OBS-001 signed twice.
+            ref = printed_reference(session, record.id)
+            out.append({"record_id": record.id, "portfolio_ref": ref,
                         "learner": learner.full_name,
                         "missing": len(missing[record.id]), "files": total})
         return out
