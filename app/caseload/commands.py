@@ -139,6 +139,8 @@ def _learner_erase(store, args) -> int:
                     "files_removed": result.files_removed,
                     "records_kept": result.records_kept, "sign_offs_kept": result.sign_offs_kept,
                     "claims_kept": result.claims_kept, "identity_kept": result.identity_kept,
+                    "merged_records": [{"learner_id": other, "identity_kept": kept}
+                                       for other, kept in result.merged],
                     "message": result.words()})
     else:
         print(result.words())

@@ -20,7 +20,15 @@ Removed:
 - their photos, recordings and other files from this laptop, unless a kept record uses the
   same file;
 - with no signed work at all, the identity too: the learner becomes "Erased learner", with
-  no ULN, date of birth or registration number, and is tombstoned.
+  no ULN, date of birth or registration number, and is tombstoned;
+- what the laptop kept of their forms as typed (form drafts), which can hold any of it.
+
+A learner created twice and merged (app/caseload/merge.py) is one person: erasing either
+record erases the whole family (app/caseload/same_learner.py), under the same rules. The
+merged records' signed work is the learner's signed work, so it is kept and counted; each
+merged record keeps its identity only while it carries signed work, sign-offs or claims of
+its own (they are about it), and otherwise becomes "Erased learner" too. The record kept
+keeps its identity while the family has any signed work, since that is read under it.
 
 Everything changed syncs to the centre as ordinary changes (so the centre's copy of the
 learner and of those records is emptied too); files the centre already holds stay there
@@ -34,8 +42,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.caseload.drafts import clear_draft
+from app.caseload.learners import DRAFT_FORM as LEARNER_FORM
+from app.caseload.same_learner import same_learner_ids
 from app.caseload.validation import InvalidInput
 from app.db.base import utcnow
+from app.evidence.records import DRAFT_FORM as EVIDENCE_FORM
 from app.models import EvidenceRecord, Learner, Signature
 from app.models.claims import Claim, UnitSignOff
 from app.models.evidence import Attachment, CriterionMapping
@@ -55,6 +67,25 @@ class Erasure:
     identity_kept: bool = False
     files_to_remove: list[str] = field(default_factory=list)   # SHA-256s no kept record uses
     files_removed: int = 0                                      # filled in after the commit
+    # The records of this learner merged into theirs: (merged record id, identity kept).
+    merged: list[tuple[str, bool]] = field(default_factory=list)
+
+    def _merged_words(self, done: bool) -> str:
+        """What happens to the records merged into this one, or "" when there are none."""
+        if not self.merged:
+            return ""
+        kept = sum(1 for _, identity in self.merged if identity)
+        gone = len(self.merged) - kept
+        go, keep = ("went", "kept") if done else ("go", "keep")
+        how = []
+        if kept:
+            how.append(f"{kept} {keep} the name, ULN and date of birth their own signed work "
+                       f"is about")
+        if gone:
+            how.append(f"{gone} with no signed work of their own {go} to \"Erased learner\"")
+        return (f" The same learner's {len(self.merged)} merged record(s) are covered: their "
+                f"contact details, notes and unsigned work {go} too; " + ", and ".join(how)
+                + ".")
 
     def plan(self) -> str:
         """What erasing would do, for the confirmation asked first."""
@@ -67,8 +98,8 @@ class Erasure:
                 "audit trail is kept.")
         return (f"Erase {self.name}'s personal data: contact details and notes, "
                 f"{self.records_erased} unsigned evidence record(s) and "
-                f"{len(self.files_to_remove)} file(s) on this laptop. {kept} This cannot be "
-                f"undone.")
+                f"{len(self.files_to_remove)} file(s) on this laptop. {kept}"
+                f"{self._merged_words(done=False)} This cannot be undone.")
 
     def words(self) -> str:
         done = (f"Erased {self.name}'s personal data: contact details and notes, "
@@ -83,7 +114,7 @@ class Erasure:
         else:
             kept = (" There was no signed work, so the name, ULN and date of birth went too; "
                     "the audit trail is kept.")
-        return (done + kept + " The changes go to the centre at the next sync; files the "
+        return (done + kept + self._merged_words(done=True) + " The changes go to the centre at the next sync; files the "
                 "centre already holds stay there until its admin removes them.")
 
 
@@ -95,23 +126,51 @@ def _signed_ids(session: Session, record_type: str, ids: list[str]) -> set[str]:
         Signature.deleted_at.is_(None))))
 
 
-def erasure_preview(session: Session, learner_id: str) -> Erasure:
-    """What `erase_learner` would do, changing nothing (for the confirmation)."""
+def _family(session: Session, learner_id: str) -> tuple[Learner, list[str]]:
+    """The learner kept (following merges from any of the records) and every id merged
+    into it, kept learner first."""
     learner = session.get(Learner, learner_id)
     if learner is None:
         raise InvalidInput({"learner": "That learner is not on this laptop."})
+    seen = {learner.id}
+    while learner.merged_into_id and learner.merged_into_id not in seen:
+        kept = session.get(Learner, learner.merged_into_id)
+        if kept is None:
+            break
+        learner = kept
+        seen.add(learner.id)
+    return learner, same_learner_ids(session, learner.id)
+
+
+def _carries_signed_work(session: Session, learner_id: str, signed_records: set[str]) -> bool:
+    """Whether a learner record has signed evidence, sign-offs or claims of its own (the
+    awarding body's account is about it)."""
+    own_records = set(session.scalars(select(EvidenceRecord.id).where(
+        EvidenceRecord.learner_id == learner_id, EvidenceRecord.deleted_at.is_(None))))
+    return bool(own_records & signed_records) or any(session.scalars(
+        select(model.id).where(model.learner_id == learner_id,
+                               model.deleted_at.is_(None)).limit(1)).first()
+        for model in (UnitSignOff, Claim))
+
+
+def erasure_preview(session: Session, learner_id: str) -> Erasure:
+    """What `erase_learner` would do, changing nothing (for the confirmation). Any record of
+    a merged learner stands for the whole family (the module docstring)."""
+    learner, family = _family(session, learner_id)
     records = session.scalars(select(EvidenceRecord).where(
-        EvidenceRecord.learner_id == learner_id, EvidenceRecord.deleted_at.is_(None))).all()
+        EvidenceRecord.learner_id.in_(family), EvidenceRecord.deleted_at.is_(None))).all()
     signed = _signed_ids(session, "evidence_record", [r.id for r in records])
     sign_offs = session.scalars(select(UnitSignOff.id).where(
-        UnitSignOff.learner_id == learner_id, UnitSignOff.deleted_at.is_(None))).all()
+        UnitSignOff.learner_id.in_(family), UnitSignOff.deleted_at.is_(None))).all()
     claims = session.scalars(select(Claim.id).where(
-        Claim.learner_id == learner_id, Claim.deleted_at.is_(None))).all()
+        Claim.learner_id.in_(family), Claim.deleted_at.is_(None))).all()
     erasing = [r.id for r in records if r.id not in signed]
-    result = Erasure(learner_id, learner.full_name, records_erased=len(erasing),
+    result = Erasure(learner.id, learner.full_name, records_erased=len(erasing),
                      records_kept=len(signed), sign_offs_kept=len(sign_offs),
                      claims_kept=len(claims),
                      identity_kept=bool(signed or sign_offs or claims))
+    result.merged = [(other, _carries_signed_work(session, other, signed))
+                     for other in family[1:]]
     if erasing:
         hashes = set(session.scalars(select(Attachment.sha256).where(
             Attachment.record_id.in_(erasing), Attachment.deleted_at.is_(None))))
@@ -122,36 +181,51 @@ def erasure_preview(session: Session, learner_id: str) -> Erasure:
     return result
 
 
+def _erase_identity(learner: Learner, now) -> None:
+    learner.given_names, learner.family_name = ERASED_NAME
+    learner.uln, learner.date_of_birth, learner.registration_number = None, None, ""
+    if learner.deleted_at is None:
+        learner.deleted_at = now
+
+
 def erase_learner(session: Session, learner_id: str) -> Erasure:
     """Erase (see the module docstring) in one transaction, audited. The files listed in
     the result are removed by the caller after the commit (`remove_files`), so a failed
     transaction never loses one."""
     result = erasure_preview(session, learner_id)
-    learner = session.get(Learner, learner_id)
+    family = [result.learner_id] + [other for other, _ in result.merged]
     now = utcnow()
     signed = _signed_ids(session, "evidence_record", [r.id for r in session.scalars(
-        select(EvidenceRecord).where(EvidenceRecord.learner_id == learner_id))])
+        select(EvidenceRecord).where(EvidenceRecord.learner_id.in_(family)))])
     for record in session.scalars(select(EvidenceRecord).where(
-            EvidenceRecord.learner_id == learner_id, EvidenceRecord.deleted_at.is_(None))):
+            EvidenceRecord.learner_id.in_(family), EvidenceRecord.deleted_at.is_(None))):
         if record.id in signed:
             continue
         record.title, record.location, record.details_json = "", "", "{}"
         record.deleted_at = now
+        _forget_typed(session, EVIDENCE_FORM, record.id)
         for link in session.scalars(select(Attachment).where(
                 Attachment.record_id == record.id, Attachment.deleted_at.is_(None))):
             link.caption, link.original_name, link.deleted_at = "", "", now
         for mapping in session.scalars(select(CriterionMapping).where(
                 CriterionMapping.record_id == record.id, CriterionMapping.deleted_at.is_(None))):
             mapping.note, mapping.deleted_at = "", now
-    learner.email = learner.phone = learner.workplace_address = learner.notes = ""
-    if not result.identity_kept:
-        learner.given_names, learner.family_name = ERASED_NAME
-        learner.uln, learner.date_of_birth, learner.registration_number = None, None, ""
-        if learner.deleted_at is None:
-            learner.deleted_at = now
-    record_event(session, "erased", "learner", learner_id, learner_id=learner_id,
+    identity_kept = {result.learner_id: result.identity_kept, **dict(result.merged)}
+    for member_id in family:
+        member = session.get(Learner, member_id)
+        member.email = member.phone = member.workplace_address = member.notes = ""
+        _forget_typed(session, LEARNER_FORM, member_id)
+        if not identity_kept[member_id]:
+            _erase_identity(member, now)
+    record_event(session, "erased", "learner", result.learner_id, learner_id=result.learner_id,
                  summary=result.words().replace(result.name, "the learner"))
     return result
+
+
+def _forget_typed(session: Session, form: str, record_id: str) -> None:
+    """A form draft keeps what was typed, valid or not (app/caseload/drafts.py): it may hold
+    the very details being erased."""
+    clear_draft(session, form, record_id)
 
 
 def remove_files(store, erasure: Erasure) -> Erasure:
@@ -163,4 +237,13 @@ def remove_files(store, erasure: Erasure) -> Erasure:
             removed += 1
     store.attachments.clear_viewable_copies()
     erasure.files_removed = removed
+    _out_of_the_journal(store)
     return erasure
+
+
+def _out_of_the_journal(store) -> None:
+    """Copy the erasure into the database file and empty the write-ahead journal, which
+    still holds earlier versions of the rows (the email as it was typed) until SQLite
+    next reuses it. A reader busy past the wait leaves it for the next checkpoint."""
+    with store.write_engine.connect() as connection:
+        connection.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
