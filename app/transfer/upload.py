@@ -22,6 +22,7 @@ import os
 import time
 import weakref
 import zlib
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -140,9 +141,8 @@ class _Upload:
         self.size = files.size(sha256)
         self.report = UploadReport(sha256, self.size)
         self.failures = 0
-        self._buffers: list[bytearray | None] = [None, None]
         # The next chunk, read and hashed on another thread while this one is on the wire:
-        # (its offset, a future of (view, checksum, buffer slot)). Hashing 8 MB before each
+        # (its offset, a future of (pieces, size, checksum)). Hashing 8 MB before each
         # send otherwise left the connection idle for a quarter of a 1 GB upload.
         self._ahead: tuple[int, Future] | None = None
         self._pool: ThreadPoolExecutor | None = None
@@ -246,36 +246,37 @@ class _Upload:
         self.progress(self.size, self.size)
         return self.report
 
-    def _read_chunk(self, fh, offset: int, slot: int = 0) -> tuple[memoryview, bytes]:
-        """The chunk at `offset` and its checksum, read into one of two buffers reused for
-        the whole file (one on the wire, one being read ahead): httpx keeps each request's
-        body alive until the garbage collector's next cycle, so fresh bytes per chunk would
-        pile up to tens of MB. Checksummed a megabyte at a time as it is read, while those
-        bytes are still in the CPU's cache: a second pass over 8 MB ran at half the speed."""
-        if self._buffers[slot] is None:
-            self._buffers[slot] = bytearray(self.chunk_size)
+    def _read_chunk(self, fh, offset: int) -> tuple[deque[bytes], int, bytes]:
+        """The chunk at `offset` as pieces of SEND_PIECE bytes, its size and its checksum.
+        Checksummed a piece at a time as it is read, while those bytes are still in the CPU's
+        cache (a second pass over 8 MB ran at half the speed). The pieces are bytes, handed
+        to httpx as they are: h11 joins a body piece into its own bytes, which costs a copy
+        of the whole file for anything else (a view of a reused buffer did). The request's
+        body takes each piece off the deque as it goes, so a body httpx keeps alive until
+        the garbage collector's next cycle holds nothing: two chunks are all in memory."""
         fh.seek(offset)
         want = min(self.chunk_size, self.size - offset)
-        view = memoryview(self._buffers[slot])[:want]
         checksum = running_checksum(self.algorithm)
+        pieces: deque[bytes] = deque()
         got = 0
         while got < want:
             try:
-                n = fh.readinto(view[got:got + SEND_PIECE])
+                piece = fh.read(min(SEND_PIECE, want - got))
             except SealDamaged:
                 raise FileDamaged(f"{self.name or 'A file'} on this laptop is damaged (part of "
                                   f"it no longer checks out), so it was not sent. Check it "
                                   f"with 'fieldfolio verify'.") from None
-            if not n:
+            if not piece:
                 raise TransferFailed(f"{self.name or 'A file'} on this laptop is shorter than when "
                                      f"it was saved; check it with 'fieldfolio verify'.")
-            checksum.update(view[got:got + n])
-            got += n
-        return view, checksum.digest()
+            checksum.update(piece)
+            pieces.append(piece)
+            got += len(piece)
+        return pieces, got, checksum.digest()
 
-    def _prepare(self, fh, offset: int, slot: int) -> tuple[memoryview, str, int]:
-        data, digest = self._read_chunk(fh, offset, slot)
-        return data, base64.b64encode(digest).decode(), slot
+    def _prepare(self, fh, offset: int) -> tuple[deque[bytes], int, str]:
+        pieces, size, digest = self._read_chunk(fh, offset)
+        return pieces, size, base64.b64encode(digest).decode()
 
     def _take_ahead(self):
         """Wait for the chunk being read ahead (the file handle is shared) and hand it over:
@@ -288,31 +289,31 @@ class _Upload:
                 pass
         return ahead
 
-    def _chunk_at(self, fh, offset: int) -> tuple[memoryview, str, int]:
+    def _chunk_at(self, fh, offset: int) -> tuple[deque[bytes], int, str]:
         ahead = self._take_ahead()
         if ahead is not None and ahead[0] == offset:
             return ahead[1].result()
-        return self._prepare(fh, offset, 0)  # after a cut, or the first chunk
+        return self._prepare(fh, offset)  # after a cut, or the first chunk
 
     def _send_chunk(self, fh, url: str, offset: int) -> tuple[str | None, int]:
-        data, checksum, slot = self._chunk_at(fh, offset)
-        following = offset + len(data)
+        pieces, size, checksum = self._chunk_at(fh, offset)
+        following = offset + size
         if following < self.size and self._pool is not None:
-            self._ahead = (following, self._pool.submit(self._prepare, fh, following, 1 - slot))
+            self._ahead = (following, self._pool.submit(self._prepare, fh, following))
 
         def body():  # a megabyte at a time: each piece costs a pass through httpx and h11
-            for start in range(0, len(data), SEND_PIECE):
-                yield data[start:start + SEND_PIECE]
+            while pieces:
+                yield pieces.popleft()
         try:
             r = self.client.patch(url, content=body(), timeout=TIMEOUT, headers={
                 **TUS, "Content-Type": "application/offset+octet-stream",
-                "Content-Length": str(len(data)),
+                "Content-Length": str(size),
                 "Upload-Offset": str(offset), "Upload-Checksum": f"{self.algorithm} {checksum}"})
         except CUT as exc:
-            self.report.sent += len(data)  # some or all of it went; count it as resent
+            self.report.sent += size  # some or all of it went; count it as resent
             self._failed(f"the connection dropped: {exc.__class__.__name__}")
             return self._recover(url, offset)
-        self.report.sent += len(data)
+        self.report.sent += size
         if r.status_code == 204:
             self.failures = 0
             new_offset = int(r.headers["Upload-Offset"])

@@ -11,7 +11,8 @@ upload needs to carry on lives on disk, never only in a process's memory:
   the expected SHA-256, the owner and the committed offset. A chunk counts only once its own
   checksum matched; then the offset is rewritten (temp file + rename); bytes past the offset
   (a connection cut mid-chunk, a killed process) are cut off before the next chunk.
-- The whole file is hashed while it is written; the last chunk moves it into the store only
+- The whole file is hashed while it is written (a little behind, on a thread of its own:
+  running_hash.py); the last chunk moves it into the store only
   if the SHA-256 matches what the laptop said, after fsync, by a hard link (which cannot
   replace an existing name) and a directory fsync.
 - Chunks are not flushed to disk one by one: a killed server process loses nothing the
@@ -42,6 +43,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Protocol
 
 from app.transfer.durable import fsync_dir
+from server.files.running_hash import RunningFileHash
 
 try:  # one transfer per upload at a time, across server processes sharing the folder
     import fcntl
@@ -195,10 +197,10 @@ class FolderFileStore:
         self.uploads.mkdir(parents=True, exist_ok=True)
         self.max_size = max_size
         self.keep_partial = keep_partial  # seconds an unfinished upload is kept idle
-        # A cache, not state: the running SHA-256 of an upload at its committed offset, so a
-        # chunk that follows on in the same process need not re-read the file. Any other
-        # process (or this one after a restart) re-hashes the bytes already on disk.
-        self._hashing: dict[str, tuple[int, "hashlib._Hash"]] = {}
+        # A cache, not state: the running SHA-256 of each upload (running_hash.py), so a chunk
+        # that follows on in the same process need not re-read the file. Any other process
+        # (or this one after a restart) re-hashes the bytes already on disk.
+        self._hashing: dict[str, RunningFileHash] = {}
         self._hashing_lock = threading.Lock()
 
     # -- finished files ------------------------------------------------------------------
@@ -435,16 +437,17 @@ class FolderFileStore:
         finally:
             os.close(fd)
 
-    def _hasher_at(self, state: UploadState) -> "hashlib._Hash":
+    def _hasher_at(self, state: UploadState) -> RunningFileHash:
+        """The upload's running SHA-256 at its committed offset (called under its lock)."""
         with self._hashing_lock:
             cached = self._hashing.get(state.id)
-        if cached and cached[0] == state.offset:
-            return cached[1].copy()
-        return _hash_file(self._part(state.id), state.offset)
-
-    def _remember(self, state: UploadState, hasher) -> None:
-        with self._hashing_lock:
-            self._hashing[state.id] = (state.offset, hasher.copy())
+        if cached is None or cached.committed != state.offset or cached.failed:
+            # another process wrote since (or the hashing failed): hash what is on disk
+            cached = RunningFileHash(_hash_file(self._part(state.id), state.offset), state.offset)
+            with self._hashing_lock:
+                self._hashing[state.id] = cached
+        cached.start_chunk()
+        return cached
 
     def _finish(self, state: UploadState, hasher) -> UploadState:
         part = self._part(state.id)
@@ -501,14 +504,13 @@ class _FolderChunk:
         if self.state.offset + self.received + size > self.state.length:
             self.abandon()
             raise FileStoreError(f"more bytes than the {self.state.length:,} announced")
-        # Both checksums and the write, one after the other on this (worker) thread: hashlib,
-        # zlib and os.write let go of the GIL, so the event loop meanwhile receives the next
-        # batch (routes.py keeps one batch in flight). Handing each piece to hashing threads
-        # and waiting for them cost three thread switches per megabyte, which on a busy
-        # 2-core machine was a good part of an upload's time.
-        for piece in pieces:
-            self.file_hash.update(piece)
-            if self.chunk_hash:
+        # The chunk's checksum and the write on this (worker) thread: zlib, hashlib and
+        # os.write let go of the GIL, so the event loop meanwhile receives the next batch
+        # (routes.py keeps one batch in flight). The whole file's SHA-256 goes on behind, on
+        # a thread of its own, and is waited for only by the last chunk (running_hash.py).
+        self.file_hash.feed(pieces)
+        if self.chunk_hash:
+            for piece in pieces:
                 self.chunk_hash.update(piece)
         _write_all(self.fd, pieces, size)
         self.received += size
@@ -522,7 +524,7 @@ class _FolderChunk:
                                    "kept: send it again")
             self.state.offset += self.received
             self.store._save(self.state)
-            self.store._remember(self.state, self.file_hash)
+            self.file_hash.commit(self.state.offset)
             if self.state.complete:
                 os.fsync(self.fd)  # the whole file is on disk before it takes its name
                 os.close(self.fd)
