@@ -184,9 +184,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        profile = self.store.read(current_profile)
-        who = (f"{profile.name} · {ROLE_LABELS.get(profile.role, profile.role)} · "
-               f"{profile.centre_name}") if profile else ""
+        who = self._who()
         self.offline_label = QLabel("● Saved as you type")
         self.offline_label.setObjectName("offline_state")
         self.sync_label = QLabel("")
@@ -196,9 +194,7 @@ class MainWindow(QMainWindow):
         self.sync_area = SyncStatusArea(self.bridge, self)
         self.sync_area.connect_requested.connect(self.connect_to_centre)
         # Connected, the headline names the centre: said twice, the bar overflowed 1280 pixels.
-        short = who.rsplit(" · ", 1)[0] if profile else ""
-        self.sync_area.shown.connect(
-            lambda status: self.who_label.setText(short if status.enrolled else who))
+        self.sync_area.shown.connect(self._show_who)
         self.sync_area.attention_requested.connect(self.open_attention)
         self.sync_area.runner.finished.connect(self._follow_lock_rule)  # the centre's minutes
         from ui.sync.revoked import wipe_revoked_laptop  # the centre marked this laptop lost
@@ -222,6 +218,23 @@ class MainWindow(QMainWindow):
         self._status_timer.timeout.connect(self.refresh_status)
         self._status_timer.start()
         self.refresh_status()
+
+    def _who(self) -> str:
+        """Who uses this laptop: once enrolled, the name (app/sync/enrolment.py) and role the
+        centre knows them by."""
+        def read(session):
+            from app.sync import state
+            return current_profile(session), state.get(session, "role")
+        profile, centre_role = self.store.read(read)
+        if profile is None:
+            return ""
+        role = centre_role if centre_role in ROLE_LABELS else profile.role
+        return f"{profile.name} · {ROLE_LABELS.get(role, role)} · {profile.centre_name}"
+
+    def _show_who(self, status) -> None:
+        who = self._who()
+        self.who_label.setText(who.rsplit(" · ", 1)[0] if status.enrolled and who else who)
+        self.who_label.setToolTip(who)
 
     def refresh_status(self) -> None:
         if hasattr(self, "sync_area"):

@@ -10,7 +10,10 @@ import platform
 
 from sqlalchemy.orm import Session
 
+from app.caseload.profile import current_profile
 from app.db.store import Store
+from app.models import StaffMember
+from app.signing.audit import record_event
 from app.signing.device_key import device_signer, raw_public
 from app.signing.trust import pin_centre_key
 from app.sync import state
@@ -46,5 +49,26 @@ def enrol(store: Store, url: str, code: str, client: CentreClient | None = None)
         state.put(session, "watch", None)  # the first sync with this centre does everything
         if not state.get(session, "next_seq"):
             state.put(session, "next_seq", int(answer.get("last_seq") or 0) + 1)
+        take_the_centres_name(session, answer["staff"]["name"], answer["centre"]["name"])
     store.write_now(remember)
     return answer
+
+
+def take_the_centres_name(session: Session, name: str, centre_name: str) -> bool:
+    """The enrol code names the member of staff this laptop belongs to: from now on the
+    laptop shows, signs and audits under the name the centre knows, not the one typed at
+    set-up ('Jo W' becomes 'Jo Whitfield'). The typed name stays in the audit trail; what
+    was signed under it is not touched (a signature keeps the name it was made with).
+    True if the name changed."""
+    me = current_profile(session)
+    name = (name or "").strip()
+    if me is None or not name or name == me.name:
+        return False
+    staff = session.get(StaffMember, me.staff_id)
+    typed, staff.name = staff.name, name
+    session.flush()
+    record_event(session, "changed", "staff_member", staff.id, actor_name=name,
+                 summary=f"Name on this laptop changed from {typed} (typed at set-up) to "
+                         f"{name}, as {centre_name} knows this member of staff (enrolled "
+                         f"with the centre)")
+    return True

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from app.sync.iqa_laptop import an_iqa_laptop
 from app.caseload.profile import current_profile
 from app.caseload.queries import enrolments_of
 from app.claims.claim import claims_of
@@ -28,10 +29,13 @@ def _read_state(session, enrolment_id: str) -> dict:
     profile = current_profile(session)
     enrolment = session.get(Enrolment, enrolment_id)
     iqa = session.get(StaffMember, enrolment.iqa_id) if enrolment.iqa_id else None
+    iqa_name = iqa.name if iqa else ""
+    if an_iqa_laptop(session) and profile:   # the IQA using this laptop samples, as the
+        iqa_name = profile.name              # centre knows them (app/sync/enrolment.py)
     return {"readiness": readiness, "sign_offs": sign_offs,
             "claims": claims_of(session, enrolment_id),
             "withdrawn": withdrawn_claims(session, enrolment_id),
-            "assessor": profile.name if profile else "", "iqa": iqa.name if iqa else ""}
+            "assessor": profile.name if profile else "", "iqa": iqa_name}
 
 
 class ClaimsPanel(QWidget):
