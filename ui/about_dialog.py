@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import PySide6
 from PySide6.QtCore import qVersion
-from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit,
+from PySide6.QtWidgets import (QApplication, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from app import __version__
 from app.about import Component, components, licences_dir, notices
 from ui.system_viewer import open_in_system
+from ui.widgets import Dialog
 
 
 def qt_components() -> list[Component]:
@@ -21,7 +22,7 @@ def qt_components() -> list[Component]:
             Component("DejaVu fonts", "", "Bitstream Vera, public domain")]
 
 
-class AboutDialog(QDialog):
+class AboutDialog(Dialog):
     def __init__(self, parent=None, lock_text: str = ""):
         super().__init__(parent)
         self.setObjectName("about_dialog")

@@ -1,14 +1,14 @@
 """Adding an employer and its contact (usually the learner's line manager)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout
 
 from app.caseload.employers import EMPLOYER_FIELDS, save_employer
 from app.caseload.validation import InvalidInput
-from ui.widgets import ProblemLabel, set_invalid
+from ui.widgets import Dialog, ProblemLabel, set_invalid
 
 
-class EmployerDialog(QDialog):
+class EmployerDialog(Dialog):
     def __init__(self, store, parent=None):
         super().__init__(parent)
         self.store, self.employer_id = store, None

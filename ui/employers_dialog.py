@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
+    QAbstractItemView, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
     QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
@@ -23,7 +23,7 @@ from app.caseload.validation import InvalidInput
 from app.models import Employer
 from ui.bridge import Bridge
 from ui.employer_dialog import EmployerDialog
-from ui.widgets import ProblemLabel, card, fit_to_screen, label, set_invalid
+from ui.widgets import Dialog, ProblemLabel, card, fit_to_screen, label, set_invalid
 from ui.window_undo import WindowUndoButton
 
 SAVE_DELAY_MS = 300
@@ -35,7 +35,7 @@ def _contact_text(row: EmployerRow) -> str:
     return ", ".join(x for x in (row.contact_name, row.contact_role) if x) or "—"
 
 
-class EmployersDialog(QDialog):
+class EmployersDialog(Dialog):
     changed = Signal(str)    # an employer id, after a change to it reached the database
 
     def __init__(self, bridge: Bridge, parent=None, select_id: str | None = None):

@@ -15,10 +15,10 @@ from app.caseload.profile import current_profile, staff_by_role
 from app.caseload.queries import EnrolmentView, enrolments_of, qualifications
 from app.caseload.validation import InvalidInput, format_date
 from ui.bridge import Bridge
-from ui.widgets import ProblemLabel, card, label
+from ui.widgets import Dialog, ProblemLabel, card, label
 
 
-class EnrolDialog(QDialog):
+class EnrolDialog(Dialog):
     """Choose a qualification version and who assesses and quality-assures it."""
 
     def __init__(self, bridge: Bridge, learner_id: str, parent=None):

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QMessageBox, QVBoxLayout,
+    QComboBox, QDialogButtonBox, QFormLayout, QLineEdit, QMessageBox, QVBoxLayout,
 )
 
 from app.caseload.profile import ROLE_LABELS, set_up
 from app.caseload.validation import InvalidInput
 from app.db.store import Store
 from app.safekeeping.pin import MAX_DIGITS, MIN_DIGITS, check_new_pin, set_pin
-from ui.widgets import ProblemLabel, label, set_invalid
+from ui.widgets import Dialog, ProblemLabel, label, set_invalid
 
 
-class SetupDialog(QDialog):
+class SetupDialog(Dialog):
     def __init__(self, store: Store, parent=None):
         super().__init__(parent)
         self.store = store

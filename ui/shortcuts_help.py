@@ -6,9 +6,9 @@ Read from the window itself (its menu actions, and the shortcuts screens registe
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout
 
-from ui.widgets import fit_to_screen, label
+from ui.widgets import Dialog, fit_to_screen, label
 
 
 def shortcuts_of(window) -> list[tuple[str, str]]:
@@ -27,7 +27,7 @@ def shortcuts_of(window) -> list[tuple[str, str]]:
     return out
 
 
-class ShortcutsDialog(QDialog):
+class ShortcutsDialog(Dialog):
     def __init__(self, window):
         super().__init__(window)
         self.setWindowTitle("Keyboard shortcuts")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel, QPushButton,
-    QScrollArea, QVBoxLayout, QWidget,
+    QApplication, QComboBox, QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel, QLineEdit,
+    QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
 
@@ -14,6 +14,43 @@ def label(text: str, role: str | None = None, wrap: bool = True) -> QLabel:
         lab.setProperty("role", role)
     lab.setWordWrap(wrap)
     return lab
+
+
+class Dialog(QDialog):
+    """Every Fieldfolio dialog, so that Enter does one thing, the same in all of them:
+
+    - in a field that acts on Enter itself (its returnPressed is connected: check a code,
+      try a passphrase, choose a PIN), that alone. Qt passes the key on to the dialog as
+      well, which pressed its default button too: a code was checked twice, a PIN chosen
+      twice;
+    - on a button that has the focus (tabbed to), that button, as Space does;
+    - anywhere else, the dialog's own default button, once: the one given setDefault(True)
+      (confirm_buttons and button_row do), else a button box's OK; nothing if it has none.
+      Qt would otherwise make the first button in the tab order the default ("Open a PDF
+      or scan…", "Forgot it?"), or whichever button last had the focus."""
+
+    def setVisible(self, visible: bool) -> None:
+        if visible:   # before Qt picks a default of its own (QDialog.setVisible does)
+            for button in self.findChildren(QPushButton):
+                button.setAutoDefault(False)
+        super().setVisible(visible)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            focus = self.focusWidget()
+            if isinstance(focus, QLineEdit) and _acts_on_enter(focus):
+                event.accept()      # it has done so already: returnPressed came first
+                return
+            if isinstance(focus, QPushButton) and focus.isEnabled() and not focus.isDefault():
+                event.accept()
+                focus.click()
+                return
+        super().keyPressEvent(event)
+
+
+def _acts_on_enter(field: QLineEdit) -> bool:
+    meta = field.metaObject()
+    return field.isSignalConnected(meta.method(meta.indexOfSignal("returnPressed()")))
 
 
 def card() -> tuple[QFrame, QVBoxLayout]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QDialog, QHBoxLayout, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
+    QHBoxLayout, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
     QScrollArea, QVBoxLayout, QWidget,
 )
 
@@ -19,10 +19,10 @@ from app.claims.claim import (
 )
 from app.claims.sign_off import SignOffView
 from app.documents.words import in_words
-from ui.widgets import ProblemLabel, fit_to_screen, label
+from ui.widgets import Dialog, ProblemLabel, fit_to_screen, label
 
 
-class ClaimDialog(QDialog):
+class ClaimDialog(Dialog):
     changed = Signal(str)     # claim id, whenever it was created or saved
     print_requested = Signal(str)   # claim id: print its claim pack (the panel prints)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout
 
 from app.caseload.validation import InvalidInput
 from app.claims.iqa_sample import INITIALS_MAX, record_claim_iqa_sample, record_iqa_sample
-from ui.widgets import ProblemLabel, confirm_buttons, label
+from ui.widgets import Dialog, ProblemLabel, confirm_buttons, label
 
 RECORDERS = {"unit_sign_off": record_iqa_sample, "claim": record_claim_iqa_sample}
 WHERE_PRINTED = {
@@ -26,7 +26,7 @@ def initials_of(name: str) -> str:
     return "".join(p[0] for p in name.replace("-", " ").split() if p).upper()[:INITIALS_MAX]
 
 
-class IqaSampleDialog(QDialog):
+class IqaSampleDialog(Dialog):
     recorded = Signal(str, str)    # record type, record id
 
     def __init__(self, parent, bridge, record_type: str, record_id: str, what: str,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout
 
 from app.caseload.validation import InvalidInput
 from app.claims.sign_off import ASSESSOR_DECLARATION, LEARNER_CONFIRMATION, sign_off_unit
-from ui.widgets import ProblemLabel, confirm_buttons, fit_to_screen, label
+from ui.widgets import Dialog, ProblemLabel, confirm_buttons, fit_to_screen, label
 
 
-class SignOffDialog(QDialog):
+class SignOffDialog(Dialog):
     created = Signal(str)    # the new sign-off's id
 
     def __init__(self, parent, bridge, enrolment_id: str, unit_id: str, unit_label: str,

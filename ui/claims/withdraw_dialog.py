@@ -6,14 +6,14 @@ after typing a reason; the operation asks again when it runs."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout
+from PySide6.QtWidgets import QDialogButtonBox, QPlainTextEdit, QVBoxLayout
 
 from app.caseload.validation import InvalidInput
 from app.claims.withdrawal import (
     REASON_LIMIT, withdraw_claim, withdraw_sign_off, withdrawal_refusal,
 )
 from ui.length_rule import LengthRule
-from ui.widgets import ProblemLabel, confirm_buttons, label
+from ui.widgets import Dialog, ProblemLabel, confirm_buttons, label
 
 KINDS = {
     "unit_sign_off": (withdraw_sign_off, "The unit goes back to ready to sign off, and can be "
@@ -23,7 +23,7 @@ KINDS = {
 }
 
 
-class WithdrawDialog(QDialog):
+class WithdrawDialog(Dialog):
     withdrawn = Signal(str, str)     # record type, record id
 
     def __init__(self, parent, bridge, record_type: str, record_id: str, what: str):

@@ -6,7 +6,7 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFormLayout, QLineEdit, QPlainTextEdit,
+    QComboBox, QFormLayout, QLineEdit, QPlainTextEdit,
     QVBoxLayout,
 )
 
@@ -14,10 +14,10 @@ from app.caseload.validation import InvalidInput
 from app.evidence.question_bank import ANSWER_LIMIT, QUESTION_LIMIT, REFS_LIMIT
 from ui.bridge import Bridge
 from ui.length_rule import LengthRule
-from ui.widgets import ProblemLabel, confirm_buttons, label, set_invalid, shrinkable
+from ui.widgets import Dialog, ProblemLabel, confirm_buttons, label, set_invalid, shrinkable
 
 
-class BankQuestionForm(QDialog):
+class BankQuestionForm(Dialog):
     saved = Signal(str)    # the bank entry's id
 
     def __init__(self, parent, bridge: Bridge, units: list[tuple[str, str]],

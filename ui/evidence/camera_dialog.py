@@ -21,13 +21,13 @@ from PySide6.QtMultimedia import (
 )
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
-    QDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QStackedWidget,
+    QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QStackedWidget,
     QVBoxLayout, QWidget,
 )
 
 from app.evidence.attachments import AttachmentFailed, attach_file
 from ui.evidence.disk_work import disk_work
-from ui.widgets import ProblemLabel, fit_to_screen, label
+from ui.widgets import Dialog, ProblemLabel, fit_to_screen, label
 
 NO_CAMERA = "No camera found on this laptop: attach a photo file instead."
 SIGNED = "This record is signed; photos cannot be added."
@@ -105,7 +105,7 @@ class StillView(QLabel):
                 self.size(), Qt.KeepAspectRatio, Qt.SmoothTransformation)))
 
 
-class CameraDialog(QDialog):
+class CameraDialog(Dialog):
     """Live picture → Take photo → the still, with Use this photo / Retake."""
     photo_chosen = Signal(QImage, str)   # the still, the caption typed
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
+    QDialogButtonBox, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
     QStyledItemDelegate, QTreeWidget, QTreeWidgetItem, QTreeWidgetItemIterator, QVBoxLayout,
     QWidget,
 )
@@ -24,7 +24,7 @@ from app.evidence.records import RecordView
 from ui.bridge import Bridge
 from ui.evidence.bank_question_form import BankQuestionForm
 from ui.evidence.fields import ListField
-from ui.widgets import ProblemLabel, card, fit_to_screen, label
+from ui.widgets import Dialog, ProblemLabel, card, fit_to_screen, label
 from ui.window_undo import WindowUndoButton
 
 QUESTION_ROLE = Qt.UserRole + 1
@@ -53,7 +53,7 @@ class _Wrapping(QStyledItemDelegate):
         return QSize(base.width(), max(base.height(), lines.height() + 10))
 
 
-class QuestionBankDialog(QDialog):
+class QuestionBankDialog(Dialog):
     questions_chosen = Signal(list)    # question texts, in the bank's order
 
     def __init__(self, parent, bridge: Bridge, record_id: str, asked: list[str]):

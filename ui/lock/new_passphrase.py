@@ -2,10 +2,10 @@
 folder from before encryption is opened (it is then converted)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QLineEdit, QVBoxLayout
 
 from app.safekeeping import keys as folder_keys
-from ui.widgets import ProblemLabel, button_row, label
+from ui.widgets import Dialog, ProblemLabel, button_row, label
 
 FIRST_START = ("Fieldfolio keeps learners' names, dates of birth, ULNs, signatures and "
                "recordings on this laptop. Choose a passphrase to encrypt them: a found or "
@@ -16,7 +16,7 @@ CONVERTING = ("This laptop's Fieldfolio data is not encrypted yet. Choose a pass
               "the signing key, keeping a checked copy until the encrypted one is proved good.")
 
 
-class NewPassphraseDialog(QDialog):
+class NewPassphraseDialog(Dialog):
     def __init__(self, explanation: str = FIRST_START, parent=None, *, not_now: bool = False):
         super().__init__(parent)
         self.passphrase: str | None = None

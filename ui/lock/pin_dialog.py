@@ -9,13 +9,13 @@ laptop never reaches it. There the PIN guards only the hand-over, so it cannot b
 only changed; the first hand-over asks for one (`why` says so in one sentence)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QLineEdit, QPushButton, QVBoxLayout
 
 from app.caseload.validation import InvalidInput
 from app.safekeeping import keys as folder_keys
 from app.safekeeping.pin import (MAX_DIGITS, MIN_DIGITS, PIN_DAY, WRONG_PINS_ALLOWED,
                                  check_new_pin, clear_pin, has_pin, pin_matches, set_pin)
-from ui.widgets import ProblemLabel, button_row, label
+from ui.widgets import Dialog, ProblemLabel, button_row, label
 
 
 def pin_checker(store):
@@ -23,7 +23,7 @@ def pin_checker(store):
     return lambda pin: store.read(pin_matches, pin)
 
 
-class PinDialog(QDialog):
+class PinDialog(Dialog):
     def __init__(self, bridge, parent=None, *, why: str = ""):
         super().__init__(parent)
         self.bridge = bridge

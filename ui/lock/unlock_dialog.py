@@ -14,19 +14,19 @@ from typing import Callable
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
-    QDialog, QLineEdit, QPushButton, QVBoxLayout,
+    QLineEdit, QPushButton, QVBoxLayout,
 )
 
 from app.safekeeping import keys as folder_keys
 from app.safekeeping.attempts import Attempts
 from app.safekeeping.pin import PIN_DAY, PinDay
 from app.safekeeping.proof import Guard
-from ui.widgets import ProblemLabel, button_row, label
+from ui.widgets import Dialog, ProblemLabel, button_row, label
 
 ATTEMPTS = Attempts()
 
 
-class UnlockDialog(QDialog):
+class UnlockDialog(Dialog):
     """Accepts only the data folder's passphrase. `leave` names a way out ("Quit" at start,
     "Back" at hand-over); the idle lock has none and cannot be dismissed any other way."""
 

@@ -2,14 +2,14 @@
 most REASON_MAX characters, and not empty), so the refusal never comes as a surprise."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QPlainTextEdit, QVBoxLayout
+from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout
 
 from app.signing.amend import REASON_MAX
 from ui.length_rule import LengthRule
-from ui.widgets import button_row, label
+from ui.widgets import Dialog, button_row, label
 
 
-class AmendmentReasonDialog(QDialog):
+class AmendmentReasonDialog(Dialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Amend a signed record")

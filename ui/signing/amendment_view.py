@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QDialogButtonBox, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout,
 )
 
 from app.signing.amend import AmendmentComparison, what_changed
-from ui.widgets import fit_to_screen, label
+from ui.widgets import Dialog, fit_to_screen, label
 
 
 def _text(value) -> str:
@@ -23,7 +23,7 @@ def _field(name: str) -> str:
             .replace("_", " ")).capitalize()
 
 
-class AmendmentComparisonDialog(QDialog):
+class AmendmentComparisonDialog(Dialog):
     def __init__(self, parent, bridge, amended_id: str, record_type: str = "evidence_record"):
         super().__init__(parent)
         self.setWindowTitle("What changed in this amendment")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QDialogButtonBox, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from app.signing.audit_trail import AuditLine, learner_audit_trail, record_audit_trail
-from ui.widgets import fit_to_screen, label
+from ui.widgets import Dialog, fit_to_screen, label
 
 COLUMNS = ("When", "Who", "Device", "Action", "Record", "What happened")
 
@@ -83,7 +83,7 @@ class AuditTrailView(QWidget):
         self.table.resizeRowsToContents()
 
 
-class AuditTrailDialog(QDialog):
+class AuditTrailDialog(Dialog):
     """One record's trail, opened from the record editor."""
 
     def __init__(self, parent, bridge, record_id: str, title: str):

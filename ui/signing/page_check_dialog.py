@@ -4,15 +4,15 @@ the reading and checking run off the GUI thread)."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLineEdit, QListWidget, QPushButton,
+    QDialogButtonBox, QFileDialog, QHBoxLayout, QLineEdit, QListWidget, QPushButton,
     QVBoxLayout,
 )
 
 from app.signing.page_check import check_pages
-from ui.widgets import label
+from ui.widgets import Dialog, label
 
 
-class PageCheckDialog(QDialog):
+class PageCheckDialog(Dialog):
     def __init__(self, parent, bridge):
         super().__init__(parent)
         self.bridge = bridge
@@ -29,10 +29,8 @@ class PageCheckDialog(QDialog):
         check.clicked.connect(self.check_typed)
         open_file = QPushButton("Open a PDF or scan…", objectName="open_page_file")
         open_file.clicked.connect(self.choose_file)
-        for w in (self.code, check, open_file):
+        for w in (self.code, check, open_file):   # Enter in the code checks it once (Dialog)
             row.addWidget(w)
-        for b in (check, open_file):   # Enter in the code is returnPressed alone, not a
-            b.setAutoDefault(False)    # second check through the dialog's default button
         layout.addLayout(row)
         self.verdict = label("", "title")
         self.results = QListWidget(objectName="page_results")

@@ -17,7 +17,7 @@ from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLineEdit, QPushButton,
+    QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLineEdit, QPushButton,
     QSplitter, QStackedWidget, QTabWidget, QTextBrowser, QVBoxLayout, QWidget,
 )
 
@@ -27,7 +27,7 @@ from app.signing.sheet import SigningSheet, signing_sheet
 from app.signing.sign import sign_record
 from app.sync.iqa_laptop import an_iqa_laptop
 from ui.signing.signature_pad import SignaturePad
-from ui.widgets import ProblemLabel, fit_to_screen, label
+from ui.widgets import Dialog, ProblemLabel, fit_to_screen, label
 
 _files = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fieldfolio-scan")
 STAFF_ROLES = {"assessor", "trainee_assessor", "countersigning_assessor", "iqa"}
@@ -51,7 +51,7 @@ def sheet_html(sheet: SigningSheet) -> str:
     return "".join(parts)
 
 
-class SigningDialog(QDialog):
+class SigningDialog(Dialog):
     signed = Signal(str)    # record id, after each signature is stored
 
     def __init__(self, parent, bridge, record_type: str, record_id: str):

@@ -1,13 +1,13 @@
 """Verify integrity, from the menu: every hash, signature and device chain checked."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidget, QVBoxLayout
+from PySide6.QtWidgets import QDialogButtonBox, QListWidget, QVBoxLayout
 
 from app.signing.integrity import IntegrityReport, verify_integrity
-from ui.widgets import fit_to_screen, label
+from ui.widgets import Dialog, fit_to_screen, label
 
 
-class VerifyDialog(QDialog):
+class VerifyDialog(Dialog):
     def __init__(self, parent, bridge):
         super().__init__(parent)
         self.setWindowTitle("Verify integrity")

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QTableWidget,
+    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QTableWidget,
     QTableWidgetItem, QVBoxLayout,
 )
 
 from app.sync.attention import acknowledge, open_items, resolve_conflict
 from app.sync.learners_twice import LEARNER_TWICE, may_merge
+from ui.widgets import Dialog
 
 
-class AttentionDialog(QDialog):
+class AttentionDialog(Dialog):
     records_changed = Signal()   # a conflict settled or a learner merged: lists redraw
 
     def __init__(self, bridge, parent=None):

@@ -6,13 +6,14 @@ import threading
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout,
+    QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout,
 )
 
 from app.sync.enrolment import enrol
+from ui.widgets import Dialog
 
 
-class ConnectDialog(QDialog):
+class ConnectDialog(Dialog):
     _answered = Signal(object)
 
     def __init__(self, store, parent=None):

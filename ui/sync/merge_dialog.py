@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QButtonGroup, QDialog, QHeaderView, QLabel, QRadioButton, QTableWidget, QTableWidgetItem,
+    QButtonGroup, QHeaderView, QLabel, QRadioButton, QTableWidget, QTableWidgetItem,
     QVBoxLayout, QHBoxLayout,
 )
 
 from app.caseload.merge import merge_learners, side_by_side, signed_in_both
 from app.sync.learners_twice import learners_of
-from ui.widgets import ProblemLabel, button_row, fit_to_screen
+from ui.widgets import Dialog, ProblemLabel, button_row, fit_to_screen
 
 ROWS = (("Name", lambda s: s.name), ("Date of birth", lambda s: s.date_of_birth),
         ("Employer", lambda s: s.employer), ("Registration number", lambda s: s.registration_number),
@@ -31,7 +31,7 @@ def _sides(session, attention_id: int):
     return side_by_side(session, ids), signed_in_both(session, ids[:2]) if len(ids) >= 2 else []
 
 
-class MergeLearnersDialog(QDialog):
+class MergeLearnersDialog(Dialog):
     def __init__(self, bridge, attention_id: int, parent=None):
         super().__init__(parent, objectName="merge_learners_dialog")
         self.bridge = bridge
