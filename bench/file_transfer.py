@@ -1,7 +1,7 @@
 """Benchmarks for evidence files over sync (issue 14), each beside its plainest baseline:
 
 - a large attachment uploaded on loopback by the resumable client (tus, 8 MB chunks, each
-  checked by CRC-32, the whole file's SHA-256 worked out on the server as it is written) against a plain HTTP PUT
+  checked by XXH3, the whole file's SHA-256 worked out on the server as it is written) against a plain HTTP PUT
   of the same file to the same uvicorn server, streamed to disk and fsynced. Target: at least
   0.7x the PUT's speed, client memory under 150 MB (resident set of a fresh client process);
 - a 200 MB upload cut half way by a fault proxy, then resumed: bytes sent again and time to
@@ -98,7 +98,7 @@ def upload_speed(scratch: Path, runs: int, quick: bool) -> Row:
     size = (16 if quick else 1024) * MB
     label = f"{size // MB} MB" if size < 1024 * MB else "1 GB"
     row = Row(f"attachment upload ({label}) on loopback", None, "≥ 0.7× plain PUT speed",
-              note="tus client, 8 MB chunks each with its CRC-32, server hashes SHA-256 while writing, fsync, "
+              note="tus client, 8 MB chunks each with its XXH3 checksum, server hashes SHA-256 while writing, fsync, "
                    "hard link into the store; memory: client process RSS (< 150 MB)")
     laptop = scratch / "upload-laptop"
     plain, sha = _laptop_with_file(laptop, size)

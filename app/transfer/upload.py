@@ -2,9 +2,10 @@
 
 The laptop speaks tus 1.0 (core, creation, checksum; see server/files/routes.py for why tus):
 it creates an upload naming the file's SHA-256, then sends it in chunks, each with its own
-checksum in `Upload-Checksum`: CRC-32 when the centre lists it in Tus-Checksum-Algorithm
-(it only has to catch bytes damaged on the way, and costs a tenth of a SHA-256; the file's
-SHA-256, which the centre checks before storing it, stays the guarantee), else SHA-256. After a cut it asks the server for its offset (HEAD) and
+checksum in `Upload-Checksum`: the cheapest the centre lists in Tus-Checksum-Algorithm
+(XXH3, else CRC-32, else SHA-256: chunk_checksum.py; it only has to catch bytes damaged on
+the way, while the file's SHA-256, which the centre checks before storing it, stays the
+guarantee). After a cut it asks the server for its offset (HEAD) and
 carries on from there; a corrupted chunk is refused by the server and sent again. The
 upload's address is written to `<data dir>/sync/uploads/` as soon as the server gives it,
 so a laptop killed mid-upload resumes after a restart instead of starting from zero.
@@ -16,12 +17,10 @@ caller passes `progress(done, total)` and `cancelled()` for the window.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 import time
 import weakref
-import zlib
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import httpx
 
 from app.safekeeping.sealed import SealDamaged
+from app.transfer.chunk_checksum import chunk_checksum
 from app.transfer.laptop_files import LaptopFiles
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -47,27 +47,11 @@ Progress = Callable[[int, int], None]
 CUT = (httpx.NetworkError, httpx.TimeoutException, httpx.RemoteProtocolError)
 
 
-# Chunk checksums this laptop can work out, cheapest first; the centre says which it accepts.
-CHECKSUMS = ("crc32", "sha256")
+# Chunk checksums this laptop can work out, cheapest first (chunk_checksum.py); the centre
+# says which it accepts.
+CHECKSUMS = ("xxh3-64", "crc32", "sha256")
 # The centre's choice, asked once per client (one OPTIONS, not one per photo).
 _checksum_of_client: "weakref.WeakKeyDictionary[httpx.Client, str]" = weakref.WeakKeyDictionary()
-
-
-class _Crc32:
-    """A running CRC-32 with hashlib's update/digest (4 bytes, big-endian)."""
-
-    def __init__(self):
-        self.value = 0
-
-    def update(self, data) -> None:
-        self.value = zlib.crc32(data, self.value)
-
-    def digest(self) -> bytes:
-        return self.value.to_bytes(4, "big")
-
-
-def running_checksum(algorithm: str):
-    return _Crc32() if algorithm == "crc32" else hashlib.sha256()
 
 
 class TransferFailed(Exception):
@@ -256,7 +240,7 @@ class _Upload:
         the garbage collector's next cycle holds nothing: two chunks are all in memory."""
         fh.seek(offset)
         want = min(self.chunk_size, self.size - offset)
-        checksum = running_checksum(self.algorithm)
+        checksum = chunk_checksum(self.algorithm)
         pieces: deque[bytes] = deque()
         got = 0
         while got < want:

@@ -36,12 +36,12 @@ import re
 import threading
 import time
 import uuid
-import zlib
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Protocol
 
+from app.transfer.chunk_checksum import chunk_checksum
 from app.transfer.durable import fsync_dir
 from server.files.running_hash import RunningFileHash
 
@@ -54,11 +54,10 @@ PIECE = 1024 * 1024
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 UPLOAD_ID_RE = re.compile(r"^[0-9a-f]{32}$")
 # What a chunk's Upload-Checksum may name (tus checksum extension; the laptop picks from the
-# list the centre gives in Tus-Checksum-Algorithm). crc32 first: the chunk's checksum only has
-# to catch bytes damaged on the way, which a CRC does at several GB/s, while the whole file's
-# SHA-256 (its name in the store) is worked out once as it is written and checked before it is
-# stored. A SHA-256 per chunk as well made the centre hash every byte twice.
-CHECKSUM_ALGORITHMS = ("crc32", "sha256", "sha1", "md5")
+# list the centre gives in Tus-Checksum-Algorithm), cheapest first: the chunk's checksum only
+# has to catch bytes damaged on the way, while the whole file's SHA-256 (its name in the store)
+# is worked out once as it is written and checked before it is stored. See chunk_checksum.py.
+CHECKSUM_ALGORITHMS = ("xxh3-64", "crc32", "sha256", "sha1", "md5")
 # How long an unfinished upload is kept without a byte arriving (tus expiration extension).
 # A laptop lost, or a file deleted before it was all sent, would otherwise leave its part in
 # `.uploads/` for ever. Two weeks outlasts an assessor's fortnight at employers' sites with no
@@ -143,28 +142,9 @@ class ChunkReceiver(Protocol):
     def abandon(self) -> None: ...
 
 
-class Crc32:
-    """zlib's CRC-32 behind hashlib's update/digest, so a chunk's checksum is worked out the
-    same way whatever algorithm the laptop chose; digest() is the CRC's 4 bytes, big-endian
-    (base64 in Upload-Checksum, like any other digest)."""
-
-    name = "crc32"
-
-    def __init__(self, data: bytes = b""):
-        self._value = zlib.crc32(data)
-
-    def update(self, data) -> None:
-        self._value = zlib.crc32(data, self._value)
-
-    def digest(self) -> bytes:
-        return self._value.to_bytes(4, "big")
-
-
 def new_checksum(algorithm: str):
     """A running checksum for one of CHECKSUM_ALGORITHMS."""
-    if algorithm == "crc32":
-        return Crc32()
-    return hashlib.new(algorithm)
+    return chunk_checksum(algorithm)
 
 
 def valid_sha256(value: str) -> bool:

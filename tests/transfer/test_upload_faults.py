@@ -169,20 +169,23 @@ def test_memory_stays_near_one_chunk(tmp_path, centre):
     time.sleep(0)
 
 
-def test_chunks_go_with_crc32_where_the_centre_offers_it_and_sha256_still_counts(tmp_path, centre):
-    """A laptop checks each chunk with CRC-32 (a tenth of a SHA-256's cost) when the centre
-    lists it; a laptop from before that, sending SHA-256 per chunk, is still served, and a
-    chunk whose CRC-32 does not match is refused with tus's 460 and nothing of it kept."""
+def test_chunks_go_with_xxh3_where_the_centre_offers_it_and_older_checks_still_count(tmp_path,
+                                                                                     centre):
+    """A laptop checks each chunk with XXH3 (tens of GB/s) when the centre lists it first;
+    laptops from before that, sending CRC-32 or SHA-256 per chunk, are still served, and a
+    chunk whose XXH3 does not match is refused with tus's 460 and nothing of it kept."""
     import base64
     import hashlib
     import zlib
+
+    import xxhash
     laptop = Laptop(tmp_path / "laptop")
-    sha = laptop.holds(3 * MB, seed=11)
+    sha = laptop.holds(4 * MB, seed=13)
     data = laptop.read(sha)
     tus = {"Tus-Resumable": "1.0.0"}
     with client(centre.url) as http:
-        offered = http.options("/files", headers=tus).headers["Tus-Checksum-Algorithm"]
-        assert offered.split(",")[0] == "crc32" and "sha256" in offered.split(",")
+        offered = http.options("/files", headers=tus).headers["Tus-Checksum-Algorithm"].split(",")
+        assert offered[:3] == ["xxh3-64", "crc32", "sha256"]
         made = http.post("/files", headers={**tus, "Upload-Length": str(len(data)),
                                             "Upload-Metadata": "sha256 " + base64.b64encode(
                                                 sha.encode()).decode()})
@@ -193,25 +196,73 @@ def test_chunks_go_with_crc32_where_the_centre_offers_it_and_sha256_still_counts
                 **tus, "Content-Type": "application/offset+octet-stream",
                 "Upload-Offset": str(offset),
                 "Upload-Checksum": f"{algorithm} {base64.b64encode(digest).decode()}"})
-        older = patch(0, data[:MB], "sha256", hashlib.sha256(data[:MB]).digest())
-        assert older.status_code == 204 and older.headers["Upload-Offset"] == str(MB)
-        damaged = bytearray(data[MB:2 * MB])
+        assert patch(0, data[:MB], "sha256", hashlib.sha256(data[:MB]).digest()).status_code == 204
+        crc = zlib.crc32(data[MB:2 * MB]).to_bytes(4, "big")
+        assert patch(MB, data[MB:2 * MB], "crc32", crc).headers["Upload-Offset"] == str(2 * MB)
+        damaged = bytearray(data[2 * MB:3 * MB])
         damaged[4096] ^= 1
-        refused = patch(MB, bytes(damaged), "crc32", zlib.crc32(data[MB:2 * MB]).to_bytes(4, "big"))
+        refused = patch(2 * MB, bytes(damaged), "xxh3-64", xxhash.xxh3_64_digest(data[2 * MB:3 * MB]))
         assert refused.status_code == 460
-        assert http.head(url, headers=tus).headers["Upload-Offset"] == str(MB)
-    # The laptop's own client picks up from what the centre holds, with CRC-32 per chunk.
+        assert http.head(url, headers=tus).headers["Upload-Offset"] == str(2 * MB)
     laptop.book.put(sha, url)
     sent_with = []
     with client(centre.url) as http:
         http.event_hooks["request"] = [
             lambda request: sent_with.append(request.headers.get("Upload-Checksum", ""))]
         report = upload_file(http, sha, laptop.files, laptop.book, chunk_size=MB)
-    assert report.resumed_from == MB and report.retries == 0
-    chunk_checks = [c.split(" ")[0] for c in sent_with if c]
-    assert chunk_checks == ["crc32", "crc32"]
+    assert report.resumed_from == 2 * MB and report.retries == 0
+    assert [c.split(" ")[0] for c in sent_with if c] == ["xxh3-64", "xxh3-64"]
     assert stored_sha(on_disk(centre.root, sha)) == sha
 
+
+def test_chunks_go_with_crc32_where_the_centre_offers_it_and_sha256_still_counts(tmp_path):
+    """A centre from before XXH3 lists CRC-32 first: the laptop checks each chunk with it (a
+    tenth of a SHA-256's cost); a laptop from before that, sending SHA-256 per chunk, is still
+    served, and a chunk whose CRC-32 does not match is refused with tus's 460 and nothing of
+    it kept."""
+    import base64
+    import hashlib
+    import zlib
+    from file_server import FileServer
+    centre = FileServer(tmp_path / "crc32-centre", checksums="crc32,sha256,sha1,md5").start()
+    try:
+        laptop = Laptop(tmp_path / "laptop")
+        sha = laptop.holds(3 * MB, seed=11)
+        data = laptop.read(sha)
+        tus = {"Tus-Resumable": "1.0.0"}
+        with client(centre.url) as http:
+            offered = http.options("/files", headers=tus).headers["Tus-Checksum-Algorithm"]
+            assert offered.split(",")[0] == "crc32" and "sha256" in offered.split(",")
+            made = http.post("/files", headers={**tus, "Upload-Length": str(len(data)),
+                                                "Upload-Metadata": "sha256 " + base64.b64encode(
+                                                    sha.encode()).decode()})
+            url = made.headers["Location"]
+
+            def patch(offset, body, algorithm, digest):
+                return http.patch(url, content=body, headers={
+                    **tus, "Content-Type": "application/offset+octet-stream",
+                    "Upload-Offset": str(offset),
+                    "Upload-Checksum": f"{algorithm} {base64.b64encode(digest).decode()}"})
+            older = patch(0, data[:MB], "sha256", hashlib.sha256(data[:MB]).digest())
+            assert older.status_code == 204 and older.headers["Upload-Offset"] == str(MB)
+            damaged = bytearray(data[MB:2 * MB])
+            damaged[4096] ^= 1
+            refused = patch(MB, bytes(damaged), "crc32", zlib.crc32(data[MB:2 * MB]).to_bytes(4, "big"))
+            assert refused.status_code == 460
+            assert http.head(url, headers=tus).headers["Upload-Offset"] == str(MB)
+        # The laptop's own client picks up from what the centre holds, with CRC-32 per chunk.
+        laptop.book.put(sha, url)
+        sent_with = []
+        with client(centre.url) as http:
+            http.event_hooks["request"] = [
+                lambda request: sent_with.append(request.headers.get("Upload-Checksum", ""))]
+            report = upload_file(http, sha, laptop.files, laptop.book, chunk_size=MB)
+        assert report.resumed_from == MB and report.retries == 0
+        chunk_checks = [c.split(" ")[0] for c in sent_with if c]
+        assert chunk_checks == ["crc32", "crc32"]
+        assert stored_sha(on_disk(centre.root, sha)) == sha
+    finally:
+        centre.stop()
 
 
 def test_a_centre_from_before_crc32_gets_sha256_per_chunk(tmp_path):
