@@ -16,8 +16,8 @@ from fastapi import Request
 from sqlalchemy import select
 
 from app.models import StaffMember
-from app.sync.protocol import (DEVICE_REVOKED, NOT_ENROLLED, OLDEST_ACCEPTED, PROTOCOL_HEADER,
-                               PROTOCOL_VERSION, UPDATE_FIELDFOLIO)
+from app.sync.protocol import (DEVICE_REVOKED, NOT_ENROLLED, PROTOCOL_HEADER, UPDATE_FIELDFOLIO,
+                               too_old)
 from server.models import SyncDevice
 from server.refusal import Refusal
 from server.staff import token_hash
@@ -38,14 +38,9 @@ def check_protocol(request: Request) -> None:
         version = int(raw)
     except ValueError:
         version = 0
-    if version < OLDEST_ACCEPTED:
-        raise Refusal(UPDATE_FIELDFOLIO,
-                      "This version of Fieldfolio is too old for the centre's server: please "
-                      "update Fieldfolio, then sync again. Nothing on this laptop has been lost.")
-    if version > PROTOCOL_VERSION:
-        raise Refusal(UPDATE_FIELDFOLIO,
-                      "The centre's server is older than this Fieldfolio: ask the centre to "
-                      "update its server. Nothing on this laptop has been lost.")
+    refused = too_old(version)
+    if refused:
+        raise Refusal(UPDATE_FIELDFOLIO, refused)
 
 
 def current_device(request: Request) -> CallingDevice:

@@ -23,7 +23,7 @@ from app.models import OutboxEntry
 from app.models.local import SyncAttention, SyncMutation
 from app.sync import state
 from app.sync.learners_twice import held_back, note_learners_twice, refused_at_centre
-from app.sync.protocol import APPLIED, CONFLICT
+from app.sync.protocol import ADDED_SINCE_FROZEN, APPLIED, CONFLICT
 from app.sync.wire import decode, encode, table_of
 
 BATCH = 1000
@@ -35,9 +35,11 @@ OUTBOX = OutboxEntry.__table__
 
 
 def as_wire(m) -> dict:
+    row = json.loads(m.payload_json)
+    for column in ADDED_SINCE_FROZEN.get(m.table_name, ()):
+        row.setdefault(column, None)   # frozen before the column existed (protocol.py)
     return {"mutation_id": m.mutation_id, "seq": m.seq, "table": m.table_name,
-            "record_id": m.record_id, "base_version": m.base_version,
-            "row": json.loads(m.payload_json)}
+            "record_id": m.record_id, "base_version": m.base_version, "row": row}
 
 
 # Core statements on the tables, not ORM queries: a 10,000-record push builds, loads and

@@ -20,8 +20,25 @@ meant for the user, the code for the program:
 """
 from __future__ import annotations
 
-PROTOCOL_VERSION = 1
-OLDEST_ACCEPTED = 1
+# Bump PROTOCOL_VERSION (and OLDEST_ACCEPTED, unless the centre still reads the old form)
+# whenever what a laptop and the centre send each other changes: a column added to or
+# dropped from a synced table, a value that now means something else, a new rule for
+# which rows may go together. Otherwise an older laptop's rows are refused one by one as
+# malformed (or, worse, taken with a column missing) instead of it being told to update.
+# The same number is in every sync file's manifest (app/sync_file/archive.py).
+#   1: issue 13 as first shipped.
+#   2: learner.merged_into_id (laptop revision 0011, centre s0004), pack documents
+#      (0012/s0005), enrolment.joined_into_id (0013/s0006), a signed reference may repeat
+#      (0014/s0007).
+PROTOCOL_VERSION = 2
+OLDEST_ACCEPTED = 2
+
+# Columns a later protocol added to tables that already synced, by table. A change frozen
+# for sending by an older Fieldfolio (pushed, or exported to a stick, but not yet answered
+# when the laptop was updated) lacks them, and the centre would refuse it as malformed; the
+# columns did not exist then, so the change is sent with them empty (app/sync/outgoing.py).
+# Add to this when a bump adds a column to a synced table.
+ADDED_SINCE_FROZEN = {"learner": ("merged_into_id",), "enrolment": ("joined_into_id",)}
 PROTOCOL_HEADER = "X-Fieldfolio-Protocol"
 API = "/api/v1"
 
@@ -42,3 +59,19 @@ STATUS_OF = {BAD_REQUEST: 400, NOT_ENROLLED: 401, FORBIDDEN: 403, NO_SUCH_CODE: 
 APPLIED, REJECTED, CONFLICT = "applied", "rejected", "conflict"
 
 CENTRE_SCOPE = "centre"
+
+# What the user is told when one side is too old for the other, over the network and by
+# sync file alike: which side must be updated, and that nothing was lost.
+LAPTOP_TOO_OLD = ("This version of Fieldfolio is too old for the centre's server: please "
+                  "update Fieldfolio, then sync again. Nothing on this laptop has been lost.")
+CENTRE_TOO_OLD = ("The centre's server is older than this Fieldfolio: ask the centre to "
+                  "update its server. Nothing on this laptop has been lost.")
+
+
+def too_old(version: int) -> str | None:
+    """At the centre: why a laptop speaking `version` is refused, or None if it is not."""
+    if version < OLDEST_ACCEPTED:
+        return LAPTOP_TOO_OLD
+    if version > PROTOCOL_VERSION:
+        return CENTRE_TOO_OLD
+    return None

@@ -3,9 +3,10 @@
 Some employers' sites and some centres never let a laptop online. A sync file carries what a
 network sync would: the changes (as the sync protocol's JSON) and the evidence files they
 need, named by SHA-256. Its container is a ZIP (stdlib, streamed, ZIP64 for large videos,
-stored without compression: photos and videos are compressed already). Format version 2:
+stored without compression: photos and videos are compressed already). Format version 3:
 
-    manifest.json   format, direction, device, created, how the entries are sealed (cipher,
+    manifest.json   format, direction, device, created, the sync protocol the changes are
+                    written in (app/sync/protocol.py), how the entries are sealed (cipher,
                     key derivation, salt) and `index`: the sealed list of every entry's name
                     (changes.json, files/<sha256>), size and plaintext SHA-256
     manifest.sig    the seal over manifest.json's exact bytes (see below)
@@ -13,7 +14,11 @@ stored without compression: photos and videos are compressed already). Format ve
                     only the device id, the date and the entries' sizes)
 
 Version 1 (before the stick was encrypted) held changes.json and files/<sha256> in the clear
-with the list in the manifest; it is still read, so a file written before the upgrade imports.
+with the list in the manifest; version 2 is version 3 without the protocol. Both were written
+in sync protocol 1, so they are still opened but refused as from a Fieldfolio too old for
+this one, exactly as an older laptop or centre is over the network, before anything is
+imported ("please update Fieldfolio" / "ask the centre to update its server"). Fieldfolio
+before version 3 does not read a version 3 file at all, and says to update.
 
 A laptop seals its file with its Ed25519 device key, which the centre registered at
 enrolment: so the centre knows which laptop wrote it and that nobody changed it. The centre
@@ -46,12 +51,13 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from app.safekeeping.sealed import HEADER, TAG, SealDamaged
+from app.sync.protocol import OLDEST_ACCEPTED, PROTOCOL_VERSION
 from app.sync_file import sealing
 from app.transfer.durable import fsync_dir
 
 FORMAT = "fieldfolio-sync-file"
-VERSION = 2
-READABLE = (1, 2)   # 1: written before sync files were encrypted
+VERSION = 3
+READABLE = (1, 2, 3)   # 1: written before sync files were encrypted; 1 and 2: protocol 1
 PIECE = 1024 * 1024
 LAPTOP_TO_CENTRE = "laptop-to-centre"
 CENTRE_TO_LAPTOP = "centre-to-laptop"
@@ -187,6 +193,7 @@ def write_sync_file(target: Path | str, *, direction: str, device_id: str, chang
                     entries.append({"name": f"files/{f.sha256}", "entry": member,
                                     "size": size, "sha256": f.sha256})
                 manifest = {"format": FORMAT, "version": VERSION, "direction": direction,
+                            "protocol": PROTOCOL_VERSION,
                             "device_id": device_id,
                             "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                             "seal": seal.name, "public_key": seal.public_hex(),
@@ -347,6 +354,9 @@ def _checked(zf: zipfile.ZipFile, path: Path, direction: str, check_seal, token_
     if manifest.get("direction") != direction:
         wanted = "a laptop's export" if direction == LAPTOP_TO_CENTRE else "a file from the centre"
         raise SyncFileRefused(f"{name} is not {wanted} (it is {manifest.get('direction')}).")
+    refused = _other_protocol(manifest, name, direction)
+    if refused:
+        raise SyncFileRefused(refused)
     if not check_seal(manifest, manifest_bytes, seal_hex):
         raise SyncFileRefused(
             f"{name}: its seal does not match (the manifest was changed after it was written, "
@@ -404,6 +414,34 @@ def _checked(zf: zipfile.ZipFile, path: Path, direction: str, check_seal, token_
         raise SyncFileRefused(f"{name}: its changes cannot be read ({exc}).") from None
     sync.files = [n.split("/", 1)[1] for n in entries if n.startswith("files/")]
     return sync
+
+
+def _other_protocol(manifest: dict, name: str, direction: str) -> str | None:
+    """Why a file written in another sync protocol than this side speaks is refused, said to
+    whoever reads it (the centre's admin, or the assessor), or None. Files before version 3
+    carry no protocol: they were all written in protocol 1."""
+    try:
+        protocol = int(manifest.get("protocol", 1)) if manifest["version"] >= 3 else 1
+    except (TypeError, ValueError):
+        protocol = 0
+    if OLDEST_ACCEPTED <= protocol <= PROTOCOL_VERSION:
+        return None
+    older = protocol < OLDEST_ACCEPTED
+    if direction == LAPTOP_TO_CENTRE:       # read at the centre
+        if older:
+            return (f"{name} was written by a version of Fieldfolio too old for the centre's "
+                    f"server: please update Fieldfolio on that laptop, then export a new sync "
+                    f"file from it. Nothing was imported; nothing on the laptop has been lost.")
+        return (f"{name} was written by a newer Fieldfolio than the centre's server: update "
+                f"the centre's server, then import it again. Nothing was imported; nothing on "
+                f"the laptop has been lost.")
+    if older:
+        return (f"{name} was written by a centre's server older than this Fieldfolio: ask the "
+                f"centre to update its server, then bring a new sync file. Nothing was "
+                f"imported; nothing on this laptop has been lost.")
+    return (f"{name} was written by a centre's server newer than this Fieldfolio: please "
+            f"update Fieldfolio, then import it again. Nothing was imported; nothing on this "
+            f"laptop has been lost.")
 
 
 def _opened_index(manifest: dict, name: str, token_hash: str) -> tuple[bytes, list]:

@@ -1,8 +1,10 @@
 """A sync file on a USB stick is encrypted both ways (issue 14, a stick is easily lost):
 a real laptop's export and the centre's file back hold no learner's name, ULN or evidence
 bytes in the clear; the file for one laptop does not open with another's key; and a file
-written before the upgrade (format version 1, in the clear) still imports at the centre,
-once. Real laptops' data folders and a real centre process, on SQLite and PostgreSQL."""
+written before the upgrade (format version 1, in the clear, sync protocol 1) is refused whole
+at the centre, saying to update Fieldfolio on that laptop (app/sync/protocol.py: its rows
+predate merged learners), while today's file from the same laptop imports, once. Real
+laptops' data folders and a real centre process, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import pytest
@@ -110,9 +112,10 @@ def test_a_sync_file_is_encrypted_both_ways_and_opens_only_for_its_laptop(centre
     assert (again.received, again.files) == (0, 0)
 
 
-def test_a_sync_file_written_before_the_upgrade_still_imports(centre, laptops, tmp_path):
+def test_a_sync_file_written_before_the_upgrade_is_refused_whole(centre, laptops, tmp_path):
     """A laptop's file from before sync files were encrypted (version 1), as the centre may
-    be handed after its upgrade: imported once, then nothing changes."""
+    be handed after its upgrade: written in sync protocol 1, so refused before anything is
+    taken, saying to update that laptop; the file it writes today imports, once."""
     old = laptops("old")
     enrolled(old, centre, "Pat Okafor")
     _learner, recording = with_a_recording(old, tmp_path)
@@ -135,14 +138,20 @@ def test_a_sync_file_written_before_the_upgrade_still_imports(centre, laptops, t
     db = centre.open_database()
     try:
         files = centre_files(db)
-        taken = import_from_laptop(db, files, before)
+        with pytest.raises(SyncFileRefused) as refused:
+            import_from_laptop(db, files, before)
+        assert "please update Fieldfolio on that laptop" in str(refused.value)
+        assert "Nothing was imported" in str(refused.value)
+        assert records_at(db) == 0 and not files.verify(sha_of(recording))
+        taken = import_from_laptop(db, files, encrypted)
         assert taken.applied > 0 and taken.rejected == 0 and taken.files_stored == len(carried) >= 1
         assert files.verify(sha_of(recording))
         records = records_at(db)
         assert records > 0
-        for again in (before, encrypted):   # the old file twice, then today's: nothing new
-            done = import_from_laptop(db, files, again)
-            assert (done.applied, done.files_stored) == (0, 0)
+        done = import_from_laptop(db, files, encrypted)      # today's twice: nothing new
+        assert (done.applied, done.files_stored) == (0, 0)
+        with pytest.raises(SyncFileRefused):                  # the old one, still refused
+            import_from_laptop(db, files, before)
         assert records_at(db) == records
     finally:
         db.dispose()

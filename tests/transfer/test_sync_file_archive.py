@@ -13,9 +13,10 @@ import zipfile
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from app.sync.protocol import PROTOCOL_VERSION
 from app.sync_file import archive
 from app.sync_file.archive import (
-    LAPTOP_TO_CENTRE, Attachment, DeviceSeal, SyncFileCancelled, SyncFileFailed, SyncFileRefused,
+    CENTRE_TO_LAPTOP, LAPTOP_TO_CENTRE, Attachment, DeviceSeal, SyncFileCancelled, SyncFileFailed, SyncFileRefused,
     TokenSeal, check_device_seal, check_token_seal, open_sync_file, write_sync_file,
 )
 from tests.transfer.sync_file_v1 import write_version_1
@@ -194,7 +195,8 @@ def test_nothing_on_the_stick_is_in_the_clear(tmp_path):
         names = sorted(zf.namelist())
         shown = json.loads(zf.read("manifest.json"))
     assert names == ["manifest.json", "manifest.sig", "sealed/0", "sealed/1", "sealed/2"]
-    assert shown["version"] == 2 and "entries" not in shown
+    assert shown["version"] == 3 and "entries" not in shown
+    assert shown["protocol"] == PROTOCOL_VERSION     # the sync protocol its changes are in
     assert shown["sealed"]["cipher"] == "aes-256-gcm-chunks" and shown["sealed"]["kdf"] == "hkdf-sha256"
     assert sorted(e["name"] for e in manifest["entries"]) == sorted(
         ["changes.json"] + [f"files/{sha}" for sha in FILES])
@@ -259,29 +261,28 @@ def test_a_sealed_entry_cut_short_or_swapped_is_refused(tmp_path):
     assert "sealed/3" in str(refused.value) and "does not list" in str(refused.value)
 
 
-# -- format version 1, written before sync files were encrypted -------------------------------
-def test_a_version_1_file_from_before_the_upgrade_still_reads(tmp_path):
-    path = tmp_path / "old.ffsync"
-    write_version_1(path, direction=LAPTOP_TO_CENTRE, device_id="laptop-1", changes=CHANGES,
-                    files=FILES, seal=DeviceSeal(KEY))
-
-    def no_key_needed(manifest):
-        raise AssertionError("a version 1 file has no key")
-
-    with open_sync_file(path, direction=LAPTOP_TO_CENTRE, check_seal=trust_this_key,
-                        token_hash=no_key_needed) as sync:
-        assert sync.changes == CHANGES and not sync.encrypted
-        assert sorted(sync.files) == sorted(FILES)
-        for sha in FILES:
-            assert sync.size_of(sha) == len(FILES[sha])
-            with sync.open_file(sha) as fh:
-                assert fh.read() == FILES[sha]
-    clean = path.read_bytes()
-    at = clean.index(b"photo bytes" * 3)   # still checked byte for byte
-    flip(path, at + 5)
+# -- format versions 1 and 2, written in sync protocol 1 -------------------------------------
+def test_a_file_from_before_the_protocol_changed_is_refused_saying_who_must_update(tmp_path,
+                                                                                 monkeypatch):
+    """Files before version 3 carry rows of sync protocol 1 (before merged learners): refused
+    before anything is read, naming the side to update, exactly as over the network."""
+    laptops_file, centres_file = tmp_path / "old.ffsync", tmp_path / "old-centre.ffsync"
+    write_version_1(laptops_file, direction=LAPTOP_TO_CENTRE, device_id="laptop-1",
+                    changes=CHANGES, files=FILES, seal=DeviceSeal(KEY))
     with pytest.raises(SyncFileRefused) as refused:
-        read(path)
-    assert "files/" in str(refused.value) and "does not match" in str(refused.value)
+        read(laptops_file)
+    assert "please update Fieldfolio on that laptop" in str(refused.value)
+    assert "Nothing was imported" in str(refused.value)
+
+    monkeypatch.setattr(archive, "VERSION", 2)          # as the centre wrote it before
+    write_sync_file(centres_file, direction=CENTRE_TO_LAPTOP, device_id="laptop-1",
+                    changes=CHANGES, files=[], open_file=opener, seal=DeviceSeal(KEY),
+                    token_hash=TOKEN_HASH)
+    monkeypatch.undo()
+    with pytest.raises(SyncFileRefused) as refused:
+        open_sync_file(centres_file, direction=CENTRE_TO_LAPTOP, check_seal=trust_this_key,
+                       token_hash=lambda manifest: TOKEN_HASH)
+    assert "ask the centre to update its server" in str(refused.value)
 
 
 def test_a_large_video_is_sealed_and_read_back_streamed(tmp_path):
