@@ -110,6 +110,9 @@ class Store:
         self._readers: ThreadPoolExecutor | None = None
         self._closed = False
         self._change_listeners: list[Callable[[changes.Changes], None]] = []
+        # What the writer's sessions may remember between writes (app/sync/iqa_laptop.py:
+        # whether this is an IQA's laptop), forgotten by whoever changes it.
+        self.laptop_facts: dict[str, str | None] = {}
 
     # -- opening ------------------------------------------------------------------------
     def open(self) -> "Store":
@@ -240,6 +243,7 @@ class Store:
                 with self._write_sessions() as session:
                     session.info["device_id"] = self.device_id
                     session.info["origin"] = origin
+                    session.info["laptop_facts"] = self.laptop_facts
                     if origin == outbox.PULLED:
                         changes.mark_pulled(session)
                     try:
@@ -247,6 +251,7 @@ class Store:
                             result = fn(session, *args, **kwargs)
                     except BaseException:
                         changes.forget(session)
+                        self.laptop_facts.clear()   # they may have been read mid-write
                         raise
                     written = changes.take(session)
             except BaseException as exc:  # the caller decides; the writer keeps running

@@ -30,6 +30,9 @@ def get(session: Session, key: str) -> str | None:
 
 
 def put(session: Session, key: str, value: str | int | None) -> None:
+    facts = session.info.get("laptop_facts")     # what the writer remembers (iqa_laptop.py)
+    if facts is not None:
+        facts[f"sync.{key}"] = None if value is None else str(value)
     row = session.get(LocalSetting, f"sync.{key}")
     if value is None:
         if row is not None:

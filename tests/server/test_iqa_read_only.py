@@ -147,6 +147,7 @@ def test_the_iqas_window_offers_sampling_and_not_the_assessors_work(qtbot, centr
     assert not editor.signing_bar.ready_button.isVisible()
     assert not editor.signing_bar.sign_button.isEnabled()
     assert not editor.files.attach_button.isEnabled()
+    assert not editor.files.bookmark_button.isEnabled()
     editor.tabs.setCurrentWidget(editor.picker)
     ac = editor.picker.tree.topLevelItem(0)
     assert not ac.flags() & Qt.ItemIsUserCheckable

@@ -140,7 +140,9 @@ class FilesPanel(QWidget):
         self.loaded_sha = None
         is_pd = record.method == "PD"
         self.recording_box.setVisible(is_pd)
-        self.recorder.set_record(record if is_pd else None)
+        # An IQA's laptop plays a discussion's recording; it records and bookmarks nothing.
+        self.recorder.set_record(record if is_pd and not self.read_only else None)
+        self.bookmark_button.setEnabled(not self.read_only)
         if is_pd:
             # Without Qt Multimedia the line under the buttons already gives the reason.
             missing = media_support.multimedia_missing()
@@ -149,8 +151,8 @@ class FilesPanel(QWidget):
                 "" if missing or microphones else
                 "⚠ No microphone found on this laptop: recording in the app is not possible. "
                 "Record on a phone or recorder and attach the file here.")
-            self.mic_warning.setVisible(not missing and not microphones)
-            self.recorder.setVisible(bool(missing) or bool(microphones))
+            self.mic_warning.setVisible(not missing and not microphones and not self.read_only)
+            self.recorder.setVisible((bool(missing) or bool(microphones)) and not self.read_only)
         self.refresh()
 
     def refresh(self) -> None:
@@ -319,7 +321,8 @@ class FilesPanel(QWidget):
         self.position_label.setText(f"{mmss(self.player.position())} / {mmss(self.player.duration())}")
 
     def request_bookmark(self) -> None:
-        if self.record is None or self.record.method != "PD" or not self.ac_choice.currentData():
+        if self.record is None or self.record.method != "PD" or not self.ac_choice.currentData() \
+                or self.read_only:   # Ctrl+B on an IQA's laptop: the record is not theirs
             return
         if self.recorder.recording:   # "AC 2.3 at 12:40" of the recording being made
             self.bookmark_requested.emit(mmss(self.recorder.position_ms), self.ac_choice.currentText(),
