@@ -18,7 +18,10 @@ details to keep. Then (`merge_learners`), in one local transaction:
   (app/caseload/same_learner.py). Their enrolment moves, so they count where they did;
   an enrolment on a qualification the survivor is on already is joined to the survivor's
   (`joined_into_id`, app/caseload/same_enrolment.py): one enrolment per qualification.
-- Records the centre refused because their learner was refused go to the centre again.
+- Records the centre refused because their learner was refused go to the centre again,
+  and what waits to go is put parents first (app/sync/parents_first.py), so where the
+  centre had refused both records the kept learner and enrolment arrive before the links
+  that name them.
 - Each step is in the audit trail; the other record can be restored (it is a tombstone).
 """
 from __future__ import annotations
@@ -170,6 +173,10 @@ def merge_learners(session: Session, keep_id: str, other_id: str) -> MergeOutcom
     session.flush()
     outcome.sent_again += _send_held_back(session, survivor.uln)
     _close_items(session, survivor.uln, outcome)
+    # Queued above links first, then what they link to where the centre had neither
+    # record: sent parents first instead (app/sync/parents_first.py).
+    from app.sync.parents_first import put_parents_first
+    put_parents_first(session)
     record_event(session, "merged", "learner", merged.id, learner_id=survivor.id,
                  related_id=merged.id, summary=_summary(survivor, merged, outcome))
     from app.db import changes
