@@ -98,8 +98,9 @@ def test_an_iqa_adds_only_iqa_records_and_refusals_need_attention(centre, laptop
         db.dispose()
     run_sync(iqa)
     # Her laptop refuses the edit before saving it (tests/server/test_iqa_read_only.py); the
-    # centre must still refuse it from a laptop that does not, one running an older
-    # Fieldfolio: as such a laptop, her edit is saved while its guard does not know her role.
+    # centre must still refuse it from a laptop that does not (an altered copy, or one from
+    # before the guard): as such a laptop, her edit is saved while its guard does not know
+    # her role.
     with pytest.raises(ReadOnlyForIqa):
         iqa.write_now(save_learner, learner, {"given_names": "Alicia", "family_name": "Ng"})
     iqa.write_now(state.put, "role", None)
