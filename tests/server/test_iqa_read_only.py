@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.caseload.demo import load_demo_caseload
+from app.cli import run as cli
 from app.caseload.enrolments import update_enrolment
 from app.caseload.learners import save_learner
 from app.caseload.profile import set_up
@@ -58,7 +59,8 @@ def assessor_and_iqa(centre, laptops):
     return assessor, iqa, ids
 
 
-def test_the_assessors_work_is_refused_on_the_iqas_laptop_and_sampling_is_not(centre, laptops):
+def test_the_assessors_work_is_refused_on_the_iqas_laptop_and_sampling_is_not(centre, laptops,
+                                                                             capsys):
     assessor, iqa, ids = assessor_and_iqa(centre, laptops)
     learner_id, claim_id = ids["learner_id"], ids["claim_id"]
     name = iqa.read(lambda s: s.get(Learner, learner_id).full_name)
@@ -103,6 +105,12 @@ def test_the_assessors_work_is_refused_on_the_iqas_laptop_and_sampling_is_not(ce
     assert (outcome.rejected, outcome.conflicts) == (0, 0) and outcome.pushed > 0
     run_sync(assessor)
     assert assessor.read(lambda s: s.get(Claim, claim_id).iqa_initials) == "JW"
+
+    # The command line runs the same code: the same sentence, exit 1, nothing erased.
+    iqa.close()
+    capsys.readouterr()
+    assert cli(["--data-dir", str(iqa.data_dir), "learner-erase", ids["uln"], "--yes"]) == 1
+    assert capsys.readouterr().err.strip() == f"fieldfolio: {words}"
 
 
 def test_the_iqas_window_offers_sampling_and_not_the_assessors_work(qtbot, centre, laptops):
