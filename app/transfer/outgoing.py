@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from app.models.evidence import Attachment, EvidenceRecord
 from app.transfer.laptop_files import LaptopFiles, attachments_of_store
 from app.transfer.upload import (
-    FILES_PATH, FileDamaged, ResumeBook, TransferFailed, lacking, upload_file,
+    CUT, FILES_PATH, FileDamaged, ResumeBook, TransferFailed, lacking, upload_file,
 )
 
 
@@ -102,9 +102,28 @@ def send_files(client: httpx.Client, store, *, progress: Callable[[FilesProgress
             report.failed.append(str(exc))
         except TransferFailed as exc:
             report.failed.append(str(exc))
+            if not _centre_answers(client, files_path):
+                # Each file would spend its own half minute of retries on a centre that is
+                # gone: with twenty waiting the sync hung for ten minutes before saying so.
+                left = len(waiting) - index - 1
+                if left:
+                    report.failed.append(
+                        f"The centre stopped answering, so {left} more "
+                        f"{'files wait' if left != 1 else 'file waits'} on this laptop for "
+                        f"the next sync.")
+                break
         else:
             report.sent.append(f.sha256)
             report.bytes_sent += result.sent
         to_go -= f.size
     notify(FilesProgress(0, 0))
     return report
+
+
+def _centre_answers(client: httpx.Client, files_path: str) -> bool:
+    """Whether the centre answers at all (any reply will do) after a file gave up."""
+    try:
+        client.options(files_path, timeout=httpx.Timeout(5.0))
+    except CUT:
+        return False
+    return True
