@@ -76,16 +76,25 @@ class Erasure:
             return ""
         kept = sum(1 for _, identity in self.merged if identity)
         gone = len(self.merged) - kept
-        go, keep = ("went", "kept") if done else ("go", "keep")
-        how = []
-        if kept:
-            how.append(f"{kept} {keep} the name, ULN and date of birth their own signed work "
-                       f"is about")
-        if gone:
-            how.append(f"{gone} with no signed work of their own {go} to \"Erased learner\"")
-        return (f" The same learner's {len(self.merged)} merged record(s) are covered: their "
-                f"contact details, notes and unsigned work {go} too; " + ", and ".join(how)
-                + ".")
+        go, keep, lose = ("went", "kept", "lost") if done else ("go", "keep", "lose")
+        if len(self.merged) == 1:
+            what = "The learner's other record, merged into this one, is covered too: its"
+            how = (f"it {keep + ('s' if not done else '')} the name, ULN and date of birth its "
+                   f"own signed work is about" if kept else
+                   f"having no signed work of its own, it {lose + ('s' if not done else '')} "
+                   f"its name, ULN and date of birth too")
+        else:
+            what = (f"The learner's {len(self.merged)} other records, merged into this one, "
+                    f"are covered too: their")
+
+            def agree(verb: str, n: int) -> str:
+                return verb + ("s" if n == 1 and not done else "")
+            how = " and ".join(filter(None, (
+                f"{kept} of them {agree(keep, kept)} the name, ULN and date of birth their "
+                f"own signed work is about" if kept else "",
+                f"{gone} of them, with no signed work of their own, {agree(lose, gone)} "
+                f"those too" if gone else "")))
+        return f" {what} contact details, notes and unsigned work {go} as well; {how}."
 
     def plan(self) -> str:
         """What erasing would do, for the confirmation asked first."""
