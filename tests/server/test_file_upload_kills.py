@@ -36,8 +36,8 @@ from tests.server.test_files_over_sync import amelia
 from tests.transfer.fault_proxy import FaultProxy
 
 MB = 1024 * 1024
-SIZE = 40 * MB          # five chunks of the laptop's 8 MB
-HOLD_AT = 20 * MB       # part way through the third chunk (the demo's small files go first)
+SIZE = 3 * CHUNK_SIZE   # three of the laptop's chunks
+HOLD_AT = 5 * CHUNK_SIZE // 2  # part way through the third chunk (the demo's small files go first)
 
 
 def _laptop_with_a_video(laptops, centre, tmp_path):
@@ -109,11 +109,11 @@ def test_laptop_killed_mid_upload_then_synced_again(centre, laptops, tmp_path):
         outcome = json.loads(done.stdout)
         assert outcome["check_ok"] is True and outcome["files_failed"] == []
         again = proxy.sent_up - before
-        # Carried on from the centre's offset, not from the start (which would be the whole
-        # 40 MB again). `again` counts everything the second sync sent through the proxy (its
+        # Carried on from the centre's offset, not from the start (which would be the
+        # whole file again). `again` counts everything the second sync sent through the proxy (its
         # records and requests too, not only the file), and where the kill lands moves with
         # the read-ahead, so the bound allows one chunk more than the two the centre held:
-        # a clean CI run once measured 28.2 MB against the old 28 MB bound.
+        # a clean CI run once measured 28.2 MB against a bound of 28 MB (8 MB chunks).
         assert again < SIZE - CHUNK_SIZE + 4 * MB, f"sent {again / MB:.1f} MB again"
         assert not book.exists()
     finally:
