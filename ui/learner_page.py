@@ -70,6 +70,10 @@ class LearnerPage(QWidget):
         self.claims = ClaimsPanel(bridge)
         self.tabs.addTab(self.claims, "Sign-off and claims")
         self.evidence.changed.connect(lambda _: self.claims.refresh())
+        # A sign-off, sample, signature or claim saved here: the caseload's progress and the
+        # status bar's "changes waiting" follow at once (left to the bar's timer, the count
+        # changed seconds later, on whatever the user clicked next, as if that had written).
+        self.claims.changed.connect(self.learner_saved)
         self.evidence.editor.sign_off_requested.connect(self.sign_off_unit)
         self.evidence.grid.record_wanted.connect(self.open_record)
         self.enrolments.changed.connect(lambda: self.claims.load(self.form.learner_id))

@@ -6,7 +6,7 @@ import io
 from datetime import date, timedelta
 
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from app.claims.claim import claims_of
 from app.claims.sample_portfolio import complete_unit
@@ -23,6 +23,11 @@ def _learner(session):
     for e in empty_enrolments(session):
         if session.get(Qualification, e.qualification_id).ab_number == "2794-02":
             return e.id, e.learner_id, session.get(Learner, e.learner_id).full_name
+
+
+def _in_view(scroll, widget) -> bool:
+    top = widget.mapTo(scroll.viewport(), QPoint(0, 0)).y()
+    return 0 <= top and top + widget.height() <= scroll.viewport().height()
 
 
 def test_sign_off_claim_save_and_print_from_the_learner_page(qtbot, demo_store, tmp_path):
@@ -102,8 +107,15 @@ def test_sign_off_claim_save_and_print_from_the_learner_page(qtbot, demo_store, 
     assert claim.learner_count.text().startswith("0 words: at least 10 needed")
     qtbot.keyClicks(claim.learner_statement, "Two years on the tills")
     assert claim.learner_count.text().startswith("5 words: at least 10 needed")
+    # On a short screen the problems are below the fold: the dialog scrolls to the first
+    # and puts the cursor in its statement, or "Sign the claim…" looks as if it did nothing.
+    claim.resize(900, 420)
+    claim.body_scroll.verticalScrollBar().setValue(0)
+    claim.sign_button.setFocus()
     qtbot.mouseClick(claim.sign_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: claim.learner_problem.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: _in_view(claim.body_scroll, claim.learner_problem), timeout=5000)
+    assert claim.focusWidget() is claim.learner_statement
     assert "at least 10 words; 5 so far" in claim.learner_problem.text()
     assert "at least 10 words; 0 so far" in claim.assessor_problem.text()
     assert claim.findChild(type(panel.signing_dialog)) is None     # nothing handed over

@@ -34,7 +34,7 @@ class ClaimDialog(Dialog):
         self.setWindowModality(Qt.WindowModal)
         fit_to_screen(self, 900, 780)
         outer = QVBoxLayout(self)
-        scroll = QScrollArea()
+        self.body_scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         body = QWidget()
         box = QVBoxLayout(body)
@@ -262,13 +262,28 @@ class ClaimDialog(Dialog):
             self.assessor_problem.show_problem(problems.pop("assessor_statement", None))
             if problems:
                 self.units_problem.show_problem(" ".join(problems.values()))
-            if problems or not self.learner_problem.isHidden() \
-                    or not self.assessor_problem.isHidden():
+            first = next(((shown, edit) for shown, edit in (
+                (self.units_problem, None), (self.learner_problem, self.learner_statement),
+                (self.assessor_problem, self.assessor_statement)) if not shown.isHidden()), None)
+            if first is not None:
+                self._show_problem(*first)
                 return
             open_signing(self, self.bridge, "claim", self.claim_id,
                          on_signed=lambda _: (self.changed.emit(self.claim_id),
                                               self._load(self.claim_id)))
         self._save(then=open_it)
+
+    def _show_problem(self, problem, edit) -> None:
+        """The first problem brought into view, its statement ready to type in: below the
+        fold, a refusal looked like a button that did nothing."""
+        if edit is not None:
+            edit.setFocus()
+
+        def scroll() -> None:   # once the layout has made room for the words just shown
+            if edit is not None:
+                self.body_scroll.ensureWidgetVisible(edit, 0, 0)
+            self.body_scroll.ensureWidgetVisible(problem, 0, 20)
+        QTimer.singleShot(0, scroll)
 
     def done(self, result: int) -> None:   # closing never drops what was typed
         if self._timer.isActive():
