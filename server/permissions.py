@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 from app.db.base import utcnow
 from app.sync.protocol import CENTRE_SCOPE
 from server.auth import CallingDevice
+from server.employers import refusal_to_change_employer
 from server.models import LearnerAssignment
 
 ASSESSOR_ROLES = ("assessor", "trainee_assessor")
-# Centre-wide tables a laptop may add to or change: names, employers, its own signing key,
+# Centre-wide tables a laptop may add to or change: names, employers (not an IQA's, and
+# none deleted while learners are placed there: server/employers.py), its own signing key,
 # the question bank. Staff accounts and the policy are the admin's (server-admin).
 CENTRE_TABLES_FROM_LAPTOPS = {"employer", "question_bank_entry", "device_key", "centre",
                               "staff_member", "audit_event", "signature"}
@@ -108,6 +110,8 @@ def refusal_to_change(session: Session, device: CallingDevice, table: str, scope
             return f"{table} records are kept by the centre's admin"
         if table == "device_key" and row.get("owner_device_id") != device.id:
             return "a laptop may register only its own signing key"
+        if table == "employer":
+            return refusal_to_change_employer(session, device, row, existing, lookups)
         return None
     if lookups is not None and scope in lookups.assignments:
         assignment = lookups.assignments[scope]

@@ -230,7 +230,7 @@ def _write(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation
     for s in dict.fromkeys((old_scope, scope)):
         reason = refusal_to_change(session, device, m.table, s, row, existing, lookups)
         if reason:
-            raise _Refused(reason)
+            raise _Refused(reason, **_as_the_centre_has_it(m.table, table, existing))
     if existing is not None:
         if same_content(table, existing, row):
             return None  # already here (e.g. a laptop re-pushing after a restore)
@@ -270,6 +270,16 @@ def _write(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation
     if lookups is not None:
         lookups.wrote(m.table, row)
     return (m.table, m.record_id, scope, row["version"])
+
+
+def _as_the_centre_has_it(table_name: str, table, existing: dict | None) -> dict:
+    """A refused change to a shared employer goes back with the centre's row, which the
+    laptop shows again (app/sync/outgoing.py): an employer deleted or edited there and
+    refused here would otherwise stay gone from that laptop while learners are placed."""
+    if table_name != "employer" or existing is None:
+        return {}
+    return {"server_version": existing["version"],
+            "extra": {"server_row": encode(table, existing)}}
 
 
 # The laptop shows this refusal as the same learner made twice, for the assessor to merge

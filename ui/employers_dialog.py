@@ -2,15 +2,17 @@
 
 A store gets a new manager, a contact a new phone: the details are edited here and save as
 they are typed, like a learner's (a mistyped email waits as a draft with its message, and
-the rest is saved). Deleting is refused while learners are placed with the employer, and
-is undone by the window's one Undo (Edit → Undo, or the Undo button and Ctrl+Z here).
+the rest is saved). Deleting is refused while learners are placed with the employer, is
+asked about first (an employer is shared by every laptop at the centre), and is undone by
+the window's one Undo (Edit → Undo, or the Undo button and Ctrl+Z here). On an IQA's laptop
+the employers are shown, not changed (app/sync/iqa_laptop.py).
 """
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
-    QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem,
+    QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
 
@@ -21,12 +23,14 @@ from app.caseload.employers import (
 )
 from app.caseload.validation import InvalidInput
 from app.models import Employer
+from app.sync.iqa_laptop import an_iqa_laptop
 from ui.bridge import Bridge
 from ui.employer_dialog import EmployerDialog
 from ui.widgets import Dialog, ProblemLabel, card, fit_to_screen, label, set_invalid
 from ui.window_undo import WindowUndoButton
 
 SAVE_DELAY_MS = 300
+READ_ONLY = "Read only: employers are kept by the assessors whose learners work there."
 ID_ROLE = Qt.UserRole
 PLACEHOLDERS = {"contact_email": "name@example.com", "contact_role": "e.g. Store manager"}
 
@@ -43,6 +47,7 @@ class EmployersDialog(Dialog):
         self.bridge = bridge
         self.employer_id: str | None = None
         self.rows: list[EmployerRow] = []
+        self.read_only = False    # an IQA's laptop
         self._loading = False
         self.new_dialog: EmployerDialog | None = None
         self.setWindowTitle("Employers")
@@ -55,6 +60,10 @@ class EmployersDialog(Dialog):
         box.addWidget(label("Where your learners work and who to contact there. The contact "
                             "is named on witness testimony and claim paperwork, so keep it "
                             "current.", "hint"))
+        self.read_only_line = label(READ_ONLY, "notice")
+        self.read_only_line.setObjectName("employers_read_only")
+        self.read_only_line.hide()
+        box.addWidget(self.read_only_line)
         columns = QHBoxLayout()
         box.addLayout(columns, 1)
 
@@ -151,7 +160,17 @@ class EmployersDialog(Dialog):
         openings, so a save still on its way finds it)."""
         self.problem.show_problem(None)
         self.employer_id = None
+        self.follow_role()
         self.refresh(select_id)
+
+    def follow_role(self) -> None:
+        """An IQA's laptop shows the employers and changes none (the centre would refuse
+        it): the fields read only, no new employer, no delete."""
+        self.read_only = self.bridge.store.read(an_iqa_laptop)
+        self.read_only_line.setVisible(self.read_only)
+        for editor in self.editors.values():
+            editor.setReadOnly(self.read_only)
+        self.new_button.setEnabled(not self.read_only)
 
     # -- the list ---------------------------------------------------------------------------
     def refresh(self, select_id: str | None = None) -> None:
@@ -191,7 +210,7 @@ class EmployersDialog(Dialog):
             self.load(chosen)
         else:
             self._show_placed()
-        self.delete_button.setEnabled(chosen is not None)
+        self.delete_button.setEnabled(chosen is not None and not self.read_only)
 
     def _fit_names(self) -> None:
         """The employer column as wide as its names, up to half the list; the contact
@@ -241,7 +260,7 @@ class EmployersDialog(Dialog):
         self.details.setEnabled(values is not None)
         self._show_heading()
         self._show_placed()
-        self.delete_button.setEnabled(values is not None)
+        self.delete_button.setEnabled(values is not None and not self.read_only)
         if draft:
             self.save_now()     # check the kept draft again so its messages show
 
@@ -266,7 +285,7 @@ class EmployersDialog(Dialog):
             self.placed.setText("No learners are placed here.")
 
     def _edited(self, *_args) -> None:
-        if not self._loading and self.employer_id:
+        if not self._loading and self.employer_id and not self.read_only:
             self._show_heading()
             self._timer.start()
 
@@ -326,6 +345,9 @@ class EmployersDialog(Dialog):
         row = self.current_row()
         if row is None:
             return
+        # Refused at once, naming them, if learners here are placed there; else asked.
+        if not row.learners and not self.confirm_delete(row.name):
+            return
         try:
             self.bridge.store.write_now(delete_employer, row.id)
         except InvalidInput as exc:
@@ -340,6 +362,19 @@ class EmployersDialog(Dialog):
         self.bridge.undoable(f"delete {row.name}", (restore_employer, (row.id,)),
                              (delete_employer, (row.id,)),
                              after=lambda: self._undone_or_redone(row.id, row.name))
+
+    def confirm_delete(self, name: str) -> bool:
+        """One click must not delete what every laptop at the centre shares."""
+        box = QMessageBox(QMessageBox.Question, "Delete an employer",
+                          f"Delete {name} for everyone at the centre?\n\nOther assessors' "
+                          f"learners may work there too: if any do, the centre keeps it when "
+                          f"this laptop syncs. Undo delete brings it back.",
+                          QMessageBox.Yes | QMessageBox.No, self)
+        box.setObjectName("confirm_delete_employer")
+        box.button(QMessageBox.Yes).setText("Delete employer")
+        box.button(QMessageBox.No).setText("Keep it")
+        box.setDefaultButton(QMessageBox.No)
+        return box.exec() == QMessageBox.Yes
 
     def _undone_or_redone(self, employer_id: str, name: str) -> None:
         """The window's Undo (or Redo) of a delete made here has committed."""

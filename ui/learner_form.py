@@ -109,6 +109,7 @@ class LearnerForm(QWidget):
             else:
                 editor.setReadOnly(read_only)
         self.new_employer.setEnabled(not read_only)
+        self._employer_chosen()   # an IQA's laptop edits no employer either
 
     def load_draft_only(self, learner_id: str, fields: dict) -> None:
         """Reopen a new learner that was being typed when the app last closed."""
@@ -151,7 +152,8 @@ class LearnerForm(QWidget):
             self._edited()
 
     def _employer_chosen(self, *_args) -> None:
-        self.edit_employer.setEnabled(bool(self.editors["employer_id"].currentData()))
+        self.edit_employer.setEnabled(bool(self.editors["employer_id"].currentData())
+                                      and not self.read_only)
 
     # -- saving ------------------------------------------------------------------------
     def values(self) -> dict[str, str]:

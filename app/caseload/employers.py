@@ -17,6 +17,7 @@ from app.caseload.validation import InvalidInput, ascii_digits, email_problem, l
 from app.db.base import utcnow
 from app.models import Employer, Learner
 from app.signing.audit import record_change, record_event
+from app.sync.iqa_laptop import refuse_employer_change
 
 EMPLOYER_FIELDS = {
     "name": "Employer name",
@@ -67,6 +68,7 @@ def check_employer(fields: dict[str, str]) -> tuple[dict[str, str], dict[str, st
 
 def save_employer(session: Session, employer_id: str | None, fields: dict[str, str]) -> str:
     """Create (employer_id None, or an id not yet saved) or update an employer; all or nothing."""
+    refuse_employer_change(session)   # an IQA's laptop keeps no employers
     clean, problems = check_employer(fields)
     if problems:
         raise InvalidInput(problems)
@@ -77,6 +79,7 @@ def autosave_employer(session: Session, employer_id: str, fields: dict[str, str]
     """What the Employers window calls as the assessor types. The raw text always goes to a
     draft; every field that passes is saved at once (a mistyped email must not hold back the
     new contact's name). Returns the problems still open, by field."""
+    refuse_employer_change(session)   # before a draft is kept of what cannot be saved
     employer = session.get(Employer, employer_id)
     if employer is None:
         raise InvalidInput({"name": "This employer is not in the caseload any more."})
@@ -136,7 +139,10 @@ def employer_rows(session: Session) -> list[EmployerRow]:
 
 
 def delete_employer(session: Session, employer_id: str) -> None:
-    """Tombstone an employer nobody is placed with; refused, naming them, otherwise."""
+    """Tombstone an employer nobody on this laptop is placed with; refused, naming them,
+    otherwise. The centre refuses it too while another assessor's learners are placed there
+    (server/employers.py), and this laptop then shows the employer again."""
+    refuse_employer_change(session)
     employer = session.get(Employer, employer_id)
     if employer is None or employer.deleted_at is not None:
         return
@@ -156,6 +162,7 @@ def delete_employer(session: Session, employer_id: str) -> None:
 
 
 def restore_employer(session: Session, employer_id: str) -> None:
+    refuse_employer_change(session)
     employer = session.get(Employer, employer_id)
     if employer is None or employer.deleted_at is None:
         return

@@ -93,6 +93,19 @@ def refusal(session: Session, learner_id: str) -> str:
             f"sample and sign as IQA. Their assessor makes this change on their own laptop.")
 
 
+# Employers are shared by every assessor's learners (server/employers.py): not the IQA's to
+# keep, and nothing the IQA could do on a learner's Details would change that.
+EMPLOYERS_NOT_HERE = ("Not on an IQA's laptop: employers are kept by the assessors whose "
+                      "learners work there. You can sample and sign as IQA.")
+
+
+def refuse_employer_change(session: Session) -> None:
+    """Said before an employer's own checks (a delete names the learners placed there and
+    what their assessor would do), so the IQA hears only what concerns them."""
+    if an_iqa_laptop(session):
+        raise ReadOnlyForIqa(EMPLOYERS_NOT_HERE)
+
+
 def refuse_the_assessors_work(session: Session, learner_id: str | None) -> None:
     """Said first by an operation that checks much else (a claim's units, a signer's turn),
     so the IQA hears the reason that matters; the flush below refuses it anyway."""
@@ -101,7 +114,7 @@ def refuse_the_assessors_work(session: Session, learner_id: str | None) -> None:
 
 
 def _learner_of(session: Session, obj) -> str | None:
-    """The learner a changed record belongs to (None: the centre's, e.g. an employer)."""
+    """The learner a changed record belongs to (None: the centre's, e.g. a question)."""
     table = obj.__tablename__
     if table == "learner":
         return obj.id or ""   # a new learner has its id only once inserted
@@ -145,6 +158,8 @@ def _before_flush(session: Session, _flush_context, _instances) -> None:
     changed = [(o, True) for o in session.new if isinstance(o, Synced)] + \
               [(o, False) for o in session.dirty if isinstance(o, Synced)
                and session.is_modified(o, include_collections=False)]
+    if any(obj.__tablename__ == "employer" for obj, _new in changed):
+        raise ReadOnlyForIqa(EMPLOYERS_NOT_HERE)
     refused = []
     for obj, new in changed:
         learner_id = _learner_of(session, obj)

@@ -23,7 +23,7 @@ from app.models import OutboxEntry
 from app.models.local import SyncAttention, SyncMutation
 from app.sync import state
 from app.sync.learners_twice import held_back, note_learners_twice, refused_at_centre
-from app.sync.protocol import ADDED_SINCE_FROZEN, APPLIED, CONFLICT
+from app.sync.protocol import ADDED_SINCE_FROZEN, APPLIED
 from app.sync.wire import decode, encode, table_of
 
 BATCH = 1000
@@ -137,7 +137,7 @@ def record_results(session: Session, answer: dict) -> dict[str, int]:
                                       record_id=m.record_id, reason=result.get("reason", ""),
                                       mine_json=json.dumps(mine), theirs_json=json.dumps(theirs),
                                       created_at=datetime.now(timezone.utc), resolution=""))
-            if status == CONFLICT and theirs:
+            if theirs:   # a conflict, or a refused change to a shared employer
                 _show_theirs(session, m.table_name, m.record_id, theirs)
     for i in range(0, len(answered), CHUNK):
         session.execute(delete(MUTATIONS).where(MUTATIONS.c.seq.in_(answered[i:i + CHUNK])))

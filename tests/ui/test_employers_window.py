@@ -1,10 +1,11 @@
 """The Employers window from the real main window: a new store manager typed in shows in the
 caseload and on the learner page; a mistyped email waits with its message, even after
-closing; delete is refused while a learner is placed there, and undone."""
+closing; delete is refused while a learner is placed there, asked about first otherwise,
+and undone."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from app.caseload.drafts import load_draft
 from app.caseload.employers import DRAFT_FORM, save_employer
@@ -23,6 +24,20 @@ def _retype(qtbot, editor, text):
     editor.selectAll()
     qtbot.keyClick(editor, Qt.Key_Backspace)
     qtbot.keyClicks(editor, text)
+
+
+def answer(button, asked: list | None = None):
+    """Press `button` on the question the Employers window is about to ask, noting its
+    words in `asked`."""
+    def press():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.objectName() == "confirm_delete_employer":
+            if asked is not None:
+                asked.append(box.text())
+            box.button(button).click()
+        else:
+            QTimer.singleShot(20, press)
+    QTimer.singleShot(20, press)
 
 
 def _names(dialog):
@@ -105,6 +120,13 @@ def test_edit_an_employer_from_the_learner_page_and_the_tools_menu(qtbot, store)
     assert dialog.employer_id == calls
     assert dialog.placed.text() == "No learners are placed here."
     assert not dialog.undo_button.isVisibleTo(dialog)
+    asked = []
+    answer(QMessageBox.No, asked)                # asked first: "Keep it" keeps it
+    qtbot.mouseClick(dialog.delete_button, Qt.LeftButton)
+    assert asked and asked[0].startswith("Delete Northgate Energy for everyone at the centre?")
+    assert _names(dialog) == ["Harbourside Homes", "Northgate Energy"]
+    assert store.read(lambda s: s.get(Employer, calls).deleted_at) is None
+    answer(QMessageBox.Yes)
     qtbot.mouseClick(dialog.delete_button, Qt.LeftButton)
     assert _names(dialog) == ["Harbourside Homes"]
     assert dialog.status.text() == "Deleted Northgate Energy. Undo delete brings it back."
@@ -154,6 +176,7 @@ def test_an_employer_delete_is_on_the_windows_one_undo(qtbot, store):
     window.show()
     dialog = window.open_employers(calls)
     assert not dialog.undo_button.isVisibleTo(dialog) and not window.undo_action.isEnabled()
+    answer(QMessageBox.Yes)
     qtbot.mouseClick(dialog.delete_button, Qt.LeftButton)
     assert _names(dialog) == []
     assert window.undo_action.text() == "Undo delete Northgate Energy"
