@@ -193,3 +193,37 @@ def test_an_employer_delete_is_on_the_windows_one_undo(qtbot, store):
     assert store.read(lambda s: s.get(Employer, calls).deleted_at) is not None
     assert _names(dialog) == [] and dialog.status.text() == "Deleted Northgate Energy again."
     window.close()
+
+
+def test_an_iqas_laptop_shows_employers_and_changes_none(qtbot, store):
+    """Employers are the assessors' to keep (app/sync/iqa_laptop.py): on an IQA's laptop
+    Edit employer… is not offered and the Employers window shows them read only."""
+    from app.sync import state
+    store.write_now(set_up, "Iris Khan", "iqa", "Riverside", "RT1")
+    shop = store.write_now(save_employer, None, SHOP)
+    amelia = store.write_now(save_learner, None, {"given_names": "Amelia",
+                                                  "family_name": "Hughes", "employer_id": shop})
+    store.write_now(state.put, "role", "iqa")     # as enrolment at the centre leaves it
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_learner(amelia)
+    form = window.page.form
+    assert form.editors["employer_id"].currentData() == shop
+    assert not form.edit_employer.isEnabled() and not form.new_employer.isEnabled()
+
+    window.employers_action.trigger()                              # Tools → Employers…
+    dialog = window.employers_dialog
+    assert dialog.employer_id == shop
+    assert dialog.read_only_line.isVisibleTo(dialog)
+    assert dialog.read_only_line.text() == ("Read only: employers are kept by the assessors "
+                                            "whose learners work there.")
+    assert not dialog.new_button.isEnabled() and not dialog.delete_button.isEnabled()
+    phone = dialog.editors["contact_phone"]
+    assert phone.isReadOnly()
+    phone.setFocus()
+    qtbot.keyClicks(phone, "9")
+    assert phone.text() == SHOP["contact_phone"]
+    assert store.read(lambda s: s.get(Employer, shop).contact_phone) == SHOP["contact_phone"]
+    dialog.close()
+    window.close()
