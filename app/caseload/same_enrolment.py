@@ -11,17 +11,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.caseload.same_learner import linked_into
 from app.models import Enrolment
 
 
 def same_enrolment_ids(session: Session, enrolment_id: str) -> list[str]:
     """`enrolment_id` and every enrolment joined into it, directly or through another join."""
-    ids, frontier = [enrolment_id], [enrolment_id]
-    while frontier:
-        frontier = [i for i in session.scalars(select(Enrolment.id).where(
-            Enrolment.joined_into_id.in_(frontier))) if i not in ids]
-        ids += frontier
-    return ids
+    return linked_into(session, Enrolment.id, Enrolment.joined_into_id, enrolment_id)
 
 
 def kept_enrolment_id(session: Session, enrolment_id: str) -> str:

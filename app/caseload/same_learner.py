@@ -15,9 +15,15 @@ from app.models import Learner
 
 def same_learner_ids(session: Session, learner_id: str) -> list[str]:
     """`learner_id` and every learner merged into it, directly or through another merge."""
-    ids, frontier = [learner_id], [learner_id]
+    return linked_into(session, Learner.id, Learner.merged_into_id, learner_id)
+
+
+def linked_into(session: Session, id_column, link_column, root: str) -> list[str]:
+    """`root` and every row whose link (merged_into_id, joined_into_id) leads to it, one
+    level at a time: a merge of an already merged record links twice."""
+    ids, frontier = [root], [root]
     while frontier:
-        frontier = [i for i in session.scalars(select(Learner.id).where(
-            Learner.merged_into_id.in_(frontier))) if i not in ids]
+        frontier = [i for i in session.scalars(select(id_column).where(
+            link_column.in_(frontier))) if i not in ids]
         ids += frontier
     return ids
