@@ -199,18 +199,18 @@ class MainWindow(QMainWindow):
         self.sync_area.runner.finished.connect(self._follow_lock_rule)  # the centre's minutes
         from ui.sync.revoked import wipe_revoked_laptop  # the centre marked this laptop lost
         self.sync_area.runner.revoked.connect(lambda revoked: wipe_revoked_laptop(self, revoked))
-        # A push answered moves records from "waiting" to "at the centre" without changing
-        # them, so no change report names them: the open learner's list is read again.
-        self.sync_area.runner.finished.connect(
-            lambda _outcome: self.page.evidence.refresh(keep=True)
-            if self.right.currentWidget() is self.page else None)
+        self.sync_area.runner.finished.connect(lambda _outcome: self.sync_settled())
+        self.sync_area.runner.failed.connect(lambda _why: self.sync_settled())  # some went
         self.sync_label.hide()  # the sync area says it, knowing whether there is a centre
         for widget in (self.who_label, self.sync_area, self.sync_label, self.offline_label):
-            # On a narrow screen these give way (their words stay in the tooltip) rather
-            # than widen the window past the screen's edge.
-            widget.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
-            widget.setMinimumWidth(60)
             bar.addPermanentWidget(widget)
+        # The name and "Saved as you type" are short and always whole (cut, they read "Sam
+        # Pat" and "Savec"); on a narrow screen the sync area gives way instead, its
+        # headline ending in "…" with every word in its tooltip.
+        for widget in (self.who_label, self.offline_label):
+            widget.setSizePolicy(QSizePolicy.Minimum, QSizePolicy.Preferred)
+        self.sync_label.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
+        self.sync_label.setMinimumWidth(60)
         self.offline_label.setToolTip(f"Everything is saved on this laptop as you type. "
                                       f"Data folder: {self.store.data_dir}")
         self.who_label.setToolTip(who)
@@ -310,6 +310,18 @@ class MainWindow(QMainWindow):
         # only here, so everything that shows them is refreshed.
         if changes.source == SYNC:
             self.refresh_for(changes)
+
+    def sync_settled(self) -> None:
+        """A sync ended, over the network or by file. The centre's answer moves records and
+        their files from "waiting to go to the centre" to "at the centre" without changing
+        them, so no change report names them: the open learner's list and the open record's
+        files are read again (the words changed only when another record was clicked)."""
+        if self.right.currentWidget() is not self.page:
+            return
+        self.page.evidence.refresh(keep=True)
+        files = self.page.evidence.editor.files
+        if files.record is not None:
+            files.refresh()
 
     def refresh_for(self, changes: Changes) -> None:
         if changes.employers:

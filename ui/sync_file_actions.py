@@ -107,6 +107,7 @@ def import_from_centre(window, source: str | None = None) -> SyncFileRun | None:
                       lambda progress, cancelled: apply_file(store, source, progress), False)
 
     def finished(result, error):
+        window.sync_settled()     # the centre's acknowledgements change what records say
         if error is None:
             _tell(window, "Import from centre", result.summary())
         else:

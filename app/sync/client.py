@@ -9,6 +9,7 @@ import ssl
 import certifi
 import httpx
 
+from app.sync.failure_words import unreachable
 from app.sync.protocol import API, PROTOCOL_HEADER, PROTOCOL_VERSION
 
 # Connecting is quick or the centre is not there; a large page may take a while to build.
@@ -70,8 +71,7 @@ class CentreClient:
         try:
             response = self._http.request(method, f"{API}{path}", **kwargs)
         except httpx.TransportError as exc:
-            raise CentreUnreachable(f"The centre at {self.url} did not answer ({exc}). Your "
-                                    f"work is safe on this laptop; sync again later.") from None
+            raise CentreUnreachable(unreachable(self.url, exc)) from None
         if response.status_code >= 400:
             try:
                 body = response.json()

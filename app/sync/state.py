@@ -20,6 +20,14 @@ KEYS = ("url", "token", "centre_name", "staff_id", "staff_name", "role", "next_s
         "checked_at")
 
 
+MB = 1024 * 1024
+
+
+def amount(size: int) -> str:
+    """A size as the status bar says it: "0.0 MB" said nothing about two small photos."""
+    return f"{size / MB:.1f} MB" if size >= MB // 10 or not size else f"{max(size // 1024, 1)} KB"
+
+
 class NotEnrolled(Exception):
     """This laptop has no centre to sync with yet."""
 
@@ -73,6 +81,36 @@ class SyncStatus:
     last_error: str
     files_waiting: int = 0  # evidence files not yet at the centre (app/transfer/file_states.py)
     file_bytes_waiting: int = 0
+    file_bytes_at_centre: int = 0   # of those, already at the centre from a cut upload
+
+    def _waiting_words(self) -> str:
+        """Changes and files not yet at the centre, in one short phrase for the bar."""
+        things = []
+        if self.waiting:
+            things.append(f"{self.waiting} change{'s' if self.waiting != 1 else ''}")
+        if self.files_waiting:
+            things.append(f"{self.files_waiting} file{'s' if self.files_waiting != 1 else ''} "
+                          f"({amount(self.file_bytes_to_go)} to go)")
+        if things:
+            return f"{', '.join(things)} waiting"
+        return "nothing waiting" if self.attention else "everything is at the centre"
+
+    def bar_words(self) -> str:
+        """The status bar's one short line (1280 pixels less the name, Sync now and "Saved
+        as you type"); `headline()` and the failure's whole reason go in its tooltip."""
+        if not self.enrolled:
+            return self.headline()
+        if self.last_error:
+            from app.sync.failure_words import in_brief
+            return f"Last sync failed: {in_brief(self.last_error)} · {self._waiting_words()}"
+        synced = (f"synced {self.last_success_at.astimezone():%d/%m %H:%M}"
+                  if self.last_success_at else "not synced yet")
+        return f"Connected to {self.centre_name} · {self._waiting_words()} · {synced}"
+
+    @property
+    def file_bytes_to_go(self) -> int:
+        """What is still to send: a cut upload's part already at the centre is not."""
+        return max(self.file_bytes_waiting - self.file_bytes_at_centre, 0)
 
     def headline(self) -> str:
         if not self.enrolled:
@@ -84,8 +122,10 @@ class SyncStatus:
                      if self.waiting else "nothing waiting" if self.attention
                      else "everything is at the centre")
         if self.files_waiting:
+            held = (f", {amount(self.file_bytes_at_centre)} of it already at the centre"
+                    if self.file_bytes_at_centre else "")
             parts.append(f"{self.files_waiting} file{'s' if self.files_waiting != 1 else ''} "
-                         f"({self.file_bytes_waiting / 1024 / 1024:.1f} MB) to send")
+                         f"({amount(self.file_bytes_waiting)}{held}) to send")
         if self.last_success_at:
             parts.append(f"synced {self.last_success_at.astimezone():%d/%m %H:%M}")
         else:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Callable
 
 from app.sync.client import CentreRefused, CentreUnreachable
+from app.sync.failure_words import unreachable
 from app.sync.protocol import API
 from app.transfer.file_states import UPLOADS
 from app.transfer.outgoing import FilesProgress, FilesSent, send_files
@@ -36,8 +37,7 @@ def send_files_step(store, client, progress: Callable[[str], None],
         return send_files(client.http, store, progress=on_progress, cancelled=cancelled,
                           files_path=CENTRE_FILES, **upload_options)
     except CUT as exc:  # asking which files the centre lacks got no answer
-        raise CentreUnreachable(f"The centre at {client.url} did not answer ({exc}). Your work "
-                                f"is safe on this laptop; sync again later.") from None
+        raise CentreUnreachable(unreachable(client.url, exc)) from None
     except TransferFailed as exc:
         raise CentreRefused(0, "files", str(exc)) from None
     finally:

@@ -205,3 +205,108 @@ def test_a_long_name_never_pushes_progress_out_of_view(qtbot, window, demo_store
     progress = table.horizontalHeader()
     x = progress.sectionViewportPosition(3)
     assert 0 <= x and x + progress.sectionSize(3) <= table.viewport().width()
+
+
+# The status bar at 1366×768 less the same frame, taskbar and title bar.
+WIDE = QSize(1350, 698)
+LONG_CENTRE = "Calder Valley Building Skills and Construction Training Centre"
+
+
+def status_bar_fits(win) -> None:
+    """Every part of the status bar is inside it, none over another, and the short ones
+    (name, "Saved as you type", buttons) whole; a headline too long ends in "…"."""
+    from ui.fitting_label import FittingLabel
+    bar = win.statusBar()
+    for _ in range(5):
+        QApplication.processEvents()
+    parts = [win.who_label, win.offline_label] + [
+        w for w in win.sync_area.findChildren(QWidget) if w.isVisible()]
+    places = []
+    for part in parts:
+        if not part.isVisible():
+            continue
+        place = part.geometry().translated(part.parentWidget().mapTo(bar, part.parentWidget().rect().topLeft()))
+        name = part.objectName() or type(part).__name__
+        assert bar.rect().contains(place), f"{name} at {place.getRect()} is outside {bar.rect().getRect()}"
+        for other_name, other in places:
+            assert not place.intersects(other), f"{name} lies over {other_name}"
+        places.append((name, place))
+        if isinstance(part, FittingLabel):
+            assert part.width() >= part.minimumSizeHint().width(), name
+            shown = part.shown_text()
+            assert shown == part.full_text() or shown.endswith("…"), (name, shown)
+        else:
+            assert part.width() >= part.sizeHint().width(), \
+                f"“{part.text()}” is {part.width()} wide for words needing {part.sizeHint().width()}"
+
+
+def test_the_status_bar_fits_in_every_sync_state(qtbot, window, demo_store):
+    """At 1280 and 1366 pixels: not connected, idle with files to send, a failed sync with a
+    long reason (a few words in the bar, the whole reason once a click away), things that
+    need attention, and a sync sending files."""
+    from app.sync import state
+    from app.sync.failure_words import unreachable
+    from app.transfer.outgoing import FilesProgress
+    from app.transfer.sync_step import files_words
+    import httpx
+    win, area = window, window.sync_area
+
+    def shown(size: QSize) -> None:
+        win.resize(size)
+        qtbot.waitUntil(lambda: win.width() == size.width(), timeout=2000)
+        fits(win)
+        status_bar_fits(win)
+
+    def now(**settings) -> None:
+        def put(session):
+            for key, value in settings.items():
+                state.put(session, key, value)
+        demo_store.write_now(put)
+        area.refresh()
+        want = demo_store.read(state.status)
+        qtbot.waitUntil(lambda: area.status == want, timeout=5000)
+
+    for size in (WINDOW, WIDE):
+        shown(size)                                             # not connected
+    assert "kept on this laptop only" in area.headline.text()
+
+    now(url="http://127.0.0.1:9", token="t", centre_name=LONG_CENTRE, staff_name="Alex Morgan",
+        role="assessor", last_success_at="2026-12-05T18:57:00+00:00")
+    for size in (WINDOW, WIDE):
+        shown(size)
+    assert area.headline.text().startswith(f"Connected to {LONG_CENTRE}")
+
+    reason = unreachable("http://127.0.0.1:18471", httpx.RemoteProtocolError(
+        "Server disconnected without sending a response."))
+    now(last_error=reason)
+    for size in (WINDOW, WIDE):
+        shown(size)
+        assert area.headline.shown_text().startswith("Last sync failed: the centre did not answer")
+        assert area.details_button.isVisible()
+    assert "Server disconnected" not in reason          # httpx's words are not the user's
+    assert area.headline.toolTip().count("did not answer") == 1    # the reason once
+    area.details_button.click()
+    qtbot.waitUntil(lambda: area.details_box is not None and area.details_box.isVisible(),
+                    timeout=2000)
+    assert area.details_box.text().count(reason) == 1
+    area.details_box.close()
+
+    import dataclasses                       # and twelve things needing attention
+    area._show(dataclasses.replace(area.status, attention=12, waiting=140, files_waiting=12,
+                                   file_bytes_waiting=2_000_000_000))
+    for size in (WINDOW, WIDE):
+        shown(size)
+        assert area.attention_button.isVisible()
+
+    # A sync sending a large recording: its progress takes the headline's place.
+    area.runner.start = lambda: True
+    area.runner._busy = True
+    area.sync_now()
+    area.runner.progress.emit(files_words(FilesProgress(
+        3, 97 * 1024 * 1024, "ab" * 32, "discussion-long-second-visit-with-the-employer.wav",
+        40, 100)))
+    for size in (WINDOW, WIDE):
+        shown(size)
+        assert not area.headline.isVisible() and area.progress.isVisible()
+        assert area.cancel_button.isVisible()
+    area.runner._busy = False
