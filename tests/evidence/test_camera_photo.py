@@ -134,6 +134,24 @@ def test_signed_record_cannot_take_photos(qtbot, demo_store):
     assert not files.take_photo.button.isEnabled()
     if camera_present():
         assert files.take_photo.button.toolTip() == SIGNED
+    # Nothing may be attached: no "attach a photo file instead" beside a greyed Attach.
+    files.show()
+    assert not files.attach_button.isEnabled() and not files.take_photo.hint.isVisible()
+
+
+def test_open_and_remove_wait_for_a_file_to_be_chosen(qtbot, demo_store, record, panel):
+    assert not panel.open_button.isEnabled() and not panel.remove_button.isEnabled()
+    attach_photo(demo_store, record, site_photo(), "Splashback")
+    panel.refresh()
+    assert panel.list.count() == 1
+    assert not panel.open_button.isEnabled() and not panel.remove_button.isEnabled()
+    assert panel.open_button.toolTip() == "Choose a file in the list to open it"
+    rect = panel.list.visualItemRect(panel.list.item(0))
+    qtbot.mouseClick(panel.list.viewport(), Qt.LeftButton, pos=rect.center())
+    assert panel.open_button.isEnabled() and panel.remove_button.isEnabled()
+    qtbot.mouseClick(panel.remove_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: panel.list.count() == 0, timeout=5000)
+    assert not panel.open_button.isEnabled() and not panel.remove_button.isEnabled()
 
 
 def test_camera_errors_in_words_the_assessor_can_act_on():

@@ -291,7 +291,9 @@ class TakePhoto(QObject):
         self.button.setEnabled(present and not self.locked)
         self.button.setToolTip(NO_CAMERA if not present else SIGNED if self.locked else
                                "Take a photo with the laptop's camera and attach it here")
-        self.hint.setVisible(not present)
+        # Where nothing may be attached (a signed record, an IQA's laptop) "attach a photo
+        # file instead" would point at a greyed button.
+        self.hint.setVisible(not present and not self.locked)
 
     def open_dialog(self) -> CameraDialog:
         record = self.panel.record

@@ -54,7 +54,6 @@ class FilesPanel(QWidget):
         self.attach_button.setProperty("primary", True)
         self.attach_button.clicked.connect(self._choose_files)
         self.open_button = QPushButton("Open", objectName="open_file")
-        self.open_button.setToolTip("Open with the system viewer")
         self.open_button.clicked.connect(self.open_selected)
         self.remove_button = QPushButton("Remove", objectName="remove_file")
         self.remove_button.clicked.connect(self.remove_selected)
@@ -131,6 +130,7 @@ class FilesPanel(QWidget):
         self.fetch.failed.connect(lambda words: self.message.show_problem(words))
         self.fetch.arrived.connect(self._fetched)
         self.states = {}
+        self._enable_file_buttons()
 
     # -- loading -----------------------------------------------------------------------
     def load(self, record: RecordView) -> None:
@@ -178,7 +178,7 @@ class FilesPanel(QWidget):
             self.list.addItem(item)
         locked = record.state == "signed" or self.read_only
         self.attach_button.setEnabled(not locked)
-        self.remove_button.setEnabled(not locked)
+        self._enable_file_buttons()
         self.take_photo.set_locked(locked)
         self.lengths.measure(record, self.views)
         if record.method == "PD":
@@ -236,7 +236,24 @@ class FilesPanel(QWidget):
         row = self.list.currentRow()
         return self.views[row] if 0 <= row < len(self.views) else None
 
+    def _enable_file_buttons(self) -> None:
+        """Open and Remove act on the chosen file: with none chosen they are greyed, not
+        buttons that do nothing when pressed."""
+        chosen = self._current() is not None
+        locked = self.record is None or self.record.state == "signed" or self.read_only
+        self.open_button.setEnabled(chosen)
+        self.remove_button.setEnabled(chosen and not locked)
+        self.open_button.setToolTip("Open the chosen file with the system viewer" if chosen
+                                    else "Choose a file in the list to open it")
+        self.remove_button.setToolTip(
+            "The record is signed: its files stay as signed" if self.record is not None
+            and self.record.state == "signed" else
+            "An IQA's laptop opens files; the assessor adds and removes them" if self.read_only
+            else "Remove the chosen file (Ctrl+Z brings it back)" if chosen
+            else "Choose a file in the list to remove it")
+
     def _selected(self, row: int) -> None:
+        self._enable_file_buttons()
         view = self._current()
         if view is not None and view.kind in ("audio", "video") and self.record.method == "PD":
             self._load_media(view)
