@@ -1,5 +1,6 @@
 """Looking is not changing: on an IQA's laptop, signing a sample shows the changes it made
-in the status bar at once, and clicking the claims and units afterwards adds none.
+in the status bar at once, and clicking the claims and units afterwards adds none. The
+claim waiting for the IQA's sample is chosen when the tab opens.
 
 A tester saw "2 changes waiting" become 4 on clicking the claim row after signing: the
 signing's own changes (the signature and its audit event) were shown only when the bar's
@@ -47,6 +48,10 @@ def test_the_iqa_signs_a_sample_then_clicking_claims_and_units_writes_nothing(qt
     win.refresh_status()
     qtbot.waitUntil(lambda: "everything is at the centre" in win.sync_area.headline.text(),
                     timeout=5000)
+    # The claim waiting for the IQA is chosen already: its sample is one press away.
+    qtbot.waitUntil(panel.claim_iqa_button.isEnabled, timeout=5000)
+    assert "CLAIM-001" in panel.claims.currentItem().text()
+    assert not panel.claim_button.isEnabled() and not panel.withdraw_claim_button.isEnabled()
 
     select_unit(qtbot, panel, "202")
     qtbot.waitUntil(panel.iqa_button.isEnabled, timeout=5000)

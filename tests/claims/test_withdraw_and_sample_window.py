@@ -189,3 +189,32 @@ def test_withdraw_a_draft_claim_then_sample_and_sign_the_next_and_print_both(qtb
     assert "202 Recognition" in text and f"{sampled:%d/%m/%Y} JW" in text
     assert f"Sampled by the Internal Verifier on {sampled:%d/%m/%Y}: Jo Whitfield (JW)" in text
     win.close()
+
+
+def test_make_a_claim_says_why_not_when_every_signed_off_unit_is_claimed(qtbot, demo_store):
+    enrolment_id, learner_id, name, unit_id = _learner_with_unit_202(demo_store)
+    win = claims_window(qtbot, demo_store, learner_id)
+    panel = win.page.claims
+    assert not panel.claim_button.isEnabled()
+    assert panel.claim_button.toolTip().startswith("Sign off a unit first")
+    sign_off_id = demo_store.write_now(lambda s: sign_off_unit(
+        s, enrolment_id, unit_id, summative_date=DAY, assessor_name=ASSESSOR))
+    demo_store.write_now(lambda s: sign_fully(s, "unit_sign_off", sign_off_id, name, ASSESSOR))
+    panel.refresh()
+    qtbot.waitUntil(panel.claim_button.isEnabled, timeout=5000)
+    # The IQA samples on this laptop only when they are there to sign: the button says so.
+    select_unit(qtbot, panel, "202")
+    assert panel.iqa_button.isEnabled()
+    assert panel.iqa_button.toolTip().startswith("For the IQA, when they are with you")
+
+    demo_store.write_now(lambda s: start_claim(s, enrolment_id, [sign_off_id]))
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.claims.count() == 1, timeout=5000)
+    assert not panel.claim_button.isEnabled()
+    assert panel.claim_button.toolTip() == ("Nothing left to claim: every signed-off unit is in "
+                                            "CLAIM-001 already. Double-click a claim to open it")
+    assert panel.claims.currentItem() is None       # the assessor's laptop chooses none
+    panel.make_claim()                              # as Ctrl+Shift+M does
+    assert panel.status.text().startswith("Nothing left to claim")
+    assert getattr(panel, "claim_dialog", None) is None
+    win.close()

@@ -268,6 +268,15 @@ class ClaimsPanel(QWidget):
             self.claims.addItem(item)
             if claim_id == keep:
                 self.claims.setCurrentItem(item)
+        if self.claims.currentItem() is None and self.read_only:
+            # On an IQA's laptop the claim waiting for their sample is chosen already, so
+            # "IQA sample of claim…" is ready to press (the assessor's laptop chooses none:
+            # "Withdraw claim…" must not be one click from a claim nobody picked).
+            waiting = [c.id for c in state["claims"]
+                       if c.signed_by_both and "iqa" not in c.signed_roles]
+            for i in range(self.claims.count()):
+                if self.claims.item(i).data(Qt.UserRole) in waiting[:1]:
+                    self.claims.setCurrentRow(i)
         self.claims.blockSignals(False)
 
     def _current(self):
@@ -312,14 +321,39 @@ class ClaimsPanel(QWidget):
         self.iqa_button.setEnabled(bool(done and done.signed_off and "iqa" not in done.signed_roles))
         # Offered on any sign-off: for a signed one the dialog says why it stays on file.
         self.withdraw_sign_off_button.setEnabled(done is not None and mine)
-        has_signed = any(v.signed_off for v in (self.state.get("sign_offs") or {}).values())
-        self.claim_button.setEnabled((has_signed or self.claims.count() > 0) and mine)
+        why_not = self._nothing_to_claim()
+        self.claim_button.setEnabled(why_not is None and mine)
+        self.claim_button.setToolTip(
+            "An IQA's laptop samples claims; the assessor makes them" if not mine
+            else why_not or "Claim the signed-off units not yet in a claim (Ctrl+Shift+M)")
         claim = self._current_claim()
         self.claim_iqa_button.setEnabled(bool(claim and claim.signed_by_both
                                               and "iqa" not in claim.signed_roles))
         self.withdraw_claim_button.setEnabled(claim is not None and mine)
+        # The IQA samples; on the assessor's laptop only when the IQA is there to sign (the
+        # centre takes samples from either laptop: server/permissions.py).
+        for button, what, keys in ((self.iqa_button, "unit", "Ctrl+Shift+Q"),
+                                   (self.claim_iqa_button, "claim", "Ctrl+Shift+I")):
+            button.setToolTip(
+                f"Record your sample of the chosen {what}, then sign it as IQA ({keys})"
+                if self.read_only else
+                f"For the IQA, when they are with you: their sample of the chosen {what} and "
+                f"their signature. An IQA with their own laptop samples there ({keys})")
         for b in (self.save_button, self.print_button):
             b.setEnabled(bool(self.enrolment_id))
+
+    def _nothing_to_claim(self) -> str | None:
+        """Why there is nothing to claim (None when a signed-off unit is in no claim yet): a
+        unit in a claim that stands cannot be claimed again (app/claims/claim.py)."""
+        signed = [v.id for v in (self.state.get("sign_offs") or {}).values() if v.signed_off]
+        if not signed:
+            return "Sign off a unit first: a claim is made of signed-off units"
+        claimed = {i for c in self.state.get("claims", []) for i in c.sign_off_ids}
+        if set(signed) - claimed:
+            return None
+        refs = ", ".join(c.reference for c in self.state.get("claims", []))
+        return (f"Nothing left to claim: every signed-off unit is in {refs} already. "
+                f"Double-click a claim to open it")
 
     # -- actions -----------------------------------------------------------------------
     def sign_off(self) -> None:
@@ -403,6 +437,9 @@ class ClaimsPanel(QWidget):
         if claim_id is None and self.claims.currentItem() is not None and not self.state.get(
                 "sign_offs"):
             claim_id = self.claims.currentItem().data(Qt.UserRole)
+        if claim_id is None and (why_not := self._nothing_to_claim()) is not None:
+            self.status.setText(why_not + ".")   # Ctrl+Shift+M with the button greyed
+            return
         withdrawn = next((w for w in self.state.get("withdrawn", []) if w.id == claim_id), None)
         if withdrawn is not None:   # nothing to edit or sign: say what became of it
             self.status.setText(f"{withdrawn.reference}: {withdrawn.withdrawal.sentence()}")
