@@ -2,7 +2,8 @@
 a bearer token. A FastAPI dependency, so a router adds `device = Depends(current_device)`.
 
 Only the token's SHA-256 is stored; the device row is read afresh on every request (no
-session state), so a revoke takes effect on the next request to any server process.
+session state), so a revoke takes effect on the next request to any server process. Each
+request also counts as hearing from the laptop (server/heard_from.py).
 
 A revoked laptop is refused everything that gives it data (`current_device`), but may still
 hand in what it holds (`device_handing_in`: push, file uploads, the wipe confirmation):
@@ -19,6 +20,7 @@ from app.models import StaffMember
 from app.sync.protocol import (DEVICE_REVOKED, NOT_ENROLLED, PROTOCOL_HEADER, UPDATE_FIELDFOLIO,
                                too_old)
 from server.models import SyncDevice
+from server.heard_from import note_heard_from
 from server.refusal import Refusal
 from server.staff import token_hash
 
@@ -66,5 +68,8 @@ def device_handing_in(request: Request) -> CallingDevice:
             raise Refusal(NOT_ENROLLED, "The centre does not recognise this laptop: enrol it "
                                         "again with a new code from the centre's admin.")
         staff = session.get(StaffMember, device.staff_id)
-        return CallingDevice(device.id, device.staff_id, staff.role if staff else "", device.name,
-                             device.revoked_at is not None)
+        calling = CallingDevice(device.id, device.staff_id, staff.role if staff else "",
+                                device.name, device.revoked_at is not None)
+        last_heard = device.last_sync_at
+    note_heard_from(request.app.state.centre, calling.id, last_heard)   # its "last sync"
+    return calling

@@ -152,7 +152,7 @@ def _staff(session, args):
 def _devices(session, args):
     from server.staff import devices
     rows = devices(session)
-    lines = [f"{d['id']}  {d['name'] or '(unnamed)'}  {d['staff_name']} ({d['role']})  "
+    lines = [f"{d['id']}  {d['laptop']}, {d['role']}  "
              f"last sync {d['last_sync_at'] or 'never'}"
              + (f"  REVOKED {d['revoked_at']}" if d["revoked_at"] else "") for d in rows]
     return rows, "\n".join(lines) or "No laptops enrolled yet."

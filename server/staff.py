@@ -107,9 +107,25 @@ def staff_list(session: Session) -> list[dict]:
                 .order_by(StaffMember.role, StaffMember.name))]
 
 
+def laptop_name(staff_name: str | None, host: str | None) -> str:
+    """A laptop as centre IT knows it: whose it is, then the host name it gave at enrolment
+    ("Sam Patel's laptop (vm)"). A centre's laptops are often all called the same; the
+    host name alone said nothing."""
+    host = (host or "").strip()
+    if not staff_name:
+        return host or "a laptop with no name"
+    return f"{staff_name}'s laptop ({host})" if host else f"{staff_name}'s laptop"
+
+
+def device_laptop_name(session: Session, device: SyncDevice) -> str:
+    staff = session.get(StaffMember, device.staff_id)
+    return laptop_name(staff.name if staff else None, device.name)
+
+
 def devices(session: Session) -> list[dict]:
     names = {s.id: (s.name, s.role) for s in session.scalars(select(StaffMember))}
     return [{"id": d.id, "name": d.name, "staff_id": d.staff_id,
+             "laptop": laptop_name(names.get(d.staff_id, (None,))[0], d.name),
              "staff_name": names.get(d.staff_id, ("?", "?"))[0],
              "role": names.get(d.staff_id, ("?", "?"))[1],
              "enrolled_at": d.enrolled_at.isoformat(),

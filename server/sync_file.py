@@ -38,6 +38,7 @@ from server.packs import carried_for_laptops, take_carried
 from server.pull import pull
 from server.push import Mutation, apply_push
 from server.refusal import Refusal
+from server.staff import device_laptop_name
 
 Progress = Callable[[int, int], None]
 
@@ -74,7 +75,7 @@ def _enrolled(session, device_id: str) -> SyncDevice:
         raise SyncFileRefused(f"No laptop with id {device_id} is enrolled at this centre "
                               f"(see 'server-admin devices').")
     if dev.revoked_at is not None:
-        raise SyncFileRefused(f"The centre revoked laptop {dev.name or dev.id}: it sends and "
+        raise SyncFileRefused(f"The centre revoked {device_laptop_name(session, dev)}: it sends and "
                               f"receives no more data.")
     return dev
 
@@ -102,6 +103,7 @@ def import_from_laptop(centre: CentreDatabase, files: FileStore, path: Path | st
             dev = session.get(SyncDevice, sync.device_id)
             device = _calling(session, dev)
             last_before = dev.last_seq
+            laptop = device_laptop_name(session, dev)   # "Sam Patel's laptop (vm)"
         stored = 0
         for sha in sync.files:
             with sync.open_file(sha) as fh:
@@ -126,7 +128,7 @@ def import_from_laptop(centre: CentreDatabase, files: FileStore, path: Path | st
     statuses = [r.get("status") for r in answer["results"]]
     fresh = [r for r, m in zip(answer["results"], sorted(mutations, key=lambda m: m.seq), strict=True)
              if m.seq > last_before]
-    return Imported(device.id, device.name, len(mutations),
+    return Imported(device.id, laptop, len(mutations),
                     sum(1 for r in fresh if r.get("status") == "applied"),
                     len(mutations) - len(fresh), statuses.count("rejected"),
                     statuses.count("conflict"), stored, len(sync.files) - stored, packs_refused)
