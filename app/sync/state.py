@@ -141,10 +141,10 @@ def status(session: Session) -> SyncStatus:
         SyncAttention.resolved_at.is_(None))) or 0
     last = get(session, "last_success_at")
     from app.transfer.file_states import files_waiting  # app.transfer imports this module
-    files, file_bytes = files_waiting(session) if enrolled else (0, 0)
+    files, file_bytes, held = files_waiting(session) if enrolled else (0, 0, 0)
     return SyncStatus(enrolled, get(session, "centre_name") or "", waiting,
                       datetime.fromisoformat(last) if last else None, attention,
-                      get(session, "last_error") or "", files, file_bytes)
+                      get(session, "last_error") or "", files, file_bytes, held)
 
 
 def is_waiting(session: Session, table_name: str, record_id: str) -> bool:

@@ -96,10 +96,18 @@ class ResumeBook:
         except (OSError, ValueError, KeyError):
             return None
 
-    def put(self, sha256: str, url: str) -> None:
+    def held(self, sha256: str) -> int:
+        """How many bytes the centre had acknowledged when last heard from, so the status bar
+        counts only what is still to go after a cut (0 when not known)."""
+        try:
+            return int(json.loads(self._path(sha256).read_text()).get("held", 0))
+        except (OSError, ValueError, TypeError, AttributeError):
+            return 0
+
+    def put(self, sha256: str, url: str, held: int = 0) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self._path(sha256).with_suffix(".tmp")
-        tmp.write_text(json.dumps({"url": url}))
+        tmp.write_text(json.dumps({"url": url, "held": held}))
         os.replace(tmp, self._path(sha256))
 
     def forget(self, sha256: str) -> None:
@@ -304,6 +312,7 @@ class _Upload:
         if r.status_code == 204:
             self.failures = 0
             new_offset = int(r.headers["Upload-Offset"])
+            self.book.put(self.sha256, url, new_offset)   # a tiny file per 16 MB chunk
             self.progress(new_offset, self.size)
             return url, new_offset
         if r.status_code == 460:  # corrupted on the way: the server kept nothing, send again

@@ -106,11 +106,13 @@ def test_laptop_killed_mid_upload_resumes_after_restart(tmp_path, centre):
             break
     first.wait()
     assert laptop.book.get(sha) is not None  # where to resume survived the kill
+    held = laptop.book.held(sha)             # and how much had gone, for the status bar
     again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                            check=True)
     last = again.stdout.strip().splitlines()[-1].split()
     resumed_from, sent = int(last[1]), int(last[3])
     assert resumed_from >= 6 * MB and sent == size - resumed_from
+    assert 6 * MB <= held <= resumed_from
     assert stored_sha(on_disk(centre.root, sha)) == sha
 
 
