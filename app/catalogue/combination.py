@@ -41,6 +41,12 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
+def _mandatory(title: str) -> str:
+    """"mandatory " unless the group's title says it already: "Mandatory units: units 201,
+    203 are not in this claim", not "Mandatory units: mandatory units 201…"."""
+    return "" if "mandatory" in title.lower() else "mandatory "
+
+
 # What the units being checked are, in the words of each place that checks them: the units
 # an enrolment chose, the units a claim claims, the units signed off so far. (A claim said
 # mandatory units "are not chosen" when they were chosen, only not yet claimed.)
@@ -87,7 +93,7 @@ def check_combination(rules: dict | None, units: dict[str, UnitFacts],
         if unspecified and group.get("mandatory"):
             are = 'is' if len(unspecified) == 1 else 'are'
             result.problems.append(
-                f"{title}: mandatory {'unit' if len(unspecified) == 1 else 'units'} "
+                f"{title}: {_mandatory(title)}{'unit' if len(unspecified) == 1 else 'units'} "
                 f"{', '.join(unspecified)} {are} "
                 + (f"{not_done}." if on_paper else
                    "not specified in the source document, so the award cannot be completed "
@@ -100,7 +106,7 @@ def check_combination(rules: dict | None, units: dict[str, UnitFacts],
             missing = [u for u in members if u not in chosen]
             if missing:
                 result.problems.append(
-                    f"{title}: mandatory {'unit' if len(missing) == 1 else 'units'} "
+                    f"{title}: {_mandatory(title)}{'unit' if len(missing) == 1 else 'units'} "
                     f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} {not_done}.")
         got_credits = sum(credits[u] for u in picked)
         lo_c, hi_c = group.get("min_credits"), group.get("max_credits")

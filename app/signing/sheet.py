@@ -33,6 +33,7 @@ def signing_sheet(session: Session, record_type: str, record_id: str) -> Signing
     status = signing_status(session, record_type, record_id)
     sections = sig.present(session, record_id) if sig.present else [
         ("Record", status.record.label())]
+    sections = sections + _iqa_sample(session, record_type, record_id)
     me = current_profile(session)
     later = amendment_of(session, record_id)
     earlier = session.scalars(select(Amendment.original_id).where(
@@ -41,6 +42,18 @@ def signing_sheet(session: Session, record_type: str, record_id: str) -> Signing
                         lock_reason(session, record_type, record_id),
                         later.amended_id if later else None, earlier,
                         _iqa_name(session, record_type, record_id))
+
+
+def _iqa_sample(session: Session, record_type: str, record_id: str) -> list[tuple[str, str]]:
+    """The IQA's sample, when one is recorded: the IQA signs beside their sample date and
+    initials on paper (the IV columns), so the screen they sign on shows them too."""
+    model = {"unit_sign_off": UnitSignOff, "claim": Claim}.get(record_type)
+    row = session.get(model, record_id) if model else None
+    if row is None or row.iqa_sampled_on is None:
+        return []
+    who = f" by {row.iqa_name}" if row.iqa_name else ""
+    initials = f" (initials {row.iqa_initials})" if row.iqa_initials else ""
+    return [("IQA sample", f"Sampled on {row.iqa_sampled_on:%d/%m/%Y}{who}{initials}.")]
 
 
 def _iqa_name(session: Session, record_type: str, record_id: str) -> str:

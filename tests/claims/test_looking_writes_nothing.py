@@ -1,6 +1,7 @@
 """Looking is not changing: on an IQA's laptop, signing a sample shows the changes it made
 in the status bar at once, and clicking the claims and units afterwards adds none. The
-claim waiting for the IQA's sample is chosen when the tab opens.
+claim waiting for the IQA's sample is chosen when the tab opens, and the signing screen
+shows the sample being signed.
 
 A tester saw "2 changes waiting" become 4 on clicking the claim row after signing: the
 signing's own changes (the signature and its audit event) were shown only when the bar's
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from app.claims.claim import autosave_claim, start_claim
 from app.claims.sample_portfolio import sign_fully
 from app.claims.sign_off import sign_off_unit
+from app.models.claims import UnitSignOff
 from app.models.local import OutboxEntry
 from app.sync import state
 from tests.claims.test_withdraw_and_sample_window import (
@@ -58,6 +60,17 @@ def test_the_iqa_signs_a_sample_then_clicking_claims_and_units_writes_nothing(qt
     qtbot.mouseClick(panel.iqa_button, Qt.LeftButton)
     qtbot.mouseClick(panel.iqa_dialog.ok, Qt.LeftButton)
     qtbot.waitUntil(lambda: getattr(panel, "signing_dialog", None) is not None, timeout=5000)
+    # The IQA signs seeing what they sign beside: their sample date and initials.
+    signing = panel.signing_dialog
+    qtbot.waitUntil(lambda: signing.sheet is not None, timeout=5000)
+    row = demo_store.read(lambda s: s.get(UnitSignOff, sign_off_id))
+    assert row.iqa_sampled_on and row.iqa_initials
+    assert (f"IQA sample Sampled on {row.iqa_sampled_on:%d/%m/%Y} by {row.iqa_name} (initials "
+            f"{row.iqa_initials})." in " ".join(signing.record_view.toPlainText().split()))
+    assert signing.heading.text().startswith(
+        "Sign the sign-off of unit 202 “Recognition of regulations")
+    assert signing.heading.text().endswith(f" for {name}")
+    assert signing.windowTitle() == "Sign the sign-off of unit 202"
     sign_all(qtbot, demo_store, panel.signing_dialog, "unit_sign_off", sign_off_id, ["iqa"])
     panel.signing_dialog.close()
     written = demo_store.read(_outbox)

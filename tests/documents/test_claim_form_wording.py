@@ -52,6 +52,9 @@ def test_a_part_claim_names_the_mandatory_units_not_in_it(demo_store):
     assert "not chosen" not in note and "not in this claim" in note
     text = _pack_text(demo_store, ids["claim_id"])
     assert "not chosen" not in text and "Full award No" in text
+    # The group is titled "Mandatory units": said once ("Mandatory units: units 201, …").
+    assert "Mandatory units: units 201, 203, 204, 205, 206 are not in this claim." in text
+    assert "Mandatory units: mandatory" not in text
 
 
 def test_sfj_units_read_once_with_reference_and_credit(demo_store):

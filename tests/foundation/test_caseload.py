@@ -154,7 +154,7 @@ def test_rules_of_combination_say_what_is_missing():
     check = check_combination(RULES, UNITS, {"201"})
     assert not check.ok
     text = " ".join(check.problems)
-    assert "mandatory unit 202 is not chosen" in text
+    assert "Mandatory units: unit 202 is not chosen" in text   # the title says "mandatory"
     assert "Group B: choose 6 more credits" in text
     assert "at least 20 credits; 5 chosen" in text
 

@@ -51,6 +51,19 @@ def sheet_html(sheet: SigningSheet) -> str:
     return "".join(parts)
 
 
+def _heading(record, short: bool = False) -> str:
+    """What is being signed, as a sentence: "Sign the sign-off of unit 204 “Contribute…” for
+    Amelia Hughes" (its label, "Unit sign-off UNIT 204 …", read like a database row)."""
+    if record.record_type == "unit_sign_off" and record.portfolio_ref:
+        number = record.portfolio_ref.split()[-1]
+        if short:
+            return f"Sign the sign-off of unit {number}"
+        title = f" “{record.title}”" if record.title else ""
+        who = f" for {record.learner_name}" if record.learner_name else ""
+        return f"Sign the sign-off of unit {number}{title}{who}"
+    return f"Sign {record.portfolio_ref}" if short else f"Sign: {record.label()}"
+
+
 class SigningDialog(Dialog):
     signed = Signal(str)    # record id, after each signature is stored
 
@@ -166,8 +179,8 @@ class SigningDialog(Dialog):
     def _show(self, sheet: SigningSheet) -> None:
         self.sheet = sheet
         st = sheet.status
-        self.heading.setText(f"Sign: {st.record.label()}")
-        self.setWindowTitle(f"Sign {st.record.portfolio_ref}")
+        self.heading.setText(_heading(st.record))
+        self.setWindowTitle(_heading(st.record, short=True))
         self.record_view.setHtml(sheet_html(sheet))
         done = "; ".join(f"{s.role_label} {s.signer_name} ✓ {s.signed_at:%d/%m/%Y}"
                          for s in st.signatures) or "nobody yet"
