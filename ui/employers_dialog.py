@@ -105,7 +105,8 @@ class EmployersDialog(Dialog):
         self.heading = label("", "section")
         self.heading.setObjectName("employer_heading")
         details_box.addWidget(self.heading)
-        details_box.addWidget(label("Changes save as you type.", "hint"))
+        self.save_hint = label("Changes save as you type.", "hint")
+        details_box.addWidget(self.save_hint)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.WrapLongRows)
         self.editors: dict[str, QWidget] = {}
@@ -159,6 +160,7 @@ class EmployersDialog(Dialog):
         """Show the employers afresh each time the window opens (it is kept between
         openings, so a save still on its way finds it)."""
         self.problem.show_problem(None)
+        self.status.setText("")     # "Deleted …" from last time may no longer be so (a sync)
         self.employer_id = None
         self.follow_role()
         self.refresh(select_id)
@@ -168,8 +170,10 @@ class EmployersDialog(Dialog):
         it): the fields read only, no new employer, no delete."""
         self.read_only = self.bridge.store.read(an_iqa_laptop)
         self.read_only_line.setVisible(self.read_only)
+        self.save_hint.setVisible(not self.read_only)
         for editor in self.editors.values():
             editor.setReadOnly(self.read_only)
+            editor.style().polish(editor)   # greyed as read only (style.qss), not white
         self.new_button.setEnabled(not self.read_only)
 
     # -- the list ---------------------------------------------------------------------------

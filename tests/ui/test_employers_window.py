@@ -192,6 +192,7 @@ def test_an_employer_delete_is_on_the_windows_one_undo(qtbot, store):
     window.redo_action.trigger()                                   # Edit → Redo
     assert store.read(lambda s: s.get(Employer, calls).deleted_at) is not None
     assert _names(dialog) == [] and dialog.status.text() == "Deleted Northgate Energy again."
+    assert window.open_employers() is dialog and dialog.status.text() == ""   # opened afresh
     window.close()
 
 
@@ -220,7 +221,7 @@ def test_an_iqas_laptop_shows_employers_and_changes_none(qtbot, store):
                                             "whose learners work there.")
     assert not dialog.new_button.isEnabled() and not dialog.delete_button.isEnabled()
     phone = dialog.editors["contact_phone"]
-    assert phone.isReadOnly()
+    assert phone.isReadOnly() and not dialog.save_hint.isVisibleTo(dialog)
     phone.setFocus()
     qtbot.keyClicks(phone, "9")
     assert phone.text() == SHOP["contact_phone"]
