@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.caseload.drafts import load_draft
-from app.caseload.employers import live_employers
+from app.caseload.employers import employer_choices
 from app.caseload.learners import DRAFT_FORM, LEARNER_FIELDS, autosave_learner, learner_form_values
 from app.models import Learner
 from ui.bridge import Bridge
@@ -91,7 +91,7 @@ class LearnerForm(QWidget):
             learner = session.get(Learner, self.learner_id)
             values = learner_form_values(learner) if learner else {k: "" for k in LEARNER_FIELDS}
             draft = load_draft(session, DRAFT_FORM, self.learner_id)
-            employers = [(e.id, e.name) for e in live_employers(session)]
+            employers = employer_choices(session, self.learner_id)
             return values, draft, employers
 
         values, draft, employers = store.read(read)
@@ -115,7 +115,7 @@ class LearnerForm(QWidget):
         """Reopen a new learner that was being typed when the app last closed."""
         self.flush()
         self.learner_id = learner_id
-        employers = self.bridge.store.read(lambda s: [(e.id, e.name) for e in live_employers(s)])
+        employers = self.bridge.store.read(employer_choices, learner_id)
         self._fill(fields, employers)
         self.save_now()
 

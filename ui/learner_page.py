@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
-from app.caseload.employers import live_employers
+from app.caseload.employers import employer_choices
 from app.models import Learner
 from app.sync.iqa_laptop import read_only_line
 from ui.bridge import Bridge
@@ -167,7 +167,7 @@ class LearnerPage(QWidget):
     def employers_changed(self) -> None:
         """An employer was edited, added, deleted or restored elsewhere: show its new name
         in the chooser and the heading, keeping the learner's choice and any typing."""
-        employers = self.bridge.store.read(lambda s: [(e.id, e.name) for e in live_employers(s)])
+        employers = self.bridge.store.read(employer_choices, self.form.learner_id)
         self.form.set_employers(employers)
         if self.form.learner_id:
             self._update_title()
@@ -175,5 +175,5 @@ class LearnerPage(QWidget):
     def _new_employer(self) -> None:
         dialog = EmployerDialog(self.bridge.store, self)
         if dialog.exec() == QDialog.Accepted:
-            employers = self.bridge.store.read(lambda s: [(e.id, e.name) for e in live_employers(s)])
+            employers = self.bridge.store.read(employer_choices, self.form.learner_id)
             self.form.set_employers(employers, select=dialog.employer_id)

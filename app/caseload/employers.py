@@ -120,6 +120,19 @@ def live_employers(session: Session) -> list[Employer]:
                                 .order_by(Employer.name)))
 
 
+def employer_choices(session: Session, learner_id: str | None) -> list[tuple[str, str]]:
+    """(id, name) of the employers a learner's Details offer: the live ones, and the
+    learner's own if it was deleted (at the centre, before it refused that while learners
+    were placed there). Without it the chooser showed "no employer", and the next
+    keystroke in the learner's details saved that, losing where they work."""
+    choices = [(e.id, e.name) for e in live_employers(session)]
+    learner = session.get(Learner, learner_id) if learner_id else None
+    own = learner.employer if learner is not None and learner.employer_id else None
+    if own is not None and own.deleted_at is not None:
+        choices.append((own.id, f"{own.name} (deleted)"))
+    return choices
+
+
 def placed_learners(session: Session, employer_id: str) -> list[str]:
     """Names of the learners (not deleted) placed with this employer, by family name."""
     return [l.full_name for l in session.scalars(

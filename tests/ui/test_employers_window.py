@@ -11,7 +11,7 @@ from app.caseload.drafts import load_draft
 from app.caseload.employers import DRAFT_FORM, save_employer
 from app.caseload.learners import save_learner
 from app.caseload.profile import set_up
-from app.models import Employer
+from app.models import Employer, Learner
 from ui.main_window import MainWindow
 
 SHOP = {"name": "Harbourside Home Stores", "address": "Unit 4, Harbour Retail Park",
@@ -227,4 +227,31 @@ def test_an_iqas_laptop_shows_employers_and_changes_none(qtbot, store):
     assert phone.text() == SHOP["contact_phone"]
     assert store.read(lambda s: s.get(Employer, shop).contact_phone) == SHOP["contact_phone"]
     dialog.close()
+    window.close()
+
+
+def test_a_learner_placed_at_a_deleted_employer_keeps_it(qtbot, store):
+    """An employer the centre let another laptop delete while learners were placed there
+    (before it refused that, server/employers.py) arrives deleted: the learner's Details
+    name it as deleted, and typing in them does not quietly take it away."""
+    from app.db.base import utcnow
+    store.write_now(set_up, "Sam Patel", "assessor", "Riverside", "RT1")
+    shop = store.write_now(save_employer, None, SHOP)
+    amelia = store.write_now(save_learner, None, {"given_names": "Amelia",
+                                                  "family_name": "Hughes", "employer_id": shop})
+    store.write_now(lambda s: setattr(s.get(Employer, shop), "deleted_at", utcnow()))
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_learner(amelia)
+    form = window.page.form
+    chooser = form.editors["employer_id"]
+    assert (chooser.currentData(), chooser.currentText()) == \
+        (shop, "Harbourside Home Stores (deleted)")
+    _retype(qtbot, form.editors["phone"], "07700 900100")
+    qtbot.waitUntil(lambda: store.read(lambda s: s.get(Learner, amelia).phone) == "07700 900100",
+                    timeout=3000)
+    assert store.read(lambda s: s.get(Learner, amelia).employer_id) == shop
+    window.page.employers_changed()                 # another employer edited meanwhile
+    assert chooser.currentData() == shop
     window.close()
