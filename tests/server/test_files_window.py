@@ -3,6 +3,7 @@ the assessor's laptop shows as at the centre, not on this laptop; choosing it do
 (progress in the tab), after which it is on this laptop and loaded in the player."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QMediaPlayer
 
@@ -57,3 +58,60 @@ def test_the_iqa_opens_a_recording_made_on_another_laptop(qtbot, centre, laptops
     qtbot.mouseClick(files.play_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: files.player.playbackState() == QMediaPlayer.PausedState,
                     timeout=10_000)
+
+
+@pytest.fixture
+def app_style(qapp):
+    """The application's style sheet, as the real window has it: under it the player sits
+    below the file list at 1280×720."""
+    from app import paths
+    before = qapp.styleSheet()
+    qapp.setStyleSheet((paths.resources_dir() / "style.qss").read_text(encoding="utf-8"))
+    yield
+    qapp.setStyleSheet(before)
+
+
+def test_opening_one_of_two_recordings_brings_the_player_into_view_and_names_it(
+        qtbot, centre, laptops, tmp_path, app_style):
+    """At 1280×720 the player is below the file list: Open downloaded the recording and
+    nothing seemed to happen; with two visits recorded the player did not say which."""
+    from tests.ui.test_fits_a_laptop import WINDOW
+    from ui.main_window import MainWindow
+    assessor = laptops("assessor")
+    assessor.write_now(load_demo_caseload)
+    learner, enrolment_id = assessor.read(amelia)
+    record_id = assessor.write_now(create_record, enrolment_id, "PD", title="Complaints")
+    for seconds, name in enumerate(("discussion-first-visit.wav",
+                                    "discussion-second-visit.wav"), start=3):
+        attach_file(assessor, record_id, discussion_recording(tmp_path / name, seconds))
+    enrolled(assessor, centre, "Sam Patel")
+    run_sync(assessor)
+    iqa = laptops("iqa")
+    iris = enrolled(iqa, centre, "Iris Khan", "iqa")
+    centre.admin(staff.assign, learner.uln, None, iris)
+    run_sync(iqa)
+
+    window = MainWindow(iqa)
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(WINDOW)
+    window.open_learner(learner.id)
+    evidence = window.page.evidence
+    window.page.tabs.setCurrentWidget(evidence)
+    evidence.select_record(record_id)
+    files = evidence.editor.files
+    evidence.editor.tabs.setCurrentWidget(files)
+    qtbot.waitUntil(lambda: files.list.count() == 2, timeout=10_000)
+    qtbot.wait(50)
+    assert files.play_button.visibleRegion().isEmpty()      # below the fold at first
+
+    second = next(i for i in range(files.list.count())
+                  if "second-visit" in files.list.item(i).text())
+    files.list.setCurrentRow(second)
+    qtbot.mouseClick(files.open_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: files.loaded_name == "discussion-second-visit.wav", timeout=60_000)
+    qtbot.waitUntil(lambda: files.play_button.visibleRegion().boundingRect().size()
+                    == files.play_button.size(), timeout=5000)
+    assert files.playing_label.isVisible()
+    assert files.playing_label.text() == "In the player: discussion-second-visit.wav"
+    assert not files.playing_label.visibleRegion().isEmpty()

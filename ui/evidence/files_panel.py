@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QSlider,
-    QVBoxLayout, QWidget,
+    QComboBox, QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QScrollArea,
+    QSlider, QVBoxLayout, QWidget,
 )
 
 from app.evidence.attachment_store import AttachmentFailed
@@ -80,6 +80,12 @@ class FilesPanel(QWidget):
         rec = QVBoxLayout(self.recording_box)
         rec.setContentsMargins(0, 0, 0, 0)
         rec.addWidget(label("Recording", "section"))
+        # Which file the player holds: a record may have two recordings (two visits), and
+        # the list above may be scrolled away.
+        self.playing_label = label("", "hint")
+        self.playing_label.setObjectName("playing_file")
+        self.playing_label.hide()
+        rec.addWidget(self.playing_label)
         self.mic_warning = label("", "problem")
         self.mic_warning.setObjectName("mic_warning")
         rec.addWidget(self.mic_warning)
@@ -121,6 +127,7 @@ class FilesPanel(QWidget):
         self.player.durationChanged.connect(self._duration)
         self.player.playbackStateChanged.connect(self._playback_state)
         self.loaded_sha: str | None = None
+        self.loaded_name = ""
         self._pending_jump: int | None = None
         self.player.mediaStatusChanged.connect(self._media_status)
         # Files recorded on another laptop come from the centre when opened (issue 14).
@@ -138,6 +145,7 @@ class FilesPanel(QWidget):
         self.message.show_problem(None)
         media_support.stop_player(self.player)
         self.loaded_sha = None
+        self.playing_label.hide()
         is_pd = record.method == "PD"
         self.recording_box.setVisible(is_pd)
         # An IQA's laptop plays a discussion's recording; it records and bookmarks nothing.
@@ -280,13 +288,28 @@ class FilesPanel(QWidget):
 
     def _fetched(self, sha256: str) -> None:
         self.message.show_problem(None)
+        chosen = self._current()
         self.refresh()
+        if chosen is not None:      # the list is rebuilt; the file chosen stays chosen
+            self._choose(chosen.id)
         view = self._current()
         if view is not None and view.sha256 == sha256:
             if self.record.method == "PD" and view.kind in ("audio", "video"):
                 self._load_media(view)   # ready to play beside the bookmarks
+                # The player is below the file list: brought into view, or the download
+                # seemed to do nothing.
+                QTimer.singleShot(0, self.show_player)
             else:
                 self.open_selected()
+
+    def _choose(self, attachment_id: str) -> None:
+        for row in range(self.list.count()):
+            if self.list.item(row).data(Qt.UserRole) == attachment_id:
+                self.list.blockSignals(True)
+                self.list.setCurrentRow(row)
+                self.list.blockSignals(False)
+                self._enable_file_buttons()
+                return
 
     def remove_selected(self) -> None:
         view = self._current()
@@ -318,6 +341,19 @@ class FilesPanel(QWidget):
         media_support.set_player_source(self.player, QUrl.fromLocalFile(str(path)))
         self.loaded_sha = view.sha256
         self.loaded_name = view.original_name
+        self.playing_label.setText(f"In the player: {view.original_name}")
+        self.playing_label.show()
+
+    def show_player(self) -> None:
+        """Scroll every scroll area this tab sits in, innermost first, until Play and the
+        file's name above it show."""
+        above = self.play_button.mapTo(self.recording_box, self.play_button.rect().topLeft()).y() \
+            - self.playing_label.mapTo(self.recording_box, self.playing_label.rect().topLeft()).y()
+        parent = self.recording_box.parentWidget()
+        while parent is not None:
+            if isinstance(parent, QScrollArea):
+                parent.ensureWidgetVisible(self.play_button, 0, max(above, 0) + 8)
+            parent = parent.parentWidget()
 
     def toggle_play(self) -> None:
         if self.player.playbackState() == type(self.player).PlayingState:
