@@ -86,8 +86,9 @@ def run(argv: list[str]) -> int:
         if isinstance(exc, ReadOnlyForIqa):   # a whole sentence, about no one field
             _say(exc.problems["read_only"])
             return 1
-        for fieldname, message in exc.problems.items():
-            _say(f"{fieldname}: {message}")
+        # Each problem is a sentence naming what is wrong; the key ("uln") is the program's.
+        for message in exc.problems.values():
+            _say(message)
         return 1
     except BrokenPipeError:
         _quiet_stdout()      # `fieldfolio … | head`: the reader left; nothing to say

@@ -108,8 +108,9 @@ def run_admin(_store, args) -> int:
             with centre.writing() as session:
                 result = args.action(session, args)
     except InvalidInput as exc:
-        for field, message in exc.problems.items():
-            print(f"fieldfolio: {field}: {message}", file=sys.stderr)
+        # Each problem is a sentence; its key ("sync file", "uln") is the program's, not words.
+        for message in exc.problems.values():
+            print(f"fieldfolio: {message}", file=sys.stderr)
         return 1
     finally:
         centre.dispose()

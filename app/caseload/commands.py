@@ -80,7 +80,10 @@ def _learners(store, args) -> int:
 def _learner_add(store, args) -> int:
     fields = {key: getattr(args, key) for key in LEARNER_FIELDS if key != "employer_id"}
     learner_id = store.write_now(save_learner, None, fields)
-    print(learner_id)
+    from app.models import Learner
+    name, uln = store.read(lambda s: (lambda l: (l.full_name, l.uln))(s.get(Learner, learner_id)))
+    # Who was added, in words; the id last, for the commands that take one.
+    print(f"Added {name} ({f'ULN {uln}' if uln else 'no ULN yet'}): id {learner_id}")
     return 0
 
 

@@ -17,7 +17,7 @@ from app.models.local import SyncAttention, SyncMutation
 
 KEYS = ("url", "token", "centre_name", "staff_id", "staff_name", "role", "next_seq",
         "acked_seq", "last_success_at", "last_error", "watch",
-        "checked_at")
+        "checked_at", "last_file_at")
 
 
 MB = 1024 * 1024
@@ -82,6 +82,17 @@ class SyncStatus:
     files_waiting: int = 0  # evidence files not yet at the centre (app/transfer/file_states.py)
     file_bytes_waiting: int = 0
     file_bytes_at_centre: int = 0   # of those, already at the centre from a cut upload
+    last_file_at: datetime | None = None   # the centre's sync file last imported (USB stick)
+
+    def _when(self) -> str:
+        """When the centre's state last arrived: by network ("synced 05/12 18:56") or, more
+        recently, on a USB stick; after an import "not synced yet" was not true."""
+        if self.last_file_at and (not self.last_success_at
+                                  or self.last_file_at > self.last_success_at):
+            return f"sync file imported {self.last_file_at.astimezone():%d/%m %H:%M}"
+        if self.last_success_at:
+            return f"synced {self.last_success_at.astimezone():%d/%m %H:%M}"
+        return "not synced yet"
 
     def _waiting_words(self) -> str:
         """Changes and files not yet at the centre, in one short phrase for the bar."""
@@ -103,9 +114,7 @@ class SyncStatus:
         if self.last_error:
             from app.sync.failure_words import in_brief
             return f"Last sync failed: {in_brief(self.last_error)} · {self._waiting_words()}"
-        synced = (f"synced {self.last_success_at.astimezone():%d/%m %H:%M}"
-                  if self.last_success_at else "not synced yet")
-        return f"Connected to {self.centre_name} · {self._waiting_words()} · {synced}"
+        return f"Connected to {self.centre_name} · {self._waiting_words()} · {self._when()}"
 
     @property
     def file_bytes_to_go(self) -> int:
@@ -126,10 +135,7 @@ class SyncStatus:
                     if self.file_bytes_at_centre else "")
             parts.append(f"{self.files_waiting} file{'s' if self.files_waiting != 1 else ''} "
                          f"({amount(self.file_bytes_waiting)}{held}) to send")
-        if self.last_success_at:
-            parts.append(f"synced {self.last_success_at.astimezone():%d/%m %H:%M}")
-        else:
-            parts.append("not synced yet")
+        parts.append(self._when())
         return " · ".join(parts)
 
 
@@ -142,9 +148,11 @@ def status(session: Session) -> SyncStatus:
     last = get(session, "last_success_at")
     from app.transfer.file_states import files_waiting  # app.transfer imports this module
     files, file_bytes, held = files_waiting(session) if enrolled else (0, 0, 0)
+    by_file = get(session, "last_file_at")
     return SyncStatus(enrolled, get(session, "centre_name") or "", waiting,
                       datetime.fromisoformat(last) if last else None, attention,
-                      get(session, "last_error") or "", files, file_bytes, held)
+                      get(session, "last_error") or "", files, file_bytes, held,
+                      datetime.fromisoformat(by_file) if by_file else None)
 
 
 def is_waiting(session: Session, table_name: str, record_id: str) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -56,10 +57,16 @@ class Exported:
 @dataclass
 class ImportedFromCentre:
     received: int
-    answers: int
+    answers: int          # answers to changes still waiting here (not those settled before)
     files: int
+    answered_before: bool = False   # the file answers changes this laptop has settled already
 
     def summary(self) -> str:
+        if not (self.received or self.answers or self.files):
+            # A second import of the same file repeated "19 answer(s) to this laptop's
+            # changes": they had been counted, and settled, the first time.
+            return ("Already imported: nothing new in this sync file." if self.answered_before
+                    else "Nothing new from the centre in this sync file.")
         return (f"Imported from the centre: {self.received} change(s) received, "
                 f"{self.answers} answer(s) to this laptop's changes, {self.files} file(s).")
 
@@ -134,13 +141,18 @@ def import_from_centre(store, path: Path | str, progress: Progress | None = None
                               f"changes were applied. Update Fieldfolio, or ask the centre's "
                               f"admin.") from None
     answer = changes.get("push_answer") or {}
+    answered = {}
     if answer.get("results"):
-        store.write_pulled(record_results, answer).result()
+        answered = store.write_pulled(record_results, answer).result()
     received = 0
     for page in changes.get("pages", []):
         counts = store.write_pulled(apply_page, page).result()
         received += counts.get("inserted", 0) + counts.get("updated", 0)
-    return ImportedFromCentre(received, len(answer.get("results") or []), kept)
+    # The status bar says when the centre's state last arrived, by network or by stick
+    # (a file is not a network sync: automatic sync still goes by `last_success_at`).
+    store.write_now(state.put, "last_file_at", datetime.now(timezone.utc).isoformat())
+    return ImportedFromCentre(received, sum(answered.values()), kept,
+                              bool(answer.get("results")) and not answered)
 
 
 def _keep_file(sync, sha: str, part: Path, files) -> None:

@@ -39,6 +39,19 @@ def test_a_wrong_uln_exits_non_zero_with_the_reason(tmp_path):
                      "--uln", "9276308687", data_dir=tmp_path)
     assert out.returncode == 1
     assert "check digit is wrong" in out.stderr
+    # The sentence alone: "uln:" is the program's name for the field, not the assessor's.
+    assert out.stderr == ("fieldfolio: This ULN's check digit is wrong: please check it "
+                          "against the learner's record.\n")
+
+
+def test_learner_add_says_who_was_added(tmp_path):
+    out = fieldfolio("learner-add", "--given-names", "Amelia", "--family-name", "Hughes",
+                     "--uln", "9276308686", data_dir=tmp_path)
+    assert out.returncode == 0, out.stderr
+    said, learner_id = out.stdout.strip().rsplit(": id ", 1)
+    assert said == "Added Amelia Hughes (ULN 9276308686)"
+    shown = json.loads(fieldfolio("learners", "--json", data_dir=tmp_path).stdout)
+    assert [(l["id"], l["uln"]) for l in shown] == [(learner_id, "9276308686")]
 
 
 def test_a_corrupt_database_exits_non_zero_and_is_untouched(tmp_path):

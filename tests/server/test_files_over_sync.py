@@ -188,6 +188,7 @@ def test_a_laptop_without_network_hands_over_on_a_sync_file(centre, laptops, tmp
     cut.write_bytes(export.read_bytes()[: len(data) // 2])
     refused = fieldfolio(*admin, "import-sync", str(cut))
     assert refused.returncode == 1 and "cut short" in refused.stderr
+    assert not refused.stderr.startswith("fieldfolio: sync file:")   # the sentence alone
     assert centre_counts(centre) == after_first
 
     # The centre's answer goes back on the stick; the laptop's changes are acknowledged.
@@ -195,12 +196,20 @@ def test_a_laptop_without_network_hands_over_on_a_sync_file(centre, laptops, tmp
     back = stick / "for-offline.ffsync"
     wrote = fieldfolio(*admin, "export-for-device", device_id, str(back))
     assert wrote.returncode == 0, wrote.stderr
+    said = []
     for _ in range(2):
         taken = fieldfolio("--data-dir", str(offline.data_dir), "import-sync", str(back))
         assert taken.returncode == 0, taken.stderr
+        said.append(taken.stdout.strip())
+    assert said[0].startswith("Imported from the centre: ") and " 0 answer" not in said[0]
+    # The same file again: its answers were counted the first time, not twice.
+    assert said[1] == "Already imported: nothing new in this sync file."
     from app.db.store import Store
     with Store(offline.data_dir) as reopened:
         assert reopened.read(state.status).waiting == 0
+        # The bar says the centre's state came on the stick, not "not synced yet".
+        words = reopened.read(state.status).bar_words()
+        assert "everything is at the centre · sync file imported " in words, words
         assert_laptop_matches_centre(reopened, centre, pat, "assessor")
 
 
