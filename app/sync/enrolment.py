@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.caseload.profile import current_profile
 from app.db.store import Store
-from app.models import StaffMember
+from app.models import Centre, StaffMember
 from app.signing.audit import record_event
 from app.signing.device_key import device_signer, raw_public
 from app.signing.trust import pin_centre_key
@@ -50,6 +50,7 @@ def enrol(store: Store, url: str, code: str, client: CentreClient | None = None)
         if not state.get(session, "next_seq"):
             state.put(session, "next_seq", int(answer.get("last_seq") or 0) + 1)
         take_the_centres_name(session, answer["staff"]["name"], answer["centre"]["name"])
+        take_the_centres_own_name(session, answer["centre"]["name"])
     store.write_now(remember)
     return answer
 
@@ -71,4 +72,28 @@ def take_the_centres_name(session: Session, name: str, centre_name: str) -> bool
                  summary=f"Name on this laptop changed from {typed} (typed at set-up) to "
                          f"{name}, as {centre_name} knows this member of staff (enrolled "
                          f"with the centre)")
+    return True
+
+
+# What a centre whose admin has not named it answers (server/routes/enrol.py centre_name):
+# words for the status bar, not a name to print on the laptop's paperwork.
+UNNAMED = "the centre"
+
+
+def take_the_centres_own_name(session: Session, centre_name: str) -> bool:
+    """The centre's own name, as the centre gives it at enrolment, for the centre this
+    laptop was set up with: the claim pack's header said "Riverside" (typed at set-up) under
+    a status bar saying "Connected to Riverside Training". The typed name stays in the audit
+    trail; signed records do not carry it. True if the name changed."""
+    me = current_profile(session)
+    centre_name = (centre_name or "").strip()
+    if (me is None or not me.centre_id or centre_name in ("", UNNAMED)
+            or centre_name == me.centre_name):
+        return False
+    centre = session.get(Centre, me.centre_id)
+    typed, centre.name = centre.name, centre_name
+    session.flush()
+    record_event(session, "changed", "centre", centre.id,
+                 summary=f"Centre name on this laptop changed from {typed} (typed at set-up) "
+                         f"to {centre_name}, the centre's own name (enrolled with the centre)")
     return True

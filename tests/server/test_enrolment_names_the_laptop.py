@@ -81,3 +81,30 @@ def test_an_iqas_laptop_says_iqa_and_samples_under_the_centres_name(qtbot, centr
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.who_label.text() == "Jo Whitfield · IQA", timeout=10_000)
     window.close()
+
+
+def test_enrolment_gives_the_laptop_the_centres_own_name_for_its_paperwork(centre, laptops):
+    from app.claims.paperwork import _portfolio
+    from server.models import ServerSetting
+    laptop = laptops("assessor")
+    laptop.write_now(set_up, "Sam P", "assessor", "Riverside", "")
+    laptop.write_now(load_demo_caseload)
+    enrolment_id, _learner, _unit = laptop.read(_first_enrolment)
+    assert laptop.read(_portfolio, enrolment_id).header.centre == "Riverside"
+    centre.admin(lambda s: s.add(ServerSetting(key="centre_name", value="Riverside Training")))
+    enrolled(laptop, centre, "Sam Patel")
+    assert laptop.read(current_profile).centre_name == "Riverside Training"
+    assert laptop.read(_portfolio, enrolment_id).header.centre == "Riverside Training"
+    [event] = laptop.read(lambda s: s.scalars(select(AuditEvent).where(
+        AuditEvent.record_type == "centre", AuditEvent.action == "changed")).all())
+    assert event.summary == ("Centre name on this laptop changed from Riverside (typed at "
+                             "set-up) to Riverside Training, the centre's own name (enrolled "
+                             "with the centre)")
+
+
+def test_a_centre_not_named_by_its_admin_leaves_the_name_typed_at_set_up(centre, laptops):
+    laptop = laptops("assessor")
+    laptop.write_now(set_up, "Sam P", "assessor", "Riverside", "")
+    enrolled(laptop, centre, "Sam Patel")
+    assert laptop.read(state.get, "centre_name") == "the centre"
+    assert laptop.read(current_profile).centre_name == "Riverside"
