@@ -92,18 +92,22 @@ class CaseloadPanel(QWidget):
         self.search.setPlaceholderText("Search name, ULN, registration no. or employer (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         layout.addWidget(self.search)
-        filters = QHBoxLayout()
+        # Two rows: three in one row read "Any employ" and "Any qualific" at 1280 pixels.
+        filters, second = QHBoxLayout(), QHBoxLayout()
         self.employer_filter = QComboBox(objectName="filter_employer")
         self.qualification_filter = QComboBox(objectName="filter_qualification")
         self.status_filter = QComboBox(objectName="filter_status")
         for combo in (self.employer_filter, self.qualification_filter, self.status_filter):
             combo.setMinimumContentsLength(5)   # the panel fits beside a learner at 1280 px
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-            filters.addWidget(combo, 1)
+        filters.addWidget(self.employer_filter, 3)
+        filters.addWidget(self.status_filter, 2)
+        second.addWidget(self.qualification_filter, 1)
         self.status_filter.addItem("Any status", None)
         for key, text in STATUS_LABELS.items():
             self.status_filter.addItem(text, key)
         layout.addLayout(filters)
+        layout.addLayout(second)
 
         self.stack = QStackedWidget()
         self.model = CaseloadModel()

@@ -94,10 +94,16 @@ class EmployersDialog(Dialog):
         self.undo_button = WindowUndoButton(bridge, "employers_undo")
         self.new_button.clicked.connect(self.new_employer)
         self.delete_button.clicked.connect(self.delete_current)
-        for button in (self.new_button, self.delete_button, self.undo_button):
+        for button in (self.new_button, self.delete_button):
             manage.addWidget(button)
         manage.addStretch()
         left.addLayout(manage)
+        # Undo on a row of its own: beside the other two it was squeezed to "delete Calder
+        # Valley Building Sc" (the dialog does not widen as it appears).
+        undo_row = QHBoxLayout()
+        undo_row.addWidget(self.undo_button)
+        undo_row.addStretch()
+        left.addLayout(undo_row)
         columns.addLayout(left, 5)
 
         # -- the chosen employer ----------------------------------------------------------

@@ -81,5 +81,7 @@ class WindowUndoButton(QPushButton):
             self.show()
         if can:
             words = self.stack.undoText()
-            self.setText(f"Undo {words if len(words) <= 40 else words[:39] + '…'}")
+            # Short enough for a dialog's button row at 1280 pixels: at 40 characters the
+            # row squeezed it to "delete Calder Valley Building Sc" (its tooltip is whole).
+            self.setText(f"Undo {words if len(words) <= 24 else words[:23].rstrip() + '…'}")
             self.setToolTip(f"Undo {words} (Ctrl+Z, as Edit → Undo in the main window)")

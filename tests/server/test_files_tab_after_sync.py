@@ -14,7 +14,7 @@ from ui.main_window import MainWindow
 
 def _file_lines(window) -> list[str]:
     files = window.page.evidence.editor.files.list
-    return [files.item(i).text().splitlines()[0] for i in range(files.count())]
+    return [files.item(i).text().splitlines()[1] for i in range(files.count())]
 
 
 def test_the_open_files_tab_says_at_the_centre_after_a_sync(qtbot, centre, laptops, tmp_path):

@@ -46,7 +46,7 @@ def test_the_iqa_opens_a_recording_made_on_another_laptop(qtbot, centre, laptops
     assert seen and seen[-1] == "Downloading discussion.wav from the centre… 100%"
     row = next(i for i in range(files.list.count())
                if "discussion.wav" in files.list.item(i).text())
-    assert files.list.item(row).text().split(" · ")[1].startswith("at the centre")
+    assert files.list.item(row).text().splitlines()[1].strip().startswith("at the centre")
     qtbot.waitUntil(lambda: files.player.duration() > 29_000, timeout=20_000)
     qtbot.mouseClick(files.play_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: files.player.playbackState() == QMediaPlayer.PlayingState,

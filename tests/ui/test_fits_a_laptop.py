@@ -310,3 +310,72 @@ def test_the_status_bar_fits_in_every_sync_state(qtbot, window, demo_store):
         assert not area.headline.isVisible() and area.progress.isVisible()
         assert area.cancel_button.isVisible()
     area.runner._busy = False
+
+
+def words_fit(widget, text: str, room: int) -> None:
+    needed = widget.fontMetrics().horizontalAdvance(text)
+    assert needed <= room, f"“{text}” needs {needed} pixels and has {room}"
+
+
+def combo_fits(combo) -> None:
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(QStyle.CC_ComboBox, option,
+                                         QStyle.SC_ComboBoxEditField, combo)
+    words_fit(combo, combo.currentText(), field.width())
+
+
+def test_words_are_whole_at_1280(qtbot, window, demo_store, tmp_path):
+    """The caseload filters ("Any employ", "Any qualific"), a file's line on the files tab
+    ("waiting to go to the") and a dialog's Undo ("delete Calder Valley Building Sc") were
+    cut at 1280×720; every one of them is measured here, under the style sheet."""
+    from app.evidence.attachments import attach_file
+    from app.evidence.records import create_record
+    from app.models import Enrolment
+    from app.sync import state
+    from app.caseload.employers import save_employer
+    win = window
+    for combo in (win.caseload.employer_filter, win.caseload.qualification_filter,
+                  win.caseload.status_filter):
+        combo_fits(combo)
+
+    def connected(session):      # so each file says "waiting to go to the centre"
+        for key, value in dict(url="http://127.0.0.1:9", token="t", centre_name="Riverside").items():
+            state.put(session, key, value)
+    demo_store.write_now(connected)
+    amelia = learner(demo_store, "Amelia Hughes")
+    enrolment_id = demo_store.read(
+        lambda s: s.query(Enrolment).filter_by(learner_id=amelia).first().id)
+    record_id = demo_store.write_now(create_record, enrolment_id, "PD", title="Complaints")
+    for name in ("discussion-with-the-store-manager.wav", "till-photo-1.jpg"):
+        (tmp_path / name).write_bytes(name.encode() * 1000)
+        attach_file(demo_store, record_id, tmp_path / name)
+    win.open_learner(amelia)
+    panel = win.page.evidence
+    win.page.tabs.setCurrentWidget(panel)
+    panel.select_record(record_id)
+    files = panel.editor.files
+    panel.editor.tabs.setCurrentWidget(files)
+    qtbot.waitUntil(lambda: files.list.count() == 2, timeout=5000)
+    qtbot.wait(30)
+    room = files.list.viewport().width() - 8
+    for row in range(files.list.count()):
+        item = files.list.item(row)
+        icon = 0 if item.icon().isNull() else files.list.iconSize().width() + 6
+        assert "waiting to go to the centre" in item.text()
+        for line in item.text().splitlines():
+            words_fit(files.list, line, room - icon)
+
+    calder = demo_store.write_now(save_employer, None,
+                                  {"name": "Calder Valley Building Society Apprenticeships"})
+    dialog = win.open_employers(calder)
+    qtbot.addWidget(dialog)
+    dialog.resize(dialog.size().boundedTo(WINDOW))
+    dialog.confirm_delete = lambda _name: True     # asked and answered (test_employers_window)
+    dialog.delete_current()
+    qtbot.waitUntil(lambda: dialog.undo_button.isVisible(), timeout=5000)
+    on_screen(dialog.undo_button)
+    words_fit(dialog.undo_button, dialog.undo_button.text(), dialog.undo_button.width() - 24)
+    assert dialog.undo_button.text().startswith("Undo delete Calder")
+    dialog.close()

@@ -175,8 +175,11 @@ class FilesPanel(QWidget):
             length = f", {mmss(v.duration_ms)}" if v.duration_ms else ""
             caption = f"\n    {v.caption}" if v.caption else ""
             where = self.states[v.id]
+            # Where it is on a line of its own: after the name and size it was cut at
+            # "waiting to go to the" at 1280 pixels.
             item = QListWidgetItem(f"{KIND_MARK.get(v.kind, '▤')} {v.original_name}   "
-                                   f"({v.kind}{length}, {_size(v.size)}) · {where.words()}{caption}")
+                                   f"({v.kind}{length}, {_size(v.size)})\n    {where.words()}"
+                                   f"{caption}")
             item.setData(Qt.UserRole, v.id)
             if v.kind == "photo" and where.state not in (NOT_HERE, DAMAGED):
                 image = self._thumbnail_of(v.sha256)
