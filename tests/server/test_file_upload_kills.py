@@ -107,7 +107,7 @@ def test_laptop_killed_mid_upload_then_synced_again(centre, laptops, tmp_path):
                               text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         outcome = json.loads(done.stdout)
-        assert outcome["check_ok"] is True and outcome["files_failed"] == []
+        assert outcome["check_ok"] is True and outcome["files_failed"] == [], outcome
         again = proxy.sent_up - before
         # Carried on from the centre's offset, not from the start (which would be the
         # whole file again). `again` counts everything the second sync sent through the proxy (its

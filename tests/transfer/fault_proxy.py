@@ -125,11 +125,15 @@ class FaultProxy:
         except OSError:
             pass
         finally:
+            # Closed, not only shut down: a laptop blocked writing a chunk into a connection
+            # whose centre died must get a reset at once, as it would from a real network,
+            # not wait out its minute of write timeout on a socket nobody reads.
             for s in (src, dst):
                 try:
                     s.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+                s.close()
 
     def _count_down(self, data: bytes) -> tuple[bytes, bool]:
         with self._lock:
