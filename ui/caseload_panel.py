@@ -17,6 +17,11 @@ STATUS_LABELS = {"active": "Active", "on_break": "On a break", "completed": "Com
                  "deleted": "Deleted (to restore)"}
 
 
+# Narrower than this, a qualification's title says nothing ("City & Gu…").
+QUALIFICATION_LEAST = 140
+EMPLOYER_WIDTH = 110
+
+
 class CaseloadModel(QAbstractTableModel):
     # The ULN is searchable and shown on the learner page and in the tooltip; as a column
     # it pushed the qualification out of sight on a laptop screen.
@@ -123,13 +128,14 @@ class CaseloadPanel(QWidget):
         # arrives when the table is polished, after this constructor).
         self._fit_rows()
         self.table.installEventFilter(self)
+        self.table.viewport().installEventFilter(self)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         header = self.table.horizontalHeader()
         # Progress sits beside the name and sizes to its words; a long name is cut with an
         # ellipsis (the tooltip has it whole) rather than pushing progress out of view.
         header.moveSection(3, 1)
         header.setSectionResizeMode(3, QHeaderView.ResizeToContents)
-        for column, width in ((0, 150), (1, 110)):
+        for column, width in ((0, 150), (1, EMPLOYER_WIDTH)):
             header.setSectionResizeMode(column, QHeaderView.Interactive)
             header.resizeSection(column, width)
         header.setSectionResizeMode(2, QHeaderView.Stretch)
@@ -171,7 +177,25 @@ class CaseloadPanel(QWidget):
         if watched is self.table and event.type() in (QEvent.Polish, QEvent.FontChange,
                                                      QEvent.StyleChange):
             self._fit_rows()
+        if watched is self.table.viewport() and event.type() == QEvent.Resize:
+            self._fit_columns()
         return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """The qualification column shows only when there is room to read some of it: at
+        1280 pixels it was a sliver at the table's edge with half a header ("ıli"). The
+        tooltip and the qualification filter still name it."""
+        header = self.table.horizontalHeader()
+        others = header.sectionSize(0) + header.sectionSize(3) + EMPLOYER_WIDTH
+        hide = self.table.viewport().width() - others < QUALIFICATION_LEAST
+        if header.isSectionHidden(2) == hide:
+            return
+        header.setSectionHidden(2, hide)
+        # Without it the employer takes what is left, whole (it was cut at the edge too);
+        # with it, its own width again.
+        header.setSectionResizeMode(1, QHeaderView.Stretch if hide else QHeaderView.Interactive)
+        if not hide:
+            header.resizeSection(1, EMPLOYER_WIDTH)
     def refresh_filters(self) -> None:
         def fill(result):
             employers, quals = result

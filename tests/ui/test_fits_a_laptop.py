@@ -4,7 +4,7 @@ assessor presses next are on screen, not scrolled or clipped out of view."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSize, QThread
+from PySide6.QtCore import QSize, Qt, QThread
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QWidget
 
 from app.caseload.profile import set_up
@@ -379,3 +379,24 @@ def test_words_are_whole_at_1280(qtbot, window, demo_store, tmp_path):
     words_fit(dialog.undo_button, dialog.undo_button.text(), dialog.undo_button.width() - 24)
     assert dialog.undo_button.text().startswith("Undo delete Calder")
     dialog.close()
+
+
+def test_no_caseload_column_is_a_sliver_at_the_edge(qtbot, window):
+    """At 1280 the qualification column showed as a sliver with half a header ("ıli"): a
+    column is shown whole, or at least 140 pixels of it, or not at all."""
+    table = window.caseload.table
+    header = table.horizontalHeader()
+    qtbot.wait(30)
+    for size in (WINDOW, WIDE):
+        window.resize(size)
+        qtbot.waitUntil(lambda: window.width() == size.width(), timeout=2000)
+        qtbot.wait(30)
+        room = table.viewport().width()
+        for column in range(header.count()):
+            if header.isSectionHidden(column):
+                continue
+            x, width = header.sectionViewportPosition(column), header.sectionSize(column)
+            assert x + width <= room or room - x >= 140, (
+                f"{window.caseload.model.HEADERS[column]}: {room - x} of {width} pixels shown")
+    model = window.caseload.model                           # hidden, it is in the tooltip
+    assert model.data(model.index(0, 2)) in model.data(model.index(0, 0), Qt.ToolTipRole)
