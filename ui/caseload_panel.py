@@ -147,7 +147,10 @@ class CaseloadPanel(QWidget):
         empty_layout = QVBoxLayout(empty)
         empty_layout.addStretch()
         self.empty_text = label("No learners yet.", "subtitle")
-        empty_layout.addWidget(self.empty_text, alignment=Qt.AlignHCenter)
+        # Centred by the label, not the layout: a layout-aligned label that wraps is given
+        # one line's height and its second and third lines were cut off.
+        self.empty_text.setAlignment(Qt.AlignHCenter)
+        empty_layout.addWidget(self.empty_text)
         self.demo_button = QPushButton("Load demo caseload", objectName="load_demo")
         self.demo_button.setProperty("primary", True)
         self.demo_button.clicked.connect(self.demo_requested)

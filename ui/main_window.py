@@ -254,14 +254,25 @@ class MainWindow(QMainWindow):
         """An IQA's laptop (enrolled as one) adds no learners and deletes none: the centre
         sends the learners assigned to them, read only but for samples and IQA signatures
         (app/sync/iqa_laptop.py)."""
+        from app.sync import state
         iqa = self.store.read(an_iqa_laptop)
+        # Set up as an IQA and not yet connected: just a laptop (the demo is refused only
+        # once the centre says whose it is), but the big "Load demo caseload" invited an
+        # IQA to fill it with learners the centre would refuse from her; the way to her
+        # learners is the centre.
+        iqa_to_be = not iqa and self.store.read(
+            lambda s: (lambda me: bool(me) and me.role == "iqa"
+                       and not state.get(s, "token"))(current_profile(s)))
         for act in (self.new_action, self.delete_action, self.erase_action, self.demo_action):
             act.setEnabled(not iqa)
         for button in (self.caseload.add_button, self.caseload.demo_button):
             button.setVisible(not iqa)
+        self.caseload.demo_button.setVisible(not iqa and not iqa_to_be)
         self.caseload.empty_text.setText(
             "No learners assigned to you yet: once the centre assigns them, Sync now (F9) "
-            "brings them here." if iqa else "No learners yet.")
+            "brings them here." if iqa else
+            "No learners yet: connect to your centre (File → Connect to centre…) and it "
+            "sends the learners you sample." if iqa_to_be else "No learners yet.")
         self.welcome_text.setText(
             "Choose a learner from the caseload: the centre sends the learners assigned to "
             "you to sample." if iqa else

@@ -148,3 +148,20 @@ def test_demo_caseload_is_one_click_away(qtbot, data_dir):
     lines = model.data(model.index(0, 3)).count("\n") + 1
     assert table.rowHeight(0) >= lines * table.fontMetrics().lineSpacing() + 8   # and margins
     close_window(store, window)
+
+
+def test_a_laptop_set_up_for_an_iqa_points_to_the_centre_not_the_demo(qtbot, data_dir):
+    """Before it connects an IQA's laptop is just a laptop (the demo is refused only once
+    the centre says whose it is), but the big demo button invited her to fill it with
+    learners the centre would refuse from an IQA: the empty caseload points to the centre."""
+    store = Store(data_dir).open()
+    store.write_now(set_up, "Iris K", "iqa", "Riverside", "")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.caseload.stack.currentIndex() == 1, timeout=3000)
+    assert not window.caseload.demo_button.isVisible()
+    assert window.caseload.empty_text.text() == (
+        "No learners yet: connect to your centre (File → Connect to centre…) and it sends "
+        "the learners you sample.")
+    close_window(store, window)

@@ -248,8 +248,10 @@ class ClaimDialog(Dialog):
     def _count_words(self) -> None:
         for edit, shown in ((self.learner_statement, self.learner_count),
                             (self.assessor_statement, self.assessor_count)):
-            shown.setText(statement_length_words(edit.toPlainText())
-                          + f" (a statement needs at least {STATEMENT_MIN_WORDS})")
+            words = statement_length_words(edit.toPlainText())
+            # Short, the count says "at least 10 needed" itself: the rule is not said twice.
+            shown.setText(words if "needed" in words
+                          else f"{words} (a statement needs at least {STATEMENT_MIN_WORDS})")
 
     def _sign(self) -> None:
         from ui.signing import open_signing
