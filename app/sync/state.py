@@ -101,7 +101,8 @@ class SyncStatus:
             things.append(f"{self.waiting} change{'s' if self.waiting != 1 else ''}")
         if self.files_waiting:
             things.append(f"{self.files_waiting} file{'s' if self.files_waiting != 1 else ''} "
-                          f"({amount(self.file_bytes_to_go)} to go)")
+                          f"({amount(self.file_bytes_to_go)}"
+                          f"{' to go' if self.file_bytes_at_centre else ''})")
         if things:
             return f"{', '.join(things)} waiting"
         return "nothing waiting" if self.attention else "everything is at the centre"
