@@ -88,6 +88,14 @@ def run_sync(store: Store, progress: Callable[[str], None] = lambda text: None,
         progress(text)
 
     try:
+        # A laptop enrolled before it took the centre's own name at enrolment takes it
+        # here, before sending, so the change goes up with this sync (app/sync/enrolment.py).
+        from app.caseload.validation import InvalidInput
+        from app.sync.enrolment import take_the_centres_own_name
+        try:
+            store.write_now(take_the_centres_own_name, conn.centre_name)
+        except InvalidInput:
+            pass   # a name for paperwork never stops a sync
         step(f"Asking {conn.centre_name} for changes…")
         if _nothing_to_do(store, client, outcome):
             store.write_now(_succeeded, store.read(state.get, "watch"), client.centre_settings,

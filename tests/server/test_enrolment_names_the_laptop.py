@@ -102,6 +102,24 @@ def test_enrolment_gives_the_laptop_the_centres_own_name_for_its_paperwork(centr
                              "with the centre)")
 
 
+def test_a_laptop_enrolled_before_takes_the_centres_own_name_at_its_next_sync(centre, laptops):
+    from app.models import Centre
+    from server.models import ServerSetting
+    laptop = laptops("assessor")
+    laptop.write_now(set_up, "Sam P", "assessor", "Riverside", "")
+    centre.admin(lambda s: s.add(ServerSetting(key="centre_name", value="Riverside Training")))
+    enrolled(laptop, centre, "Sam Patel")
+    # As a laptop enrolled before enrolment took the name: the typed one still here.
+    me = laptop.read(current_profile)
+    laptop.write_now(lambda s: setattr(s.get(Centre, me.centre_id), "name", "Riverside"))
+    assert run_sync(laptop).rejected == 0
+    assert laptop.read(current_profile).centre_name == "Riverside Training"
+    # Sent with that sync: nothing is left waiting after it.
+    assert laptop.read(state.status).waiting == 0
+    run_sync(laptop)
+    assert laptop.read(state.status).waiting == 0
+
+
 def test_a_centre_not_named_by_its_admin_leaves_the_name_typed_at_set_up(centre, laptops):
     laptop = laptops("assessor")
     laptop.write_now(set_up, "Sam P", "assessor", "Riverside", "")
