@@ -99,15 +99,7 @@ def test_a_centre_holding_enrolled_learners_upgrades_from_s0003(empty_centre):
     with db.writing() as session:
         load_shipped_packs(session)
         qualification = session.execute(text("SELECT id FROM qualification LIMIT 1")).scalar()
-        session.execute(text(
-            "INSERT INTO learner (id, given_names, family_name, uln, registration_number, email, "
-            "phone, workplace_address, notes, created_at, updated_at, version, device_id) VALUES "
-            "('L1', 'Amelia', 'Hughes', '5423232219', '', '', '', '', 'keep me', :t, :t, 4, 'd1')"),
-            {"t": stamp})
-        session.execute(text(
-            "INSERT INTO enrolment (id, learner_id, qualification_id, registration_number, status, "
-            "created_at, updated_at, version, device_id) VALUES "
-            "('E1', 'L1', :q, 'R1', 'active', :t, :t, 2, 'd1')"), {"q": qualification, "t": stamp})
+        _amelia(session, stamp, notes="keep me", enrolled_on=qualification)
     schema.upgrade(db.write_engine)
     head = ScriptDirectory.from_config(schema.alembic_config()).get_current_head()
     assert schema.current_revision(db.write_engine) == head
@@ -131,11 +123,7 @@ def test_a_centre_holding_enrolments_upgrades_from_s0005_keeping_them(empty_cent
         qualification, unit = session.execute(text(
             "SELECT q.id, qu.unit_id FROM qualification q JOIN qualification_unit qu "
             "ON qu.qualification_id = q.id LIMIT 1")).one()
-        session.execute(text(
-            "INSERT INTO learner (id, given_names, family_name, uln, registration_number, email, "
-            "phone, workplace_address, notes, created_at, updated_at, version, device_id) VALUES "
-            "('L1', 'Amelia', 'Hughes', '5423232219', '', '', '', '', '', :t, :t, 4, 'd1')"),
-            {"t": stamp})
+        _amelia(session, stamp)
         for enrolment, deleted in (("E1", None), ("E2", stamp)):
             session.execute(text(
                 "INSERT INTO enrolment (id, learner_id, qualification_id, registration_number, "
@@ -161,6 +149,20 @@ def test_a_centre_holding_enrolments_upgrades_from_s0005_keeping_them(empty_cent
     db.dispose()
 
 
+def _amelia(session, stamp: str, notes: str = "", enrolled_on: str | None = None) -> None:
+    """Learner L1 as a centre of that revision holds her, and her enrolment E1 if asked."""
+    session.execute(text(
+        "INSERT INTO learner (id, given_names, family_name, uln, registration_number, email, "
+        "phone, workplace_address, notes, created_at, updated_at, version, device_id) VALUES "
+        "('L1', 'Amelia', 'Hughes', '5423232219', '', '', '', '', :n, :t, :t, 4, 'd1')"),
+        {"t": stamp, "n": notes})
+    if enrolled_on is not None:
+        session.execute(text(
+            "INSERT INTO enrolment (id, learner_id, qualification_id, registration_number, "
+            "status, created_at, updated_at, version, device_id) VALUES "
+            "('E1', 'L1', :q, 'R1', 'active', :t, :t, 2, 'd1')"), {"q": enrolled_on, "t": stamp})
+
+
 def _observation(session, record_id: str, ref: str, state: str, stamp: str) -> None:
     session.execute(text(
         "INSERT INTO evidence_record (id, enrolment_id, learner_id, method, portfolio_ref, "
@@ -184,15 +186,7 @@ def test_a_centre_at_s0006_keeps_its_evidence_and_then_one_reference_signed_twic
     with db.writing() as session:
         load_shipped_packs(session)
         qualification = session.execute(text("SELECT id FROM qualification LIMIT 1")).scalar()
-        session.execute(text(
-            "INSERT INTO learner (id, given_names, family_name, uln, registration_number, email, "
-            "phone, workplace_address, notes, created_at, updated_at, version, device_id) VALUES "
-            "('L1', 'Amelia', 'Hughes', '5423232219', '', '', '', '', '', :t, :t, 4, 'd1')"),
-            {"t": stamp})
-        session.execute(text(
-            "INSERT INTO enrolment (id, learner_id, qualification_id, registration_number, status, "
-            "created_at, updated_at, version, device_id) VALUES "
-            "('E1', 'L1', :q, 'R1', 'active', :t, :t, 2, 'd1')"), {"q": qualification, "t": stamp})
+        _amelia(session, stamp, enrolled_on=qualification)
         _observation(session, "R1", "OBS-001", "signed", stamp)
         _observation(session, "R2", "OBS-002", "draft", stamp)
     with pytest.raises(IntegrityError):   # before: one live record per reference, signed or not

@@ -176,7 +176,6 @@ def test_chunks_go_with_xxh3_where_the_centre_offers_it_and_older_checks_still_c
     """A laptop checks each chunk with XXH3 (tens of GB/s) when the centre lists it first;
     laptops from before that, sending CRC-32 or SHA-256 per chunk, are still served, and a
     chunk whose XXH3 does not match is refused with tus's 460 and nothing of it kept."""
-    import base64
     import hashlib
     import zlib
 
@@ -188,16 +187,7 @@ def test_chunks_go_with_xxh3_where_the_centre_offers_it_and_older_checks_still_c
     with client(centre.url) as http:
         offered = http.options("/files", headers=tus).headers["Tus-Checksum-Algorithm"].split(",")
         assert offered[:3] == ["xxh3-64", "crc32", "sha256"]
-        made = http.post("/files", headers={**tus, "Upload-Length": str(len(data)),
-                                            "Upload-Metadata": "sha256 " + base64.b64encode(
-                                                sha.encode()).decode()})
-        url = made.headers["Location"]
-
-        def patch(offset, body, algorithm, digest):
-            return http.patch(url, content=body, headers={
-                **tus, "Content-Type": "application/offset+octet-stream",
-                "Upload-Offset": str(offset),
-                "Upload-Checksum": f"{algorithm} {base64.b64encode(digest).decode()}"})
+        url, patch = _upload_by_hand(http, data, sha)
         assert patch(0, data[:MB], "sha256", hashlib.sha256(data[:MB]).digest()).status_code == 204
         crc = zlib.crc32(data[MB:2 * MB]).to_bytes(4, "big")
         assert patch(MB, data[MB:2 * MB], "crc32", crc).headers["Upload-Offset"] == str(2 * MB)
@@ -222,7 +212,6 @@ def test_chunks_go_with_crc32_where_the_centre_offers_it_and_sha256_still_counts
     tenth of a SHA-256's cost); a laptop from before that, sending SHA-256 per chunk, is still
     served, and a chunk whose CRC-32 does not match is refused with tus's 460 and nothing of
     it kept."""
-    import base64
     import hashlib
     import zlib
     from file_server import FileServer
@@ -235,16 +224,7 @@ def test_chunks_go_with_crc32_where_the_centre_offers_it_and_sha256_still_counts
         with client(centre.url) as http:
             offered = http.options("/files", headers=tus).headers["Tus-Checksum-Algorithm"]
             assert offered.split(",")[0] == "crc32" and "sha256" in offered.split(",")
-            made = http.post("/files", headers={**tus, "Upload-Length": str(len(data)),
-                                                "Upload-Metadata": "sha256 " + base64.b64encode(
-                                                    sha.encode()).decode()})
-            url = made.headers["Location"]
-
-            def patch(offset, body, algorithm, digest):
-                return http.patch(url, content=body, headers={
-                    **tus, "Content-Type": "application/offset+octet-stream",
-                    "Upload-Offset": str(offset),
-                    "Upload-Checksum": f"{algorithm} {base64.b64encode(digest).decode()}"})
+            url, patch = _upload_by_hand(http, data, sha)
             older = patch(0, data[:MB], "sha256", hashlib.sha256(data[:MB]).digest())
             assert older.status_code == 204 and older.headers["Upload-Offset"] == str(MB)
             damaged = bytearray(data[MB:2 * MB])
@@ -303,3 +283,21 @@ def test_a_centre_from_before_crc32_gets_sha256_per_chunk(tmp_path):
         assert refused.status_code == 400 and "does not take crc32" in refused.text
     finally:
         older.stop()
+
+
+def _upload_by_hand(http, data: bytes, sha: str):
+    """A tus upload created as an older (or newer) laptop would, and a PATCH that names its
+    own checksum algorithm: (the upload's URL, patch(offset, body, algorithm, digest))."""
+    import base64
+    tus = {"Tus-Resumable": "1.0.0"}
+    made = http.post("/files", headers={**tus, "Upload-Length": str(len(data)),
+                                        "Upload-Metadata": "sha256 " + base64.b64encode(
+                                            sha.encode()).decode()})
+    url = made.headers["Location"]
+
+    def patch(offset, body, algorithm, digest):
+        return http.patch(url, content=body, headers={
+            **tus, "Content-Type": "application/offset+octet-stream",
+            "Upload-Offset": str(offset),
+            "Upload-Checksum": f"{algorithm} {base64.b64encode(digest).decode()}"})
+    return url, patch
