@@ -74,6 +74,11 @@ def register(sub) -> None:
     p.set_defaults(action=_centre_name)
     from server.sync_file_commands import register_admin  # import-sync, export-for-device, …
     register_admin(acts)
+    # `add-staff … --json` as well as `--json add-staff …`: the issue and an admin's habit
+    # put it last, and argparse refused it there as an unknown argument.
+    for action in acts.choices.values():
+        action.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                            help="print JSON")
     admin.set_defaults(run=run_admin, needs_store=False)
 
 

@@ -70,3 +70,10 @@ def test_server_admin_on_the_command_line(tmp_path):
     assert rc == 1 and "no learner with ULN 1234567890" in err
     rc, _, err = admin("revoke", "no-such-device")
     assert rc == 1 and "No enrolled device" in err
+    # --json after the action, where the issue's own example and an admin's habit put it
+    last = subprocess.run([sys.executable, str(ROOT / "main.py"), "server-admin", "--data-dir",
+                           str(tmp_path / "c"), "add-staff", "--name", "Sam Patel", "--role",
+                           "assessor", "--json"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert last.returncode == 0, last.stderr
+    assert json.loads(last.stdout)["id"] != iqa
