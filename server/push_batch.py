@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from app.models.signing import Signature
 from app.sync.wire import BadRow, synced_tables, table_of
 from server.models import LearnerAssignment
-from server.references import is_live_original
+from app.sync.references import is_live_original
 from server.signatures import SIGNABLE_TABLES, SIGNED_THROUGH
 
 CHUNK = 500  # ids per IN (...), well under SQLite's limit on bound values

@@ -12,12 +12,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.sync.references import REF_CLASH
+from app.sync.references import REF_CLASH, is_live_original
 from app.sync.wire import table_of
-
-
-def is_live_original(row: dict) -> bool:
-    return row.get("deleted_at") is None and row.get("amends_id") is None
 
 
 def holders(session: Session, learner_id: str, portfolio_ref: str) -> dict[str, str]:

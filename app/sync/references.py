@@ -36,7 +36,8 @@ REF_CLASH = "another record of this learner already has this portfolio reference
 _RECORDS = EvidenceRecord.__table__
 
 
-def _is_original(row: dict) -> bool:
+def is_live_original(row: dict) -> bool:
+    """A live record that is not a correction: one per learner and printed reference."""
     return row.get("deleted_at") is None and row.get("amends_id") is None
 
 
@@ -76,10 +77,10 @@ def make_room(session: Session, rows: list[dict], pending: set,
     reference), the ids of records left out (both signed), and how many records were queued
     for the centre."""
     ids = {r["id"] for r in rows}
-    here = _live_originals(session, {r["learner_id"] for r in rows if _is_original(r)})
+    here = _live_originals(session, {r["learner_id"] for r in rows if is_live_original(r)})
     keep, skipped, queued = [], set(), 0
     for row in rows:
-        if not _is_original(row):
+        if not is_live_original(row):
             keep.append(row)
             continue
         holding = here.get((row["learner_id"], row["portfolio_ref"]), [])
