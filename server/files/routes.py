@@ -25,7 +25,6 @@ No upload state lives in this process: every request reads it from the store.
 """
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
 import re
@@ -237,10 +236,9 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
             return _refuse(423, str(exc))
         except FileStoreError as exc:
             return _refuse(400, str(exc))
-        # One batch is written (and hashed) on a worker thread while the event loop receives
-        # the next: waiting for each write before reading on let the socket stall for as long
-        # as the hashing took. At most two batches of a request are in memory.
-        writing: asyncio.Future | None = None
+        # Gathered into batches of a megabyte and written as they come: on the event loop
+        # for a store whose writes only reach the page cache (see ChunkReceiver.quick_writes),
+        # else on a worker thread. At most one batch of a request is in memory.
         committed = False
         try:
             pieces: list[bytes] = []
@@ -249,13 +247,13 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
                 pieces.append(piece)
                 gathered += len(piece)
                 if gathered >= WRITE_BATCH:
-                    if writing is not None:
-                        await writing
-                    writing = asyncio.ensure_future(run_in_threadpool(chunk.write, *pieces))
+                    if chunk.quick_writes:
+                        chunk.write(*pieces)
+                    else:
+                        await run_in_threadpool(chunk.write, *pieces)
                     pieces, gathered = [], 0
-            if writing is not None:
-                await writing
-                writing = None
+                    if chunk.lagging:
+                        await run_in_threadpool(chunk.catch_up)
             # The last batch and the commit in one trip to a worker thread: the laptop waits
             # for this answer before it sends the next chunk, and on a busy machine each
             # thread wake-up on that path can cost milliseconds.
@@ -272,8 +270,6 @@ def files_router(store: FileStore, device_of: Callable = _anonymous,
         finally:
             if not committed:  # a cut or refused chunk: keep only committed bytes
                 with anyio.CancelScope(shield=True):
-                    if writing is not None:  # the file is not closed under a write
-                        await asyncio.wait([writing])
                     await run_in_threadpool(chunk.abandon)
         return Response(status_code=204, headers={
             **TUS_HEADERS, "Upload-Offset": str(state.offset),
