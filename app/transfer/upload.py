@@ -335,7 +335,7 @@ class _Upload:
         if r.status_code == 204:
             self.failures = 0
             new_offset = int(r.headers["Upload-Offset"])
-            self.book.put(self.sha256, url, new_offset)   # a tiny file per 16 MB chunk
+            self.book.put(self.sha256, url, new_offset)   # a tiny file per 32 MB chunk
             self.progress(new_offset, self.size)
             return url, new_offset
         if r.status_code == 460:  # corrupted on the way: the server kept nothing, send again
