@@ -18,19 +18,28 @@ from ui.bridge import Bridge
 from ui.evidence.files_panel import FilesPanel
 
 
-def test_the_iqa_opens_a_recording_made_on_another_laptop(qtbot, centre, laptops, tmp_path):
+def recorded_then_at_the_iqa(centre, laptops, recordings):
+    """Amelia's professional discussion with these recordings, made on Sam Patel's laptop and
+    synced; Iris Khan's IQA laptop enrolled, assigned Amelia and synced (files not fetched).
+    Returns (the IQA's store, Amelia, the record's id)."""
     assessor = laptops("assessor")
     assessor.write_now(load_demo_caseload)
     learner, enrolment_id = assessor.read(amelia)
     record_id = assessor.write_now(create_record, enrolment_id, "PD", title="Complaints")
-    attach_file(assessor, record_id, discussion_recording(tmp_path / "discussion.wav", 30))
+    for recording in recordings:
+        attach_file(assessor, record_id, recording)
     enrolled(assessor, centre, "Sam Patel")
     run_sync(assessor)
-
     iqa = laptops("iqa")
     iris = enrolled(iqa, centre, "Iris Khan", "iqa")
     centre.admin(staff.assign, learner.uln, None, iris)
     run_sync(iqa)
+    return iqa, learner, record_id
+
+
+def test_the_iqa_opens_a_recording_made_on_another_laptop(qtbot, centre, laptops, tmp_path):
+    iqa, _learner, record_id = recorded_then_at_the_iqa(
+        centre, laptops, [discussion_recording(tmp_path / "discussion.wav", 30)])
     files = FilesPanel(Bridge(iqa))
     qtbot.addWidget(files)
     files.show()
@@ -77,19 +86,9 @@ def test_opening_one_of_two_recordings_brings_the_player_into_view_and_names_it(
     nothing seemed to happen; with two visits recorded the player did not say which."""
     from tests.ui.test_fits_a_laptop import WINDOW
     from ui.main_window import MainWindow
-    assessor = laptops("assessor")
-    assessor.write_now(load_demo_caseload)
-    learner, enrolment_id = assessor.read(amelia)
-    record_id = assessor.write_now(create_record, enrolment_id, "PD", title="Complaints")
-    for seconds, name in enumerate(("discussion-first-visit.wav",
-                                    "discussion-second-visit.wav"), start=3):
-        attach_file(assessor, record_id, discussion_recording(tmp_path / name, seconds))
-    enrolled(assessor, centre, "Sam Patel")
-    run_sync(assessor)
-    iqa = laptops("iqa")
-    iris = enrolled(iqa, centre, "Iris Khan", "iqa")
-    centre.admin(staff.assign, learner.uln, None, iris)
-    run_sync(iqa)
+    iqa, learner, record_id = recorded_then_at_the_iqa(centre, laptops, [
+        discussion_recording(tmp_path / name, seconds) for seconds, name in enumerate(
+            ("discussion-first-visit.wav", "discussion-second-visit.wav"), start=3)])
 
     window = MainWindow(iqa)
     qtbot.addWidget(window)
