@@ -16,10 +16,10 @@ socket: the upload ran at half the speed of a plain PUT. Reading back costs a co
 the page cache and hashes exactly the bytes on disk.
 
 When MAX_BEHIND bytes are written and not yet hashed the writer waits (`lagging`,
-`catch_up`), so the last chunk's wait for the hash stays short. The state at the last committed offset is
-kept: every chunk starts from it, so bytes of a chunk that was cut or refused never count,
-whatever happened to that chunk's request (they may even have been cut off the file before
-the hash came to them: a short read there is of no account).
+`catch_up`), so the last chunk's wait for the hash stays short. The state at the last
+committed offset is kept: every chunk starts from it, so bytes of a chunk that was cut or
+refused never count, whatever happened to that chunk's request (they may even have been cut
+off the file before the hash came to them: a short read there is of no account).
 """
 from __future__ import annotations
 
@@ -130,7 +130,7 @@ class RunningFileHash:
                         self._behind -= size
                         if self._behind < MAX_BEHIND:
                             self._changed.notify_all()
-        except BaseException as exc:  # the file gone, out of memory: fail the upload, never hang it
+        except BaseException as exc:  # the file gone, out of memory: fail, never hang the upload
             with self._changed:
                 self._failed = exc
                 self._waiting.clear()
