@@ -30,6 +30,7 @@ from app.sync.protocol import APPLIED, CONFLICT, REJECTED, SEQUENCE_GAP
 from app.sync.scopes import UnknownParent, scope_of
 from app.sync.wire import BadRow, decode, encode, same_content, table_of
 from server.auth import CallingDevice
+from server.awaiting_signature import note_in_results
 from server.database import CentreDatabase
 from server.models import AppliedMutation, SyncDevice, SyncProblem
 from server.permissions import refusal_to_change
@@ -83,6 +84,7 @@ def _apply_batch(centre: CentreDatabase, device: CallingDevice, mutations: list[
     with centre.writing() as session:
         dev = session.get(SyncDevice, device.id, with_for_update=True)
         results, changed, stored, problems = [], [], [], []
+        marked_signed: dict[str, dict] = {}   # record id -> its result
         now = datetime.now(timezone.utc)
         last_seq = dev.last_seq
         fresh = [m for m in mutations if m.seq > last_seq]
@@ -96,15 +98,23 @@ def _apply_batch(centre: CentreDatabase, device: CallingDevice, mutations: list[
                                             f"to number {last_seq}; number {m.seq} came next.",
                               last_seq=last_seq)
             result, change = _apply_one(session, dev, device, m, problems, lookups)
-            stored.append({"device_id": dev.id, "seq": m.seq, "mutation_id": m.mutation_id,
-                           "status": result["status"], "result_json": json.dumps(result),
-                           "applied_at": now})
+            stored.append((m, result))
             last_seq = m.seq
             results.append(result)
             if change:
                 changed.append(change)
+            if result["status"] == APPLIED and m.table == "evidence_record" \
+                    and m.row.get("state") == "signed":
+                marked_signed[m.record_id] = result
         if lookups is not None:
             lookups.flush(session)
+        # Asked once the batch is in, as its signatures may follow their records in it; a
+        # record only marked signed is kept but not counted (server/awaiting_signature.py).
+        if marked_signed:
+            note_in_results(session, marked_signed)
+        stored = [{"device_id": dev.id, "seq": m.seq, "mutation_id": m.mutation_id,
+                   "status": result["status"], "result_json": json.dumps(result),
+                   "applied_at": now} for m, result in stored]
         # Rows go in as a few bulk Core statements: one ORM object per change made a
         # 10,000-row push quadratic (every savepoint snapshots the session's objects), and
         # the ORM's bulk insert still spent more per row than the database did.
