@@ -12,9 +12,10 @@ later change that would break it is refused (refusal_to_unsign), so a row there 
 checked signature covering the record's current content.
 
 Until then the record is kept as sent (nothing a laptop sends is lost) and is never shown
-as signed: listed here, and the push's answer says so to the laptop. Worked out from the
-database each time, as "awaiting files" is (server/files/awaiting.py), so it is never out
-of date: once a signature that checks arrives, the record is signed.
+as signed: listed here (and by `server-admin awaiting-signatures`), and the push's answer
+says so to the laptop. Worked out from the database each time, as "awaiting files" is
+(server/files/awaiting.py), so it is never out of date: once a signature that checks
+arrives, the record is signed.
 """
 from __future__ import annotations
 
@@ -102,3 +103,10 @@ def records_awaiting_signature(session: Session) -> list[dict]:
                     "beside_signed": beside is not None})
     return out
 
+
+def admin_line(row: dict) -> str:
+    """One record of `server-admin awaiting-signatures`."""
+    beside = (f" (another {row['reference']} of this learner is signed)"
+              if row["beside_signed"] else "")
+    return f"{row['portfolio_ref']}  {row['learner']}  from {row['laptop']}: marked signed, " \
+           f"but {NOT_COUNTED}{beside}"

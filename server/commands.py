@@ -69,6 +69,9 @@ def register(sub) -> None:
                                             "catalogue; every laptop loads it at its next sync")
     p.add_argument("file", metavar="FILE")
     p.set_defaults(action=_import_pack)
+    p = acts.add_parser("awaiting-signatures", help="records marked signed whose signature "
+                                                    "has not reached the centre")
+    p.set_defaults(action=_awaiting_signatures)
     p = acts.add_parser("centre-name", help="the name laptops show as 'connected to …'")
     p.add_argument("name")
     p.set_defaults(action=_centre_name)
@@ -210,6 +213,13 @@ def _import_pack(session, args):
     return ({"pack_id": result.pack_id, "new": result.new,
              "qualifications": [{"id": q, "title": t} for q, t in result.qualifications]},
             "\n".join([text] + [f"{q}  {t}" for q, t in result.qualifications]))
+
+
+def _awaiting_signatures(session, args):
+    from server.awaiting_signature import admin_line, records_awaiting_signature
+    rows = records_awaiting_signature(session)
+    return rows, "\n".join(admin_line(r) for r in rows) or \
+        "No record is awaiting its signature at the centre."
 
 
 def _centre_name(session, args):

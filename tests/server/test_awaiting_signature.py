@@ -9,6 +9,8 @@ push (a sync cut between the two): then it is signed. A forged signature is refu
 ever. Against a real centre process over HTTP, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 
 import httpx
@@ -23,6 +25,7 @@ from app.sync.engine import run_sync
 from app.sync.protocol import API, PROTOCOL_HEADER, PROTOCOL_VERSION
 from app.sync.wire import encode, synced_tables
 from server.models import SyncDevice
+from tests.server.centre_process import ROOT
 from tests.server.sync_helpers import enrolled
 from tests.server.test_same_learner_twice import _amelia
 from tests.server.test_same_reference_twice import _signed_observation
@@ -86,6 +89,15 @@ def _listed(centre) -> list[dict]:
     return _at_centre(centre, records_awaiting_signature)
 
 
+def _server_admin(centre, *args: str) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, str(ROOT / "main.py"), "server-admin", "--data-dir",
+           str(centre.data_dir)]
+    if centre.database_url:
+        cmd += ["--database-url", centre.database_url]
+    return subprocess.run(cmd + list(args), cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+
+
 def test_a_record_pushed_as_signed_without_its_signature_is_kept_but_not_counted(centre,
                                                                                  laptops):
     one, two = laptops("one"), laptops("two")
@@ -130,6 +142,15 @@ def test_a_record_pushed_as_signed_without_its_signature_is_kept_but_not_counted
         Signature.record_id == draft)).all()) == []
     assert [r["record_id"] for r in _listed(centre)] == [draft]   # still only awaiting
 
+    # The admin's list, in words: which record, whose, from which laptop, and why.
+    done = _server_admin(centre, "awaiting-signatures")
+    assert done.returncode == 0, done.stderr
+    [line] = done.stdout.splitlines()
+    assert line.startswith(f"{listed['portfolio_ref']}  Amelia Hughes  from Sam Patel's laptop")
+    assert listed["portfolio_ref"].startswith("OBS-002")
+    assert line.endswith("marked signed, but not counted as signed: no signature the centre "
+                         "could check has reached it (another OBS-002 of this learner is signed)")
+
 
 def test_its_signature_in_a_later_push_makes_it_signed(centre, laptops):
     two = laptops("two")
@@ -161,5 +182,7 @@ def test_its_signature_in_a_later_push_makes_it_signed(centre, laptops):
     assert applied["status"] == "applied", applied
     assert _at_centre(centre, _signed_at_centre, [record]) == {record}
     assert _listed(centre) == []
+    assert _server_admin(centre, "awaiting-signatures").stdout.strip() == \
+        "No record is awaiting its signature at the centre."
     assert _at_centre(centre, lambda s: s.scalars(select(CriterionMapping.id).where(
         CriterionMapping.record_id == record)).all()) != []
