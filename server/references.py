@@ -6,6 +6,12 @@ and each prints qualified by its id (app/evidence/printed_reference.py). The uni
 covers only unsigned records (migration s0007), so a record that would sit beside a signed
 one under its reference is refused here unless it is signed too. The laptop that made it
 then renumbers it, or the centre's unsigned one, as before (app/sync/references.py).
+
+"Signed" here is what the record is marked (its `state`), not yet whether the centre counts
+it so: its signature may come in a later push than the record, and refusing the record
+meanwhile would strand that signature. A record marked signed without a signature the
+centre has checked is kept beside the signed one but "awaiting signature": the centre never
+counts it as signed and lists it for the admin (server/awaiting_signature.py).
 """
 from __future__ import annotations
 
