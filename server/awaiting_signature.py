@@ -15,7 +15,8 @@ Until then the record is kept as sent (nothing a laptop sends is lost) and is ne
 as signed: listed here (and by `server-admin awaiting-signatures`), and the push's answer
 says so to the laptop. Worked out from the database each time, as "awaiting files" is
 (server/files/awaiting.py), so it is never out of date: once a signature that checks
-arrives, the record is signed.
+arrives, the record is signed. A laptop that pulls such a record still goes by its `state`
+(its own views count from it), so the centre's list is where it shows as not signed.
 """
 from __future__ import annotations
 
