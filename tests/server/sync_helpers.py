@@ -19,6 +19,15 @@ def enrolled(laptop, centre, name: str, role: str = "assessor", staff_id: str | 
     return staff_id
 
 
+def sam_on_two_laptops(centre, laptops):
+    """Sam Patel's two laptops, "one" and "two", both enrolled as Sam: the setting of every
+    clash between devices of one assessor. Returns (one, two, Sam's staff id)."""
+    one, two = laptops("one"), laptops("two")
+    sam = enrolled(one, centre, "Sam Patel")
+    enrolled(two, centre, "Sam Patel", staff_id=sam)
+    return one, two, sam
+
+
 def laptop_rows(store) -> dict[tuple[str, str], dict]:
     def read(session):
         out = {}

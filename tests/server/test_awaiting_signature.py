@@ -28,7 +28,7 @@ from server.models import SyncDevice
 from tests.server.centre_process import ROOT
 from tests.server.sync_helpers import enrolled
 from tests.server.test_same_learner_twice import _amelia
-from tests.server.test_same_reference_twice import _signed_observation
+from tests.server.test_same_reference_twice import _signed_observation, amelia_on_two_laptops
 
 
 def _row(store, table_name: str, **where) -> list[dict]:
@@ -100,12 +100,7 @@ def _server_admin(centre, *args: str) -> subprocess.CompletedProcess:
 
 def test_a_record_pushed_as_signed_without_its_signature_is_kept_but_not_counted(centre,
                                                                                  laptops):
-    one, two = laptops("one"), laptops("two")
-    sam = enrolled(one, centre, "Sam Patel")
-    enrolled(two, centre, "Sam Patel", staff_id=sam)
-    amelia = one.write_now(_amelia, "Till drawer count")
-    run_sync(one)
-    run_sync(two)
+    one, two, sam, amelia = amelia_on_two_laptops(centre, laptops)
     signed = one.write_now(_signed_observation, amelia["enrolment"], "Stock rotation")
     assert run_sync(one).rejected == 0                  # OBS-002, signed, at the centre
 

@@ -10,7 +10,7 @@ from app.caseload.merge import merge_learners
 from app.models import Learner
 from app.sync.engine import run_sync
 from tests.foundation.test_merge_enrolments import amelia
-from tests.server.sync_helpers import assert_laptop_matches_centre, enrolled
+from tests.server.sync_helpers import assert_laptop_matches_centre, sam_on_two_laptops
 
 
 def _contact(session, learner_id):
@@ -19,9 +19,7 @@ def _contact(session, learner_id):
 
 
 def test_erasing_a_merged_learner_empties_both_records_everywhere(centre, laptops):
-    one, two = laptops("one"), laptops("two")
-    sam = enrolled(one, centre, "Sam Patel")
-    enrolled(two, centre, "Sam Patel", staff_id=sam)
+    one, two, sam = sam_on_two_laptops(centre, laptops)
     first = one.write_now(amelia, "one@example.org", 1, 2, "Laptop one: till drawer count")
     second = two.write_now(amelia, "two@example.org", 1, 3, "Laptop two: greeting customers")
     assert run_sync(one).rejected == 0

@@ -12,7 +12,7 @@ from app.models import EvidenceRecord, Learner, Qualification
 from app.sync.attention import open_items
 from app.sync.engine import run_sync
 from server import staff
-from tests.server.sync_helpers import enrolled
+from tests.server.sync_helpers import enrolled, sam_on_two_laptops
 
 ULN = "5423232219"  # made up; passes the ULN check digit
 
@@ -34,9 +34,7 @@ def _live_amelias(store) -> list[str]:
 
 
 def test_two_laptops_type_the_same_learner_and_the_second_is_shown_for_merging(centre, laptops):
-    one, two = laptops("one"), laptops("two")
-    sam = enrolled(one, centre, "Sam Patel")
-    enrolled(two, centre, "Sam Patel", staff_id=sam)
+    one, two, sam = sam_on_two_laptops(centre, laptops)
     first = one.write_now(_amelia, "Till drawer count")
     second = two.write_now(_amelia, "Greeting customers")
     assert run_sync(one).rejected == 0

@@ -9,8 +9,18 @@ from app.evidence.records import create_record, records_of_learner
 from app.models import EvidenceRecord
 from app.sync.attention import open_items
 from app.sync.engine import run_sync
-from tests.server.sync_helpers import assert_laptop_matches_centre, enrolled
+from tests.server.sync_helpers import assert_laptop_matches_centre, sam_on_two_laptops
 from tests.server.test_same_learner_twice import _amelia
+
+
+def amelia_on_two_laptops(centre, laptops):
+    """Sam's two laptops, with Amelia Hughes (and her OBS-001) made on one and synced to
+    both. Returns (one, two, Sam's staff id, Amelia's ids)."""
+    one, two, sam = sam_on_two_laptops(centre, laptops)
+    amelia = one.write_now(_amelia, "Till drawer count")
+    run_sync(one)
+    run_sync(two)
+    return one, two, sam, amelia
 
 
 def _refs(store, learner_id):
@@ -19,12 +29,7 @@ def _refs(store, learner_id):
 
 
 def test_two_laptops_number_a_draft_alike_and_the_second_is_renumbered(centre, laptops):
-    one, two = laptops("one"), laptops("two")
-    sam = enrolled(one, centre, "Sam Patel")
-    enrolled(two, centre, "Sam Patel", staff_id=sam)
-    amelia = one.write_now(_amelia, "Till drawer count")
-    run_sync(one)
-    run_sync(two)
+    one, two, sam, amelia = amelia_on_two_laptops(centre, laptops)
     a = one.write_now(lambda s: create_record(s, amelia["enrolment"], "Obs", title="Stock rotation"))
     b = two.write_now(lambda s: create_record(s, amelia["enrolment"], "Obs", title="Greeting customers"))
     assert one.read(lambda s: s.get(EvidenceRecord, a).portfolio_ref) == "OBS-002"
@@ -54,12 +59,7 @@ def _signed_observation(session, enrolment_id: str, title: str) -> str:
 
 def test_a_signed_reference_never_changes_the_other_device_s_draft_is_renumbered(centre, laptops):
     from app.signing.integrity import verify_integrity
-    one, two = laptops("one"), laptops("two")
-    sam = enrolled(one, centre, "Sam Patel")
-    enrolled(two, centre, "Sam Patel", staff_id=sam)
-    amelia = one.write_now(_amelia, "Till drawer count")
-    run_sync(one)
-    run_sync(two)
+    one, two, sam, amelia = amelia_on_two_laptops(centre, laptops)
     one.write_now(lambda s: create_record(s, amelia["enrolment"], "Obs", title="Stock rotation"))
     signed = two.write_now(_signed_observation, amelia["enrolment"], "Greeting customers")
     run_sync(one)
@@ -122,12 +122,7 @@ def test_one_reference_signed_on_two_devices_is_kept_twice_and_printed_apart(cen
     from app.signing.page_check import check_code
     from app.signing.audit_trail import learner_audit_trail
     from app.signing.integrity import verify_integrity
-    one, two = laptops("one"), laptops("two")
-    sam = enrolled(one, centre, "Sam Patel")
-    enrolled(two, centre, "Sam Patel", staff_id=sam)
-    amelia = one.write_now(_amelia, "Till drawer count")
-    run_sync(one)
-    run_sync(two)
+    one, two, sam, amelia = amelia_on_two_laptops(centre, laptops)
     a = one.write_now(_signed_observation, amelia["enrolment"], "Stock rotation")
     b = two.write_now(_signed_observation, amelia["enrolment"], "Greeting customers")
     assert run_sync(one).rejected == 0

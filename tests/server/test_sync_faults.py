@@ -25,7 +25,8 @@ from app.sync.outgoing import next_batch
 from app.sync.protocol import API, PROTOCOL_HEADER, PROTOCOL_VERSION
 from server.models import AppliedMutation, SyncProblem
 from tests.server.centre_process import ROOT, CentreProcess
-from tests.server.sync_helpers import assert_laptop_matches_centre, count_at_centre, enrolled
+from tests.server.sync_helpers import (assert_laptop_matches_centre, count_at_centre, enrolled,
+                                       sam_on_two_laptops)
 from tests.transfer.fault_proxy import FaultProxy
 
 
@@ -169,9 +170,7 @@ def test_centre_killed_mid_push_and_restarted(centre, laptops, tmp_path):
 
 
 def test_two_laptops_change_one_learner_and_both_versions_are_kept(centre, laptops):
-    one, two = laptops("one"), laptops("two")
-    sam = enrolled(one, centre, "Sam Patel")
-    enrolled(two, centre, "Sam Patel", staff_id=sam)
+    one, two, sam = sam_on_two_laptops(centre, laptops)
     learner = one.write_now(save_learner, None, {"given_names": "Chloe", "family_name": "Barnes"})
     run_sync(one)
     run_sync(two)
