@@ -10,10 +10,12 @@ What the window does goes through here (Anki's operations, in Qt):
   (the main window puts them in a bar at its top), and the form keeps what was typed.
 - `changed` carries `app.db.changes.Changes` after every committed write, local or pulled
   by sync, so a screen can redraw what it shows when `changes.touches(its learner)`.
-- `undoable(text, undo, redo, after)` offers the one Undo (Ctrl+Z in the main window) for
-  any delete or bulk change: `undo` is `(function, args)` run on the writer
-  (ui/window_undo.py); `after` lets the screen that made the change show it undone. A
-  dialog over the window offers the same Undo through `undo_stack` (WindowUndoButton).
+- `undoable(text, undo, redo, after, stands)` offers the one Undo (Ctrl+Z in the main
+  window) for any delete or bulk change: `undo` is `(function, args)` run on the writer
+  (ui/window_undo.py); `after` lets the screen that made the change show it undone;
+  `stands`, for a change the centre may refuse, is read after a sync to drop an Undo that
+  would change nothing. A dialog over the window offers the same Undo through
+  `undo_stack` (WindowUndoButton).
 """
 from __future__ import annotations
 
@@ -44,8 +46,9 @@ class Bridge(QObject):
     _finished = Signal(object, object, object)
     changed = Signal(object)          # app.db.changes.Changes, on the GUI thread
     failed = Signal(str)              # an operation failed and nobody else said so
-    # text, (undo fn, args), (redo fn, args), a callable run after either (or None)
-    undoable_change = Signal(str, object, object, object)
+    # text, (undo fn, args), (redo fn, args), a callable run after either (or None),
+    # (fn, args) read to tell whether the change still stands (or None)
+    undoable_change = Signal(str, object, object, object, object)
 
     def __init__(self, store: Store, parent: QObject | None = None):
         super().__init__(parent)
@@ -76,11 +79,12 @@ class Bridge(QObject):
         return self.when_done(self.store.read_async(fn, *args), on_done, on_error)
 
     def undoable(self, text: str, undo: tuple, redo: tuple | None = None,
-                 after: Callable[[], None] | None = None) -> None:
+                 after: Callable[[], None] | None = None, stands: tuple | None = None) -> None:
         """A change was made that the window's Undo (Ctrl+Z) can take back by running
         `undo` = (function, args) on the writer; `redo` likewise repeats it; `after` runs
-        on the GUI thread once either has committed."""
-        self.undoable_change.emit(text, undo, redo, after)
+        on the GUI thread once either has committed; `stands` = (function, args) is read
+        after a sync, and false means the centre has reversed the change already."""
+        self.undoable_change.emit(text, undo, redo, after, stands)
 
     def when_done(self, future: Future, on_done, on_error) -> Future:
         self.pending += 1

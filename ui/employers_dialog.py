@@ -4,7 +4,9 @@ A store gets a new manager, a contact a new phone: the details are edited here a
 they are typed, like a learner's (a mistyped email waits as a draft with its message, and
 the rest is saved). Deleting is refused while learners are placed with the employer, is
 asked about first (an employer is shared by every laptop at the centre), and is undone by
-the window's one Undo (Edit → Undo, or the Undo button and Ctrl+Z here). On an IQA's laptop
+the window's one Undo (Edit → Undo, or the Undo button and Ctrl+Z here). A delete the centre
+refuses comes back with a sync, even while the window is open: it is listed again with the
+centre's reason, and the Undo no longer offers it (ui/window_undo.py). On an IQA's laptop
 the employers are shown, not changed (app/sync/iqa_laptop.py).
 """
 from __future__ import annotations
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
 from app.caseload.drafts import load_draft
 from app.caseload.employers import (
     DRAFT_FORM, EMPLOYER_FIELDS, EmployerRow, autosave_employer, delete_employer,
-    employer_form_values, employer_rows, restore_employer,
+    employer_form_values, employer_rows, restore_employer, still_deleted, why_kept,
 )
 from app.caseload.validation import InvalidInput
 from app.models import Employer
@@ -50,6 +52,8 @@ class EmployersDialog(Dialog):
         self.read_only = False    # an IQA's laptop
         self._loading = False
         self.new_dialog: EmployerDialog | None = None
+        self.deleted_here: dict[str, str] = {}   # id: name, deleted since the window opened
+        self.status_about: str | None = None     # the employer "Deleted …" names
         self.setWindowTitle("Employers")
         self.setWindowModality(Qt.WindowModal)
         fit_to_screen(self, 1080, 660)
@@ -167,6 +171,8 @@ class EmployersDialog(Dialog):
         openings, so a save still on its way finds it)."""
         self.problem.show_problem(None)
         self.status.setText("")     # "Deleted …" from last time may no longer be so (a sync)
+        self.deleted_here.clear()
+        self.status_about = None
         self.employer_id = None
         self.follow_role()
         self.refresh(select_id)
@@ -366,12 +372,15 @@ class EmployersDialog(Dialog):
             return
         self.problem.show_problem(None)
         self.status.setText(f"Deleted {row.name}. Undo delete brings it back.")
+        self.deleted_here[row.id] = row.name
+        self.status_about = row.id
         self.employer_id = None
         self.refresh()
         self.changed.emit(row.id)
         self.bridge.undoable(f"delete {row.name}", (restore_employer, (row.id,)),
                              (delete_employer, (row.id,)),
-                             after=lambda: self._undone_or_redone(row.id, row.name))
+                             after=lambda: self._undone_or_redone(row.id, row.name),
+                             stands=(still_deleted, (row.id,)))
 
     def confirm_delete(self, name: str) -> bool:
         """One click must not delete what every laptop at the centre shares."""
@@ -392,8 +401,30 @@ class EmployersDialog(Dialog):
             lambda s: (lambda e: e is not None and e.deleted_at is None)(s.get(Employer, employer_id)))
         self.problem.show_problem(None)
         self.status.setText(f"{name} is back." if back else f"Deleted {name} again.")
+        self.status_about = employer_id
+        if back:
+            self.deleted_here.pop(employer_id, None)
+        else:
+            self.deleted_here[employer_id] = name
         self.refresh(select_id=employer_id if back else None)
         self.changed.emit(employer_id)
+
+    def follow_sync(self, employer_ids: set[str]) -> None:
+        """A sync changed these employers: the list shows them as they now are (the form is
+        left as typed). A delete made here that the centre refused is back, so "Deleted …"
+        would be untrue: the centre's reason shows instead."""
+        self.refresh()
+        reasons = {}
+        for employer_id in employer_ids & set(self.deleted_here):
+            reason = self.bridge.store.read(why_kept, employer_id)
+            if reason is not None:
+                self.deleted_here.pop(employer_id)
+                reasons[employer_id] = reason.rstrip(".") + "."
+        if not reasons:
+            return
+        self.problem.show_problem(" ".join(reasons.values()))
+        if self.status_about in reasons:
+            self.status.setText("")
 
     def done(self, result: int) -> None:
         self.flush()

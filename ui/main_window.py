@@ -24,7 +24,7 @@ from ui.caseload_panel import CaseloadPanel
 from ui.evidence.media_support import stop_all_recordings
 from ui.evidence.recording_recovery import recover_recordings
 from ui.learner_page import LearnerPage
-from ui.window_undo import UndoChange
+from ui.window_undo import UndoChange, forget_reversed
 from ui.widgets import fit_to_screen, label
 
 
@@ -77,8 +77,8 @@ class MainWindow(QMainWindow):
         self.bridge.changed.connect(self._changes_arrived)
         self.bridge.undo_stack = self.undo_stack    # dialogs over the window offer it too
         self.bridge.undoable_change.connect(
-            lambda text, undo, redo, after: self.undo_stack.push(
-                UndoChange(self, text, undo, redo, after)))
+            lambda text, undo, redo, after, stands: self.undo_stack.push(
+                UndoChange(self, text, undo, redo, after, stands)))
         self.caseload.refresh_filters()
         self.caseload.refresh()
         self._restore_unsaved_new_learner()
@@ -320,6 +320,7 @@ class MainWindow(QMainWindow):
         # Local edits refresh their own screens as they finish; rows pulled by sync arrive
         # only here, so everything that shows them is refreshed.
         if changes.source == SYNC:
+            forget_reversed(self.undo_stack)   # a delete the centre refused is back already
             self.refresh_for(changes)
 
     def sync_settled(self) -> None:
@@ -338,6 +339,9 @@ class MainWindow(QMainWindow):
         if changes.employers:
             self.caseload.refresh_filters()
             self.page.employers_changed()
+            if getattr(self, "employers_dialog", None) is not None:   # kept once opened
+                self.employers_dialog.follow_sync(
+                    {record_id for table, record_id in changes.rows if table == "employer"})
         if changes.caseload:
             self.caseload.refresh(select_id=self.page.learner_id
                                   if self.right.currentWidget() is self.page else None)

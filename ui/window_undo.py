@@ -10,6 +10,11 @@ made, and the status bar says what was undone.
 A window-modal dialog (Employers, the question bank) takes the keys while it is open, so
 the main window's Edit → Undo cannot be reached: `WindowUndoButton` puts the same Undo (the
 same stack, Ctrl+Z included) in the dialog, rather than the dialog keeping its own.
+
+A change the centre may reverse (deleting an employer another assessor's learner works at)
+is undone by the sync that hears of it, and its Undo would then change nothing: such a
+change says how to tell whether it still stands (`stands`), and after each sync
+`forget_reversed` takes off the Undo the changes that no longer do.
 """
 from __future__ import annotations
 
@@ -23,11 +28,24 @@ class UndoChange(QUndoCommand):
     """The change has already happened when this is pushed; redo after an undo repeats it."""
 
     def __init__(self, window, text: str, undo: tuple, redo: tuple | None = None,
-                 after=None):
+                 after=None, stands: tuple | None = None):
         super().__init__(text)
         self.window, self.undo_step, self.redo_step = window, undo, redo
         self.after = after      # the screen that made the change shows it undone or redone
+        self.stands = stands    # (function, args) read: is the change still as made here?
         self._done_once = False
+
+    def reversed_since(self) -> bool:
+        """A sync has undone the change already (the centre refused it)."""
+        if self.stands is None or not self.window.store.is_open:
+            return False
+        fn, args = self.stands
+        return not self.window.store.read(fn, *args)
+
+    def again(self) -> "UndoChange":
+        """The same change, to push onto a stack built afresh (it is not done again)."""
+        return UndoChange(self.window, self.text(), self.undo_step, self.redo_step,
+                          self.after, self.stands)
 
     def redo(self) -> None:
         if not self._done_once:          # pushed after the change itself
@@ -55,6 +73,23 @@ class UndoChange(QUndoCommand):
             except RuntimeError:    # that screen has been closed and deleted meanwhile
                 self.after = None
         return True
+
+
+def forget_reversed(stack) -> list[str]:
+    """After a sync: take off the Undo every change the centre has reversed, wherever it is
+    on the stack, so Undo never offers what would change nothing. A QUndoStack cannot take
+    out one command, so it is built again from the changes that stand, in their order; Redo
+    is emptied, as after any new change. Returns the texts taken off."""
+    kept, gone = [], []
+    for command in (stack.command(i) for i in range(stack.index())):
+        (gone if command.reversed_since() else kept).append(command)
+    if not gone:
+        return []
+    texts, kept = [c.text() for c in gone], [c.again() for c in kept]
+    stack.clear()      # deletes the commands themselves: their words were read first
+    for command in kept:
+        stack.push(command)
+    return texts
 
 
 class WindowUndoButton(QPushButton):

@@ -16,6 +16,7 @@ from app.caseload.drafts import clear_draft, save_draft
 from app.caseload.validation import InvalidInput, ascii_digits, email_problem, limited, required_name
 from app.db.base import utcnow
 from app.models import Employer, Learner
+from app.models.local import SyncAttention
 from app.signing.audit import record_change, record_event
 from app.sync.iqa_laptop import refuse_employer_change
 
@@ -182,3 +183,23 @@ def restore_employer(session: Session, employer_id: str) -> None:
     employer.deleted_at = None
     record_event(session, "restored", "employer", employer_id,
                  summary=f"Employer {employer.name} restored")
+
+
+def still_deleted(session: Session, employer_id: str) -> bool:
+    """Whether a delete made here still stands. The centre refuses it while another
+    assessor's learner is placed there, and the sync that hears so brings the employer
+    back: undoing the delete then would change nothing (ui/window_undo.py drops it)."""
+    employer = session.get(Employer, employer_id)
+    return employer is not None and employer.deleted_at is not None
+
+
+def why_kept(session: Session, employer_id: str) -> str | None:
+    """Why an employer deleted here is live again after a sync, in the centre's words as
+    "needs attention" has them; None while it is still deleted."""
+    employer = session.get(Employer, employer_id)
+    if employer is None or employer.deleted_at is not None:
+        return None
+    reason = session.scalar(select(SyncAttention.reason).where(
+        SyncAttention.table_name == "employer", SyncAttention.record_id == employer_id,
+        SyncAttention.resolved_at.is_(None)).order_by(SyncAttention.id.desc()).limit(1))
+    return reason or f"The centre kept {employer.name}"
