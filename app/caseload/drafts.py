@@ -31,6 +31,13 @@ def clear_draft(session: Session, form: str, record_id: str) -> None:
                                             FormDraft.record_id == record_id))
 
 
+def clear_drafts(session: Session, form: str, record_ids) -> None:
+    """`clear_draft` for many records in one statement (`record_ids`: a list, or a select of
+    ids), e.g. every record of a learner being erased."""
+    session.execute(delete(FormDraft).where(FormDraft.form == form,
+                                            FormDraft.record_id.in_(record_ids)))
+
+
 def drafts_for(session: Session, form: str) -> list[tuple[str, dict]]:
     rows = session.scalars(select(FormDraft).where(FormDraft.form == form)
                            .order_by(FormDraft.saved_at.desc()))

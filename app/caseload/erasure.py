@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.caseload.drafts import clear_draft
+from app.caseload.drafts import clear_drafts
 from app.caseload.learners import DRAFT_FORM as LEARNER_FORM
 from app.caseload.same_learner import same_learner_ids
 from app.caseload.validation import InvalidInput
@@ -54,6 +54,7 @@ from app.models.evidence import Attachment, CriterionMapping
 from app.signing.audit import record_event
 
 ERASED_NAME = ("Erased", "learner")
+ERASED = "erased"     # the audit action an erasure records, here or on another laptop
 
 
 @dataclass
@@ -212,7 +213,6 @@ def erase_learner(session: Session, learner_id: str) -> Erasure:
             continue
         record.title, record.location, record.details_json = "", "", "{}"
         record.deleted_at = now
-        _forget_typed(session, EVIDENCE_FORM, record.id)
         for link in session.scalars(select(Attachment).where(
                 Attachment.record_id == record.id, Attachment.deleted_at.is_(None))):
             link.caption, link.original_name, link.deleted_at = "", "", now
@@ -223,18 +223,24 @@ def erase_learner(session: Session, learner_id: str) -> Erasure:
     for member_id in family:
         member = session.get(Learner, member_id)
         member.email = member.phone = member.workplace_address = member.notes = ""
-        _forget_typed(session, LEARNER_FORM, member_id)
         if not identity_kept[member_id]:
             _erase_identity(member, now)
-    record_event(session, "erased", "learner", result.learner_id, learner_id=result.learner_id,
+    forget_typed(session, result.learner_id)
+    record_event(session, ERASED, "learner", result.learner_id, learner_id=result.learner_id,
                  summary=result.words().replace(result.name, "the learner"))
     return result
 
 
-def _forget_typed(session: Session, form: str, record_id: str) -> None:
-    """A form draft keeps what was typed, valid or not (app/caseload/drafts.py): it may hold
-    the very details being erased."""
-    clear_draft(session, form, record_id)
+def forget_typed(session: Session, learner_id: str) -> None:
+    """Erase the form drafts of a learner's Details and of every evidence record of theirs
+    (merged records included). A draft keeps what was typed, valid or not
+    (app/caseload/drafts.py), so it may hold the very details being erased."""
+    if session.get(Learner, learner_id) is None:
+        return
+    _, family = _family(session, learner_id)
+    clear_drafts(session, LEARNER_FORM, family)
+    clear_drafts(session, EVIDENCE_FORM, select(EvidenceRecord.id).where(
+        EvidenceRecord.learner_id.in_(family)))
 
 
 def remove_files(store, erasure: Erasure) -> Erasure:
