@@ -21,7 +21,8 @@ Removed:
   same file;
 - with no signed work at all, the identity too: the learner becomes "Erased learner", with
   no ULN, date of birth or registration number, and is tombstoned;
-- what the laptop kept of their forms as typed (form drafts), which can hold any of it.
+- what the laptop kept of their forms as typed (form drafts), which can hold any of it;
+  drafts never sync, so each laptop the erasure reaches clears its own (`erased_elsewhere`).
 
 A learner created twice and merged (app/caseload/merge.py) is one person: erasing either
 record erases the whole family (app/caseload/same_learner.py), under the same rules. The
@@ -234,13 +235,24 @@ def erase_learner(session: Session, learner_id: str) -> Erasure:
 def forget_typed(session: Session, learner_id: str) -> None:
     """Erase the form drafts of a learner's Details and of every evidence record of theirs
     (merged records included). A draft keeps what was typed, valid or not
-    (app/caseload/drafts.py), so it may hold the very details being erased."""
+    (app/caseload/drafts.py), so it may hold the very details being erased. The one place
+    both an erasure made here and one pulled from another laptop clear them: drafts are
+    this laptop's own and never sync, so each laptop must clear its own."""
     if session.get(Learner, learner_id) is None:
         return
     _, family = _family(session, learner_id)
     clear_drafts(session, LEARNER_FORM, family)
     clear_drafts(session, EVIDENCE_FORM, select(EvidenceRecord.id).where(
         EvidenceRecord.learner_id.in_(family)))
+
+
+def erased_elsewhere(session: Session, events: list[dict]) -> None:
+    """Audit events just pulled from the centre (app/sync/incoming.py): a learner erased on
+    another laptop arrives as ordinary changes to their rows, which leave this laptop's
+    drafts alone; the "erased" event says it was an erasure."""
+    for event in events:
+        if event.get("action") == ERASED and event.get("record_type") == "learner":
+            forget_typed(session, event["record_id"])
 
 
 def remove_files(store, erasure: Erasure) -> Erasure:

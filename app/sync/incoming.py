@@ -8,6 +8,8 @@ same local transaction (run with Store.write_pulled, so nothing is stamped or qu
 - A record with a change of its own still waiting to go up is left as it is: the centre
   decides between them when that change arrives (a conflict keeps both).
 - Rows already as the centre has them are not written again.
+- A learner erased on another laptop has this laptop's drafts of their forms erased too
+  (app/caseload/erasure.py), as an erasure made here does.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from app.caseload.erasure import erased_elsewhere
 from app.db import changes
 from app.models import OutboxEntry
 from app.models.local import Device, SyncAttention, SyncCursor, SyncMutation
@@ -113,6 +116,10 @@ def apply_page(session: Session, page: dict, refetch: bool = False) -> dict[str,
         if fresh:
             session.execute(insert(table), fresh)
             counts["inserted"] += len(fresh)
+        if name == "audit_event":
+            # New here only: an erasure delivered again (a re-fetch) must not take drafts
+            # typed since it was first applied.
+            erased_elsewhere(session, fresh)
     counts["sent_back"] += queue_after_page(session)
     _advance_cursors(session, page.get("cursors", {}))
     if went_back:
