@@ -93,9 +93,31 @@ def print_table(rows: list[Row]) -> None:
             print(f"  {r.name}: {r.note}")
 
 
+def machine_load() -> float | None:
+    """The one-minute load average (None where the system has none, e.g. Windows). Written
+    beside each run because a ratio taken while other work shares the cores is not
+    comparable: the resumable upload's SHA-256 needs the second core that a busy machine
+    takes, so a run under a test suite's load reads as a miss that a quiet run passes."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
+def load_words(meta: dict) -> str:
+    """", load 0.4 at start and 0.9 at the end" for the table's heading ("" if unknown);
+    a load above the number of cores says the machine was busy."""
+    start, end = meta.get("load_at_start"), meta.get("load_at_end")
+    if start is None or end is None:
+        return ""
+    busy = max(start, end) > meta["cpus"]
+    return f", load {start} at start and {end} at the end" + (
+        " (busy: other work shared the cores; compare ratios from quiet runs)" if busy else "")
+
+
 def markdown(rows: list[Row], meta: dict) -> str:
     lines = [f"Taken {meta['taken']} on {meta['machine']} "
-             f"({meta['cpus']} CPUs, Python {meta['python']}), caseload of "
+             f"({meta['cpus']} CPUs, Python {meta['python']}{load_words(meta)}), caseload of "
              f"{meta['size']['learners']} learners × {meta['size']['records']} records × "
              f"{meta['size']['mappings']} mappings; {meta['fast_runs']} runs per fast benchmark, "
              f"{meta['slow_runs']} per slow one; whole run {meta['seconds']:.0f} s.", "",
@@ -150,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     # Read first: the run may overwrite the very file named (latest.json).
     earlier = json.loads(args.compare.read_text()) if args.compare else None
     started = time.perf_counter()
+    load_at_start = machine_load()
     fast_runs = args.runs or (3 if args.quick else 20)
     slow_runs = args.runs or (2 if args.quick else 5)
 
@@ -203,10 +226,11 @@ def main(argv: list[str] | None = None) -> int:
             "machine": f"{platform.system()} {platform.machine()}", "cpus": os.cpu_count(),
             "python": platform.python_version(), "size": manifest["size"],
             "quick": args.quick, "fast_runs": fast_runs, "slow_runs": slow_runs,
-            "seconds": seconds, "only": args.only or []}
+            "seconds": seconds, "only": args.only or [],
+            "load_at_start": load_at_start, "load_at_end": machine_load()}
     print()
     print_table(rows)
-    print(f"\nWhole run: {seconds:.0f} s")
+    print(f"\nWhole run: {seconds:.0f} s{load_words(meta)}")
     result = {**meta, "rows": [r.to_json() for r in rows]}
     args.results_dir.mkdir(parents=True, exist_ok=True)
     # A partial run keeps its own files: it must not stand in for the whole table.

@@ -79,6 +79,11 @@ def test_quick_run_prints_the_table_and_writes_comparable_results(tiny, tmp_path
         assert heading in out
     data = json.loads((results / "latest-quick.json").read_text())
     rows = {r["name"]: r for r in data["rows"]}
+    if hasattr(os, "getloadavg"):   # how busy the machine was, beside every run's figures
+        assert data["load_at_start"] >= 0 and data["load_at_end"] >= 0
+        heading = (results / "latest-quick.md").read_text().splitlines()[0]
+        assert f"load {data['load_at_start']} at start and {data['load_at_end']} at the end" \
+            in heading
     expected = ["start-up to usable main window", "idle memory after start-up",
                 "open learner with progress grid", "save record with 10 mappings",
                 "caseload list", "AC full-text search", "attachment import (20 MB)",
