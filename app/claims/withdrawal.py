@@ -23,9 +23,8 @@ from app.claims.sign_off import RECORD_TYPE as SIGN_OFF
 from app.db.base import utcnow
 from app.models import AuditEvent, Unit
 from app.models.claims import Claim, UnitSignOff
-from app.models.signing import SIGNER_ROLES
 from app.signing.audit import record_event
-from app.signing.locking import signatures_on
+from app.signing.locking import signed_by
 
 REASON_LIMIT = 2000
 # The audit summary reads "<what> withdrawn. Reason: <reason>"; the reason is read back
@@ -52,12 +51,6 @@ class WithdrawnClaim:
     unit_numbers: list[str]
     full_award: bool
     withdrawal: Withdrawal
-
-
-def _signed_by(session: Session, record_type: str, record_id: str) -> str:
-    return " and ".join(f"{s.signer_name} ({SIGNER_ROLES.get(s.role, s.role).lower()}) on "
-                        f"{s.signed_at:%d/%m/%Y}"
-                        for s in signatures_on(session, record_type, record_id))
 
 
 def _sign_off_name(session: Session, row: UnitSignOff) -> str:
@@ -90,10 +83,17 @@ def withdrawal_refusal(session: Session, record_type: str, record_id: str) -> st
     name = kind.name(session, row)
     if row.deleted_at is not None:
         return f"{name} has already been withdrawn."
-    signed = _signed_by(session, record_type, record_id)
+    return signed_refusal(session, record_type, row)
+
+
+def signed_refusal(session: Session, record_type: str, row) -> str | None:
+    """Why a signed sign-off or claim cannot be withdrawn; None if nobody has signed it.
+    The centre refuses a pushed withdrawal in these same words (server/stays_signed.py)."""
+    kind = KINDS[record_type]
+    signed = signed_by(session, record_type, row.id)
     if signed:
-        return (f"{name} is signed by {signed}. A signed {kind.word} stays on file as it "
-                "was signed, so it cannot be withdrawn.")
+        return (f"{kind.name(session, row)} is signed by {signed}. A signed {kind.word} stays "
+                "on file as it was signed, so it cannot be withdrawn.")
     return None
 
 

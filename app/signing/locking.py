@@ -11,10 +11,22 @@ from app.models import Signature
 from app.models.signing import SIGNER_ROLES
 
 
+# What the assessor does instead of changing a signed record (app/signing/amend.py).
+MAKE_AN_AMENDMENT = "make an amendment, which keeps this version and needs its own signatures"
+
+
 def signatures_on(session: Session, record_type: str, record_id: str) -> list[Signature]:
     return list(session.scalars(select(Signature).where(
         Signature.record_type == record_type, Signature.record_id == record_id)
         .order_by(Signature.signed_at)))
+
+
+def signed_by(session: Session, record_type: str, record_id: str) -> str:
+    """'Amelia Hughes (learner) on 12/03/2026 and Alex Morgan (assessor) on 12/03/2026', or
+    "" when nobody has signed: who a refusal says the record is signed by."""
+    return " and ".join(f"{s.signer_name} ({SIGNER_ROLES.get(s.role, s.role).lower()}) on "
+                        f"{s.signed_at:%d/%m/%Y}"
+                        for s in signatures_on(session, record_type, record_id))
 
 
 def is_locked(session: Session, record_type: str, record_id: str) -> bool:
@@ -29,8 +41,7 @@ def lock_reason(session: Session, record_type: str, record_id: str) -> str | Non
         return None
     who = ", ".join(f"{s.signer_name} ({SIGNER_ROLES.get(s.role, s.role).lower()}) on "
                     f"{s.signed_at.strftime('%d/%m/%Y')}" for s in sigs)
-    return (f"Signed by {who}. A signed record cannot be changed: make an amendment, "
-            f"which keeps this version and needs its own signatures.")
+    return f"Signed by {who}. A signed record cannot be changed: {MAKE_AN_AMENDMENT}."
 
 
 def ensure_editable(session: Session, record_type: str, record_id: str) -> None:
