@@ -4,7 +4,8 @@ registered at enrolment and against the record as the centre holds it.
 A signature is refused when: it claims another device; its key is not the one registered;
 its row fails its own hash or Ed25519 signature; or the signed record's content, recomputed
 from the centre's database, is not what was signed. A record that already carries
-signatures is refused any change that would break one of them.
+signatures is refused any change that would break one of them, and any that would take it
+out of 'signed' or delete it, which no signature covers (server/stays_signed.py).
 """
 from __future__ import annotations
 
