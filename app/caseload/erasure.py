@@ -31,6 +31,9 @@ merged record keeps its identity only while it carries signed work, sign-offs or
 its own (they are about it), and otherwise becomes "Erased learner" too. The record kept
 keeps its identity while the family has any signed work, since that is read under it.
 
+The columns emptied are listed once, in app/caseload/erased_fields.py, which the centre
+reads too.
+
 Everything changed syncs to the centre as ordinary changes (so the centre's copy of the
 learner and of those records is emptied too); files the centre already holds stay there
 until its admin removes them (said in the result). Backups taken before an upgrade still
@@ -44,6 +47,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.caseload.drafts import clear_drafts
+from app.caseload.erased_fields import erase_in_place
 from app.caseload.learners import DRAFT_FORM as LEARNER_FORM
 from app.caseload.same_learner import same_learner_ids
 from app.caseload.validation import InvalidInput
@@ -54,7 +58,6 @@ from app.models.claims import Claim, UnitSignOff
 from app.models.evidence import Attachment, CriterionMapping
 from app.signing.audit import record_event
 
-ERASED_NAME = ("Erased", "learner")
 ERASED = "erased"     # the audit action an erasure records, here or on another laptop
 
 
@@ -192,13 +195,6 @@ def erasure_preview(session: Session, learner_id: str) -> Erasure:
     return result
 
 
-def _erase_identity(learner: Learner, now) -> None:
-    learner.given_names, learner.family_name = ERASED_NAME
-    learner.uln, learner.date_of_birth, learner.registration_number = None, None, ""
-    if learner.deleted_at is None:
-        learner.deleted_at = now
-
-
 def erase_learner(session: Session, learner_id: str) -> Erasure:
     """Erase (see the module docstring) in one transaction, audited. The files listed in
     the result are removed by the caller after the commit (`remove_files`), so a failed
@@ -212,20 +208,16 @@ def erase_learner(session: Session, learner_id: str) -> Erasure:
             EvidenceRecord.learner_id.in_(family), EvidenceRecord.deleted_at.is_(None))):
         if record.id in signed:
             continue
-        record.title, record.location, record.details_json = "", "", "{}"
-        record.deleted_at = now
+        erase_in_place(record, "evidence_record", now)
         for link in session.scalars(select(Attachment).where(
                 Attachment.record_id == record.id, Attachment.deleted_at.is_(None))):
-            link.caption, link.original_name, link.deleted_at = "", "", now
+            erase_in_place(link, "attachment", now)
         for mapping in session.scalars(select(CriterionMapping).where(
                 CriterionMapping.record_id == record.id, CriterionMapping.deleted_at.is_(None))):
-            mapping.note, mapping.deleted_at = "", now
+            erase_in_place(mapping, "criterion_mapping", now)
     identity_kept = {result.learner_id: result.identity_kept, **dict(result.merged)}
     for member_id in family:
-        member = session.get(Learner, member_id)
-        member.email = member.phone = member.workplace_address = member.notes = ""
-        if not identity_kept[member_id]:
-            _erase_identity(member, now)
+        erase_in_place(session.get(Learner, member_id), "learner", now, identity_kept[member_id])
     forget_typed(session, result.learner_id)
     record_event(session, ERASED, "learner", result.learner_id, learner_id=result.learner_id,
                  summary=result.words().replace(result.name, "the learner"))
