@@ -156,13 +156,18 @@ def _reject(problems: list, dev: SyncDevice, m: Mutation, reason: str, kind: str
             **(extra or {})}
 
 
+# The bound name of the row an update changes: not a column's name, since an attachment's
+# and a criterion mapping's own `record_id` column (their evidence record) is set too.
+ROW_ID = "_changed_row_id"
+
+
 @lru_cache(maxsize=None)
 def _statements(table_name: str):
     """(select for update, insert, update) of one table, built once: building a statement
     per change cost more than running it."""
     table = table_of(table_name)
     find = select(table).where(table.c.id == bindparam("record_id")).with_for_update()
-    change = update(table).where(table.c.id == bindparam("record_id")).values(
+    change = update(table).where(table.c.id == bindparam(ROW_ID)).values(
         {c.name: bindparam(c.name) for c in table.columns})
     return find, insert(table), change
 
@@ -275,7 +280,7 @@ def _write(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation
     elif existing is None:
         conn.execute(_statements(m.table)[1], row)
     else:
-        conn.execute(_statements(m.table)[2], {**row, "record_id": m.record_id})
+        conn.execute(_statements(m.table)[2], {**row, ROW_ID: m.record_id})
     reason = refusal_to_unsign(session, m.table, row) if signed else None
     if reason:
         raise _Refused(reason, server_version=(existing or {}).get("version", 0))
