@@ -18,7 +18,7 @@ Removed:
 - every unsigned evidence record (drafts, and work ready but never signed): its title,
   place, details and criterion notes emptied, the record and its links tombstoned;
 - their photos, recordings and other files from this laptop, unless a kept record uses the
-  same file;
+  same file, and from each laptop the erasure reaches (`erased_elsewhere`);
 - with no signed work at all, the identity too: the learner becomes "Erased learner", with
   no ULN, date of birth or registration number, and is tombstoned;
 - what the laptop kept of their forms as typed (form drafts), which can hold any of it;
@@ -238,26 +238,56 @@ def forget_typed(session: Session, learner_id: str) -> None:
         EvidenceRecord.learner_id.in_(family)))
 
 
-def erased_elsewhere(session: Session, events: list[dict]) -> None:
-    """Audit events just pulled from the centre (app/sync/incoming.py): a learner erased on
-    another laptop arrives as ordinary changes to their rows, which leave this laptop's
-    drafts alone; the "erased" event says it was an erasure."""
+def erased_elsewhere(session: Session, events: list[dict]) -> list[str]:
+    """Audit events just pulled from the centre (app/sync/incoming.py), applied after the
+    rows of their page: a learner erased on another laptop arrives as ordinary changes to
+    their rows, which leave this laptop's drafts and files alone; the "erased" event says it
+    was an erasure. Returns the SHA-256s of the files to take off this laptop after the
+    commit (`take_files_off`), as `erase_learner` leaves them to `remove_files`."""
+    files: set[str] = set()
     for event in events:
         if event.get("action") == ERASED and event.get("record_type") == "learner":
             forget_typed(session, event["record_id"])
+            files.update(_files_left_unused(session, event["record_id"]))
+    return sorted(files)
+
+
+def _files_left_unused(session: Session, learner_id: str) -> list[str]:
+    """Files of the learner's erased records (merged records included) that no live link
+    of anyone's still uses: files are stored once by content, so a photo a signed record
+    also holds stays. As `erasure_preview` decides for the laptop that erased."""
+    if session.get(Learner, learner_id) is None:
+        return []
+    _, family = _family(session, learner_id)
+    erased_records = select(EvidenceRecord.id).where(
+        EvidenceRecord.learner_id.in_(family), EvidenceRecord.deleted_at.is_not(None))
+    hashes = set(session.scalars(select(Attachment.sha256).where(
+        Attachment.record_id.in_(erased_records))))
+    if not hashes:
+        return []
+    used = set(session.scalars(select(Attachment.sha256).where(
+        Attachment.sha256.in_(hashes), Attachment.deleted_at.is_(None))))
+    return sorted(hashes - used)
 
 
 def remove_files(store, erasure: Erasure) -> Erasure:
     """After the commit: take the erased records' files off this laptop."""
+    erasure.files_removed = take_files_off(store, erasure.files_to_remove)
+    return erasure
+
+
+def take_files_off(store, hashes: list[str]) -> int:
+    """After the commit that erased their records (so a failed transaction never loses a
+    file a live record still names): delete these files from this laptop's attachment
+    store, and the old rows from the database's journal. Returns how many were here."""
     removed = 0
-    for sha256 in erasure.files_to_remove:
+    for sha256 in hashes:
         if store.attachments.exists(sha256):
             store.attachments.stored_path(sha256).unlink(missing_ok=True)
             removed += 1
     store.attachments.clear_viewable_copies()
-    erasure.files_removed = removed
     _out_of_the_journal(store)
-    return erasure
+    return removed
 
 
 def _out_of_the_journal(store) -> None:

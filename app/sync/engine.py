@@ -26,7 +26,7 @@ from app.sync.check import local_digests, mismatched_scopes, reset_cursors
 from app.sync.client import CentreClient, CentreRefused
 from app.sync.protocol import DEVICE_REVOKED, SEQUENCE_GAP
 from app.sync.revoked import hand_in
-from app.sync.incoming import apply_page
+from app.sync.incoming import pull_page
 from app.sync.packs import fetch_packs, packs_to_offer, send_packs
 from app.sync.outgoing import next_batch, number_on_from, record_results
 from app.transfer.sync_step import send_files_step
@@ -206,7 +206,7 @@ def _pull_all(store: Store, client: CentreClient, step, outcome: SyncOutcome,
         if first:
             _heed_chain(store, outcome, page.get("chain"))
             first = False
-        counts = store.write_pulled(apply_page, page, own).result()
+        counts = pull_page(store, page, own)
         outcome.pulled += counts.get("inserted", 0) + counts.get("updated", 0)
         outcome.sent_back += counts.get("sent_back", 0)
         if not page.get("more"):

@@ -9,7 +9,8 @@ same local transaction (run with Store.write_pulled, so nothing is stamped or qu
   decides between them when that change arrives (a conflict keeps both).
 - Rows already as the centre has them are not written again.
 - A learner erased on another laptop has this laptop's drafts of their forms erased too
-  (app/caseload/erasure.py), as an erasure made here does.
+  (app/caseload/erasure.py), as an erasure made here does, and the files of their erased
+  records taken off this laptop once the page has committed (`pull_page`).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from app.caseload.erasure import erased_elsewhere
+from app.caseload.erasure import erased_elsewhere, take_files_off
 from app.db import changes
 from app.models import OutboxEntry
 from app.models.local import Device, SyncAttention, SyncCursor, SyncMutation
@@ -51,9 +52,25 @@ def pending_records(session: Session) -> set[tuple[str, str]]:
     return out
 
 
-def apply_page(session: Session, page: dict, refetch: bool = False) -> dict[str, int]:
+def pull_page(store, page: dict, refetch: bool = False) -> dict[str, int]:
+    """Apply one page as the writer's pulled write, then, after it commits, take off this
+    laptop the files of records an erasure in it removed: their rows go first, so a crash
+    between the two leaves a file no live record names, never a live record without its
+    file (the order `erase_learner` and `remove_files` keep)."""
+    counts = store.write_pulled(apply_page, page, refetch).result()
+    files = counts.pop(ERASED_FILES, [])
+    if files:
+        take_files_off(store, files)
+    return counts
+
+
+ERASED_FILES = "erased_files"   # in apply_page's answer: SHA-256s for pull_page to remove
+
+
+def apply_page(session: Session, page: dict, refetch: bool = False) -> dict:
     """Returns counts: inserted, updated, unchanged, kept (a local change waiting), newer
-    here and sent back (scopes sent whole, below).
+    here and sent back (scopes sent whole, below); and under ERASED_FILES the files of
+    records a pulled erasure removed, for `pull_page` to take off after the commit.
 
     In a scope the centre sent whole, because it went back in time (`went_back`) or this
     laptop re-fetches it after a failed check (`refetch`), a row newer here than at the
@@ -119,7 +136,9 @@ def apply_page(session: Session, page: dict, refetch: bool = False) -> dict[str,
         if name == "audit_event":
             # New here only: an erasure delivered again (a re-fetch) must not take drafts
             # typed since it was first applied.
-            erased_elsewhere(session, fresh)
+            erased_files = erased_elsewhere(session, fresh)
+            if erased_files:
+                counts[ERASED_FILES] = erased_files
     counts["sent_back"] += queue_after_page(session)
     _advance_cursors(session, page.get("cursors", {}))
     if went_back:

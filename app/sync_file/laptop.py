@@ -11,7 +11,7 @@ file from the centre, so a lost stick loses nothing.
 
 Import decrypts and checks the centre's file whole (its seal is an HMAC keyed by this
 laptop's token hash, its entries encrypted with a key derived from the same hash), keeps its files (each verified by SHA-256), records the centre's answers to this
-laptop's changes (`record_results`) and applies its pages (`apply_page`), each page with
+laptop's changes (`record_results`) and applies its pages (`pull_page`), each page with
 its cursors in one local transaction, as a network pull does. Importing it twice changes
 nothing.
 """
@@ -27,7 +27,7 @@ from app.models.local import SyncCursor
 from app.signing.chain import chain_head
 from app.signing.device_key import device_signer
 from app.sync import state
-from app.sync.incoming import apply_page
+from app.sync.incoming import pull_page
 from app.catalogue.importer import PackImportError
 from app.sync.packs import load_carried, packs_to_carry
 from app.sync.outgoing import next_batch, record_results
@@ -146,7 +146,7 @@ def import_from_centre(store, path: Path | str, progress: Progress | None = None
         answered = store.write_pulled(record_results, answer).result()
     received = 0
     for page in changes.get("pages", []):
-        counts = store.write_pulled(apply_page, page).result()
+        counts = pull_page(store, page)
         received += counts.get("inserted", 0) + counts.get("updated", 0)
     # The status bar says when the centre's state last arrived, by network or by stick
     # (a file is not a network sync: automatic sync still goes by `last_success_at`).
