@@ -12,6 +12,7 @@ carried on a USB stick is applied with exactly the guarantees of a network push:
   learner) is stored as rejected, so it never blocks the changes behind it;
 - an unsigned record changed on two devices since their common version is a conflict:
   the centre keeps its version and stores the other beside it, and the laptop is told;
+  except where a learner's erasure is one of the two (server/erased.py): the erasure wins;
 - the per-scope clocks are bumped last (server/clock.py).
 """
 from __future__ import annotations
@@ -26,12 +27,14 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.sync.protocol import APPLIED, CONFLICT, REJECTED, SEQUENCE_GAP
+from app.caseload.erased_fields import without_erased
+from app.sync.protocol import APPLIED, CENTRE_WRITER, CONFLICT, REJECTED, SEQUENCE_GAP
 from app.sync.scopes import UnknownParent, scope_of
 from app.sync.wire import BadRow, decode, encode, same_content, table_of
 from server.auth import CallingDevice
 from server.awaiting_signature import note_in_results
 from server.database import CentreDatabase
+from server.erased import ERASED_REASON, erasures_in, settle
 from server.models import AppliedMutation, SyncDevice, SyncProblem
 from server.permissions import refusal_to_change
 from server.push_batch import BatchLookups
@@ -85,11 +88,13 @@ def _apply_batch(centre: CentreDatabase, device: CallingDevice, mutations: list[
     with centre.writing() as session:
         dev = session.get(SyncDevice, device.id, with_for_update=True)
         results, changed, stored, problems = [], [], [], []
+        by_centre = []   # versions the centre wrote itself (server/erased.py)
         marked_signed: dict[str, dict] = {}   # record id -> its result
         now = datetime.now(timezone.utc)
         last_seq = dev.last_seq
         fresh = [m for m in mutations if m.seq > last_seq]
         lookups = BatchLookups(session, fresh) if fresh and not careful else None
+        erasing = erasures_in(fresh)
         for m in sorted(mutations, key=lambda m: m.seq):
             if m.seq <= last_seq:
                 results.append(_stored_result(session, dev, m))
@@ -98,12 +103,12 @@ def _apply_batch(centre: CentreDatabase, device: CallingDevice, mutations: list[
                 raise Refusal(SEQUENCE_GAP, f"The centre has applied this laptop's changes up "
                                             f"to number {last_seq}; number {m.seq} came next.",
                               last_seq=last_seq)
-            result, change = _apply_one(session, dev, device, m, problems, lookups)
+            result, change = _apply_one(session, dev, device, m, problems, lookups, erasing)
             stored.append((m, result))
             last_seq = m.seq
             results.append(result)
             if change:
-                changed.append(change)
+                (by_centre if change[-1] == CENTRE_WRITER else changed).append(change[:4])
             if result["status"] == APPLIED and m.table == "evidence_record" \
                     and m.row.get("state") == "signed":
                 marked_signed[m.record_id] = result
@@ -131,6 +136,8 @@ def _apply_batch(centre: CentreDatabase, device: CallingDevice, mutations: list[
         session.flush()
         from server.clock import mark_changed
         mark_changed(session, changed, dev.id)  # last: see server/clock.py
+        # The centre's own versions reach every laptop, the one that pushed included.
+        mark_changed(session, by_centre, CENTRE_WRITER)
         return {"results": results, "last_seq": dev.last_seq, "chain": chain}
 
 
@@ -145,10 +152,13 @@ def _stored_result(session: Session, dev: SyncDevice, m: Mutation) -> dict:
 
 
 def _reject(problems: list, dev: SyncDevice, m: Mutation, reason: str, kind: str = REJECTED,
-            server_version: int = 0, extra: dict | None = None) -> dict:
+            server_version: int = 0, extra: dict | None = None,
+            payload: dict | None = None) -> dict:
+    """`payload`: what is kept of the change, when not all of it may be (m.row)."""
     problems.append({"kind": kind, "device_id": dev.id, "mutation_id": m.mutation_id,
                      "table_name": m.table, "record_id": m.record_id, "reason": reason,
-                     "payload_json": json.dumps(m.row), "base_version": m.base_version,
+                     "payload_json": json.dumps(m.row if payload is None else payload),
+                     "base_version": m.base_version,
                      "server_version": server_version, "created_at": datetime.now(timezone.utc)})
     log.warning("%s %s %s from device %s: %s", kind, m.table, m.record_id, dev.id, reason)
     return {"seq": m.seq, "mutation_id": m.mutation_id, "status": kind, "reason": reason,
@@ -174,13 +184,15 @@ def _statements(table_name: str):
 
 class _Refused(Exception):
     def __init__(self, reason: str, kind: str = REJECTED, server_version: int = 0,
-                 extra: dict | None = None):
+                 extra: dict | None = None, payload: dict | None = None):
         super().__init__(reason)
         self.reason, self.kind, self.server_version, self.extra = reason, kind, server_version, extra
+        self.payload = payload
 
 
 def _apply_one(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation,
-               problems: list, lookups: BatchLookups | None) -> tuple[dict, tuple | None]:
+               problems: list, lookups: BatchLookups | None,
+               erasing: set[str] = frozenset()) -> tuple[dict, tuple | None]:
     """Apply one change; whatever refuses it leaves nothing behind (not even the learner
     assignment a first push would have made). A change that may be refused after it is
     written (one that could break a signature on its record), or any change in a careful
@@ -200,14 +212,14 @@ def _apply_one(session: Session, dev: SyncDevice, device: CallingDevice, m: Muta
         lookups.flush(session)  # the batch's waiting rows must not go with a rollback
     savepoint = session.connection().begin_nested() if use_savepoint else None
     try:
-        change = _write(session, dev, device, m, lookups)
+        change = _write(session, dev, device, m, lookups, erasing)
         if savepoint is not None:
             savepoint.commit()
     except _Refused as refused:
         if savepoint is not None:
             savepoint.rollback()
         return _reject(problems, dev, m, refused.reason, refused.kind, refused.server_version,
-                       refused.extra), None
+                       refused.extra, refused.payload), None
     except IntegrityError as exc:
         if savepoint is None:
             raise  # the batch is applied again, carefully (apply_push)
@@ -220,7 +232,7 @@ def _apply_one(session: Session, dev: SyncDevice, device: CallingDevice, m: Muta
 
 
 def _write(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation,
-           lookups: BatchLookups | None) -> tuple | None:
+           lookups: BatchLookups | None, erasing: set[str] = frozenset()) -> tuple | None:
     try:
         table = table_of(m.table)
         row = decode(table, m.row)
@@ -254,6 +266,11 @@ def _write(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation
             raise _Refused(f"{m.table.replace('_', ' ')} records cannot be changed once made",
                            server_version=existing["version"])
         if existing["version"] != m.base_version:
+            if lookups is not None:
+                lookups.flush(session)  # the erasure's checks read the batch's rows back
+            erased = settle(session, m.table, row, existing, scope, erasing)
+            if erased is not None:
+                return _erasure_wins(session, m, table, existing, row, scope, erased, lookups)
             raise _Refused("changed at the centre (on another laptop) since this laptop last "
                            "synced it: both versions are kept", kind=CONFLICT,
                            server_version=existing["version"],
@@ -289,6 +306,26 @@ def _write(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation
     if lookups is not None:
         lookups.wrote(m.table, row)
     return (m.table, m.record_id, scope, row["version"])
+
+
+def _erasure_wins(session: Session, m: Mutation, table, existing: dict, row: dict, scope: str,
+                  erased, lookups: BatchLookups | None) -> tuple:
+    """A change based on an older version meets the learner's erasure (server/erased.py):
+    refused if it carries erased details, keeping none of them; otherwise the centre erases
+    its own copy, as a new version of its own (newer than both), and the change counts as
+    applied."""
+    if erased.refused:
+        raise _Refused(ERASED_REASON, server_version=existing["version"],
+                       extra={"server_row": encode(table, existing), "erased": erased.learner_id,
+                              "identity_kept": erased.identity_kept},
+                       payload=without_erased(m.table, m.row))
+    mine = {**existing, **erased.values, "device_id": CENTRE_WRITER,
+            "version": max(existing["version"], row["version"] or 0) + 1,
+            "updated_at": datetime.now(timezone.utc)}
+    session.connection().execute(_statements(m.table)[2], {**mine, ROW_ID: m.record_id})
+    if lookups is not None:
+        lookups.wrote(m.table, mine)
+    return (m.table, m.record_id, scope, mine["version"], CENTRE_WRITER)
 
 
 def _as_the_centre_has_it(table_name: str, table, existing: dict | None) -> dict:

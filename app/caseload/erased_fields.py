@@ -43,3 +43,10 @@ def erase_in_place(obj, table: str, now, identity_kept: bool = True) -> None:
     current = {k: getattr(obj, k) for k in (*columns, "deleted_at")}
     for column, value in erasure_of(table, current, now, identity_kept).items():
         setattr(obj, column, value)
+
+
+def without_erased(table: str, row: Mapping) -> dict:
+    """`row` less every column an erasure may empty: what may be kept of a change refused
+    because it would have put erased details back (server/erased.py)."""
+    columns = {**CONTACT, **IDENTITY} if table == "learner" else EMPTIED.get(table, {})
+    return {k: v for k, v in row.items() if k not in columns}

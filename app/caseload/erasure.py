@@ -36,7 +36,10 @@ reads too.
 
 Everything changed syncs to the centre as ordinary changes (so the centre's copy of the
 learner and of those records is emptied too); files the centre already holds stay there
-until its admin removes them (said in the result). Backups taken before an upgrade still
+until its admin removes them (said in the result). A change another laptop made to the
+learner before the erasure reached it never brings the details back, whichever syncs
+first: the centre lets the erasure win (server/erased.py) and that laptop's assessor is
+told (app/sync/erasure_won.py). Backups taken before an upgrade still
 hold the old rows until they are replaced.
 """
 from __future__ import annotations
@@ -56,6 +59,7 @@ from app.evidence.records import DRAFT_FORM as EVIDENCE_FORM
 from app.models import EvidenceRecord, Learner, Signature
 from app.models.claims import Claim, UnitSignOff
 from app.models.evidence import Attachment, CriterionMapping
+from app.models.signing import AuditEvent
 from app.signing.audit import record_event
 
 ERASED = "erased"     # the audit action an erasure records, here or on another laptop
@@ -154,6 +158,38 @@ def _family(session: Session, learner_id: str) -> tuple[Learner, list[str]]:
         learner = kept
         seen.add(learner.id)
     return learner, same_learner_ids(session, learner.id)
+
+
+def erasure_covering(session: Session, learner_id: str,
+                     erasing: set[str] | frozenset = frozenset()) -> Erasure | None:
+    """If `learner_id` (or a learner merged with them) was erased, by an "erased" audit
+    event in this database or one arriving now (ids in `erasing`): what erasing them again
+    here would do (`erasure_preview`: whose identity is kept, judged by the signed work
+    here). None otherwise. The centre asks this of a change made before an erasure reached
+    it (server/erased.py)."""
+    if session.get(Learner, learner_id) is None:
+        return None
+    kept, family = _family(session, learner_id)
+    if not set(family) & set(erasing) and session.scalar(select(AuditEvent.id).where(
+            AuditEvent.action == ERASED, AuditEvent.record_type == "learner",
+            AuditEvent.record_id.in_(family)).limit(1)) is None:
+        return None
+    return erasure_preview(session, kept.id)
+
+
+def erased_by(session: Session, learner_id: str, device_id: str) -> bool:
+    """Whether the learner (merged records followed) was erased on this device."""
+    if session.get(Learner, learner_id) is None:
+        return False
+    _, family = _family(session, learner_id)
+    return session.scalar(select(AuditEvent.id).where(
+        AuditEvent.action == ERASED, AuditEvent.record_type == "learner",
+        AuditEvent.record_id.in_(family), AuditEvent.device_id == device_id).limit(1)) is not None
+
+
+def is_signed(session: Session, record_id: str) -> bool:
+    """Whether an evidence record carries a signature (and so is kept by an erasure)."""
+    return bool(_signed_ids(session, "evidence_record", [record_id]))
 
 
 def _carries_signed_work(session: Session, learner_id: str, signed_records: set[str]) -> bool:

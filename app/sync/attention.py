@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.db.base import Base
 from app.models.local import SyncAttention
+from app.sync.erasure_won import ERASURE_WON
 from app.sync.learners_twice import LEARNER_TWICE
 from app.sync.protocol import CONFLICT, PACK_REFUSED
 from app.sync.references import RENUMBERED
@@ -46,6 +47,8 @@ class AttentionItem:
             return self.reason.split(": ")[0]   # the reason says why (app/sync/references.py)
         if self.kind == SIGNATURES_MISSING:
             return "Signatures made on this laptop are missing from it"
+        if self.kind == ERASURE_WON:
+            return "Changes to a learner erased at their request were not kept"
         if self.kind == PACK_REFUSED:
             return "The centre did not take a qualification imported here"
         return f"The centre refused a change to {'an' if what[:1] in 'aeiou' else 'a'} {what}"

@@ -10,7 +10,10 @@ same local transaction (run with Store.write_pulled, so nothing is stamped or qu
 - Rows already as the centre has them are not written again.
 - A learner erased on another laptop has this laptop's drafts of their forms erased too
   (app/caseload/erasure.py), as an erasure made here does, and the files of their erased
-  records taken off this laptop once the page has committed (`pull_page`).
+  records taken off this laptop once the page has committed (`pull_page`). Where the
+  centre erased its copy of a row this laptop wrote last (this laptop's change reached it
+  before the erasure did: server/erased.py), the assessor is told it was not kept
+  (app/sync/erasure_won.py).
 """
 from __future__ import annotations
 
@@ -21,12 +24,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from app.caseload.erasure import erased_elsewhere, take_files_off
+from app.caseload.erased_fields import ERASED_TABLES
+from app.caseload.erasure import erased_by, erased_elsewhere, take_files_off
 from app.db import changes
 from app.models import OutboxEntry
 from app.models.local import Device, SyncAttention, SyncCursor, SyncMutation
 from app.sync.learners_twice import note_learners_twice
-from app.sync.protocol import CENTRE_SCOPE
+from app.sync.erasure_won import note_not_kept
+from app.sync.protocol import CENTRE_SCOPE, CENTRE_WRITER
 from app.sync.references import make_room, queue_after_page
 from app.sync.restored import (forget_cursors, queue_for_the_centre, refused_before,
                                send_back_what_the_centre_lost)
@@ -89,6 +94,7 @@ def apply_page(session: Session, page: dict, refetch: bool = False) -> dict:
     by_table: dict[str, list[dict]] = defaultdict(list)
     scopes: dict[str, str] = {}
     clashed: set[str] = set()
+    overwritten: set[str] = set()   # learners whose rows this laptop wrote the centre erased
     for change in page.get("changes", []):
         by_table[change["table"]].append(change["row"])
         scopes[change["row"].get("id")] = change.get("scope")
@@ -127,6 +133,8 @@ def apply_page(session: Session, page: dict, refetch: bool = False) -> dict:
             elif same_content(table, existing[row["id"]], row):
                 counts["unchanged"] += 1
             else:
+                if _erased_over_mine(session, name, row, existing[row["id"]]):
+                    overwritten.add(_learner(row, scopes.get(row["id"])))
                 if _update(session, table, row, existing[row["id"]], counts):
                     written.append((name, row["id"], _learner(row, scopes.get(row["id"]))))
         written += [(name, r["id"], _learner(r, scopes.get(r["id"]))) for r in fresh]
@@ -139,6 +147,9 @@ def apply_page(session: Session, page: dict, refetch: bool = False) -> dict:
             erased_files = erased_elsewhere(session, fresh)
             if erased_files:
                 counts[ERASED_FILES] = erased_files
+    for learner_id in overwritten - {None}:
+        if not erased_by(session, learner_id, _this_device(session)):  # the eraser's own
+            note_not_kept(session, learner_id)   # after the page: the name as it now stands
     counts["sent_back"] += queue_after_page(session)
     _advance_cursors(session, page.get("cursors", {}))
     if went_back:
@@ -150,6 +161,19 @@ def apply_page(session: Session, page: dict, refetch: bool = False) -> dict:
         note_learners_twice(session)
     changes.note_written(session, written)  # open screens refresh (app/db/changes.py)
     return dict(counts)
+
+
+def _erased_over_mine(session: Session, name: str, row: dict, mine: dict) -> bool:
+    """The centre's own version of a learner's row an erasure covers, replacing this
+    laptop's: the centre writes those only to erase again what reached it before the
+    erasure (server/erased.py)."""
+    if name not in ERASED_TABLES or row.get("device_id") != CENTRE_WRITER:
+        return False
+    return mine.get("device_id") == _this_device(session)
+
+
+def _this_device(session: Session) -> str:
+    return session.info.get("device_id") or session.scalar(select(Device.id))
 
 
 def _advance_cursors(session: Session, cursors: dict[str, int]) -> None:

@@ -22,6 +22,7 @@ from app.db import changes
 from app.models import OutboxEntry
 from app.models.local import SyncAttention, SyncMutation
 from app.sync import state
+from app.sync.erasure_won import note_not_kept
 from app.sync.learners_twice import held_back, note_learners_twice, refused_at_centre
 from app.sync.protocol import ADDED_SINCE_FROZEN, APPLIED
 from app.sync.wire import decode, encode, table_of
@@ -119,6 +120,7 @@ def record_results(session: Session, answer: dict) -> dict[str, int]:
         frozen.update((m.seq, m) for m in session.execute(
             select(MUTATIONS).where(MUTATIONS.c.seq.in_(seqs[i:i + CHUNK]))))
     answered = []
+    erased: dict[str, bool] = {}   # learner -> identity kept: changes an erasure refused
     for result in results:
         m = frozen.get(result.get("seq"))
         if m is None or m.mutation_id != result.get("mutation_id"):
@@ -126,7 +128,13 @@ def record_results(session: Session, answer: dict) -> dict[str, int]:
         status = result.get("status")
         counts[status] += 1
         answered.append(m.seq)
-        if status != APPLIED and m.table_name == "learner" and _same_uln(result):
+        if status != APPLIED and result.get("erased"):
+            # Refused by the learner's erasure (server/erased.py): the change is not kept,
+            # not even in the item, and the centre's erased copy is shown here.
+            erased[result["erased"]] = bool(result.get("identity_kept"))
+            if result.get("server_row"):
+                _show_theirs(session, m.table_name, m.record_id, result["server_row"])
+        elif status != APPLIED and m.table_name == "learner" and _same_uln(result):
             refused_at_centre(session, m.record_id, result.get("reason", ""))
         elif status != APPLIED and held_back(session, m.table_name, json.loads(m.payload_json)):
             pass  # one item says it all: the learner is there twice (learners_twice.py)
@@ -141,6 +149,8 @@ def record_results(session: Session, answer: dict) -> dict[str, int]:
                 _show_theirs(session, m.table_name, m.record_id, theirs)
     for i in range(0, len(answered), CHUNK):
         session.execute(delete(MUTATIONS).where(MUTATIONS.c.seq.in_(answered[i:i + CHUNK])))
+    for learner_id, identity_kept in erased.items():
+        note_not_kept(session, learner_id, identity_kept)
     state.put(session, "acked_seq", answer.get("last_seq"))
     session.flush()
     note_learners_twice(session)

@@ -59,6 +59,9 @@ STATUS_OF = {BAD_REQUEST: 400, NOT_ENROLLED: 401, FORBIDDEN: 403, NO_SUCH_CODE: 
 APPLIED, REJECTED, CONFLICT = "applied", "rejected", "conflict"
 
 CENTRE_SCOPE = "centre"
+# The device_id of a version the centre wrote itself (staff, its key; an erased learner's
+# row it erased again: server/erased.py).
+CENTRE_WRITER = "centre"
 
 # What the user is told when one side is too old for the other, over the network and by
 # sync file alike: which side must be updated, and that nothing was lost.
