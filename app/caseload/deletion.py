@@ -30,7 +30,7 @@ def deletion_check(session: Session, learner_id: str) -> DeletionCheck:
     if learner is None or learner.deleted_at is not None:
         return DeletionCheck(REFUSED, "That learner is not in the caseload.", "")
     name = learner.full_name
-    signatures = _live(session, Signature, learner_id)
+    signatures = signature_count(session, learner_id)
     if signatures:
         return DeletionCheck(REFUSED, (
             f"{name} cannot be deleted: their portfolio holds signed work ({signatures} "
@@ -44,6 +44,12 @@ def deletion_check(session: Session, learner_id: str) -> DeletionCheck:
             f"Nothing is erased: Undo (Ctrl+Z) brings them back, and so does the caseload's "
             f"Deleted filter at any time, after a restart too."), name)
     return DeletionCheck(ALLOWED, "", name)
+
+
+def signature_count(session: Session, learner_id: str) -> int:
+    """How many signatures the learner's work carries: what makes it "signed work" that is
+    never deleted here, and whose name does not change (app/caseload/name_as_signed.py)."""
+    return _live(session, Signature, learner_id)
 
 
 def _live(session: Session, model, learner_id: str) -> int:

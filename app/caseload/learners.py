@@ -11,6 +11,7 @@ from app.caseload.validation import (
 )
 from app.caseload.drafts import clear_draft, save_draft
 from app.caseload.employers import restore_employer
+from app.caseload.name_as_signed import renaming_problems
 from app.db.base import utcnow
 from app.models import Employer, Learner
 from app.signing.audit import record_change, record_event
@@ -46,6 +47,9 @@ def check_learner(session: Session, fields: dict[str, str],
         if problem:
             problems[key] = problem
         clean[key] = text.strip()
+    # A learner with signed work keeps the name the signatures cover (name_as_signed.py).
+    for key, problem in renaming_problems(session, learner_id, clean).items():
+        problems.setdefault(key, problem)
     for key in DATE_FIELDS:
         try:
             clean[key] = parse_date(fields.get(key, ""))

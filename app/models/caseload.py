@@ -62,7 +62,14 @@ class Learner(Synced, Base):
 
     @property
     def full_name(self) -> str:
-        return f"{self.given_names} {self.family_name}".strip()
+        return full_name_of(self.given_names, self.family_name)
+
+
+def full_name_of(given_names: str, family_name: str) -> str:
+    """A learner's name as every page shows it, and as their signatures cover it
+    (coverage rule 2, app/signing/coverage.py): also for a row that is not yet an object
+    (a change pushed to the centre, app/caseload/name_as_signed.py)."""
+    return f"{given_names} {family_name}".strip()
 
 
 # A ULN identifies one person: two live learners may not share it (tombstoned ones may).
