@@ -41,7 +41,7 @@ from server.push_batch import BatchLookups
 from server.references import holders, refusal_of_reference
 from server.refusal import Refusal, log
 from server.signatures import (SIGNABLE_TABLES, SIGNED_THROUGH, advance_chain, chain_report,
-                               refusal_of_signature, refusal_to_unsign)
+                               refusal_of_signature, refusal_to_rename, refusal_to_unsign)
 from server.stays_signed import refusal_to_leave_signed
 
 # Rows that are never changed once written, on any device (app/signing/triggers.py).
@@ -292,6 +292,10 @@ def _write(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation
     reason = refusal_to_leave_signed(session, m.table, row) if signed else None
     if reason:   # state and tombstone: no signature covers them, every view reads them
         raise _Refused(reason, server_version=(existing or {}).get("version", 0))
+    # Read after the flush above: a signature earlier in this batch counts.
+    reason = refusal_to_rename(session, m.table, existing, row)
+    if reason:
+        raise _Refused(reason, server_version=existing["version"])
     if existing is None and lookups is not None and not signed:
         lookups.insert_later(m.table, row)
     elif existing is None:

@@ -5,13 +5,16 @@ A signature is refused when: it claims another device; its key is not the one re
 its row fails its own hash or Ed25519 signature; or the signed record's content, recomputed
 from the centre's database, is not what was signed. A record that already carries
 signatures is refused any change that would break one of them, and any that would take it
-out of 'signed' or delete it, which no signature covers (server/stays_signed.py).
+out of 'signed' or delete it, which no signature covers (server/stays_signed.py). So is a
+change to the name of a learner with signed work, which their signatures cover too
+(`refusal_to_rename`, app/caseload/name_as_signed.py).
 """
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.caseload.name_as_signed import refusal_of_pushed_name
 from app.models.signing import Signature
 from app.signing.check import check_signature, content_problem
 from app.signing.registry import load_all
@@ -64,6 +67,16 @@ def refusal_to_unsign(session: Session, table: str, row: dict) -> str | None:
     if not sigs:
         return None
     return _content_refusal(session, sigs)
+
+
+def refusal_to_rename(session: Session, table: str, existing: dict | None,
+                      row: dict) -> str | None:
+    """A pushed learner row that changes the name of a learner with signed work here: in
+    the words the laptop's Details form uses (app/caseload/name_as_signed.py), for a laptop
+    too old to refuse it itself, or altered."""
+    if table != "learner":
+        return None
+    return refusal_of_pushed_name(session, existing, row)
 
 
 def advance_chain(device: SyncDevice, row: dict) -> None:
