@@ -27,6 +27,20 @@ def _delete(qtbot, dialog, employer_id: str) -> None:
     qtbot.mouseClick(dialog.delete_button, Qt.LeftButton)
 
 
+def _kwame_placed_there_then_sams_window(qtbot, sam, ruth, shop: str) -> MainWindow:
+    """Ruth, after a sync, places Kwame at the shop and syncs, so the centre will refuse
+    Sam's delete of it; then Sam's main window, connected. Returns the window."""
+    run_sync(ruth)
+    ruth.write_now(save_learner, None, {"given_names": "Kwame", "family_name": "Mensah",
+                                        "employer_id": shop})
+    assert run_sync(ruth).rejected == 0
+    window = MainWindow(sam)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: "Connected to" in window.sync_area.headline.text(), timeout=10_000)
+    return window
+
+
 def test_undo_stops_offering_a_delete_the_centre_refused(qtbot, centre, laptops):
     sam, ruth = laptops("sam"), laptops("ruth")
     enrolled(sam, centre, "Sam Patel")
@@ -35,15 +49,7 @@ def test_undo_stops_offering_a_delete_the_centre_refused(qtbot, centre, laptops)
     calls = sam.write_now(save_employer, None, {"name": "Northgate Energy"})
     society = sam.write_now(save_employer, None, {"name": "Calder Valley Building Society"})
     assert run_sync(sam).rejected == 0
-    run_sync(ruth)                               # Ruth places Kwame at the shop
-    ruth.write_now(save_learner, None, {"given_names": "Kwame", "family_name": "Mensah",
-                                        "employer_id": shop})
-    assert run_sync(ruth).rejected == 0
-
-    window = MainWindow(sam)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: "Connected to" in window.sync_area.headline.text(), timeout=10_000)
+    window = _kwame_placed_there_then_sams_window(qtbot, sam, ruth, shop)
     dialog = window.open_employers()
     # Sam's laptop holds nobody placed at the shop, so all three deletes go through here;
     # the shop's is between two the centre will take.
@@ -84,15 +90,7 @@ def test_the_window_says_so_when_the_one_delete_made_was_refused(qtbot, centre, 
     enrolled(ruth, centre, "Ruth Okafor")
     shop = sam.write_now(save_employer, None, SHOP)
     assert run_sync(sam).rejected == 0
-    run_sync(ruth)
-    ruth.write_now(save_learner, None, {"given_names": "Kwame", "family_name": "Mensah",
-                                        "employer_id": shop})
-    assert run_sync(ruth).rejected == 0
-
-    window = MainWindow(sam)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: "Connected to" in window.sync_area.headline.text(), timeout=10_000)
+    window = _kwame_placed_there_then_sams_window(qtbot, sam, ruth, shop)
     dialog = window.open_employers(shop)
     _delete(qtbot, dialog, shop)
     assert dialog.undo_button.isVisibleTo(dialog)

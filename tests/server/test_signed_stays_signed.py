@@ -51,6 +51,17 @@ def _changed(store, centre, table: str, record_id: str, **change) -> list[dict]:
     return _send(store, centre, [m | {"base_version": row["version"]}])
 
 
+def _signed_at_the_centre(centre, laptops):
+    """Sam's laptop with Amelia's observation "Stock rotation", signed and synced. Returns
+    (the laptop, Amelia's ids, the signed record's id)."""
+    laptop = laptops("one")
+    enrolled(laptop, centre, "Sam Patel")
+    amelia = laptop.write_now(_amelia, "Till drawer count")
+    signed = laptop.write_now(_signed_observation, amelia["enrolment"], "Stock rotation")
+    assert run_sync(laptop).rejected == 0
+    return laptop, amelia, signed
+
+
 def _signed_on(store, record_id: str) -> str:
     return store.read(lambda s: s.scalars(select(Signature.signed_at).where(
         Signature.record_id == record_id)).one()).strftime("%d/%m/%Y")
@@ -58,11 +69,7 @@ def _signed_on(store, record_id: str) -> str:
 
 def test_a_signed_observation_put_back_to_draft_is_refused_and_the_laptop_says_why(centre,
                                                                                   laptops):
-    laptop = laptops("one")
-    enrolled(laptop, centre, "Sam Patel")
-    amelia = laptop.write_now(_amelia, "Till drawer count")
-    signed = laptop.write_now(_signed_observation, amelia["enrolment"], "Stock rotation")
-    assert run_sync(laptop).rejected == 0
+    laptop, amelia, signed = _signed_at_the_centre(centre, laptops)
     held = _at_centre(centre, _held, signed)
     assert held[0] == "signed"
 
@@ -82,11 +89,7 @@ def test_a_signed_observation_put_back_to_draft_is_refused_and_the_laptop_says_w
 
 def test_a_signed_observation_is_neither_marked_ready_again_nor_deleted_by_a_push(centre,
                                                                                  laptops):
-    laptop = laptops("one")
-    enrolled(laptop, centre, "Sam Patel")
-    amelia = laptop.write_now(_amelia, "Till drawer count")
-    signed = laptop.write_now(_signed_observation, amelia["enrolment"], "Stock rotation")
-    assert run_sync(laptop).rejected == 0
+    laptop, amelia, signed = _signed_at_the_centre(centre, laptops)
     held = _at_centre(centre, _held, signed)
     said = f"is signed by Amelia Hughes (learner) on {_signed_on(laptop, signed)}. "
 
@@ -110,11 +113,7 @@ def test_a_signed_observation_is_neither_marked_ready_again_nor_deleted_by_a_pus
 def test_an_amendment_of_a_signed_observation_goes_up_beside_it(centre, laptops):
     """The laptop's one way to correct signed evidence: a new record that amends it, signed
     in its turn; the original is not touched, here or at the centre."""
-    laptop = laptops("one")
-    enrolled(laptop, centre, "Sam Patel")
-    amelia = laptop.write_now(_amelia, "Till drawer count")
-    signed = laptop.write_now(_signed_observation, amelia["enrolment"], "Stock rotation")
-    assert run_sync(laptop).rejected == 0
+    laptop, amelia, signed = _signed_at_the_centre(centre, laptops)
     held = _at_centre(centre, _held, signed)
 
     amended = laptop.write_now(amend, signed, "The date was typed wrong.")
