@@ -15,6 +15,7 @@ from app.caseload.name_as_signed import renaming_problems
 from app.db.base import utcnow
 from app.models import Employer, Learner
 from app.signing.audit import record_change, record_event
+from app.sync.iqa_laptop import refuse_the_assessors_work
 
 # Form field name -> (label). The order is the form's order.
 LEARNER_FIELDS = {
@@ -98,6 +99,10 @@ DIGIT_FIELDS = ("registration_number", "phone")
 
 def save_learner(session: Session, learner_id: str | None, fields: dict[str, str]) -> str:
     """Create (learner_id None, or an id not yet saved) or update a learner; all or nothing."""
+    if learner_id and session.get(Learner, learner_id) is not None:
+        # On an IQA's laptop that is the one reason that matters, before any rule of the
+        # form's (a signed learner's name, say); the flush would refuse it anyway.
+        refuse_the_assessors_work(session, learner_id)
     clean, problems = check_learner(session, fields, learner_id)
     if problems:
         raise InvalidInput(problems)
