@@ -295,6 +295,12 @@ def _write(session: Session, dev: SyncDevice, device: CallingDevice, m: Mutation
     # Read after the flush above: a signature earlier in this batch counts.
     reason = refusal_to_rename(session, m.table, existing, row)
     if reason:
+        # An erasure from a laptop that did not hold the learner's signed work erased their
+        # name too; here that work keeps it. The centre erases its own copy by its rule
+        # (name kept, the rest gone) rather than refuse the row and keep their details.
+        erased = settle(session, m.table, row, existing, scope, erasing)
+        if erased is not None and not erased.refused:
+            return _erasure_wins(session, m, table, existing, row, scope, erased, lookups)
         raise _Refused(reason, server_version=existing["version"])
     if existing is None and lookups is not None and not signed:
         lookups.insert_later(m.table, row)
