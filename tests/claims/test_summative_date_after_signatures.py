@@ -10,14 +10,17 @@ from sqlalchemy import select
 from app.caseload.validation import InvalidInput
 from app.claims.sample_portfolio import complete_unit
 from app.claims.sign_off import sign_off_unit, sign_offs_of
-from app.models import EnrolmentUnit, Learner
+from app.models import EnrolmentUnit, Learner, Unit
 from tests.evidence.evidence_helpers import empty_enrolments
 
 
 def _complete_first_unit(session) -> tuple[str, str]:
     enrolment = empty_enrolments(session)[0]
-    unit_id = session.scalars(select(EnrolmentUnit.unit_id).where(
-        EnrolmentUnit.enrolment_id == enrolment.id)).first()
+    # Chosen by number, not whichever row comes first: unit 201 of this qualification is
+    # signed off last, and picking it now and then made this test fail for that reason.
+    unit_id = session.scalars(select(EnrolmentUnit.unit_id).join(
+        Unit, Unit.id == EnrolmentUnit.unit_id).where(
+        EnrolmentUnit.enrolment_id == enrolment.id).order_by(Unit.number.desc())).first()
     learner = session.get(Learner, enrolment.learner_id)
     # Records dated a week back, signed today (as evidence typed up and signed later is).
     complete_unit(session, enrolment.id, unit_id, on=date.today() - timedelta(days=7),
