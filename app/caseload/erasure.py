@@ -170,9 +170,7 @@ def erasure_covering(session: Session, learner_id: str,
     if session.get(Learner, learner_id) is None:
         return None
     kept, family = _family(session, learner_id)
-    if not set(family) & set(erasing) and session.scalar(select(AuditEvent.id).where(
-            AuditEvent.action == ERASED, AuditEvent.record_type == "learner",
-            AuditEvent.record_id.in_(family)).limit(1)) is None:
+    if not set(family) & set(erasing) and not _erased_here(session, family):
         return None
     return erasure_preview(session, kept.id)
 
@@ -182,9 +180,18 @@ def erased_by(session: Session, learner_id: str, device_id: str) -> bool:
     if session.get(Learner, learner_id) is None:
         return False
     _, family = _family(session, learner_id)
-    return session.scalar(select(AuditEvent.id).where(
-        AuditEvent.action == ERASED, AuditEvent.record_type == "learner",
-        AuditEvent.record_id.in_(family), AuditEvent.device_id == device_id).limit(1)) is not None
+    return _erased_here(session, family, device_id)
+
+
+def _erased_here(session: Session, family: list[str], device_id: str | None = None) -> bool:
+    """Whether this database holds an "erased" event for any of `family` (made on
+    `device_id`, if given)."""
+    query = select(AuditEvent.id).where(AuditEvent.action == ERASED,
+                                        AuditEvent.record_type == "learner",
+                                        AuditEvent.record_id.in_(family))
+    if device_id is not None:
+        query = query.where(AuditEvent.device_id == device_id)
+    return session.scalar(query.limit(1)) is not None
 
 
 def is_signed(session: Session, record_id: str) -> bool:
